@@ -1,0 +1,1 @@
+"""Small pieces shared by every domain: database, errors, auth, config, i18n."""

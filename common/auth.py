@@ -1,0 +1,121 @@
+"""Who is asking: session login for pages, Bearer tokens for the API, and role checks."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from functools import wraps
+from typing import Callable
+
+from flask import current_app, request
+from flask_login import LoginManager, current_user
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from common.db import db, utcnow
+from common.errors import DomainError, Forbidden
+from common.models import ApiToken, Role, User
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+
+
+class Unauthorized(DomainError):
+    status = 401
+
+
+def hash_password(password: str) -> str:
+    """A salted hash of `password` fit for storing."""
+    return generate_password_hash(password)
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@login_manager.user_loader
+def load_user_from_session(session_id: str) -> User | None:
+    user_id, _, nonce = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_nonce != nonce or not user.active:
+        return None
+    return user
+
+
+@login_manager.request_loader
+def load_user_from_bearer_token(req) -> User | None:
+    header = req.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_sha256 == _token_digest(token.strip())))
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
+        return None
+    return row.user
+
+
+@login_manager.unauthorized_handler
+def answer_unauthorized():
+    if request.path.startswith("/api/"):
+        raise Unauthorized("Log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token.")
+    from flask import redirect, url_for
+
+    return redirect(url_for("auth.login", next=request.full_path))
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def issue_token(user: User) -> str:
+    """A new API token for `user`; only its digest is stored."""
+    token = secrets.token_urlsafe(32)
+    ttl = timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
+    db.session.add(ApiToken(user_id=user.id, token_sha256=_token_digest(token), expires_at=utcnow() + ttl))
+    db.session.commit()
+    return token
+
+
+def end_session(user: User) -> None:
+    """Log `user` out everywhere: rotate the session nonce and revoke their API tokens."""
+    user.session_nonce = secrets.token_hex(8)
+    now = utcnow()
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
+        token.revoked_at = now
+    db.session.commit()
+
+
+def role_required(*roles: Role | str) -> Callable:
+    """Let the view run only for a logged-in user holding one of `roles` (see ROLE_GRANTS)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                names = ", ".join(Role(r).value for r in roles)
+                raise Forbidden(f"This needs the role {names}; you are logged in as {current_user.role.value}.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def login_required_any(view: Callable) -> Callable:
+    """Let the view run for any logged-in user."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapper

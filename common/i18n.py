@@ -1,0 +1,47 @@
+"""Language and time zone: zh_CN and en, local times shown in the region's zone, UTC stored."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request, session
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+SUPPORTED_LOCALES = ("zh_CN", "en")
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The user's choice (?lang=, then their profile), else the browser's, else the default."""
+    wanted = request.args.get("lang")
+    if wanted in SUPPORTED_LOCALES:
+        session["lang"] = wanted
+        return wanted
+    if session.get("lang") in SUPPORTED_LOCALES:
+        return session["lang"]
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in SUPPORTED_LOCALES:
+        return current_user.locale
+    best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
+    if best in ("zh_CN", "zh"):
+        return "zh_CN"
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def local_zone() -> ZoneInfo:
+    """The configured local time zone (Asia/Shanghai by default)."""
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    """A stored UTC timestamp as local wall-clock time."""
+    return value.astimezone(local_zone()) if value is not None else None
+
+
+def init_i18n(app) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    @app.template_filter("local")
+    def local_filter(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        return to_local(value).strftime(fmt) if value is not None else ""

@@ -1,0 +1,33 @@
+"""Schemas shared across domains: token request/response, pagination, aware datetimes."""
+from __future__ import annotations
+
+from datetime import timezone
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+
+class AwareDateTime(fields.AwareDateTime):
+    """An ISO 8601 timestamp with an offset; naive input is refused as ambiguous."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "iso")
+        super().__init__(default_timezone=None, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class TokenRequestSchema(ma.Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256), load_only=True)
+
+
+class TokenSchema(ma.Schema):
+    token = fields.String(metadata={"description": "Send as 'Authorization: Bearer <token>'."})
+    expires_in_s = fields.Integer()
+    role = fields.String()
+    user_id = fields.Integer()
+    technician_id = fields.Integer(allow_none=True)

@@ -1,0 +1,214 @@
+"""CS-side records: customers, orders, products, tickets, visits, follow-ups and the timeline."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (JSON, CheckConstraint, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from common.db import UTCDateTime, db, utcnow
+from common.models import User, str_enum
+from dispatch.enums import (CallOutcome, CloseReason, FollowUpStatus, Platform, ProductCategory, Responsibility,
+                            TicketStatus, TicketType, VisitStatus, WarrantyStatus)
+
+
+class Customer(db.Model):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(32), index=True)
+    address: Mapped[str] = mapped_column(String(300))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    district: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The city or area one dispatcher plans at a time, e.g. "shanghai".
+    region: Mapped[str] = mapped_column(String(64), default="default", server_default="default", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("platform", "order_no"),
+        CheckConstraint("order_value_yuan >= 0", name="order_value_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
+    order_no: Mapped[str] = mapped_column(String(64))
+    order_value_yuan: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    purchase_date: Mapped[date] = mapped_column(Date)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+    products: Mapped[list["Product"]] = relationship(back_populates="order")
+
+
+class Product(db.Model):
+    """One unit on an order, identified by its serial number."""
+
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    category: Mapped[ProductCategory] = mapped_column(str_enum(ProductCategory, "product_category"))
+    brand: Mapped[str] = mapped_column(String(64))
+    sku: Mapped[str] = mapped_column(String(64))
+    serial_no: Mapped[str] = mapped_column(String(64), index=True)
+
+    order: Mapped[Order] = relationship(back_populates="products")
+
+
+class Ticket(db.Model):
+    """One on-site service request (售后服务单), owned by one CS agent for its whole life."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),
+        Index("ix_tickets_open_duplicate_key", "order_id", "product_id", "type", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    type: Mapped[TicketType] = mapped_column(str_enum(TicketType, "ticket_type"))
+    status: Mapped[TicketStatus] = mapped_column(str_enum(TicketStatus, "ticket_status"), default=TicketStatus.OPEN,
+                                                 index=True)
+    description: Mapped[str] = mapped_column(Text)
+    priority: Mapped[int] = mapped_column(Integer, default=3)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    responsibility: Mapped[Responsibility] = mapped_column(
+        str_enum(Responsibility, "responsibility"), default=Responsibility.UNDETERMINED)
+    warranty: Mapped[WarrantyStatus] = mapped_column(str_enum(WarrantyStatus, "warranty_status"))
+    warranty_until: Mapped[date] = mapped_column(Date)
+    visit_quota: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    close_reason: Mapped[CloseReason | None] = mapped_column(str_enum(CloseReason, "close_reason"))
+    close_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    order: Mapped[Order] = relationship()
+    product: Mapped[Product] = relationship()
+    customer: Mapped[Customer] = relationship()
+    owner: Mapped[User] = relationship()
+    availability: Mapped[list["AvailabilityWindow"]] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", order_by="AvailabilityWindow.start")
+    visits: Mapped[list["Visit"]] = relationship(back_populates="ticket", order_by="Visit.sequence_no")
+    timeline: Mapped[list["TimelineEvent"]] = relationship(back_populates="ticket", order_by="TimelineEvent.id")
+    follow_ups: Mapped[list["FollowUp"]] = relationship(back_populates="ticket", order_by="FollowUp.id")
+
+
+class AvailabilityWindow(db.Model):
+    """When the customer said they are at home."""
+
+    __tablename__ = "availability_windows"
+    __table_args__ = (CheckConstraint("end_at > start_at", name="window_ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    start: Mapped[datetime] = mapped_column("start_at", UTCDateTime())
+    end: Mapped[datetime] = mapped_column("end_at", UTCDateTime())
+
+    ticket: Mapped[Ticket] = relationship(back_populates="availability")
+
+
+class Visit(db.Model):
+    """One trip of a technician to the customer for a ticket."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "sequence_no"),
+        CheckConstraint("duration_s > 0", name="duration_positive"),
+        Index("ix_visits_technician_planned_start", "technician_id", "planned_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    sequence_no: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[VisitStatus] = mapped_column(str_enum(VisitStatus, "visit_status"), default=VisitStatus.UNSCHEDULED,
+                                                index=True)
+    required_skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    duration_s: Mapped[int] = mapped_column(Integer)
+    promised_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    promised_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("technicians.id"), index=True)
+    planned_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    planned_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Re-visits beyond the order-value quota need a manager's approval.
+    counts_against_quota: Mapped[bool] = mapped_column(default=True)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    failure_reason: Mapped[str | None] = mapped_column(String(64))
+    failure_note: Mapped[str | None] = mapped_column(Text)
+    checkin_lat: Mapped[float | None] = mapped_column(Float)
+    checkin_lon: Mapped[float | None] = mapped_column(Float)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="visits")
+    technician: Mapped["Technician | None"] = relationship()  # noqa: F821
+
+
+class FollowUp(db.Model):
+    """A follow-up call (回访) waiting in the ticket owner's queue after a visit."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[FollowUpStatus] = mapped_column(str_enum(FollowUpStatus, "follow_up_status"),
+                                                   default=FollowUpStatus.PENDING, index=True)
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    resolved: Mapped[bool | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    ticket: Mapped[Ticket] = relationship(back_populates="follow_ups")
+    visit: Mapped[Visit | None] = relationship()
+    owner: Mapped[User] = relationship()
+    attempts: Mapped[list["CallAttempt"]] = relationship(back_populates="follow_up", order_by="CallAttempt.id")
+
+
+class CallAttempt(db.Model):
+    __tablename__ = "call_attempts"
+    __table_args__ = (CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5",
+                                      name="satisfaction_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_ups.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[CallOutcome] = mapped_column(str_enum(CallOutcome, "call_outcome"))
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    resolved: Mapped[bool | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(Text)
+
+    follow_up: Mapped[FollowUp] = relationship(back_populates="attempts")
+    by: Mapped[User] = relationship()
+
+
+class TimelineEvent(db.Model):
+    """The audit trail of a ticket: every change, who made it and when."""
+
+    __tablename__ = "timeline_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="timeline")
+    actor: Mapped[User | None] = relationship()

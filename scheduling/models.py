@@ -1,0 +1,1 @@
+"""Stored plans and solve jobs."""

@@ -1,0 +1,1 @@
+"""Technicians, skills, shifts, mobile pages, status updates and service reports."""

@@ -1,0 +1,130 @@
+"""Fixtures: an app per database backend, a clean database per test, and role-based API clients."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from tests.services import create_postgres_database
+
+ALL_BACKENDS = ("sqlite", "postgresql")
+BACKENDS = tuple(b for b in os.environ.get("TEST_BACKENDS", ",".join(ALL_BACKENDS)).split(",") if b)
+
+
+def _database_url(backend: str, tmp_path_factory) -> tuple[str, Any]:
+    if backend == "sqlite":
+        return "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "test.db"), None
+    return create_postgres_database()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def _backend_app(request, tmp_path_factory):
+    """One app and one freshly created schema per backend for the whole run."""
+    from app import create_app
+    from common.db import db
+
+    url, drop = _database_url(request.param, tmp_path_factory)
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "JOBS_EAGER": True,
+        "SECRET_KEY": "test",
+        "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+        "BABEL_DEFAULT_LOCALE": "en",
+    })
+    app.config["BACKEND"] = request.param
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if drop:
+        drop()
+
+
+def _empty_all_tables(app) -> None:
+    from common.db import db
+
+    db.session.rollback()
+    tables = db.metadata.sorted_tables
+    if app.config["BACKEND"] == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_backend_app):
+    """The app inside an app context, with empty tables after the test."""
+    from common.db import db
+
+    with _backend_app.app_context():
+        yield _backend_app
+        db.session.remove()
+        _empty_all_tables(_backend_app)
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@dataclass
+class ApiClient:
+    """A test client that sends one user's Bearer token with every request."""
+
+    client: Any
+    user: Any
+    token: str
+
+    def _headers(self, headers: dict | None) -> dict:
+        return {"Authorization": f"Bearer {self.token}", **(headers or {})}
+
+    def get(self, url: str, **kw):
+        return self.client.get(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def post(self, url: str, json: Any = None, **kw):
+        return self.client.post(url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def patch(self, url: str, json: Any = None, **kw):
+        return self.client.patch(url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def put(self, url: str, json: Any = None, **kw):
+        return self.client.put(url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def delete(self, url: str, **kw):
+        return self.client.delete(url, headers=self._headers(kw.pop("headers", None)), **kw)
+
+
+@pytest.fixture
+def login_as(app, client):
+    """`login_as("cs")` or `login_as(user)`: an API client acting as that user."""
+    from common.auth import issue_token
+    from tests import factories
+
+    def _login(who, **overrides) -> ApiClient:
+        user = factories.make_user(role=who, **overrides) if isinstance(who, str) else who
+        return ApiClient(client=client, user=user, token=issue_token(user))
+
+    return _login
+
+
+@pytest.fixture
+def page_login(app, client):
+    """Log the test client's browser session in as a user (for page tests)."""
+
+    def _login(user, password: str = "secret-pass"):
+        response = client.post("/login", data={"username": user.username, "password": password})
+        assert response.status_code == 302, response.data
+        return client
+
+    return _login

@@ -1,0 +1,54 @@
+"""Fresh, private databases and Redis namespaces for one test run; loud failure in CI when a service is missing."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def service_missing(what: str, error: Exception) -> None:
+    """Fail in CI (the tests must run there), skip on a laptop without the service."""
+    message = f"{what} is not reachable ({error}); CI needs it running"
+    if in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def create_postgres_database() -> tuple[str, callable]:
+    """A new empty PostgreSQL database for this run, and a function that drops it."""
+    import psycopg
+
+    name = f"dispatch_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        service_missing("PostgreSQL at " + PG_ADMIN_URL, error)
+    base, _, _ = PG_ADMIN_URL.rpartition("/")
+    url = base.replace("postgresql://", "postgresql+psycopg://", 1) + "/" + name
+
+    def drop() -> None:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return url, drop
+
+
+def redis_connection():
+    """A Redis client on the test database; fails in CI, skips elsewhere, when Redis is down."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as error:
+        service_missing("Redis at " + REDIS_URL, error)
+    return client
