@@ -12,7 +12,7 @@ from common.api import api
 from common.auth import login_manager
 from common.config import load_config
 from common.db import db
-from common.errors import register_error_handlers
+from common.error_handlers import register_error_handlers
 from common.i18n import init_i18n
 
 ROOT = Path(__file__).resolve().parent

@@ -5,7 +5,7 @@ from flask import render_template
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException
 
-from common.errors import http_exception_payload, wants_json
+from common.error_handlers import http_exception_payload, wants_json
 
 
 class Api(SmorestApi):

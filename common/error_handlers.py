@@ -1,0 +1,71 @@
+"""The one place that turns errors into responses.
+
+API clients always get flask-smorest's payload shape, ``{"code", "status", "message", "errors"}``,
+whether a schema or a business rule refused the request; pages show the same message.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from common.errors import DomainError
+
+
+def error_payload(status: int, message: str, errors: dict | None = None, **extra: Any) -> dict:
+    """The JSON body of every error answer."""
+    payload: dict[str, Any] = {"code": status, "status": HTTP_STATUS_CODES.get(status, "Error"), "message": message}
+    if errors:
+        payload["errors"] = errors
+    payload.update(extra)
+    return payload
+
+
+def wants_json() -> bool:
+    """API paths answer JSON; pages answer HTML."""
+    return request.path.startswith("/api/")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Turn domain errors into JSON (API) or a page with the same message."""
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        if wants_json():
+            return error_payload(error.status, error.message, error.errors, **error.extra), error.status
+        return render_template("error.html", status=error.status, message=error.message), error.status
+
+
+def summarize_validation_errors(errors: dict) -> str:
+    """One sentence naming every field a schema refused, e.g. 'Fix these fields: json.order.order_value'."""
+    names: list[str] = []
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), value)
+        else:
+            names.append(prefix)
+
+    if all(isinstance(v, list) for v in errors.values()):
+        # A whole location was refused (e.g. a body that is not JSON): its own message says it best.
+        return " ".join(str(m) for v in errors.values() for m in v)
+    walk("", errors)
+    return "Fix these fields: " + ", ".join(names) if names else "The request is invalid."
+
+
+def http_exception_payload(error: HTTPException) -> tuple[dict, dict]:
+    """Payload and headers for a werkzeug HTTPException, keeping its own headers (e.g. Allow on 405)."""
+    data = getattr(error, "data", None) or {}
+    errors = data.get("errors") or data.get("messages")
+    message = data.get("message")
+    if message is None:
+        message = summarize_validation_errors(errors) if errors else (error.description or error.name)
+    headers = dict(data.get("headers") or {})
+    response = error.get_response()
+    for name in ("Allow", "Retry-After", "WWW-Authenticate"):
+        if name in response.headers and name not in headers:
+            headers[name] = response.headers[name]
+    return error_payload(error.code or 500, message, errors), headers
