@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, redirect, url_for
+from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
@@ -57,10 +57,19 @@ def _register_api(app: Flask) -> None:
     from scheduling.api import blueprints as scheduling_blueprints
     from technicians.api import blueprints as technician_blueprints
 
-    # The API authenticates with Bearer tokens, not cookies, so CSRF does not apply to it.
+    # Bearer-token calls carry no ambient credentials, so CSRF does not apply to them ...
     for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints]:
         csrf.exempt(blp)
         api.register_blueprint(blp)
+
+    @app.before_request
+    def require_csrf_header_for_cookie_api_calls():
+        # ... but our own pages call the API with the session cookie, so those calls must
+        # prove they come from our pages with the X-CSRFToken header.
+        if (request.path.startswith("/api/") and request.method not in ("GET", "HEAD", "OPTIONS")
+                and "Authorization" not in request.headers and app.config.get("WTF_CSRF_ENABLED", True)
+                and current_user.is_authenticated):
+            csrf.protect()
 
 
 def _register_pages(app: Flask) -> None:

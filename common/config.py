@@ -18,6 +18,8 @@ def load_config(instance_path: str) -> dict:
         "JOBS_EAGER": os.environ.get("JOBS_EAGER", "1") == "1",
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(Path(instance_path) / "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        # A technician's page may queue actions offline for hours; its CSRF token must outlive that.
+        "WTF_CSRF_TIME_LIMIT": None,
         "API_TOKEN_TTL_HOURS": int(os.environ.get("API_TOKEN_TTL_HOURS", 12)),
         "BABEL_DEFAULT_LOCALE": os.environ.get("BABEL_DEFAULT_LOCALE", "zh_CN"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,8 +13,16 @@ from sqlalchemy import text
 
 from tests.services import create_postgres_database
 
+ROOT = Path(__file__).resolve().parent.parent
 ALL_BACKENDS = ("sqlite", "postgresql")
 BACKENDS = tuple(b for b in os.environ.get("TEST_BACKENDS", ",".join(ALL_BACKENDS)).split(",") if b)
+
+
+def pytest_sessionstart(session):
+    """Build the translation catalogues the pages use (compiled .mo files are not committed)."""
+    if any((ROOT / "translations").glob("*/LC_MESSAGES/messages.po")):
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-q", "-d",
+                        str(ROOT / "translations")], check=True)
 
 
 def _database_url(backend: str, tmp_path_factory) -> tuple[str, Any]:

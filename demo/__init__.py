@@ -1,0 +1,1 @@
+"""A realistic demo data set (Shanghai) a newcomer can click through."""
