@@ -11,6 +11,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from common.db import db
 from common.errors import DomainError
 
 
@@ -33,6 +34,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
+        # A refused use case may have flushed rows before it failed: none of them may be committed later.
+        db.session.rollback()
         if wants_json():
             return error_payload(error.status, error.message, error.errors, **error.extra), error.status
         return render_template("error.html", status=error.status, message=error.message), error.status

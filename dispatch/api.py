@@ -1,8 +1,131 @@
 """REST API of the CS side: tickets, visits, follow-ups."""
 from __future__ import annotations
 
+from flask import jsonify
+from flask.views import MethodView
+from flask_login import current_user
 from flask_smorest import Blueprint
 
-tickets_blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="On-site service tickets")
+from common.auth import login_required_any, role_required
+from common.models import Role
+from dispatch.schemas import (AssignmentSchema, CallAttemptCreateSchema, FollowUpQueryArgsSchema, FollowUpSchema,
+                              TicketCancelSchema, TicketCreateSchema, TicketDetailSchema, TicketQueryArgsSchema,
+                              TicketSchema, TicketSummarySchema, VisitQueryArgsSchema, VisitSchema)
+from dispatch.service import follow_ups, tickets, visits
 
-blueprints = [tickets_blp]
+tickets_blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="On-site service tickets")
+visits_blp = Blueprint("visits", __name__, url_prefix="/api/v1/visits",
+                       description="Visits: listing per role and manual assignment")
+follow_ups_blp = Blueprint("followups", __name__, url_prefix="/api/v1/followups",
+                           description="Follow-up calls (回访) after a visit")
+
+STAFF = (Role.CS, Role.DISPATCHER, Role.MANAGER)
+
+
+@tickets_blp.route("")
+class Tickets(MethodView):
+    @role_required(Role.CS)
+    @tickets_blp.arguments(TicketCreateSchema)
+    @tickets_blp.response(201, TicketSchema)
+    @tickets_blp.alt_response(409, description="The same ticket is already open (names its id), or the order "
+                                               "is stored with another value.")
+    def post(self, data: dict):
+        """Register a service request from an order; its first visit waits unscheduled."""
+        return tickets.register_ticket(data, by=current_user)
+
+    @role_required(*STAFF)
+    @tickets_blp.arguments(TicketQueryArgsSchema, location="query")
+    @tickets_blp.response(200, TicketSummarySchema(many=True))
+    @tickets_blp.paginate()
+    def get(self, args: dict, pagination_parameters):
+        """Tickets, newest first, paginated (page, page_size <= 100; X-Pagination header)."""
+        page = tickets.list_tickets(status=args.get("status"), owner_id=args.get("owner"),
+                                    created_on=args.get("date"), page=pagination_parameters.page,
+                                    page_size=pagination_parameters.page_size, by=current_user)
+        pagination_parameters.item_count = page.total
+        return page.items
+
+
+@tickets_blp.route("/<int:ticket_id>")
+class TicketById(MethodView):
+    @role_required(*STAFF)
+    @tickets_blp.response(200, TicketDetailSchema)
+    def get(self, ticket_id: int):
+        """One ticket with its visits and timeline."""
+        return tickets.get_ticket(ticket_id, by=current_user)
+
+
+@tickets_blp.route("/<int:ticket_id>/cancel")
+class TicketCancel(MethodView):
+    @role_required(Role.CS)
+    @tickets_blp.arguments(TicketCancelSchema)
+    @tickets_blp.response(200, TicketSchema)
+    def post(self, data: dict, ticket_id: int):
+        """Cancel a ticket and its open visits (409 once a technician has started)."""
+        return tickets.cancel_ticket(ticket_id, reason=data["reason"], by=current_user)
+
+
+@visits_blp.route("")
+class Visits(MethodView):
+    @login_required_any
+    @visits_blp.arguments(VisitQueryArgsSchema, location="query")
+    @visits_blp.response(200, VisitSchema(many=True),
+                         description="Staff get VisitSchema; a technician gets only their own visits as "
+                                     "VisitForTechnicianSchema (customer_phone only for today's visits).")
+    def get(self, args: dict):
+        """Visits by planned start (at most `limit`)."""
+        view = visits.list_visits(on_date=args.get("date"), technician_id=args.get("technician_id"),
+                                  status=args.get("status"), limit=args["limit"], by=current_user)
+        return jsonify(view.schema(many=True).dump(view.items))
+
+
+@visits_blp.route("/<int:visit_id>")
+class VisitById(MethodView):
+    @login_required_any
+    @visits_blp.response(200, VisitSchema, description="VisitForTechnicianSchema for technicians.")
+    def get(self, visit_id: int):
+        """One visit; another technician's visit is 404."""
+        view = visits.get_visit(visit_id, by=current_user)
+        return jsonify(view.schema().dump(view.items[0]))
+
+
+@visits_blp.route("/<int:visit_id>/assignment")
+class VisitAssignment(MethodView):
+    @role_required(Role.DISPATCHER)
+    @visits_blp.arguments(AssignmentSchema)
+    @visits_blp.response(200, VisitSchema)
+    @visits_blp.alt_response(409, description="Overlaps another visit of the technician, or the visit's state "
+                                              "does not allow it.")
+    def post(self, data: dict, visit_id: int):
+        """Assign a visit to a technician by hand, after a feasibility check (skills, day, shift, window, overlap)."""
+        return visits.assign_visit(visit_id, technician_id=data["technician_id"], start=data["start"],
+                                   by=current_user)
+
+    @role_required(Role.DISPATCHER)
+    @visits_blp.response(200, VisitSchema)
+    def delete(self, visit_id: int):
+        """Take a visit off its technician's day (back to unscheduled)."""
+        return visits.unassign_visit(visit_id, by=current_user)
+
+
+@follow_ups_blp.route("")
+class FollowUps(MethodView):
+    @role_required(Role.CS)
+    @follow_ups_blp.arguments(FollowUpQueryArgsSchema, location="query")
+    @follow_ups_blp.response(200, FollowUpSchema(many=True))
+    def get(self, args: dict):
+        """Pending follow-ups, oldest first: your own queue (managers: all, or ?owner=)."""
+        return follow_ups.list_follow_ups(owner_id=args.get("owner"), by=current_user)
+
+
+@follow_ups_blp.route("/<int:follow_up_id>/attempts")
+class FollowUpAttempts(MethodView):
+    @role_required(Role.CS)
+    @follow_ups_blp.arguments(CallAttemptCreateSchema)
+    @follow_ups_blp.response(201, FollowUpSchema)
+    def post(self, data: dict, follow_up_id: int):
+        """Record a follow-up call: closes the ticket, reopens it with a new visit, or counts a missed call."""
+        return follow_ups.record_call_attempt(follow_up_id, by=current_user, **data)
+
+
+blueprints = [tickets_blp, visits_blp, follow_ups_blp]

@@ -74,3 +74,13 @@ class FollowUpStatus(str, enum.Enum):
 class CallOutcome(str, enum.Enum):
     REACHED = "reached"
     NO_ANSWER = "no_answer"
+
+
+class Cause(str, enum.Enum):
+    """Why the customer asks for service, as CS records it; it decides who pays (see rules.RESPONSIBILITY_BY_CAUSE)."""
+
+    QUALITY = "quality"
+    WRONG_ITEM = "wrong_item"
+    MISSING_ITEM = "missing_item"
+    CHANGE_OF_MIND = "change_of_mind"
+    TRANSPORT_DAMAGE = "transport_damage"

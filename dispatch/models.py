@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.db import UTCDateTime, db, utcnow
 from common.models import User, str_enum
-from dispatch.enums import (CallOutcome, CloseReason, FollowUpStatus, Platform, ProductCategory, Responsibility,
-                            TicketStatus, TicketType, VisitStatus, WarrantyStatus)
+from dispatch.enums import (Cause, CallOutcome, CloseReason, FollowUpStatus, Platform, ProductCategory,
+                            Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus)
 
 
 class Customer(db.Model):
@@ -84,6 +84,7 @@ class Ticket(db.Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     responsibility: Mapped[Responsibility] = mapped_column(
         str_enum(Responsibility, "responsibility"), default=Responsibility.UNDETERMINED)
+    cause: Mapped[Cause | None] = mapped_column(str_enum(Cause, "cause"))
     warranty: Mapped[WarrantyStatus] = mapped_column(str_enum(WarrantyStatus, "warranty_status"))
     warranty_until: Mapped[date] = mapped_column(Date)
     visit_quota: Mapped[int] = mapped_column(Integer)

@@ -1,8 +1,18 @@
-"""Pure business rules of the CS side: lifecycles (more rules join them here). No Flask, no database."""
+"""Pure business rules of the CS side: lifecycles, warranty, quota, due time, responsibility, follow-up calls.
+
+No Flask, no database: the service passes configured values in.
+"""
 from __future__ import annotations
 
-from common.errors import Conflict
-from dispatch.enums import TicketStatus, VisitStatus
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from common.errors import Conflict, RuleViolation
+from dispatch.enums import (Cause, ProductCategory, Responsibility, TicketStatus, TicketType, VisitStatus,
+                            WarrantyStatus)
 
 T, V = TicketStatus, VisitStatus
 
@@ -55,3 +65,259 @@ def check_ticket_transition(current: TicketStatus, target: TicketStatus) -> None
 def check_visit_transition(current: VisitStatus, target: VisitStatus) -> None:
     """Refuse a visit status change the lifecycle does not allow (409 naming the allowed next steps)."""
     _check("visit", VISIT_TRANSITIONS, current, target)
+
+
+# --- Ticket intake: warranty, visit quota, due time, responsibility, required skills -----------------------
+# Each rule takes its configurable numbers as arguments; the service passes app.config values
+# (WARRANTY_MONTHS, QUOTA_UNDER_3000, DUE_DAYS, FOLLOW_UP_*) and falls back to these defaults.
+
+DEFAULT_WARRANTY_MONTHS: dict[str, int] = {
+    ProductCategory.LARGE_APPLIANCE.value: 36,
+    ProductCategory.SMALL_APPLIANCE.value: 12,
+    ProductCategory.FURNITURE.value: 24,
+}
+
+# Due days by ticket type. The 7-day no-reason return is handled within 3 days; quality, wrong or
+# missing item (repair, exchange) within 5; installation and inspection also get 5 (our choice:
+# they are booked like repairs and the platforms measure them the same way).
+DEFAULT_DUE_DAYS: dict[str, int] = {
+    TicketType.RETURN_PICKUP.value: 3,
+    TicketType.REPAIR.value: 5,
+    TicketType.EXCHANGE.value: 5,
+    TicketType.INSTALLATION.value: 5,
+    TicketType.INSPECTION.value: 5,
+}
+
+# On-site visit quota by order value (yuan), as lower-inclusive bands [low, high): an order of
+# exactly 10,000 gets 2 visits, exactly 80,000 gets 6. Under 3,000 the quota is "per policy"
+# (config QUOTA_UNDER_3000, default 1).
+QUOTA_BANDS: tuple[tuple[Decimal, int], ...] = (
+    (Decimal(3_000), 1),
+    (Decimal(10_000), 2),
+    (Decimal(30_000), 3),
+    (Decimal(50_000), 4),
+    (Decimal(80_000), 6),
+)
+
+RESPONSIBILITY_BY_CAUSE: dict[Cause, Responsibility] = {
+    Cause.QUALITY: Responsibility.SELLER,
+    Cause.WRONG_ITEM: Responsibility.SELLER,
+    Cause.MISSING_ITEM: Responsibility.SELLER,
+    Cause.CHANGE_OF_MIND: Responsibility.CUSTOMER,
+    Cause.TRANSPORT_DAMAGE: Responsibility.LOGISTICS,
+}
+
+# Skills a visit needs by default, from the ticket type and product category (a request may name
+# its own). Inspection/measurement goes to whoever repairs or assembles that kind of product;
+# picking up a large appliance or furniture means uninstalling or taking it apart first, while a
+# small appliance is simply collected; an exchange removes the old unit and installs the new one.
+_INSTALL = {ProductCategory.LARGE_APPLIANCE: "large_appliance_install",
+            ProductCategory.SMALL_APPLIANCE: "small_appliance_install",
+            ProductCategory.FURNITURE: "furniture_assembly"}
+_REPAIR = {ProductCategory.LARGE_APPLIANCE: "large_appliance_repair",
+           ProductCategory.SMALL_APPLIANCE: "small_appliance_repair",
+           ProductCategory.FURNITURE: "furniture_repair"}
+DEFAULT_SKILLS: dict[tuple[TicketType, ProductCategory], tuple[str, ...]] = {
+    **{(TicketType.INSTALLATION, c): (s,) for c, s in _INSTALL.items()},
+    **{(TicketType.EXCHANGE, c): (s,) for c, s in _INSTALL.items()},
+    **{(TicketType.REPAIR, c): (s,) for c, s in _REPAIR.items()},
+    (TicketType.INSPECTION, ProductCategory.LARGE_APPLIANCE): ("large_appliance_repair",),
+    (TicketType.INSPECTION, ProductCategory.SMALL_APPLIANCE): ("small_appliance_repair",),
+    (TicketType.INSPECTION, ProductCategory.FURNITURE): ("furniture_assembly",),
+    (TicketType.RETURN_PICKUP, ProductCategory.LARGE_APPLIANCE): ("large_appliance_install",),
+    (TicketType.RETURN_PICKUP, ProductCategory.SMALL_APPLIANCE): (),
+    (TicketType.RETURN_PICKUP, ProductCategory.FURNITURE): ("furniture_assembly",),
+}
+
+# Default time on site by ticket type, in minutes (a request may give its own duration_min).
+DEFAULT_DURATION_MIN: dict[TicketType, int] = {
+    TicketType.INSTALLATION: 90,
+    TicketType.REPAIR: 60,
+    TicketType.INSPECTION: 45,
+    TicketType.RETURN_PICKUP: 30,
+    TicketType.EXCHANGE: 90,
+}
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole calendar months, clamped to the month's last day (31 Jan + 1 -> 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def warranty_for(purchase_date: date, category: ProductCategory, *, today: date,
+                 months_by_category: dict[str, int] | None = None) -> tuple[WarrantyStatus, date]:
+    """Warranty status on `today` and the last day covered; the purchase day itself counts as day one."""
+    months = (months_by_category or DEFAULT_WARRANTY_MONTHS)[ProductCategory(category).value]
+    until = add_months(purchase_date, months) - timedelta(days=1)
+    status = WarrantyStatus.IN_WARRANTY if purchase_date <= today <= until else WarrantyStatus.OUT_OF_WARRANTY
+    return status, until
+
+
+def visit_quota(order_value_yuan: Decimal | float | int, *, under_3000: int = 1) -> int:
+    """How many on-site visits an order of this value gets (lower-inclusive bands, see QUOTA_BANDS)."""
+    value = Decimal(str(order_value_yuan))
+    if value < 0:
+        raise ValueError("order value cannot be negative")
+    quota = under_3000
+    for low, band_quota in QUOTA_BANDS:
+        if value >= low:
+            quota = band_quota
+    return quota
+
+
+def check_visit_quota(visits_used: int, quota: int, *, approved: bool) -> None:
+    """Refuse one more visit beyond the order's quota unless a manager approved it (422)."""
+    if visits_used >= quota and not approved:
+        raise RuleViolation(f"The quota of {quota} on-site visit{'s' if quota != 1 else ''} for this order is used "
+                            f"({visits_used} so far); a manager must approve another visit.",
+                            visit_quota=quota, visits_used=visits_used)
+
+
+def due_at(created_at: datetime, ticket_type: TicketType, *, days_by_type: dict[str, int] | None = None) -> datetime:
+    """When the ticket must be handled by, counted in whole days from its registration."""
+    days = (days_by_type or DEFAULT_DUE_DAYS)[TicketType(ticket_type).value]
+    return created_at + timedelta(days=days)
+
+
+def is_overdue(due: datetime, *, status: TicketStatus, now: datetime) -> bool:
+    """An open ticket past its due time is flagged; closed and cancelled tickets never are."""
+    return status in TICKET_OPEN and now > due
+
+
+def responsibility_for(cause: Cause | None) -> Responsibility:
+    """Who pays: quality/wrong/missing item -> seller, change of mind -> customer, transport -> logistics."""
+    return RESPONSIBILITY_BY_CAUSE.get(Cause(cause), Responsibility.UNDETERMINED) if cause else Responsibility.UNDETERMINED
+
+
+def default_skills(ticket_type: TicketType, category: ProductCategory) -> list[str]:
+    """Skills a visit needs by default for this kind of job (see DEFAULT_SKILLS)."""
+    return list(DEFAULT_SKILLS[(TicketType(ticket_type), ProductCategory(category))])
+
+
+def default_duration_min(ticket_type: TicketType) -> int:
+    """Minutes on site a visit of this type is planned with by default."""
+    return DEFAULT_DURATION_MIN[TicketType(ticket_type)]
+
+
+# --- Follow-up calls ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CallPolicy:
+    """When follow-up calls are allowed: a local window [start_h, end_h), attempts and spacing."""
+
+    zone: ZoneInfo
+    window: tuple[int, int] = (10, 18)
+    max_attempts: int = 3
+    min_spacing_h: float = 2
+
+
+def next_call_allowed_at(previous: list[datetime], *, now: datetime, policy: CallPolicy) -> datetime:
+    """The earliest moment from `now` a call is allowed: spacing after the last attempt, inside the window.
+
+    A call at exactly the window's end (18:00) is outside it; exactly `min_spacing_h` after the
+    last attempt is allowed.
+    """
+    earliest = now
+    if previous:
+        earliest = max(earliest, max(previous) + timedelta(hours=policy.min_spacing_h))
+    local = earliest.astimezone(policy.zone)
+    start_h, end_h = policy.window
+    opens = local.replace(hour=start_h, minute=0, second=0, microsecond=0)
+    closes = local.replace(hour=end_h, minute=0, second=0, microsecond=0) if end_h < 24 else None
+    if local < opens:
+        local = opens
+    elif closes is not None and local >= closes:
+        next_day = (local + timedelta(days=1)).date()
+        local = datetime.combine(next_day, time(start_h), tzinfo=policy.zone)
+    return local.astimezone(timezone.utc)
+
+
+def _say_local(moment: datetime, *, now: datetime, zone: ZoneInfo) -> str:
+    local, today = moment.astimezone(zone), now.astimezone(zone).date()
+    if local.date() == today:
+        return local.strftime("%H:%M")
+    if local.date() == today + timedelta(days=1):
+        return local.strftime("%H:%M tomorrow")
+    return local.strftime("%H:%M on %Y-%m-%d")
+
+
+def check_follow_up_call(previous: list[datetime], *, now: datetime, policy: CallPolicy) -> None:
+    """Refuse a follow-up call outside the window, past the attempt limit or too soon after the last one (422).
+
+    `previous` are this follow-up's earlier attempts (UTC). The message names the next allowed local time.
+    """
+    if len(previous) >= policy.max_attempts:
+        raise RuleViolation(f"All {policy.max_attempts} follow-up calls for this ticket are used; "
+                            "no more calls are allowed.", attempts=len(previous))
+    allowed_at = next_call_allowed_at(previous, now=now, policy=policy)
+    if allowed_at <= now:
+        return
+    start_h, end_h = policy.window
+    next_text = _say_local(allowed_at, now=now, zone=policy.zone)
+    local_now = now.astimezone(policy.zone)
+    in_window = start_h <= local_now.hour < end_h
+    if previous and in_window:
+        last = _say_local(max(previous), now=now, zone=policy.zone)
+        message = f"Call again after {next_text}; the last attempt was at {last}."
+    else:
+        message = f"Calls are allowed {start_h:02d}:00-{end_h:02d}:00 local time; next allowed at {next_text}."
+    raise RuleViolation(message, next_allowed_at=allowed_at.isoformat())
+
+
+# --- Manual assignment ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CrewMember:
+    """What a manual assignment checks about a technician; shift times are local wall-clock times."""
+
+    name: str
+    active: bool
+    skills: frozenset[str]
+    working_days: frozenset[int]  # ISO weekdays, 1 = Monday
+    shift_start: time
+    shift_end: time
+
+
+@dataclass(frozen=True)
+class BusySpan:
+    """Another visit already on the technician's day."""
+
+    visit_id: int
+    start: datetime
+    end: datetime
+
+
+def check_assignment(*, start: datetime, end: datetime, required_skills: list[str], crew: CrewMember,
+                     zone: ZoneInfo, promised: tuple[datetime, datetime] | None = None,
+                     busy: list[BusySpan] = ()) -> None:
+    """Refuse a manual assignment that the technician cannot do (422 with the field) or that overlaps (409).
+
+    Checked in this order: active, skills, working day, shift, promised window, overlap with other visits.
+    """
+    if not crew.active:
+        raise RuleViolation(f"{crew.name} is not active; pick another technician.", field="technician_id")
+    missing = sorted(set(required_skills) - crew.skills)
+    if missing:
+        raise RuleViolation(f"{crew.name} lacks the skill(s) {', '.join(missing)} this visit needs.",
+                            field="technician_id", missing_skills=missing)
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    if local_start.isoweekday() not in crew.working_days:
+        days = ", ".join(calendar.day_abbr[d - 1] for d in sorted(crew.working_days)) or "no days"
+        raise RuleViolation(f"{crew.name} does not work on {local_start:%A %Y-%m-%d} (works {days}).",
+                            field="start")
+    shift_from = datetime.combine(local_start.date(), crew.shift_start, tzinfo=zone)
+    shift_to = datetime.combine(local_start.date(), crew.shift_end, tzinfo=zone)
+    if local_start < shift_from or local_end > shift_to:
+        raise RuleViolation(f"The visit would run {local_start:%H:%M}-{local_end:%H:%M} local time, outside "
+                            f"{crew.name}'s shift {crew.shift_start:%H:%M}-{crew.shift_end:%H:%M}.", field="start")
+    if promised is not None and (start < promised[0] or end > promised[1]):
+        p_from, p_to = promised[0].astimezone(zone), promised[1].astimezone(zone)
+        raise RuleViolation(f"The customer was promised {p_from:%Y-%m-%d %H:%M}-{p_to:%H:%M} local time; "
+                            f"start between {p_from:%H:%M} and {(p_to - (end - start)):%H:%M}.", field="start")
+    for span in busy:
+        if span.start < end and start < span.end:
+            s_from, s_to = span.start.astimezone(zone), span.end.astimezone(zone)
+            raise Conflict(f"{crew.name} already has visit {span.visit_id} at {s_from:%H:%M}-{s_to:%H:%M} "
+                           "local time; pick another time or technician.", visit_id=span.visit_id)

@@ -1,14 +1,23 @@
 """Follow-up calls (回访): the owner's queue and the call-attempt rules."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime
 
-from common.db import db
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from common.db import db, utcnow
+from common.errors import Conflict, Forbidden, NotFound
+from common.i18n import local_zone
 from common.models import Role, User
-from dispatch.enums import FollowUpStatus, TicketStatus
-from dispatch.models import FollowUp, Ticket, Visit
-from dispatch.service.tickets import set_ticket_status
+from dispatch import rules
+from dispatch.enums import CallOutcome, CloseReason, FollowUpStatus, TicketStatus
+from dispatch.models import CallAttempt, FollowUp, Ticket, Visit
+from dispatch.service import one_transaction
+from dispatch.service.tickets import close_ticket, set_ticket_status
 from dispatch.service.timeline import record_event
+from dispatch.service.visits import add_follow_on_visit
 
 
 def follow_up_owner(ticket: Ticket) -> User:
@@ -34,3 +43,84 @@ def queue_follow_up(ticket: Ticket, *, visit: Visit | None, by: User | None) -> 
     db.session.flush()
     record_event(ticket, "follow_up_queued", by=by, visit=visit, follow_up_id=follow_up.id, owner=owner.username)
     return follow_up
+
+
+def call_policy() -> rules.CallPolicy:
+    """The follow-up call rules as configured (FOLLOW_UP_WINDOW, _MAX_ATTEMPTS, _MIN_SPACING_H, TIMEZONE)."""
+    config = current_app.config
+    return rules.CallPolicy(zone=local_zone(), window=tuple(config.get("FOLLOW_UP_WINDOW", (10, 18))),
+                            max_attempts=config.get("FOLLOW_UP_MAX_ATTEMPTS", 3),
+                            min_spacing_h=config.get("FOLLOW_UP_MIN_SPACING_H", 2))
+
+
+def list_follow_ups(*, owner_id: int | None = None, by: User) -> list[FollowUp]:
+    """Pending follow-ups, oldest first: a CS user's own queue; a manager sees all, or one owner's."""
+    if not by.has_role(Role.MANAGER):
+        if owner_id is not None and owner_id != by.id:
+            raise Forbidden("CS staff see only their own follow-up queue; leave out 'owner'.")
+        owner_id = by.id
+    query = (select(FollowUp).where(FollowUp.status == FollowUpStatus.PENDING)
+             .options(selectinload(FollowUp.ticket).selectinload(Ticket.customer), selectinload(FollowUp.attempts),
+                      selectinload(FollowUp.owner))
+             .order_by(FollowUp.created_at, FollowUp.id))
+    if owner_id is not None:
+        query = query.where(FollowUp.owner_id == owner_id)
+    return list(db.session.scalars(query))
+
+
+@one_transaction
+def record_call_attempt(follow_up_id: int, *, outcome: CallOutcome, satisfaction: int | None = None,
+                        resolved: bool | None = None, note: str | None = None, by: User,
+                        now: datetime | None = None) -> FollowUp:
+    """Record one follow-up call: close the ticket (resolved or, after the last failed call, unreachable) or reopen it.
+
+    Only the follow-up's owner or a manager may call. Calls keep to the window, attempt limit and
+    spacing of `call_policy()`; a reopen beyond the order's visit quota needs a manager.
+    """
+    now = now or utcnow()
+    follow_up = db.session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        raise NotFound(f"There is no follow-up {follow_up_id}.")
+    if follow_up.owner_id != by.id and not by.has_role(Role.MANAGER):
+        raise Forbidden(f"Follow-up {follow_up_id} is in {follow_up.owner.display_name}'s queue; "
+                        "only they or a manager may record calls.")
+    if follow_up.status is not FollowUpStatus.PENDING:
+        raise Conflict(f"Follow-up {follow_up_id} is {follow_up.status.value}; no more calls are recorded on it.",
+                       current=follow_up.status.value, allowed=[])
+    policy = call_policy()
+    rules.check_follow_up_call([a.at for a in follow_up.attempts], now=now, policy=policy)
+
+    ticket = follow_up.ticket
+    attempt = CallAttempt(follow_up=follow_up, at=now, by_id=by.id, outcome=outcome, satisfaction=satisfaction,
+                          resolved=resolved, note=note)
+    db.session.add(attempt)
+    db.session.flush()
+    number = len(follow_up.attempts)
+    record_event(ticket, "follow_up_attempt", by=by, at=now, visit=follow_up.visit, follow_up_id=follow_up.id,
+                 attempt=number, outcome=outcome, satisfaction=satisfaction, resolved=resolved, note=note)
+
+    if outcome is CallOutcome.REACHED:
+        follow_up.satisfaction, follow_up.resolved, follow_up.closed_at = satisfaction, resolved, now
+        follow_up.status = FollowUpStatus.DONE
+        if resolved:
+            close_ticket(ticket, reason=CloseReason.RESOLVED, note=note, by=by, now=now)
+        else:
+            visit = add_follow_on_visit(ticket, by=by, reason="follow-up: not resolved")
+            set_ticket_status(ticket, TicketStatus.REOPENED, by=by)
+            record_event(ticket, "reopened", by=by, at=now, visit=visit, note=note)
+    elif number >= policy.max_attempts:
+        follow_up.status, follow_up.closed_at = FollowUpStatus.UNREACHABLE, now
+        times = ", ".join(a.at.astimezone(policy.zone).strftime("%m-%d %H:%M") for a in follow_up.attempts)
+        close_note = f"No answer to {number} follow-up calls ({times} local time)."
+        if note:
+            close_note += f" {note}"
+        close_ticket(ticket, reason=CloseReason.UNREACHABLE, note=close_note, by=by, now=now)
+    db.session.commit()
+    return follow_up
+
+
+def next_call_at(follow_up: FollowUp, *, now: datetime | None = None) -> datetime | None:
+    """When the owner may call next (None once the follow-up is finished)."""
+    if follow_up.status is not FollowUpStatus.PENDING:
+        return None
+    return rules.next_call_allowed_at([a.at for a in follow_up.attempts], now=now or utcnow(), policy=call_policy())

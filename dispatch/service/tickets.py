@@ -1,10 +1,23 @@
-"""Ticket use cases: register, list, cancel; and the status change every other use case goes through."""
+"""Ticket use cases: register, list, show, cancel; and the status change every other use case goes through."""
 from __future__ import annotations
 
-from common.models import User
-from dispatch.enums import TicketStatus
-from dispatch.models import Ticket
-from dispatch.rules import check_ticket_transition
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from common.db import db, utcnow
+from common.errors import Conflict, NotFound, RuleViolation
+from common.i18n import local_zone, to_local
+from common.models import Role, User
+from dispatch import rules
+from dispatch.enums import CloseReason, FollowUpStatus, TicketStatus, VisitStatus
+from dispatch.models import AvailabilityWindow, Customer, Order, Product, Ticket, Visit
+from dispatch.rules import check_ticket_transition, check_visit_transition
+from dispatch.service import one_transaction
 from dispatch.service.timeline import record_event
 
 
@@ -16,3 +29,182 @@ def set_ticket_status(ticket: Ticket, target: TicketStatus, *, by: User | None, 
     previous = ticket.status
     ticket.status = target
     record_event(ticket, "status_changed", by=by, **{"from": previous.value, "to": target.value}, **detail)
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    """One page of tickets and how many match in all."""
+
+    items: list[Ticket]
+    total: int
+
+
+@one_transaction
+def register_ticket(request: dict, *, by: User, now: datetime | None = None) -> Ticket:
+    """Register a service request from an order, with its first (unscheduled) visit; `by` becomes the owner.
+
+    `request` is TicketCreateSchema's output. An existing order (same platform and order number) and
+    its customer are reused; the order's value and purchase date must match what is stored (409).
+    """
+    now = now or utcnow()
+    config = current_app.config
+    order = _find_or_add_order(request["order"], request["customer"], region=request["region"],
+                               district=request["district"])
+    product = _find_or_add_product(order, request["product"])
+    _refuse_duplicate_open_ticket(order, product, request["type"])
+
+    today = to_local(now).date()
+    warranty, warranty_until = rules.warranty_for(order.purchase_date, product.category, today=today,
+                                                  months_by_category=config.get("WARRANTY_MONTHS"))
+    quota = rules.visit_quota(order.order_value_yuan, under_3000=config.get("QUOTA_UNDER_3000", 1))
+    rules.check_visit_quota(0, quota, approved=by.has_role(Role.MANAGER))
+    ticket = Ticket(order=order, product=product, customer=order.customer, type=request["type"],
+                    status=TicketStatus.OPEN, description=request["description"], priority=request["priority"],
+                    owner=by, cause=request["cause"], responsibility=rules.responsibility_for(request["cause"]),
+                    warranty=warranty, warranty_until=warranty_until, visit_quota=quota,
+                    due_at=rules.due_at(now, request["type"], days_by_type=config.get("DUE_DAYS")), created_at=now)
+    ticket.availability = [AvailabilityWindow(start=w["start"], end=w["end"]) for w in request["availability"]]
+    db.session.add(ticket)
+
+    skills = request["required_skills"]
+    if skills is None:
+        skills = rules.default_skills(request["type"], product.category)
+    else:
+        _check_skills_exist(skills)
+    duration_min = request["duration_min"] or rules.default_duration_min(request["type"])
+    visit = Visit(ticket=ticket, sequence_no=1, status=VisitStatus.UNSCHEDULED, required_skills=list(skills),
+                  duration_s=duration_min * 60, counts_against_quota=True)
+    db.session.add(visit)
+    db.session.flush()
+    record_event(ticket, "created", by=by, at=now, visit=visit, type=ticket.type, order_no=order.order_no,
+                 serial_no=product.serial_no, visit_quota=quota, due_at=ticket.due_at,
+                 responsibility=ticket.responsibility)
+    db.session.commit()
+    return ticket
+
+
+def list_tickets(*, status: TicketStatus | None = None, owner_id: int | None = None, created_on=None,
+                 page: int = 1, page_size: int = 50, by: User) -> TicketPage:
+    """Tickets matching the filters, newest first, one page at a time."""
+    query = select(Ticket)
+    if status is not None:
+        query = query.where(Ticket.status == status)
+    if owner_id is not None:
+        query = query.where(Ticket.owner_id == owner_id)
+    if created_on is not None:
+        # A local calendar day, as CS means "registered on the 23rd".
+        start = datetime.combine(created_on, time(0), tzinfo=local_zone())
+        query = query.where(Ticket.created_at >= start, Ticket.created_at < start + timedelta(days=1))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = db.session.scalars(
+        query.options(selectinload(Ticket.customer), selectinload(Ticket.owner))
+        .order_by(Ticket.id.desc()).limit(page_size).offset((page - 1) * page_size)).all()
+    return TicketPage(items=list(items), total=total)
+
+
+def get_ticket(ticket_id: int, *, by: User) -> Ticket:
+    """One ticket with its visits and timeline (404 when there is none)."""
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound(f"There is no ticket {ticket_id}.")
+    return ticket
+
+
+@one_transaction
+def cancel_ticket(ticket_id: int, *, reason: str, by: User, now: datetime | None = None) -> Ticket:
+    """Cancel a ticket that no technician has started on, with its open visits and pending follow-ups."""
+    now = now or utcnow()
+    ticket = get_ticket(ticket_id, by=by)
+    set_ticket_status(ticket, TicketStatus.CANCELLED, by=by, reason=reason)
+    for visit in ticket.visits:
+        if visit.status in rules.VISIT_OPEN:
+            check_visit_transition(visit.status, VisitStatus.CANCELLED)
+            visit.status = VisitStatus.CANCELLED
+            record_event(ticket, "visit_cancelled", by=by, visit=visit, reason=reason)
+    for follow_up in ticket.follow_ups:
+        if follow_up.status is FollowUpStatus.PENDING:
+            follow_up.status, follow_up.closed_at = FollowUpStatus.CANCELLED, now
+    ticket.close_reason, ticket.close_note, ticket.closed_at = CloseReason.CANCELLED, reason, now
+    record_event(ticket, "cancelled", by=by, reason=reason)
+    db.session.commit()
+    return ticket
+
+
+def close_ticket(ticket: Ticket, *, reason: CloseReason, note: str | None, by: User | None,
+                 now: datetime | None = None) -> None:
+    """Close a ticket after its follow-up (resolved or unreachable) and log it (flushes only)."""
+    now = now or utcnow()
+    set_ticket_status(ticket, TicketStatus.CLOSED, by=by, reason=reason.value)
+    ticket.close_reason, ticket.close_note, ticket.closed_at = reason, note, now
+    record_event(ticket, "closed", by=by, reason=reason, note=note)
+
+
+def visits_used(ticket: Ticket) -> int:
+    """Visits of `ticket` that count against its order-value quota (cancelled ones don't)."""
+    return sum(1 for v in ticket.visits if v.counts_against_quota and v.status is not VisitStatus.CANCELLED)
+
+
+def _find_or_add_order(data: dict, customer_data: dict, *, region: str, district: str | None) -> Order:
+    order = db.session.scalar(select(Order).where(Order.platform == data["platform"],
+                                                  Order.order_no == data["order_no"]))
+    if order is not None:
+        value = Decimal(data["order_value"]).quantize(Decimal("0.01"))
+        if order.order_value_yuan != value or order.purchase_date != data["purchase_date"]:
+            raise Conflict(
+                f"Order {data['order_no']} on {data['platform'].value} is stored with value "
+                f"{order.order_value_yuan} yuan and purchase date {order.purchase_date.isoformat()}; "
+                "send the same values (an order does not change), or check the order number.",
+                order_value=float(order.order_value_yuan), purchase_date=order.purchase_date.isoformat())
+        return order
+    customer = _find_or_add_customer(customer_data, region=region, district=district)
+    order = Order(platform=data["platform"], order_no=data["order_no"], order_value_yuan=data["order_value"],
+                  purchase_date=data["purchase_date"], customer=customer)
+    db.session.add(order)
+    db.session.flush()
+    return order
+
+
+def _find_or_add_customer(data: dict, *, region: str, district: str | None) -> Customer:
+    # The same person at the same address is one customer; a new address is a new service location.
+    customer = db.session.scalar(select(Customer).where(
+        Customer.phone == data["phone"], Customer.name == data["name"], Customer.address == data["address"])
+        .order_by(Customer.id).limit(1))
+    if customer is None:
+        customer = Customer(name=data["name"], phone=data["phone"], address=data["address"], lat=data.get("lat"),
+                            lon=data.get("lon"), region=region or "default", district=district)
+        db.session.add(customer)
+        db.session.flush()
+    return customer
+
+
+def _find_or_add_product(order: Order, data: dict) -> Product:
+    product = db.session.scalar(select(Product).where(Product.order_id == order.id,
+                                                      Product.serial_no == data["serial_no"]))
+    if product is None:
+        product = Product(order=order, category=data["category"], brand=data["brand"], sku=data["sku"],
+                          serial_no=data["serial_no"])
+        db.session.add(product)
+        db.session.flush()
+    elif product.category != data["category"]:
+        raise Conflict(f"Unit {data['serial_no']} on this order is a {product.category.value}, not a "
+                       f"{data['category'].value}; check the serial number.")
+    return product
+
+
+def _refuse_duplicate_open_ticket(order: Order, product: Product, ticket_type) -> None:
+    existing = db.session.scalar(select(Ticket.id).where(
+        Ticket.order_id == order.id, Ticket.product_id == product.id, Ticket.type == ticket_type,
+        Ticket.status.in_(rules.TICKET_OPEN)).limit(1))
+    if existing is not None:
+        raise Conflict(f"Ticket {existing} is already open for this unit and type; add to it instead.",
+                       ticket_id=existing)
+
+
+def _check_skills_exist(codes: list[str]) -> None:
+    from technicians.models import Skill
+
+    known = set(db.session.scalars(select(Skill.code).where(Skill.code.in_(codes))))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise RuleViolation(f"Unknown skill code(s): {', '.join(unknown)}; known skills are set up with the technicians first.",
+                            field="required_skills")

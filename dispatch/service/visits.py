@@ -1,17 +1,28 @@
-"""Visit use cases: place a visit on a technician's day, return it for rebooking."""
+"""Visit use cases: list and show visits per audience, assign and unassign by hand, place, rebook."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
-from common.db import db
-from common.models import User
+from common.db import db, utcnow
+from common.errors import NotFound, RuleViolation
+from common.i18n import local_zone
+from common.models import Role, User
+from dispatch import rules
 from dispatch.enums import TicketStatus, VisitStatus
-from dispatch.models import Visit
+from dispatch.models import Ticket, Visit
 from dispatch.rules import check_visit_transition
+from dispatch.schemas import VisitForTechnicianSchema, VisitSchema
+from dispatch.service import one_transaction
 from dispatch.service.tickets import set_ticket_status
 from dispatch.service.timeline import record_event
+
+# Visits that hold a technician's time: planned, accepted or under way.
+BUSY_STATUSES = frozenset({VisitStatus.SCHEDULED, VisitStatus.ACCEPTED, VisitStatus.EN_ROUTE, VisitStatus.ARRIVED})
 
 
 def place_visit(visit: Visit, *, technician, start: datetime, end: datetime | None = None, by: User | None,
@@ -48,3 +59,144 @@ def return_for_rebooking(visit: Visit, *, reason: str, note: str | None, by: Use
     record_event(ticket, "rebooking_needed", by=by, visit=new_visit, failed_visit_id=visit.id, reason=reason,
                  note=note)
     return new_visit
+
+
+def add_follow_on_visit(ticket: Ticket, *, by: User, reason: str) -> Visit:
+    """A new unscheduled visit like the ticket's last one, counted against the quota (flushes only).
+
+    Beyond the quota it needs a manager: a manager adding it approves it, anyone else gets a 422.
+    """
+    used = sum(1 for v in ticket.visits if v.counts_against_quota and v.status is not VisitStatus.CANCELLED)
+    is_manager = by.has_role(Role.MANAGER)
+    rules.check_visit_quota(used, ticket.visit_quota, approved=is_manager)
+    last = ticket.visits[-1]
+    next_no = (db.session.scalar(select(func.max(Visit.sequence_no)).where(Visit.ticket_id == ticket.id)) or 0) + 1
+    visit = Visit(ticket=ticket, sequence_no=next_no, required_skills=list(last.required_skills),
+                  duration_s=last.duration_s, status=VisitStatus.UNSCHEDULED, counts_against_quota=True,
+                  approved_by_id=by.id if used >= ticket.visit_quota else None)
+    db.session.add(visit)
+    db.session.flush()
+    record_event(ticket, "visit_added", by=by, visit=visit, reason=reason, visits_used=used + 1,
+                 visit_quota=ticket.visit_quota, approved_by=by.username if visit.approved_by_id else None)
+    return visit
+
+
+@dataclass(frozen=True)
+class TechnicianVisit:
+    """A visit as its technician may see it: `customer_phone` is set only when they may call."""
+
+    visit: Visit
+    customer_phone: str | None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.visit, name)
+
+
+@dataclass(frozen=True)
+class VisitView:
+    """Visits and the out-schema that fits the reader (technicians see less than staff)."""
+
+    items: list
+    schema: type
+
+
+def list_visits(*, on_date: date | None = None, technician_id: int | None = None,
+                status: VisitStatus | None = None, limit: int = 200, by: User,
+                now: datetime | None = None) -> VisitView:
+    """Visits by planned start; a technician gets only their own, whatever `technician_id` says."""
+    query = select(Visit).options(selectinload(Visit.ticket).selectinload(Ticket.customer),
+                                  selectinload(Visit.technician))
+    own = _own_technician_id(by)
+    if by.role is Role.TECHNICIAN:
+        technician_id = own if own is not None else -1
+    if technician_id is not None:
+        query = query.where(Visit.technician_id == technician_id)
+    if status is not None:
+        query = query.where(Visit.status == status)
+    if on_date is not None:
+        start = datetime.combine(on_date, time(0), tzinfo=local_zone())
+        query = query.where(Visit.planned_start >= start, Visit.planned_start < start + timedelta(days=1))
+    query = query.order_by(Visit.planned_start.is_(None), Visit.planned_start, Visit.id).limit(limit)
+    return _for_reader(list(db.session.scalars(query)), by=by, now=now or utcnow())
+
+
+def get_visit(visit_id: int, *, by: User, now: datetime | None = None) -> VisitView:
+    """One visit for its reader; another technician's visit is as good as absent (404)."""
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or (by.role is Role.TECHNICIAN and visit.technician_id != _own_technician_id(by)):
+        raise NotFound(f"There is no visit {visit_id}.")
+    return _for_reader([visit], by=by, now=now or utcnow())
+
+
+@one_transaction
+def assign_visit(visit_id: int, *, technician_id: int, start: datetime, by: User,
+                 now: datetime | None = None) -> Visit:
+    """Put a visit on a technician's day by hand, after checking that they can do it then."""
+    from technicians.models import Technician
+
+    now = now or utcnow()
+    visit = _visit_or_404(visit_id)
+    check_visit_transition(visit.status, VisitStatus.SCHEDULED)
+    technician = db.session.get(Technician, technician_id)
+    if technician is None:
+        raise RuleViolation(f"There is no technician {technician_id}.", field="technician_id")
+    if start < now:
+        raise RuleViolation("The start is in the past; pick a time from now on.", field="start")
+    end = start + timedelta(seconds=visit.duration_s)
+    busy = db.session.execute(select(Visit.id, Visit.planned_start, Visit.planned_end).where(
+        Visit.technician_id == technician.id, Visit.id != visit.id, Visit.status.in_(BUSY_STATUSES),
+        Visit.planned_start < end, Visit.planned_end > start)).all()
+    crew = rules.CrewMember(name=technician.name, active=technician.active, skills=frozenset(technician.skill_codes),
+                            working_days=frozenset(technician.working_days or ()),
+                            shift_start=technician.shift_start, shift_end=technician.shift_end)
+    promised = (visit.promised_start, visit.promised_end) if visit.promised_start and visit.promised_end else None
+    rules.check_assignment(start=start, end=end, required_skills=list(visit.required_skills or ()), crew=crew,
+                           zone=local_zone(), promised=promised,
+                           busy=[rules.BusySpan(row.id, row.planned_start, row.planned_end) for row in busy])
+    place_visit(visit, technician=technician, start=start, end=end, by=by, source="manual")
+    db.session.commit()
+    return visit
+
+
+@one_transaction
+def unassign_visit(visit_id: int, *, by: User) -> Visit:
+    """Take a planned visit off its technician's day; the ticket waits for planning again."""
+    visit = _visit_or_404(visit_id)
+    check_visit_transition(visit.status, VisitStatus.UNSCHEDULED)
+    previous = dict(technician_id=visit.technician_id, start=visit.planned_start)
+    visit.status = VisitStatus.UNSCHEDULED
+    visit.technician_id = visit.technician = None
+    visit.planned_start = visit.planned_end = None
+    ticket = visit.ticket
+    still_planned = any(v.status in BUSY_STATUSES for v in ticket.visits if v.id != visit.id)
+    if ticket.status is TicketStatus.SCHEDULED and not still_planned:
+        set_ticket_status(ticket, TicketStatus.OPEN, by=by, reason="visit unassigned")
+    record_event(ticket, "visit_unscheduled", by=by, visit=visit, **previous)
+    db.session.commit()
+    return visit
+
+
+def _visit_or_404(visit_id: int) -> Visit:
+    visit = db.session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFound(f"There is no visit {visit_id}.")
+    return visit
+
+
+def _own_technician_id(user: User) -> int | None:
+    return user.technician.id if user.technician is not None else None
+
+
+def _for_reader(visits: list[Visit], *, by: User, now: datetime) -> VisitView:
+    if by.role is not Role.TECHNICIAN:
+        return VisitView(items=visits, schema=VisitSchema)
+    own, today = _own_technician_id(by), now.astimezone(local_zone()).date()
+
+    def may_call(visit: Visit) -> bool:
+        # Privacy rule: the phone number only for the technician's own visits of today.
+        return (visit.technician_id == own and visit.planned_start is not None
+                and visit.planned_start.astimezone(local_zone()).date() == today
+                and visit.status is not VisitStatus.CANCELLED)
+
+    items = [TechnicianVisit(v, v.ticket.customer.phone if may_call(v) else None) for v in visits]
+    return VisitView(items=items, schema=VisitForTechnicianSchema)

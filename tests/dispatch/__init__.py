@@ -1,0 +1,1 @@
+"""CS side: tickets, visits, follow-ups."""
