@@ -98,6 +98,11 @@ class ApiClient:
     token: str
 
     def _headers(self, headers: dict | None) -> dict:
+        from flask import g
+
+        # Requests reuse the test's app context, and with it Flask-Login's cached user in `g`: forget the
+        # previous caller so this request is authenticated by its own token.
+        g.pop("_login_user", None)
         return {"Authorization": f"Bearer {self.token}", **(headers or {})}
 
     def get(self, url: str, **kw):

@@ -58,8 +58,8 @@ def make_technician(*, user: User | None = None, skills: tuple[str, ...] = ("ac_
                   working_days=[1, 2, 3, 4, 5, 6, 7], service_districts=[], max_visits_per_day=8)
     values.update(overrides)
     technician = Technician(user=user, **values)
+    db.session.add(technician)  # before make_skill's query autoflushes the user it is linked to
     technician.skills = [make_skill(code) for code in skills]
-    db.session.add(technician)
     db.session.commit()
     return technician
 
@@ -84,3 +84,53 @@ def ticket_payload(**overrides) -> dict:
 
 def money(value: str | float) -> Decimal:
     return Decimal(str(value))
+
+
+def make_part(sku: str = "CAP-35UF", *, name: str | None = None, price_yuan: str = "45.00", active: bool = True):
+    """A catalogue part technicians can put on a service report."""
+    from technicians.models import Part
+
+    part = Part(sku=sku, name=name or f"Part {sku}", price_yuan=Decimal(price_yuan), active=active)
+    db.session.add(part)
+    db.session.commit()
+    return part
+
+
+def make_ticket_with_visit(*, technician=None, visit_status: str = "scheduled", ticket_status: str | None = None,
+                           owner: User | None = None, **visit_overrides):
+    """A ticket (with customer, order and product) and its first visit, built directly through the models.
+
+    With a `technician` the visit is planned on them for tomorrow 10:00 UTC; the ticket status follows the visit's
+    (scheduled, in_service once the technician is on the way) unless `ticket_status` says otherwise.
+    """
+    from dispatch.enums import ProductCategory, TicketStatus, TicketType, VisitStatus, WarrantyStatus
+    from dispatch.models import Customer, Order, Product, Ticket, Visit
+
+    n = next(_seq)
+    owner = owner or make_user("cs")
+    customer = Customer(name=f"Customer {n}", phone=f"1381234{n:04d}", address="上海市浦东新区世纪大道100号",
+                        lat=31.2397, lon=121.4998, district="pudong", region="shanghai")
+    order = Order(platform="tmall", order_no=f"TMV{n:08d}", order_value_yuan=Decimal("4599.00"),
+                  purchase_date=date.today() - timedelta(days=30), customer=customer)
+    product = Product(order=order, category=ProductCategory.LARGE_APPLIANCE, brand="Haier", sku="KFR-35GW",
+                      serial_no=f"SNV{n:09d}")
+    visit_status = VisitStatus(visit_status)
+    if ticket_status is None:
+        ticket_status = {VisitStatus.UNSCHEDULED: TicketStatus.OPEN, VisitStatus.EN_ROUTE: TicketStatus.IN_SERVICE,
+                         VisitStatus.ARRIVED: TicketStatus.IN_SERVICE}.get(visit_status, TicketStatus.SCHEDULED)
+    now = datetime.now(timezone.utc)
+    ticket = Ticket(order=order, product=product, customer=customer, type=TicketType.INSTALLATION,
+                    status=TicketStatus(ticket_status), description="Install the air conditioner.", priority=3,
+                    owner_id=owner.id, warranty=WarrantyStatus.IN_WARRANTY,
+                    warranty_until=date.today() + timedelta(days=700), visit_quota=1, due_at=now + timedelta(days=5))
+    start = now.replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    values = dict(ticket=ticket, sequence_no=1, status=visit_status, required_skills=["ac_install"], duration_s=3600)
+    if technician is not None:
+        values.update(technician_id=technician.id, planned_start=start, planned_end=start + timedelta(hours=1))
+    if visit_status is VisitStatus.ARRIVED:
+        values.update(started_at=now - timedelta(minutes=30))
+    values.update(visit_overrides)
+    visit = Visit(**values)
+    db.session.add_all([customer, order, product, ticket, visit])
+    db.session.commit()
+    return ticket, visit

@@ -1,0 +1,158 @@
+"""The Idempotency-Key header (IETF draft): a retried request gets the first answer instead of a second effect.
+
+Put ``@idempotent`` on an API view, inside the role check and outside ``blp.arguments``/``blp.response``.
+Without the header the view runs as usual. With it:
+
+- the same user sending the same key with the same method, path and body gets the first answer again (same
+  status and JSON, plus ``Idempotent-Replayed: true``), and nothing is applied twice;
+- the same key with another request is refused with 422;
+- only successful (2xx) answers are kept: a refused request leaves no record, so the client may fix and
+  retry it with the same key (a phone's offline queue resends what the technician queued);
+- the record is written in the same transaction as the effect: the use case's commit is held back until the
+  answer is known, then the effect and the record commit together. A concurrent duplicate therefore fails on
+  the (user_id, key) unique constraint, rolls back and answers with the stored response, or with 409 "still
+  being processed" when the first request has not finished yet.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from contextlib import contextmanager
+from functools import wraps
+from typing import Callable, Iterator
+
+from flask import Response, jsonify, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from common.db import db
+from common.errors import Conflict, RuleViolation
+from common.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 128
+
+# The header as an OpenAPI parameter, added to every decorated operation.
+_HEADER_DOC = {
+    "in": "header",
+    "name": HEADER,
+    "required": False,
+    "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+    "description": "A unique key per intended action (e.g. a UUID). Retrying with the same key and body "
+                   "returns the first answer without applying the action twice; the same key with another "
+                   "body is refused with 422.",
+}
+
+
+def idempotent(view: Callable) -> Callable:
+    """Honour an Idempotency-Key header on `view` (see the module docstring)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        key = request.headers.get(HEADER)
+        if key is None:
+            return view(*args, **kwargs)
+        key = _checked_key(key)
+        fingerprint = request_fingerprint(request.method, request.path, request.get_data())
+        stored = _find(current_user.id, key)
+        if stored is not None:
+            return _replay(stored, fingerprint)
+        return _run_once(view, args, kwargs, key=key, fingerprint=fingerprint)
+
+    wrapper._apidoc = dict(getattr(wrapper, "_apidoc", {}))
+    manual = dict(wrapper._apidoc.get("manual_doc", {}))
+    manual["parameters"] = [*manual.get("parameters", []), _HEADER_DOC]
+    wrapper._apidoc["manual_doc"] = manual
+    return wrapper
+
+
+def request_fingerprint(method: str, path: str, body: bytes) -> str:
+    """A digest of what makes two requests the same: method, path and body (JSON compared by value)."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    except (ValueError, UnicodeDecodeError):
+        canonical = body
+    digest = hashlib.sha256()
+    for part in (method.upper().encode(), b"\n", path.encode(), b"\n", canonical):
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _checked_key(key: str) -> str:
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise RuleViolation(f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters, e.g. a UUID.",
+                            field=HEADER, location="headers")
+    return key
+
+
+def _find(user_id: int, key: str) -> IdempotencyRecord | None:
+    return db.session.scalar(
+        select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key))
+
+
+def _replay(stored: IdempotencyRecord, fingerprint: str) -> Response:
+    if stored.body_sha256 != fingerprint:
+        raise RuleViolation(f"this {HEADER} was used with a different request; send a new key for a new "
+                            "action.", field=HEADER, location="headers")
+    response = jsonify(stored.response_body)
+    response.status_code = stored.status_code
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprint: str) -> Response:
+    """Claim the key, run the view, store its answer, and commit the effect and the record together."""
+    session = db.session()
+    user_id = current_user.id
+    record = IdempotencyRecord(user_id=user_id, key=key, method=request.method, path=request.path[:255],
+                               body_sha256=fingerprint, status_code=0, response_body={})
+    session.add(record)
+    try:
+        # Claiming first makes a concurrent duplicate wait here (PostgreSQL) and then fail on the
+        # unique constraint, before either request has applied anything twice.
+        session.flush()
+    except (IntegrityError, OperationalError):
+        session.rollback()
+        return _answer_duplicate(user_id, key, fingerprint)
+    try:
+        with _commit_held_back(session):
+            response = view(*args, **kwargs)
+        if not 200 <= response.status_code < 300:
+            session.rollback()
+            return response
+        if not response.is_json:
+            raise TypeError("@idempotent stores JSON answers; put it on a view that answers JSON")
+        record.status_code = response.status_code
+        record.response_body = response.get_json()
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return _answer_duplicate(user_id, key, fingerprint)
+    except BaseException:
+        session.rollback()
+        raise
+    return response
+
+
+def _answer_duplicate(user_id: int, key: str, fingerprint: str) -> Response:
+    stored = _find(user_id, key)
+    if stored is None:
+        raise Conflict(f"A request with this {HEADER} is still being processed; retry in a moment.")
+    return _replay(stored, fingerprint)
+
+
+@contextmanager
+def _commit_held_back(session: Session) -> Iterator[None]:
+    """Inside, the use case's own commit only flushes, so the caller commits its effect and the record at once.
+
+    Use cases commit once at their end (CONVENTIONS 3); under an Idempotency-Key the decorator owns the
+    transaction instead, which keeps those use cases unaware of idempotency.
+    """
+    session.commit = session.flush  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del session.commit

@@ -1,0 +1,174 @@
+"""Pure rules of the technician side: working hours, visit events, service-report files. No Flask, no database."""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from common.errors import RuleViolation
+from dispatch.enums import VisitStatus
+from technicians.enums import FailureReason
+
+# --- working hours -------------------------------------------------------------------------------
+
+ISO_WEEKDAYS = range(1, 8)
+
+
+def check_working_hours(*, shift_start: time, shift_end: time, break_start: time | None, break_end: time | None,
+                        break_duration_min: int) -> None:
+    """Refuse a shift that ends before it starts, or a lunch window outside the shift or shorter than the break."""
+    if shift_end <= shift_start:
+        raise RuleViolation(f"shift_end {shift_end:%H:%M} must be after shift_start {shift_start:%H:%M}.",
+                            field="shift_end")
+    if (break_start is None) != (break_end is None):
+        raise RuleViolation("Give both break_start and break_end, or neither.",
+                            field="break_end" if break_end is None else "break_start")
+    if break_start is None:
+        return
+    if not (shift_start <= break_start < break_end <= shift_end):
+        raise RuleViolation(
+            f"The break window {break_start:%H:%M}-{break_end:%H:%M} must lie inside the shift "
+            f"{shift_start:%H:%M}-{shift_end:%H:%M} and end after it starts.", field="break_start")
+    window_min = _minutes(break_end) - _minutes(break_start)
+    if window_min < break_duration_min:
+        raise RuleViolation(
+            f"The break window {break_start:%H:%M}-{break_end:%H:%M} is {window_min} min, shorter than "
+            f"break_duration_min {break_duration_min}; widen the window or shorten the break.",
+            field="break_duration_min")
+
+
+def check_working_days(days: list[int]) -> None:
+    """Refuse weekdays outside ISO 1 (Monday) .. 7 (Sunday) and repeated days."""
+    wrong = sorted({d for d in days if d not in ISO_WEEKDAYS})
+    if wrong:
+        raise RuleViolation(f"working_days are ISO weekdays 1 (Monday) to 7 (Sunday); fix {wrong}.",
+                            field="working_days")
+    if len(set(days)) != len(days):
+        raise RuleViolation("List each working day once.", field="working_days")
+
+
+def _minutes(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+# --- visit events --------------------------------------------------------------------------------
+
+# The status updates a technician sends from the phone, and the visit status each one leads to.
+TECHNICIAN_EVENTS: dict[str, VisitStatus] = {
+    "accepted": VisitStatus.ACCEPTED,
+    "en_route": VisitStatus.EN_ROUTE,
+    "arrived": VisitStatus.ARRIVED,
+    "completed": VisitStatus.COMPLETED,
+    "failed": VisitStatus.FAILED,
+}
+
+# Phones' clocks drift; an event a little ahead of the server's clock is still believed.
+MAX_CLOCK_SKEW_S = 120
+# Offline phones flush their queue later, but a week-old status update is a mistake, not a retry.
+MAX_EVENT_AGE = timedelta(days=7)
+
+
+def check_event_time(at: datetime, *, now: datetime, not_before: datetime | None = None) -> None:
+    """Refuse an event time in the future (beyond clock skew), too old, or before the visit's previous step."""
+    if at > now + timedelta(seconds=MAX_CLOCK_SKEW_S):
+        raise RuleViolation(f"'at' ({at.isoformat()}) is in the future; send the time the event happened "
+                            f"(server time is {now.isoformat(timespec='seconds')}).", field="at")
+    if at < now - MAX_EVENT_AGE:
+        raise RuleViolation(f"'at' ({at.isoformat()}) is more than {MAX_EVENT_AGE.days} days old; "
+                            "send the time the event happened.", field="at")
+    if not_before is not None and at < not_before:
+        raise RuleViolation(f"'at' ({at.isoformat()}) is before the visit's previous step at "
+                            f"{not_before.isoformat()}; check the phone's clock.", field="at")
+
+
+def check_event_details(kind: str, *, reason: str | None, lat: float | None, lon: float | None) -> None:
+    """A failed visit needs a reason from the list; a location needs both coordinates."""
+    if kind == "failed":
+        if reason is None:
+            names = ", ".join(r.value for r in FailureReason)
+            raise RuleViolation(f"Say why the visit failed: reason is one of {names}.", field="reason")
+    elif reason is not None:
+        raise RuleViolation("A reason is only sent with a failed event.", field="reason")
+    if (lat is None) != (lon is None):
+        raise RuleViolation("Send both lat and lon, or neither.", field="lon" if lon is None else "lat")
+
+
+# --- service-report files ------------------------------------------------------------------------
+
+PHOTO_TYPES: dict[str, str] = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTOS = 6
+MAX_SIGNATURE_BYTES = 1024 * 1024
+# base64 grows data by 4/3; checking the text length first refuses a huge upload before decoding it.
+MAX_PHOTO_BASE64_CHARS = (MAX_PHOTO_BYTES + 2) // 3 * 4
+MAX_SIGNATURE_BASE64_CHARS = (MAX_SIGNATURE_BYTES + 2) // 3 * 4
+
+_DATA_URL = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+);base64,(?P<data>.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class UploadedImage:
+    """A decoded, checked image ready to be stored under a generated name."""
+
+    content_type: str
+    data: bytes
+
+    @property
+    def extension(self) -> str:
+        return PHOTO_TYPES[self.content_type]
+
+
+def sniff_image_type(data: bytes) -> str | None:
+    """The image type the file's first bytes say it is (JPEG, PNG or WebP), or None."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def decode_photo(*, index: int, filename: str, content_type: str, data_base64: str) -> UploadedImage:
+    """Decode photo number `index` (1-based) and check its type and size; refuse it naming the photo."""
+    label = f"Photo {index} ({filename})"
+    if content_type not in PHOTO_TYPES:
+        raise RuleViolation(f"{label} is {content_type}; send JPEG, PNG or WebP.", field="photos")
+    match = _DATA_URL.match(data_base64)
+    if match:  # a data URL straight from the page's canvas or file input
+        data_base64 = match["data"]
+    if len(data_base64) > MAX_PHOTO_BASE64_CHARS + 4:
+        raise RuleViolation(f"{label} is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB; "
+                            "send a smaller photo.", field="photos")
+    data = _b64decode(data_base64, label=label, field="photos")
+    if len(data) > MAX_PHOTO_BYTES:
+        raise RuleViolation(f"{label} is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB; "
+                            "send a smaller photo.", field="photos")
+    actual = sniff_image_type(data)
+    if actual != content_type:
+        found = f"its content is {actual}" if actual else "its content is not a JPEG, PNG or WebP image"
+        raise RuleViolation(f"{label} says {content_type} but {found}; send the image file itself.",
+                            field="photos")
+    return UploadedImage(content_type=content_type, data=data)
+
+
+def decode_signature(data_url: str) -> UploadedImage:
+    """Decode the customer's drawn signature, a PNG data URL, and check its size."""
+    match = _DATA_URL.match(data_url)
+    if not match or match["type"] != "image/png":
+        raise RuleViolation("signature must be a PNG data URL ('data:image/png;base64,...').", field="signature")
+    if len(match["data"]) > MAX_SIGNATURE_BASE64_CHARS + 4:
+        raise RuleViolation(f"The signature is larger than {MAX_SIGNATURE_BYTES // 1024} KB.", field="signature")
+    data = _b64decode(match["data"], label="The signature", field="signature")
+    if sniff_image_type(data) != "image/png":
+        raise RuleViolation("The signature is not a PNG image; send the canvas as PNG.", field="signature")
+    return UploadedImage(content_type="image/png", data=data)
+
+
+def _b64decode(text: str, *, label: str, field: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise RuleViolation(f"{label} is not valid base64.", field=field) from None

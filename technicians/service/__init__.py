@@ -1,0 +1,1 @@
+"""Use cases of the technician side; each commits once at its end."""

@@ -1,0 +1,97 @@
+"""Visit status events a technician sends from the phone: accepted, en_route, arrived, completed, failed."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from common.db import db, utcnow
+from common.errors import NotFound, RuleViolation
+from common.models import User
+from dispatch.enums import TicketStatus
+from dispatch.models import Visit
+from dispatch.rules import check_visit_transition
+from dispatch.service.follow_ups import queue_follow_up
+from dispatch.service.tickets import set_ticket_status
+from dispatch.service.timeline import record_event
+from dispatch.service.visits import return_for_rebooking
+from technicians.models import ServiceReport, Technician
+from technicians.rules import TECHNICIAN_EVENTS, check_event_details, check_event_time
+
+
+@dataclass(frozen=True)
+class VisitEventResult:
+    """What one status event did, as the phone needs to show it."""
+
+    kind: str
+    at: datetime
+    timeline_event_id: int
+    visit_id: int
+    visit_status: str
+    ticket_id: int
+    ticket_status: str
+    follow_up_id: int | None = None
+    rebooking_visit_id: int | None = None
+
+
+def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | None = None, reason: str | None = None,
+                       note: str | None = None, lat: float | None = None, lon: float | None = None,
+                       now: datetime | None = None) -> VisitEventResult:
+    """Apply a technician's status event to their own visit, move the ticket along and log it on its timeline."""
+    now = now or utcnow()
+    at = at or now
+    check_event_details(kind, reason=reason, lat=lat, lon=lon)
+    visit = own_visit(visit_id, by=by, lock=True)
+    target = TECHNICIAN_EVENTS[kind]
+    check_visit_transition(visit.status, target)
+    check_event_time(at, now=now, not_before=visit.started_at if kind in ("completed", "failed") else None)
+    ticket = visit.ticket
+    follow_up_id = rebooking_visit_id = None
+
+    if kind == "completed" and _report_of(visit) is None:
+        raise RuleViolation("submit the service report first (POST /api/v1/visits/"
+                            f"{visit.id}/report), then send completed.", field="type")
+    visit.status = target
+    if kind in ("en_route", "arrived"):
+        set_ticket_status(ticket, TicketStatus.IN_SERVICE, by=by, visit_id=visit.id)
+    if kind == "arrived":
+        visit.started_at = at
+        visit.checkin_lat, visit.checkin_lon = lat, lon
+    event = record_event(ticket, f"visit_{kind}", by=by, visit=visit, at=at, lat=lat, lon=lon, reason=reason,
+                         note=note)
+    if kind == "completed":
+        visit.finished_at = at
+        follow_up_id = queue_follow_up(ticket, visit=visit, by=by).id
+    elif kind == "failed":
+        visit.finished_at = at
+        visit.failure_reason, visit.failure_note = reason, note
+        rebooking_visit_id = return_for_rebooking(visit, reason=reason, note=note, by=by).id
+    db.session.commit()
+    return VisitEventResult(kind=kind, at=at, timeline_event_id=event.id, visit_id=visit.id,
+                            visit_status=visit.status.value, ticket_id=ticket.id, ticket_status=ticket.status.value,
+                            follow_up_id=follow_up_id, rebooking_visit_id=rebooking_visit_id)
+
+
+def own_visit(visit_id: int, *, by: User, lock: bool = False) -> Visit:
+    """The visit if it is on `by`'s list; another technician's visit is reported as missing (flushes nothing)."""
+    technician = _technician_of(by)
+    query = select(Visit).where(Visit.id == visit_id, Visit.technician_id == technician.id)
+    if lock:
+        # Two status events for one visit (two phones, a retry with a new key) are applied one after the other.
+        query = query.with_for_update()
+    visit = db.session.scalar(query)
+    if visit is None:
+        raise NotFound(f"No visit {visit_id} on your list.")
+    return visit
+
+
+def _technician_of(user: User) -> Technician:
+    technician = user.technician
+    if technician is None:
+        raise NotFound("Your login has no technician profile; ask a dispatcher to link it.")
+    return technician
+
+
+def _report_of(visit: Visit) -> ServiceReport | None:
+    return db.session.scalar(select(ServiceReport).where(ServiceReport.visit_id == visit.id))

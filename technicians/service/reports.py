@@ -1,0 +1,122 @@
+"""Service reports: the form a technician fills in on site, with its photos and the customer's signature.
+
+Files are stored under ``UPLOAD_DIR/service_reports`` with generated names; the database keeps the names.
+A visit has one report: once submitted (and signed by the customer) it is not replaced, a second one is a 409.
+"""
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from common.db import db, utcnow
+from common.errors import Conflict, NotFound, RuleViolation
+from common.models import Role, User
+from dispatch.enums import VisitStatus
+from dispatch.models import Visit
+from dispatch.service.timeline import record_event
+from technicians.enums import ServiceResult
+from technicians.models import Part, ServiceReport
+from technicians.rules import UploadedImage, decode_photo, decode_signature
+from technicians.service.events import own_visit
+
+REPORT_DIR = "service_reports"
+VISIT_BEFORE_ARRIVAL = frozenset({VisitStatus.SCHEDULED, VisitStatus.ACCEPTED, VisitStatus.EN_ROUTE})
+
+
+def submit_service_report(visit_id: int, *, work_done: str, result: ServiceResult, by: User,
+                          parts: list[dict] | None = None, fees_yuan: Decimal = Decimal("0"),
+                          photos: list[dict] | None = None, signature: str | None = None,
+                          customer_confirmed: bool = False) -> ServiceReport:
+    """File the service report of the technician's own visit while on site; photos and signature go to files."""
+    visit = own_visit(visit_id, by=by, lock=True)
+    if _report_of(visit.id) is not None:
+        raise Conflict(f"Visit {visit.id} already has a service report; a submitted report is not replaced. "
+                       "Ask the CS owner to note corrections on the ticket.")
+    if visit.status is not VisitStatus.ARRIVED:
+        hint = " Send arrived first." if visit.status in VISIT_BEFORE_ARRIVAL else ""
+        raise Conflict(f"A service report is filed on site, after arrived; this visit is {visit.status.value}.{hint}",
+                       current=visit.status.value)
+    priced_parts = _priced_parts(parts or [])
+    images = [decode_photo(index=i, **photo) for i, photo in enumerate(photos or [], start=1)]
+    drawn = decode_signature(signature) if signature else None
+
+    written: list[Path] = []
+    try:
+        photo_names = [_store(image, written) for image in images]
+        signature_name = _store(drawn, written) if drawn else None
+        report = ServiceReport(visit_id=visit.id, technician_id=visit.technician_id, work_done=work_done,
+                               result=result, parts=priced_parts, fees_yuan=fees_yuan, photos=photo_names,
+                               signature=signature_name, customer_confirmed=customer_confirmed,
+                               submitted_at=utcnow())
+        db.session.add(report)
+        db.session.flush()
+        record_event(visit.ticket, "service_report_submitted", by=by, visit=visit, report_id=report.id,
+                     result=result, photos=len(photo_names), customer_confirmed=customer_confirmed)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return report
+
+
+def get_service_report(visit_id: int, *, by: User) -> ServiceReport:
+    """The report of a visit, for staff and for the technician whose visit it is."""
+    visit = own_visit(visit_id, by=by) if by.role is Role.TECHNICIAN else db.session.get(Visit, visit_id)
+    if visit is None:
+        raise NotFound(f"No visit {visit_id}.")
+    report = _report_of(visit.id)
+    if report is None:
+        raise NotFound(f"Visit {visit_id} has no service report yet.")
+    return report
+
+
+def report_file_path(visit_id: int, name: str, *, by: User) -> Path:
+    """Where one photo or the signature of a visit's report is stored; only names on that report are served."""
+    report = get_service_report(visit_id, by=by)
+    if name not in report.photos and name != report.signature:
+        raise NotFound(f"The report of visit {visit_id} has no file {name!r}.")
+    path = _upload_dir() / name
+    if not path.is_file():
+        raise NotFound(f"The file {name!r} is missing from storage; ask an administrator.")
+    return path
+
+
+def _report_of(visit_id: int) -> ServiceReport | None:
+    return db.session.scalar(select(ServiceReport).where(ServiceReport.visit_id == visit_id))
+
+
+def _priced_parts(parts: list[dict]) -> list[dict]:
+    skus = [p["sku"] for p in parts]
+    repeated = sorted({s for s in skus if skus.count(s) > 1})
+    if repeated:
+        raise RuleViolation(f"List each part once with its qty; repeated: {', '.join(repeated)}.", field="parts")
+    catalogue = {p.sku: p for p in db.session.scalars(
+        select(Part).where(Part.sku.in_(skus), Part.active.is_(True)))} if skus else {}
+    unknown = [s for s in skus if s not in catalogue]
+    if unknown:
+        raise RuleViolation(f"Unknown parts: {', '.join(unknown)}; pick parts from GET /api/v1/parts.",
+                            field="parts", unknown=unknown)
+    return [{"sku": p["sku"], "name": catalogue[p["sku"]].name, "qty": p["qty"],
+             "price_yuan": str(catalogue[p["sku"]].price_yuan)} for p in parts]
+
+
+def _upload_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / REPORT_DIR
+
+
+def _store(image: UploadedImage, written: list[Path]) -> str:
+    """Write `image` under a generated name (never the client's file name) and remember it for cleanup."""
+    directory = _upload_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = secrets.token_hex(16) + image.extension
+    path = directory / name
+    with open(path, "xb") as handle:
+        written.append(path)
+        handle.write(image.data)
+    return name
