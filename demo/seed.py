@@ -1,0 +1,250 @@
+"""Seed a Shanghai demo: users of every role, 25 technicians, a parts catalogue and ~150 open tickets.
+
+Tickets go through the same `register_ticket` use case CS uses, so warranty, quota, due time and skills
+follow the real rules. Random choices come from a seeded generator: the same day gives the same demo.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from common.auth import hash_password
+from common.db import db
+from common.i18n import local_zone
+from common.models import Role, User
+from demo.shanghai import DEMO_DISTRICT_WEIGHTS, DISTRICTS, District
+from dispatch.enums import Platform, ProductCategory, TicketType
+from dispatch.rules import DEFAULT_SKILLS
+from dispatch.schemas import TicketCreateSchema
+from dispatch.service.tickets import register_ticket
+from technicians.models import Part, Skill, Technician
+
+DEMO_PASSWORD = "demo-pass"
+REGION = "shanghai"
+
+SKILL_NAMES = {
+    "large_appliance_install": "大家电安装 Large appliance installation",
+    "large_appliance_repair": "大家电维修 Large appliance repair",
+    "small_appliance_install": "小家电安装 Small appliance installation",
+    "small_appliance_repair": "小家电维修 Small appliance repair",
+    "furniture_assembly": "家具安装 Furniture assembly",
+    "furniture_repair": "家具维修 Furniture repair",
+}
+
+# Crews specialise: appliance people, furniture people, and a few all-rounders.
+SKILL_SETS = (
+    ("large_appliance_install", "large_appliance_repair"),
+    ("large_appliance_install", "small_appliance_install"),
+    ("large_appliance_repair", "small_appliance_repair"),
+    ("furniture_assembly", "furniture_repair"),
+    ("furniture_assembly", "small_appliance_install"),
+    ("large_appliance_install", "large_appliance_repair", "small_appliance_repair", "furniture_assembly"),
+)
+
+SHIFTS = ((time(8, 0), time(17, 0)), (time(8, 30), time(18, 0)), (time(9, 0), time(18, 30)),
+          (time(10, 0), time(19, 0)))
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN_NAMES = ("伟", "磊", "强", "军", "勇", "杰", "涛", "明", "超", "斌", "芳", "娜", "敏", "静", "丽", "洋", "婷",
+               "浩", "鹏", "辉", "建国", "志强", "海燕", "晓东", "文博")
+
+PRODUCTS = {
+    ProductCategory.LARGE_APPLIANCE: (("Haier", "BCD-470WDPG", 4599), ("Midea", "KFR-35GW/N8", 3299),
+                                      ("Gree", "KFR-72LW", 8999), ("Siemens", "WM14U561HW", 6499),
+                                      ("Little Swan", "TG100V88", 2899), ("Haier", "EC6002-MC3", 1899),
+                                      ("Casarte", "BCD-635WGCTU1", 28999), ("Bosch", "SMS6ECI07C", 5999)),
+    ProductCategory.SMALL_APPLIANCE: (("Midea", "MG38CB", 599), ("Philips", "AC3858", 2699),
+                                      ("Xiaomi", "MJSCJ01", 1999), ("Joyoung", "DJ13R-P10", 499)),
+    ProductCategory.FURNITURE: (("IKEA", "PAX-236", 3580), ("Kuka", "KUKA-2058", 12999),
+                                ("Quanu", "QW-1803", 6980), ("Markor", "MK-BED-18", 45800),
+                                ("Natuzzi", "NZ-SOFA-3", 86000)),
+}
+
+PROBLEMS = {
+    TicketType.INSTALLATION: ("新购商品送货后需要上门安装。 New purchase delivered, needs installation.",),
+    TicketType.REPAIR: ("不制冷，压缩机有异响。 Not cooling, compressor noise.",
+                        "通电后不工作，显示E4故障码。 Shows error E4 and will not start.",
+                        "漏水，地面有积水。 Leaking water onto the floor.",
+                        "柜门松动，关不严。 Door loose, does not close."),
+    TicketType.INSPECTION: ("安装前上门测量尺寸。 Measure the space before installation.",
+                            "客户反映有异味，需上门检测。 Customer reports a smell; inspect on site."),
+    TicketType.RETURN_PICKUP: ("七天无理由退货，上门取件。 7-day no-reason return, pick up the unit.",),
+    TicketType.EXCHANGE: ("外观破损，换新。 Damaged in transport, exchange for a new unit.",),
+}
+TYPE_WEIGHTS = {TicketType.INSTALLATION: 45, TicketType.REPAIR: 35, TicketType.INSPECTION: 8,
+                TicketType.RETURN_PICKUP: 6, TicketType.EXCHANGE: 6}
+CAUSE_BY_TYPE = {TicketType.REPAIR: "quality", TicketType.RETURN_PICKUP: "change_of_mind",
+                 TicketType.EXCHANGE: "transport_damage"}
+
+PARTS = (("P-CAP-35", "压缩机启动电容 Compressor start capacitor", "45.00"),
+         ("P-VALVE-IN", "进水阀 Water inlet valve", "68.00"), ("P-PUMP-DR", "排水泵 Drain pump", "120.00"),
+         ("P-BELT-01", "洗衣机皮带 Washer drive belt", "35.00"), ("P-SEAL-DR", "门封条 Door seal", "88.00"),
+         ("P-HINGE-01", "铰链 Hinge", "25.00"), ("P-BRKT-AC", "空调支架 AC wall bracket", "150.00"),
+         ("P-PIPE-3M", "铜管延长 3m Copper pipe extension 3 m", "210.00"),
+         ("P-SENSOR-T", "温度传感器 Temperature sensor", "56.00"), ("P-SLIDE-01", "抽屉滑轨 Drawer slide", "40.00"))
+
+DAY_WINDOWS = ((time(9, 0), time(12, 0)), (time(13, 0), time(17, 0)), (time(9, 0), time(17, 0)),
+               (time(14, 0), time(18, 0)), (time(10, 0), time(14, 0)))
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    users: int
+    technicians: int
+    tickets: int
+    planned_days: list[str]
+
+
+def demo_exists() -> bool:
+    """True when the database already holds users (the demo or real data)."""
+    return db.session.scalar(select(User.id).limit(1)) is not None
+
+
+def seed_demo(*, today: date | None = None, tickets: int = 150, plan_days: int = 1) -> SeedSummary:
+    """Fill an empty database with the Shanghai demo and plan its first `plan_days` days."""
+    rng = random.Random(20261123)
+    today = today or datetime.now(local_zone()).date()
+    password_hash = hash_password(DEMO_PASSWORD)
+    staff = _add_staff(password_hash)
+    _add_skills()
+    technicians = _add_technicians(rng, password_hash)
+    _add_parts()
+    db.session.commit()
+    cs_users = [staff["cs"], staff["cs2"]]
+    schema = TicketCreateSchema()
+    for n in range(tickets):
+        # Through the API's own schema, so the demo is valid input by the same rules.
+        register_ticket(schema.load(_ticket_request(rng, n, today)), by=cs_users[n % len(cs_users)])
+    planned = _plan_first_days(today, plan_days, by=staff["dispatcher"])
+    return SeedSummary(users=len(staff) + len(technicians), technicians=len(technicians), tickets=tickets,
+                       planned_days=planned)
+
+
+def _add_staff(password_hash: str) -> dict[str, User]:
+    people = {"admin": ("系统管理员 Admin", Role.ADMIN), "manager": ("李经理 Manager Li", Role.MANAGER),
+              "dispatcher": ("周调度 Dispatcher Zhou", Role.DISPATCHER), "cs": ("陈客服 CS Chen", Role.CS),
+              "cs2": ("吴客服 CS Wu", Role.CS)}
+    users = {}
+    for username, (name, role) in people.items():
+        users[username] = User(username=username, display_name=name, password_hash=password_hash, role=role)
+        db.session.add(users[username])
+    db.session.flush()
+    return users
+
+
+def _add_skills() -> None:
+    codes = sorted({code for skills in DEFAULT_SKILLS.values() for code in skills})
+    for code in codes:
+        db.session.add(Skill(code=code, name=SKILL_NAMES.get(code, code.replace("_", " "))))
+    db.session.flush()
+
+
+def _add_technicians(rng: random.Random, password_hash: str) -> list[Technician]:
+    skills = {skill.code: skill for skill in db.session.scalars(select(Skill))}
+    weighted = [d for d in DISTRICTS for _ in range(DEMO_DISTRICT_WEIGHTS[d.name])]
+    technicians = []
+    for n in range(1, 26):
+        name = SURNAMES[n % len(SURNAMES)] + GIVEN_NAMES[n % len(GIVEN_NAMES)]
+        user = User(username=f"tech{n:02d}", display_name=f"{name} (tech{n:02d})", password_hash=password_hash,
+                    role=Role.TECHNICIAN)
+        home = weighted[rng.randrange(len(weighted))]
+        lat, lon = _near(rng, home, spread_km=2.5)
+        shift_start, shift_end = SHIFTS[n % len(SHIFTS)]
+        # Most crews work Monday to Saturday; every fourth covers Tuesday to Sunday.
+        days = [2, 3, 4, 5, 6, 7] if n % 4 == 0 else [1, 2, 3, 4, 5, 6]
+        # A few crews only serve the districts around home; the rest go anywhere in the city.
+        districts = _neighbour_districts(home) if n % 6 == 0 else []
+        technician = Technician(
+            user=user, name=name, phone=f"139{rng.randrange(10**8):08d}", region=REGION,
+            home_address=f"上海市{home.name}{rng.choice(home.streets)}{rng.randrange(1, 999)}号",
+            home_lat=lat, home_lon=lon, shift_start=shift_start, shift_end=shift_end,
+            break_start=time(11, 30), break_end=time(13, 30), break_duration_min=45, working_days=days,
+            service_districts=districts, max_visits_per_day=rng.choice((6, 7, 8, 9, 10)))
+        technician.skills = [skills[code] for code in SKILL_SETS[n % len(SKILL_SETS)]]
+        db.session.add(technician)
+        technicians.append(technician)
+    db.session.flush()
+    return technicians
+
+
+def _neighbour_districts(home: District) -> list[str]:
+    by_distance = sorted(DISTRICTS, key=lambda d: (d.lat - home.lat) ** 2 + (d.lon - home.lon) ** 2)
+    return [d.name for d in by_distance[:4]]
+
+
+def _add_parts() -> None:
+    for sku, name, price in PARTS:
+        db.session.add(Part(sku=sku, name=name, price_yuan=Decimal(price)))
+
+
+def _near(rng: random.Random, district: District, *, spread_km: float) -> tuple[float, float]:
+    # ~111 km per degree of latitude; a degree of longitude is ~95 km at Shanghai's latitude.
+    return (round(district.lat + rng.gauss(0, spread_km) / 111.0, 6),
+            round(district.lon + rng.gauss(0, spread_km) / 95.0, 6))
+
+
+def _ticket_request(rng: random.Random, n: int, today: date) -> dict:
+    weighted = [d for d in DISTRICTS for _ in range(DEMO_DISTRICT_WEIGHTS[d.name])]
+    district = weighted[rng.randrange(len(weighted))]
+    ticket_type = rng.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
+    category = rng.choices(list(PRODUCTS), weights=(60, 15, 25))[0]
+    brand, sku, price = rng.choice(PRODUCTS[category])
+    lat, lon = _near(rng, district, spread_km=3.0)
+    purchased = today - timedelta(days=rng.randrange(2 if ticket_type is TicketType.INSTALLATION else 5,
+                                                     9 if ticket_type is TicketType.INSTALLATION else 900))
+    name = SURNAMES[rng.randrange(len(SURNAMES))] + rng.choice(GIVEN_NAMES)
+    request = {
+        "order": {"platform": rng.choice(list(Platform)).value, "order_no": f"D{today:%Y%m%d}{n:05d}",
+                  "order_value": price, "purchase_date": purchased.isoformat()},
+        "customer": {"name": name, "phone": f"13{rng.randrange(10**9):09d}",
+                     "address": f"上海市{district.name}{rng.choice(district.streets)}{rng.randrange(1, 1500)}弄"
+                                f"{rng.randrange(1, 40)}号{rng.randrange(101, 2802)}室",
+                     "lat": lat, "lon": lon},
+        "product": {"category": category.value, "brand": brand, "sku": sku, "serial_no": f"SN{today:%y%m%d}{n:06d}"},
+        "type": ticket_type.value,
+        "description": rng.choice(PROBLEMS[ticket_type]),
+        "availability": _availability(rng, today, n),
+        "priority": rng.choices((2, 3, 4, 5), weights=(20, 55, 18, 7))[0],
+        "cause": CAUSE_BY_TYPE.get(ticket_type),
+        "district": district.name,
+        "region": REGION,
+    }
+    return {key: value for key, value in request.items() if value is not None}
+
+
+def _availability(rng: random.Random, today: date, n: int) -> list[dict]:
+    # About a third of the tickets can be served today, the rest over the next four days.
+    day = today + timedelta(days=0 if n % 3 == 0 else rng.randrange(1, 5))
+    windows = [rng.choice(DAY_WINDOWS)]
+    if rng.random() < 0.25:
+        windows.append(rng.choice(DAY_WINDOWS))
+    zone = local_zone()
+    merged = sorted(set(windows))
+    return [{"start": datetime.combine(day, start, zone).isoformat(),
+             "end": datetime.combine(day, end, zone).isoformat()} for start, end in merged]
+
+
+def _plan_first_days(today: date, days: int, *, by: User) -> list[str]:
+    """Plan and publish the first days so technicians open the demo with a route."""
+    from scheduling.service import publish_plan, start_day_plan
+
+    planned = []
+    for offset in range(days):
+        day = today + timedelta(days=offset)
+        plan = start_day_plan(day, REGION, time_limit_s=5, by=by)
+        if plan.status.value == "draft" and not plan.violations:
+            publish_plan(plan.id, by=by)
+            planned.append(day.isoformat())
+    return planned
+
+
+def reset_database() -> None:
+    """Take the schema down to nothing and up again through the migrations (demo use only)."""
+    from flask_migrate import downgrade, upgrade
+
+    downgrade(revision="base")
+    upgrade()
