@@ -1,0 +1,213 @@
+"""Day-plan use cases: start a solve, run it as a background job, publish the plan, recover dead jobs."""
+from __future__ import annotations
+
+import logging
+import time as clock
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from common.db import db, utcnow
+from common.errors import Conflict, NotFound, RuleViolation
+from common.models import User
+from scheduling import jobs, store
+from scheduling.enums import JobState, PlanStatus
+from scheduling.models import Plan, SolveJob
+
+log = logging.getLogger(__name__)
+
+# How often the progress callback may write the job row (the heartbeat): about once a second.
+HEARTBEAT_EVERY_S = 1.0
+# A job whose worker died this many times is given up, so a plan that kills workers cannot loop forever.
+MAX_SOLVE_ATTEMPTS = 3
+DEFAULT_STALE_AFTER_S = 60
+LIST_LIMIT = 100
+
+
+def start_day_plan(day: date, region: str, *, time_limit_s: int, by: User | None,
+                   eager: bool | None = None) -> Plan:
+    """Load the region's day, store it as a draft plan and queue its solve job (inline when eager)."""
+    load = store.load_day(day, region, time_limit_s=time_limit_s)
+    if not load.problem["visits"] and not load.left_out:
+        raise RuleViolation(f"No open visit of region '{region}' falls on {day.isoformat()}; "
+                            "pick another date or region.", field="date")
+    plan = Plan(date=day, region=region, status=PlanStatus.DRAFT, time_limit_s=time_limit_s,
+                created_by_id=by.id if by else None, problem=load.problem, left_out=load.left_out,
+                visit_snapshot=load.snapshot)
+    job = SolveJob(plan=plan, state=JobState.QUEUED)
+    db.session.add_all([plan, job])
+    db.session.flush()
+    job.rq_job_id = _rq_job_id(job)
+    # Committed before enqueueing: the worker reads the job from the database.
+    db.session.commit()
+    try:
+        jobs.enqueue(run_solve_job, job.id, job_id=job.rq_job_id, timeout_s=time_limit_s, eager=eager)
+    except jobs.QueueUnavailable as error:
+        _mark_failed(job, error.message)
+        db.session.commit()
+        raise
+    db.session.refresh(plan)
+    return plan
+
+
+def run_solve_job(job_id: int) -> None:
+    """Solve the plan of solve job `job_id`, then store the plan, its KPIs and the checker's findings.
+
+    The background job's entry point: takes an id only and brings its own app context in a worker.
+    """
+    with jobs.app_context():
+        _run_solve_job(job_id)
+
+
+def _run_solve_job(job_id: int) -> None:
+    from scheduling.check import check_plan
+    from scheduling.core import parse_problem, plan_to_dict, solve
+
+    job = db.session.get(SolveJob, job_id)
+    if job is None or job.state in (JobState.SUCCEEDED, JobState.FAILED):
+        return  # delivered twice, or the plan is gone: nothing to do
+    now = utcnow()
+    job.state, job.started_at, job.heartbeat_at, job.finished_at = JobState.RUNNING, now, now, None
+    job.attempts += 1
+    job.error, job.best_cost, job.solutions, job.elapsed_s = None, None, 0, 0.0
+    db.session.commit()
+    plan = job.plan
+    try:
+        problem = parse_problem(plan.problem)
+        result = plan_to_dict(solve(problem, time_limit_s=plan.time_limit_s, on_progress=_Heartbeat(job_id),
+                                    workers=current_app.config.get("SOLVE_WORKERS", 1)))
+        violations = check_plan(plan.problem, result)
+    except Exception as error:  # the job must end in a state a dispatcher can read, whatever happened
+        log.exception("solve job %s failed", job_id)
+        db.session.rollback()
+        job = db.session.get(SolveJob, job_id)
+        _mark_failed(job, f"{type(error).__name__}: {error}")
+        db.session.commit()
+        return
+    job = db.session.get(SolveJob, job_id)
+    store.store_plan(job.plan, result, violations=violations)
+    job.state, job.finished_at = JobState.SUCCEEDED, utcnow()
+    job.heartbeat_at = job.finished_at
+    job.elapsed_s = float(result.get("kpis", {}).get("solve_s", job.elapsed_s))
+    db.session.commit()
+
+
+class _Heartbeat:
+    """The solver's progress callback: writes progress to the job row, at most about once a second."""
+
+    def __init__(self, job_id: int, *, monotonic: Callable[[], float] = clock.monotonic):
+        self.job_id = job_id
+        self.monotonic = monotonic
+        self.last: float | None = None
+
+    def __call__(self, progress) -> None:
+        now = self.monotonic()
+        if self.last is not None and now - self.last < HEARTBEAT_EVERY_S:
+            return
+        self.last = now
+        try:
+            db.session.execute(update(SolveJob).where(SolveJob.id == self.job_id).values(
+                best_cost=int(progress.best_cost) if progress.best_cost is not None else None,
+                solutions=int(progress.solutions), elapsed_s=float(progress.elapsed_s), heartbeat_at=utcnow()))
+            db.session.commit()
+        except SQLAlchemyError:
+            # A missed heartbeat (database busy) must not abort the search; the next one may get through.
+            log.warning("solve job %s: could not write its heartbeat", self.job_id, exc_info=True)
+            db.session.rollback()
+
+
+def _rq_job_id(job: SolveJob) -> str:
+    """A queue-wide unique id: several databases (demo, staging) may share one Redis."""
+    return f"solve-job-{job.id}-{uuid.uuid4().hex[:12]}"
+
+
+def _mark_failed(job: SolveJob, message: str) -> None:
+    job.state, job.error, job.finished_at = JobState.FAILED, message, utcnow()
+    job.plan.status = PlanStatus.FAILED
+    db.session.flush()
+
+
+def get_plan(plan_id: int, *, by: User) -> Plan:
+    """One plan with its job, or NotFound."""
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound(f"There is no plan {plan_id}; list plans with GET /api/v1/plans?date=&region=.")
+    return plan
+
+
+def list_plans(*, day: date | None = None, region: str | None = None, by: User) -> list[Plan]:
+    """Plans, newest first, optionally of one date and region (at most LIST_LIMIT)."""
+    query = select(Plan).order_by(Plan.id.desc()).limit(LIST_LIMIT)
+    if day is not None:
+        query = query.where(Plan.date == day)
+    if region is not None:
+        query = query.where(Plan.region == region)
+    return list(db.session.scalars(query))
+
+
+def publish_plan(plan_id: int, *, by: User | None) -> Plan:
+    """Schedule the visits of a solved, feasible draft plan and supersede the day's earlier published plan.
+
+    Refused (409) when the plan is not a succeeded draft, has violations, or any of its visits changed
+    since it was loaded (started, cancelled, moved by hand or by another plan): solve again instead.
+    """
+    plan = db.session.scalar(select(Plan).where(Plan.id == plan_id).with_for_update())
+    if plan is None:
+        raise NotFound(f"There is no plan {plan_id}.")
+    if plan.status is not PlanStatus.DRAFT:
+        raise Conflict(f"Plan {plan.id} is {plan.status.value}; only a draft plan can be published.",
+                       current=plan.status.value)
+    job = plan.job
+    if job is None or job.state is not JobState.SUCCEEDED:
+        state = job.state.value if job else "missing"
+        raise Conflict(f"Plan {plan.id} cannot be published before its solve job succeeds (it is {state}).",
+                       current=state)
+    if plan.violations:
+        raise Conflict(f"Plan {plan.id} breaks {len(plan.violations)} rule(s) and cannot be published: "
+                       + "; ".join(plan.violations[:5]), violations=plan.violations)
+    changed = store.visits_changed_since_load(plan)
+    if changed:
+        raise Conflict(f"Plan {plan.id} is out of date; solve the day again: " + "; ".join(changed),
+                       changed=changed)
+    report = store.apply_plan(plan, by=by)
+    earlier = db.session.scalars(select(Plan).where(Plan.date == plan.date, Plan.region == plan.region,
+                                                    Plan.status == PlanStatus.PUBLISHED, Plan.id != plan.id))
+    for old in earlier:
+        old.status = PlanStatus.SUPERSEDED
+    plan.status, plan.published_at, plan.published_by_id = PlanStatus.PUBLISHED, utcnow(), by.id if by else None
+    plan.publish_report = report
+    db.session.commit()
+    return plan
+
+
+def requeue_stale_jobs(older_than_s: int = DEFAULT_STALE_AFTER_S, *, now: datetime | None = None,
+                       by: User | None = None) -> list[SolveJob]:
+    """Queue again the running jobs whose worker went silent; give up after MAX_SOLVE_ATTEMPTS.
+
+    A job is stale when it gave no sign of life for `older_than_s` beyond what its time limit allows:
+    the solver may stay quiet while it searches, but never past its time limit.
+    """
+    now = now or utcnow()
+    stale = []
+    for job in db.session.scalars(select(SolveJob).where(SolveJob.state == JobState.RUNNING).order_by(SolveJob.id)):
+        started = job.started_at or job.created_at
+        last_sign = max(job.heartbeat_at or started, started + timedelta(seconds=job.plan.time_limit_s))
+        if last_sign + timedelta(seconds=older_than_s) < now:
+            stale.append(job)
+    requeued = []
+    for job in stale:
+        if job.attempts >= MAX_SOLVE_ATTEMPTS:
+            _mark_failed(job, f"The worker stopped {job.attempts} times while solving this plan; "
+                              "solve the day again with fewer visits or a shorter time limit.")
+        else:
+            job.state, job.heartbeat_at = JobState.QUEUED, None
+            job.rq_job_id = _rq_job_id(job)
+            requeued.append(job)
+    db.session.commit()
+    for job in requeued:
+        jobs.enqueue(run_solve_job, job.id, job_id=job.rq_job_id, timeout_s=job.plan.time_limit_s)
+    return stale

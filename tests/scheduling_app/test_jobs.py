@@ -1,0 +1,184 @@
+"""Solve jobs: through a real Redis queue, their heartbeat, failures, and recovery from dead workers."""
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from common.db import db, utcnow
+from scheduling import service
+from scheduling.enums import JobState, PlanStatus
+from scheduling.models import Plan, SolveJob
+from tests.scheduling_app.builders import DAY, make_crew, make_visit
+from tests.services import REDIS_URL, redis_connection
+
+
+@pytest.fixture
+def solve_queue(app, monkeypatch):
+    """Jobs go to a private queue on the test Redis instead of running inline; removed afterwards."""
+    from rq import Queue
+
+    connection = redis_connection()
+    name = f"solve-test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setitem(app.config, "JOBS_EAGER", False)
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    monkeypatch.setitem(app.config, "SOLVE_QUEUE", name)
+    queue = Queue(name, connection=connection)
+    yield queue
+    job_ids = [j.rq_job_id for j in db.session.scalars(select(SolveJob)) if j.rq_job_id]
+    queue.delete(delete_jobs=True)
+    for pattern in [f"rq:*{name}*", *(f"rq:*{job_id}*" for job_id in job_ids)]:
+        for key in connection.scan_iter(pattern):
+            connection.delete(key)
+
+
+def test_a_solve_job_goes_through_redis_and_a_worker_stores_the_plan(app, login_as, solve_queue):
+    from rq import SimpleWorker
+
+    make_crew(2)
+    make_visit()
+    make_visit(lat=31.21, lon=121.45)
+    dispatcher = login_as("dispatcher")
+
+    response = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai",
+                                                      "time_limit_s": 1})
+    assert response.status_code == 202
+    assert response.json["job"]["state"] == "queued"
+    assert solve_queue.count == 1
+
+    SimpleWorker([solve_queue], connection=solve_queue.connection, name=f"{solve_queue.name}-worker").work(burst=True)
+
+    db.session.expire_all()
+    job = db.session.scalar(select(SolveJob))
+    assert job.state is JobState.SUCCEEDED, job.error
+    assert job.attempts == 1 and job.heartbeat_at is not None and job.finished_at >= job.started_at
+    assert solve_queue.count == 0
+    plan = dispatcher.get(f"/api/v1/plans/{job.plan_id}").json
+    assert plan["violations"] == [] and plan["kpis"]["served"] == 2
+
+
+def test_an_unreachable_queue_fails_the_job_and_says_how_to_fix_it(app, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "JOBS_EAGER", False)
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    make_crew(1)
+    make_visit()
+
+    response = login_as("dispatcher").post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai"})
+    assert response.status_code == 503
+    assert "start Redis and a worker" in response.json["message"]
+    job = db.session.scalar(select(SolveJob))
+    assert job.state is JobState.FAILED and job.plan.status is PlanStatus.FAILED
+
+
+def test_the_heartbeat_writes_progress_at_most_about_once_a_second(app):
+    plan = Plan(date=DAY, region="shanghai", time_limit_s=1, problem={}, left_out=[], visit_snapshot={})
+    job = SolveJob(plan=plan, state=JobState.RUNNING)
+    db.session.add_all([plan, job])
+    db.session.commit()
+
+    class Progress:
+        def __init__(self, elapsed_s, best_cost, solutions):
+            self.elapsed_s, self.best_cost, self.solutions = elapsed_s, best_cost, solutions
+
+    ticks = iter([100.0, 100.4, 101.1])
+    beat = service._Heartbeat(job.id, monotonic=lambda: next(ticks))
+    beat(Progress(0.1, 900, 1))
+    beat(Progress(0.5, 800, 2))  # 0.4 s after the last write: skipped
+    db.session.expire_all()
+    job = db.session.get(SolveJob, job.id)
+    assert (job.best_cost, job.solutions, job.elapsed_s) == (900, 1, 0.1)
+    assert job.heartbeat_at is not None
+    beat(Progress(1.2, 700, 3))  # 1.1 s after it: written
+    db.session.expire_all()
+    assert db.session.get(SolveJob, job.id).best_cost == 700
+
+
+def test_a_failing_solve_marks_the_job_and_plan_failed_with_the_message(app, login_as):
+    # a problem the core refuses (as if the loader had a bug): the job must still end readable
+    plan = Plan(date=DAY, region="shanghai", time_limit_s=1, left_out=[], visit_snapshot={},
+                problem={"locations": [], "technicians": [], "visits": []})
+    job = SolveJob(plan=plan, state=JobState.QUEUED)
+    db.session.add_all([plan, job])
+    db.session.commit()
+
+    service.run_solve_job(job.id)
+
+    db.session.expire_all()
+    job = db.session.get(SolveJob, job.id)
+    assert job.state is JobState.FAILED
+    assert job.error.startswith("ProblemError: ") and "locations is empty" in job.error
+    assert job.plan.status is PlanStatus.FAILED
+    response = login_as("dispatcher").post(f"/api/v1/plans/{job.plan_id}/publish")
+    assert response.status_code == 409
+    assert response.json["message"] == f"Plan {job.plan_id} is failed; only a draft plan can be published."
+
+
+def _running_job(*, heartbeat_age_s: int, attempts: int = 1) -> SolveJob:
+    make_crew(1)
+    make_visit()
+    plan = service.start_day_plan(DAY, "shanghai", time_limit_s=1, by=None)
+    job = plan.job
+    # as if a worker had picked it up and died: still "running", last heartbeat long ago
+    started = utcnow() - timedelta(seconds=heartbeat_age_s + 5)
+    job.state, job.started_at, job.heartbeat_at, job.finished_at = JobState.RUNNING, started, \
+        utcnow() - timedelta(seconds=heartbeat_age_s), None
+    job.attempts = attempts
+    plan.result, plan.kpis, plan.violations = None, None, None
+    db.session.commit()
+    return job
+
+
+def test_a_running_job_whose_worker_went_silent_is_run_again(app):
+    job = _running_job(heartbeat_age_s=600)
+
+    handled = service.requeue_stale_jobs(60)
+
+    assert [j.id for j in handled] == [job.id]
+    db.session.expire_all()
+    job = db.session.get(SolveJob, job.id)
+    assert job.state is JobState.SUCCEEDED  # JOBS_EAGER: the requeued job ran inline
+    assert job.attempts == 2
+    assert job.plan.result is not None and job.plan.violations == []
+
+
+def test_a_running_job_with_a_fresh_heartbeat_is_left_alone(app):
+    job = _running_job(heartbeat_age_s=5)
+
+    assert service.requeue_stale_jobs(60) == []
+    db.session.expire_all()
+    assert db.session.get(SolveJob, job.id).state is JobState.RUNNING
+
+
+def test_a_job_whose_worker_died_three_times_is_given_up(app):
+    job = _running_job(heartbeat_age_s=600, attempts=3)
+
+    service.requeue_stale_jobs(60)
+
+    db.session.expire_all()
+    job = db.session.get(SolveJob, job.id)
+    assert job.state is JobState.FAILED and "stopped 3 times" in job.error
+    assert job.plan.status is PlanStatus.FAILED
+
+
+def test_requeue_stale_command_reports_what_it_did(app):
+    job = _running_job(heartbeat_age_s=600)
+
+    result = app.test_cli_runner().invoke(args=["scheduling", "requeue-stale", "--older-than", "60"])
+
+    assert result.exit_code == 0, result.output
+    assert f"job {job.id} (plan {job.plan_id}): succeeded, attempt 2" in result.output
+
+
+def test_solve_day_command_plans_and_publishes(app):
+    make_crew(1)
+    visit = make_visit()
+
+    result = app.test_cli_runner().invoke(args=["scheduling", "solve-day", "--date", DAY.isoformat(), "--region",
+                                                "shanghai", "--time-limit", "1", "--publish"])
+
+    assert result.exit_code == 0, result.output
+    assert "published plan 1: 1 visits scheduled" in result.output
+    db.session.refresh(visit)
+    assert visit.status.value == "scheduled"
