@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 
-from common.api import api
+from common.api import create_api
 from common.auth import login_manager
 from common.config import load_config
 from common.db import db
@@ -35,9 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     init_i18n(app)
-    api.init_app(app)
+    api = create_api(app)
     register_error_handlers(app)
-    _register_api(app)
+    _register_api(app, api)
     _register_pages(app)
     _register_commands(app)
     return app
@@ -51,7 +51,7 @@ def _import_models() -> None:
     import technicians.models  # noqa: F401
 
 
-def _register_api(app: Flask) -> None:
+def _register_api(app: Flask, api) -> None:
     from common.auth_api import blp as auth_blp
     from dispatch.api import blueprints as dispatch_blueprints
     from scheduling.api import blueprints as scheduling_blueprints

@@ -14,6 +14,7 @@ blp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth", description="Lo
 
 @blp.route("/token")
 class Token(MethodView):
+    @blp.doc(security=[])
     @blp.arguments(TokenRequestSchema)
     @blp.response(200, TokenSchema)
     def post(self, data: dict):

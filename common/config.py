@@ -29,8 +29,6 @@ def load_config(instance_path: str) -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "OPENAPI_REDOC_PATH": None,
-        "OPENAPI_SWAGGER_UI_PATH": None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Business rules (DESIGN.md defaults)
         "FOLLOW_UP_WINDOW": (10, 18),

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from tests.services import create_postgres_database
@@ -31,6 +33,18 @@ def _database_url(backend: str, tmp_path_factory) -> tuple[str, Any]:
     return create_postgres_database()
 
 
+class FreshIdentityClient(FlaskClient):
+    """A test client whose every request authenticates afresh.
+
+    Test requests reuse the test's app context, and with it Flask-Login's cached user in `g`;
+    a real server starts each request with an empty `g`.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def _backend_app(request, tmp_path_factory):
     """One app and one freshly created schema per backend for the whole run."""
@@ -48,6 +62,7 @@ def _backend_app(request, tmp_path_factory):
         "BABEL_DEFAULT_LOCALE": "en",
     })
     app.config["BACKEND"] = request.param
+    app.test_client_class = FreshIdentityClient
     with app.app_context():
         db.create_all()
     yield app
@@ -98,11 +113,6 @@ class ApiClient:
     token: str
 
     def _headers(self, headers: dict | None) -> dict:
-        from flask import g
-
-        # Requests reuse the test's app context, and with it Flask-Login's cached user in `g`: forget the
-        # previous caller so this request is authenticated by its own token.
-        g.pop("_login_user", None)
         return {"Authorization": f"Bearer {self.token}", **(headers or {})}
 
     def get(self, url: str, **kw):
