@@ -1,0 +1,113 @@
+"""Browser tests: the app served over real HTTP from a thread, on its own SQLite file, driven by Debian's chromium.
+
+Never a downloaded browser: scripts/browser-deps installs Debian's chromium and fonts-noto-cjk.
+Set BROWSER_SCREENSHOTS=/some/dir to keep screenshots of the pages at phone size.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.services import service_missing
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 360, "height": 740}
+SHANGHAI = {"latitude": 31.2304, "longitude": 121.4737, "accuracy": 20}
+PASSWORD = "secret-pass"
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    """The app on 127.0.0.1 (a free port) with a fresh SQLite file; CSRF on, as in production."""
+    from app import create_app
+    from common.db import db
+
+    folder = tmp_path_factory.mktemp("browser")
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(folder / "browser.db"),
+        "SECRET_KEY": "browser-tests",
+        "UPLOAD_DIR": str(folder / "uploads"),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "JOBS_EAGER": True,
+    })
+    with app.app_context():
+        db.create_all()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
+    thread.start()
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live(live_app):
+    """An app context on the live app for building data and checking it; empty tables afterwards."""
+    from common.db import db
+
+    with live_app.app_context():
+        yield live_app
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        service_missing("Debian chromium (scripts/browser-deps)", FileNotFoundError(CHROMIUM))
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium, live):
+    """A fresh phone-sized browser (own storage, location in Shanghai); `phone()` opens another one."""
+    contexts = []
+
+    def open_phone(locale: str = "en-US"):
+        context = chromium.new_context(
+            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale=locale,
+            geolocation=SHANGHAI, permissions=["geolocation"], base_url=live.config["BASE_URL"])
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Save a screenshot when BROWSER_SCREENSHOTS names a folder (for looking at the pages at phone size)."""
+    folder = os.environ.get("BROWSER_SCREENSHOTS")
+
+    def take(page, name: str) -> None:
+        if folder:
+            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+    return take
+
+
+def log_in(page, username: str, password: str = PASSWORD) -> None:
+    """Log in through the login page, as a technician does on the phone."""
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/m/today")
