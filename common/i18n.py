@@ -6,9 +6,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
 from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
+ROLE_LABELS = {"cs": _l("Customer service"), "dispatcher": _l("Dispatcher"), "technician": _l("Technician"),
+               "manager": _l("Manager"), "admin": _l("Administrator")}
 babel = Babel()
 
 
@@ -41,6 +44,7 @@ def to_local(value: datetime | None) -> datetime | None:
 def init_i18n(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(getattr(role, "value", role), role)
 
     @app.template_filter("local")
     def local_filter(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

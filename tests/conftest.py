@@ -23,8 +23,8 @@ BACKENDS = tuple(b for b in os.environ.get("TEST_BACKENDS", ",".join(ALL_BACKEND
 def pytest_sessionstart(session):
     """Build the translation catalogues the pages use (compiled .mo files are not committed)."""
     if any((ROOT / "translations").glob("*/LC_MESSAGES/messages.po")):
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-q", "-d",
-                        str(ROOT / "translations")], check=True)
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d",
+                        str(ROOT / "translations")], check=True, capture_output=True)
 
 
 def _database_url(backend: str, tmp_path_factory) -> tuple[str, Any]:
@@ -33,15 +33,16 @@ def _database_url(backend: str, tmp_path_factory) -> tuple[str, Any]:
     return create_postgres_database()
 
 
-class FreshIdentityClient(FlaskClient):
-    """A test client whose every request authenticates afresh.
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as on a real server.
 
-    Test requests reuse the test's app context, and with it Flask-Login's cached user in `g`;
-    a real server starts each request with an empty `g`.
+    Test requests reuse the test's app context, and with it whatever earlier requests cached in `g`:
+    Flask-Login's user, Flask-Babel's locale.
     """
 
     def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
+        for name in list(g):
+            g.pop(name)
         return super().open(*args, **kwargs)
 
 
@@ -62,7 +63,7 @@ def _backend_app(request, tmp_path_factory):
         "BABEL_DEFAULT_LOCALE": "en",
     })
     app.config["BACKEND"] = request.param
-    app.test_client_class = FreshIdentityClient
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         db.create_all()
     yield app
