@@ -1,0 +1,1 @@
+"""Benchmarks of the scheduling core: Solomon VRPTW instances and a generated field-service day."""
