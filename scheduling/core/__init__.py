@@ -1,0 +1,16 @@
+"""The scheduling core: a problem in, a plan out; no Flask, no database."""
+from __future__ import annotations
+
+from scheduling.core.plan import BreakTime, Kpis, Plan, Route, Stop, Unassigned, plan_to_dict
+from scheduling.core.problem import Problem, ProblemError, parse_problem
+from scheduling.core.solver import SolveProgress, solve
+
+__all__ = [
+    "BreakTime", "Kpis", "Plan", "Problem", "ProblemError", "Route", "SolveProgress", "Stop", "Unassigned",
+    "parse_problem", "plan_to_dict", "solve", "solve_json",
+]
+
+
+def solve_json(problem: dict, *, time_limit_s: float | None = None, workers: int = 1) -> dict:
+    """Parse problem.json, solve it and return plan.json; raises ProblemError on invalid input."""
+    return plan_to_dict(solve(parse_problem(problem), time_limit_s=time_limit_s, workers=workers))

@@ -1,0 +1,405 @@
+"""Turn a Problem into a Plan with OR-Tools' routing solver; the only module that imports OR-Tools."""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from scheduling.core.insertion import build_routes
+from scheduling.core.plan import BreakTime, Plan, Route, Stop, Unassigned, make_plan
+from scheduling.core.problem import Problem, Technician, Visit
+from scheduling.core.reasons import explain_dropped, find_suitable_technicians
+from scheduling.core.travel import KMH_PER_M_PER_S
+
+DEFAULT_TIME_LIMIT_S = 10.0
+NO_PLAN_COST = 2**62  # loses against any plan the portfolio compares it with
+NO_PLAN_REASON = "the solver found no plan within the time limit; solve again with a longer time limit"
+MIN_SEARCH_S = 0.05  # never hand OR-Tools a zero or negative time limit
+# From this many visits on, OR-Tools' insertion heuristics take most of the time limit to find a first
+# plan (16 s of 30 on a 500-visit day); our greedy pass takes under a second.
+GREEDY_START_MIN_VISITS = 200
+
+# Dropping a visit costs this many of the longest legs in the matrix, so a visit that fits is always
+# served; priorities and overdue time only decide which visits go when not all fit.
+DROP_PENALTY_LEGS = 20
+PRIORITY_WEIGHT = {1: 1, 2: 2, 3: 4, 4: 8, 5: 16}
+OVERDUE_WEIGHT_PER_DAY = 1.0  # each day overdue adds one more "priority 1" worth of drop cost
+MAX_OVERDUE_DAYS = 14
+SECONDS_PER_DAY = 86_400
+
+# Balance is soft: each visit a technician takes above the fair share costs as much as this much travel.
+BALANCE_EXTRA_VISIT_TRAVEL_S = 600
+
+# A technician may wait for a window to open as long as the day allows (no cap on waiting).
+UNPERFORMED = -1  # OR-Tools' vehicle value of a dropped visit
+TIME_DIMENSION = "time"
+VISITS_DIMENSION = "visits"
+DEMAND_DIMENSION = "demand"
+
+
+@dataclass(frozen=True)
+class SolveProgress:
+    """What the search has found so far, reported at each improving solution."""
+
+    elapsed_s: float
+    best_cost: int
+    solutions: int
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """One way to search; the portfolio runs differently configured searches side by side."""
+
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    gls_lambda: float = 0.1
+    iterated_local_search: bool = False
+    # start from insertion.build_routes instead of OR-Tools' first solution; None = on big days only
+    greedy_start: bool | None = None
+
+
+# Measured on Solomon C101, C206, R101, R112, R205, RC105, RC208 at 10 s: parallel cheapest insertion
+# gave the best mean gap (4.4 %), savings the best on R1/RC1; running both side by side hedges.
+PRIMARY_SEARCH = SearchConfig()
+SECONDARY_SEARCH = SearchConfig(first_solution="SAVINGS")
+PORTFOLIO = (PRIMARY_SEARCH, SECONDARY_SEARCH)
+
+
+def solve(problem: Problem, *, time_limit_s: float | None = None,
+          on_progress: Callable[[SolveProgress], None] | None = None, workers: int = 1) -> Plan:
+    """Plan the day: assign visits to technicians and order their routes within `time_limit_s`."""
+    limit = time_limit_s or problem.options.time_limit_s or DEFAULT_TIME_LIMIT_S
+    if workers > 1:
+        from scheduling.core.portfolio import solve_in_parallel
+
+        return solve_in_parallel(problem, time_limit_s=limit, on_progress=on_progress, workers=workers)
+    return solve_with(problem, PRIMARY_SEARCH, time_limit_s=limit, on_progress=on_progress)
+
+
+def solve_with(problem: Problem, config: SearchConfig, *, time_limit_s: float,
+               on_progress: Callable[[SolveProgress], None] | None = None) -> Plan:
+    """Solve with one search configuration (used directly and by each portfolio worker)."""
+    started = time.monotonic()
+    suitable, unassigned = {}, []
+    for visit in problem.visits:
+        found = find_suitable_technicians(problem, visit)
+        if found.reason is not None:
+            unassigned.append(Unassigned(visit.id, found.reason))
+        else:
+            suitable[visit.id] = found.technicians
+    modelled = [v for v in problem.visits if v.id in suitable]
+    if not modelled or not problem.technicians:
+        routes = [Route(t.id) for t in problem.technicians]
+        return make_plan(routes, unassigned, solve_s=time.monotonic() - started)
+    model = _RoutingModel(problem, modelled, suitable)
+    result = model.solve(config, deadline=started + time_limit_s, started=started, on_progress=on_progress)
+    if result is None:
+        routes = [Route(t.id) for t in problem.technicians]
+        unassigned += [Unassigned(v.id, NO_PLAN_REASON) for v in modelled]
+        cost = NO_PLAN_COST
+    else:
+        routes, dropped, cost = result
+        by_id = {r.technician: r for r in routes}
+        demand = {v.id: v.demand for v in problem.visits}
+        for visit in dropped:
+            unassigned.append(Unassigned(visit.id, explain_dropped(visit, suitable[visit.id], by_id, demand)))
+    order = {v.id: i for i, v in enumerate(problem.visits)}
+    unassigned.sort(key=lambda u: order[u.visit])
+    return make_plan(routes, unassigned, solve_s=time.monotonic() - started, cost=cost)
+
+
+class _RoutingModel:
+    """The OR-Tools model of one problem: nodes are the technicians' start/end places, then the visits."""
+
+    def __init__(self, problem: Problem, visits: list[Visit], suitable: dict[str, tuple[Technician, ...]]):
+        self.problem = problem
+        self.visits = visits
+        self.suitable = suitable
+        techs = problem.technicians
+        depots = list(dict.fromkeys([t.start for t in techs] + [t.end for t in techs]))
+        self.depot_node = {loc: i for i, loc in enumerate(depots)}
+        self.first_visit_node = len(depots)
+        idx = problem.location_index
+        self.node_location = [idx[loc] for loc in depots] + [idx[v.location] for v in visits]
+        self.node_service = [0] * len(depots) + [v.duration_s for v in visits]
+        self.manager = pywrapcp.RoutingIndexManager(
+            len(self.node_location), len(techs),
+            [self.depot_node[t.start] for t in techs], [self.depot_node[t.end] for t in techs],
+        )
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        self.horizon = max([t.shift[1] for t in techs] + [w[1] for v in visits for w in v.windows])
+        self._add_travel_cost()
+        self._add_time_windows_and_shifts()
+        self._add_skills()
+        self._add_breaks()
+        self._add_visit_count_limits()
+        self._add_capacity()
+        self._add_pins()
+        self._add_drop_penalties()
+        self._add_balance()
+
+    # -- model ---------------------------------------------------------------------------------
+
+    def visit_index(self, position: int) -> int:
+        return self.manager.NodeToIndex(self.first_visit_node + position)
+
+    def _leg_matrix(self, table: tuple[tuple[int, ...], ...], *, with_service: bool = False) -> list[list[int]]:
+        rows = []
+        for i, li in enumerate(self.node_location):
+            service = self.node_service[i] if with_service else 0
+            row = table[li]
+            rows.append([service + row[lj] for lj in self.node_location])
+        return rows
+
+    def _add_travel_cost(self) -> None:
+        """The objective: total travel time (or distance) of all routes."""
+        matrix = self.problem.matrix
+        table = matrix.distances_m if self.problem.options.objective == "distance" else matrix.durations_s
+        self.objective_table = table
+        self.cost_legs = self._leg_matrix(table)
+        self.max_leg = max(max(row) for row in self.cost_legs) or 1
+        callback = self.routing.RegisterTransitMatrix(self.cost_legs)
+        self.routing.SetArcCostEvaluatorOfAllVehicles(callback)
+
+    def _add_time_windows_and_shifts(self) -> None:
+        """Service starts inside one of the visit's windows; routes start and end within the shift."""
+        transit = self.routing.RegisterTransitMatrix(self._leg_matrix(self.problem.matrix.durations_s,
+                                                                      with_service=True))
+        # slack = waiting for a window to open (or for a break); any wait the day allows
+        self.routing.AddDimension(transit, self.horizon, self.horizon, False, TIME_DIMENSION)
+        self.time = self.routing.GetDimensionOrDie(TIME_DIMENSION)
+        for v, tech in enumerate(self.problem.technicians):
+            self.time.CumulVar(self.routing.Start(v)).SetRange(*tech.shift)
+            self.time.CumulVar(self.routing.End(v)).SetRange(*tech.shift)
+        for position, visit in enumerate(self.visits):
+            techs = self.suitable[visit.id]
+            earliest = min(t.shift[0] for t in techs)
+            latest = max(t.shift[1] for t in techs) - visit.duration_s
+            windows = visit.windows or ((earliest, latest),)
+            pieces = _merge([(max(a, earliest), min(b, latest)) for a, b in windows if a <= latest and b >= earliest])
+            cumul = self.time.CumulVar(self.visit_index(position))
+            if not pieces:  # find_suitable_technicians rules this out; never let it break the model
+                self.routing.ActiveVar(self.visit_index(position)).SetValue(0)
+                continue
+            cumul.SetRange(pieces[0][0], pieces[-1][1])
+            for (_, gap_start), (gap_end, _) in zip(pieces, pieces[1:]):
+                cumul.RemoveInterval(gap_start + 1, gap_end - 1)
+
+    def _add_skills(self) -> None:
+        """A visit goes only to a technician with every skill it needs, who can reach it in a shift (or its pin)."""
+        everyone = len(self.problem.technicians)
+        vehicle = {t.id: v for v, t in enumerate(self.problem.technicians)}
+        for position, visit in enumerate(self.visits):
+            techs = self.suitable[visit.id]
+            if len(techs) < everyone:
+                # -1 keeps "not served" possible; SetAllowedVehiclesForIndex takes no Python list in 9.15
+                allowed = [UNPERFORMED] + [vehicle[t.id] for t in techs]
+                self.routing.VehicleVar(self.visit_index(position)).SetValues(allowed)
+
+    def _add_breaks(self) -> None:
+        """Each technician takes their breaks inside the break window, never during a service."""
+        solver = self.routing.solver()
+        service_by_index = [self.node_service[self.manager.IndexToNode(i)] for i in range(self.routing.Size())]
+        self.breaks: dict[int, list] = {}
+        for v, tech in enumerate(self.problem.technicians):
+            if not tech.breaks:
+                continue
+            intervals = [
+                solver.FixedDurationIntervalVar(b.window[0], b.window[1] - b.duration_s, b.duration_s, False,
+                                                f"break {tech.id} {i}")
+                for i, b in enumerate(tech.breaks)
+            ]
+            self.time.SetBreakIntervalsOfVehicle(intervals, v, service_by_index)
+            self.breaks[v] = intervals
+
+    def _add_visit_count_limits(self) -> None:
+        """No technician takes more visits than their max visits of the day."""
+        techs = self.problem.technicians
+        needs_count = (
+            any(t.max_visits is not None for t in techs)
+            or any(v.pinned and v.pinned.sequence is not None for v in self.visits)
+            or self._balance_wanted()
+        )
+        self.count = None
+        if not needs_count:
+            return
+        ones = self.routing.RegisterUnaryTransitVector([0] * self.first_visit_node + [1] * len(self.visits))
+        limits = [len(self.visits) if t.max_visits is None else t.max_visits for t in techs]
+        self.routing.AddDimensionWithVehicleCapacity(ones, 0, limits, True, VISITS_DIMENSION)
+        self.count = self.routing.GetDimensionOrDie(VISITS_DIMENSION)
+
+    def _add_capacity(self) -> None:
+        """The parts and goods a technician carries (sum of demand) stay within their capacity."""
+        techs = self.problem.technicians
+        if all(t.capacity is None for t in techs) or not any(v.demand for v in self.visits):
+            return
+        total = sum(v.demand for v in self.visits)
+        demand = self.routing.RegisterUnaryTransitVector([0] * self.first_visit_node + [v.demand for v in self.visits])
+        limits = [total if t.capacity is None else t.capacity for t in techs]
+        self.routing.AddDimensionWithVehicleCapacity(demand, 0, limits, True, DEMAND_DIMENSION)
+
+    def _add_pins(self) -> None:
+        """Pinned visits stay with their technician (see _add_skills) and keep their promised order."""
+        by_tech: dict[str, list[tuple[int, int]]] = {}
+        for position, visit in enumerate(self.visits):
+            if visit.pinned and visit.pinned.sequence is not None:
+                by_tech.setdefault(visit.pinned.technician, []).append((visit.pinned.sequence, position))
+        solver = self.routing.solver()
+        for pins in by_tech.values():
+            pins.sort()
+            for (_, before), (_, after) in zip(pins, pins[1:]):
+                a, b = self.visit_index(before), self.visit_index(after)
+                both = self.routing.ActiveVar(a) + self.routing.ActiveVar(b)
+                # count(b) >= count(a) + 1 when both are served; vacuous when either is dropped
+                big = len(self.visits) + 1
+                solver.Add(self.count.CumulVar(b) - self.count.CumulVar(a) >= 1 - big * (2 - both))
+
+    def _add_drop_penalties(self) -> None:
+        """Every visit may be dropped (so there is always a plan) at a cost growing with priority and overdue time;
+        must-serve visits cost more to drop than all other visits together."""
+        base = DROP_PENALTY_LEGS * self.max_leg
+        weights = {v.id: _drop_weight(v) for v in self.visits}
+        ordinary = sum(math.ceil(base * weights[v.id]) for v in self.visits if not v.must_serve)
+        for position, visit in enumerate(self.visits):
+            scale = ordinary + base if visit.must_serve else base
+            self.routing.AddDisjunction([self.visit_index(position)], math.ceil(scale * weights[visit.id]))
+
+    def _balance_wanted(self) -> bool:
+        return self.problem.options.balance and len(self.problem.technicians) > 1
+
+    def _add_balance(self) -> None:
+        """Soft goal: spread visits fairly, each visit above a technician's fair share costs some travel."""
+        if not self._balance_wanted() or self.count is None:
+            return
+        fair = math.ceil(len(self.visits) / len(self.problem.technicians))
+        cost = BALANCE_EXTRA_VISIT_TRAVEL_S
+        if self.problem.options.objective == "distance":
+            cost = math.ceil(cost * self.problem.travel.speed_kmh / KMH_PER_M_PER_S)  # metres driven meanwhile
+        for v in range(len(self.problem.technicians)):
+            self.count.SetCumulVarSoftUpperBound(self.routing.End(v), fair, cost)
+
+    # -- search --------------------------------------------------------------------------------
+
+    def solve(self, config: SearchConfig, *, deadline: float, started: float,
+              on_progress: Callable[[SolveProgress], None] | None) -> tuple[list[Route], list[Visit], int] | None:
+        """Search until the deadline and copy the best assignment into plan dataclasses."""
+        if on_progress is not None:
+            found = {"solutions": 0, "best": None}
+
+            def report() -> None:
+                cost = self.routing.CostVar().Value()
+                found["solutions"] += 1
+                if found["best"] is None or cost < found["best"]:  # report improvements only
+                    found["best"] = cost
+                    on_progress(SolveProgress(round(time.monotonic() - started, 3), cost, found["solutions"]))
+
+            self.routing.AddAtSolutionCallback(report)
+        greedy = config.greedy_start
+        if greedy is None:
+            greedy = len(self.visits) >= GREEDY_START_MIN_VISITS
+        initial = self._greedy_start() if greedy else None
+        params = _search_parameters(config, max(deadline - time.monotonic(), MIN_SEARCH_S))
+        if initial is not None:
+            solution = self.routing.SolveFromAssignmentWithParameters(initial, params)
+        else:
+            solution = self.routing.SolveWithParameters(params)
+        if solution is None:
+            # a start heuristic can fail on pins and breaks; leaving everything out always works, then improve
+            params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.ALL_UNPERFORMED
+            params.time_limit.FromMilliseconds(int(1000 * max(deadline - time.monotonic(), MIN_SEARCH_S)))
+            solution = self.routing.SolveWithParameters(params)
+        return None if solution is None else self._extract(solution)
+
+    def _greedy_start(self):
+        """A first assignment from the quick greedy insertion, or None if OR-Tools does not accept it."""
+        routes = build_routes(self.problem, self.visits, self.suitable, objective_table=self.objective_table)
+        indices = [[self.visit_index(position) for position in route] for route in routes]
+        return self.routing.ReadAssignmentFromRoutes(indices, True)
+
+    def _extract(self, solution) -> tuple[list[Route], list[Visit], int]:
+        """Copy the assignment out of OR-Tools: each route's order, and between which stops each break falls."""
+        problem, routing, manager = self.problem, self.routing, self.manager
+        routes, served = [], set()
+        for v, tech in enumerate(problem.technicians):
+            positions, starts = [], []
+            index = solution.Value(routing.NextVar(routing.Start(v)))
+            while not routing.IsEnd(index):
+                positions.append(manager.IndexToNode(index) - self.first_visit_node)
+                starts.append(solution.Value(self.time.CumulVar(index)))
+                index = solution.Value(routing.NextVar(index))
+            gaps = []
+            if positions:
+                for brk in self.breaks.get(v, []):
+                    start = solution.StartValue(brk)
+                    gaps.append(sum(1 for s in starts if s < start))  # breaks before the k-th stop
+            served.update(positions)
+            routes.append(_timed_route(problem, tech, [self.visits[p] for p in positions], gaps))
+        dropped = [visit for position, visit in enumerate(self.visits) if position not in served]
+        return routes, dropped, solution.ObjectiveValue()
+
+
+def _timed_route(problem: Problem, tech: Technician, visits: list[Visit], break_gaps: list[int]) -> Route:
+    """Give each stop its earliest times for this order and these break places.
+
+    The solver's own times are any feasible ones; a forward pass serves every visit as early as its
+    window allows, which never comes later than the solver's times, so the route stays feasible.
+    The technician leaves just in time for the first stop and drives on right after each service.
+    """
+    gaps = {k: [] for k in range(len(visits) + 1)}
+    for brk, gap in sorted(zip(tech.breaks, break_gaps), key=lambda pair: pair[0].window):
+        gaps[gap].append(brk)
+    stops, breaks, place, ready = [], [], tech.start, tech.shift[0]
+    travel_s = distance_m = 0
+    for k, visit in enumerate(visits + [None]):
+        to = tech.end if visit is None else visit.location
+        leg = problem.duration_s(place, to)
+        travel_s += leg
+        distance_m += problem.distance_m(place, to)
+        cursor = ready
+        for brk in gaps[k]:
+            start = max(cursor, brk.window[0])
+            breaks.append(BreakTime(start, start + brk.duration_s))
+            cursor = start + brk.duration_s
+        paused = sum(b.duration_s for b in gaps[k])
+        arrival = max(ready + leg + paused, cursor)
+        if visit is None:
+            break
+        windows = visit.windows or (tech.shift,)
+        start = next(max(arrival, a) for a, b in windows if b >= arrival)
+        if k == 0 and not gaps[0]:
+            arrival = start
+        stops.append(Stop(visit.id, arrival, start, start + visit.duration_s))
+        place, ready = visit.location, start + visit.duration_s
+    if not visits:
+        return Route(tech.id)
+    return Route(tech.id, tuple(stops), tuple(breaks), travel_s, distance_m)
+
+
+def _search_parameters(config: SearchConfig, time_limit_s: float):
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, config.first_solution)
+    params.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, config.metaheuristic)
+    params.guided_local_search_lambda_coefficient = config.gls_lambda
+    params.use_iterated_local_search = config.iterated_local_search
+    params.time_limit.FromMilliseconds(int(1000 * time_limit_s))
+    return params
+
+
+def _drop_weight(visit: Visit) -> float:
+    """How much dropping this visit hurts, relative to a priority-1 visit that is not overdue."""
+    overdue_days = min(visit.overdue_s / SECONDS_PER_DAY, MAX_OVERDUE_DAYS)
+    return PRIORITY_WEIGHT[visit.priority] + OVERDUE_WEIGHT_PER_DAY * overdue_days
+
+
+def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping windows (touching ones joined)."""
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(w for w in windows if w[0] <= w[1]):
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
