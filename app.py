@@ -55,10 +55,11 @@ def _register_api(app: Flask, api) -> None:
     from common.auth_api import blp as auth_blp
     from dispatch.api import blueprints as dispatch_blueprints
     from scheduling.api import blueprints as scheduling_blueprints
+    from scheduling.offers_api import blueprints as slot_blueprints
     from technicians.api import blueprints as technician_blueprints
 
     # Bearer-token calls carry no ambient credentials, so CSRF does not apply to them ...
-    for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints]:
+    for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints, *slot_blueprints]:
         csrf.exempt(blp)
         api.register_blueprint(blp)
 

@@ -27,3 +27,18 @@ def register(app: Flask) -> None:
         click.echo(f"Seeded {summary.users} users ({summary.technicians} technicians) and {summary.tickets} "
                    f"tickets; planned and published: {', '.join(summary.planned_days) or 'nothing'}.")
         click.echo(f"Log in as cs, dispatcher, manager, admin or tech01..tech25 with password '{DEMO_PASSWORD}'.")
+
+    from flask.cli import AppGroup
+
+    dispatch_cli = AppGroup("dispatch", help="CS-side jobs, e.g. delivering customer messages.")
+
+    @dispatch_cli.command("send-messages")
+    @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10_000))
+    def send_messages_command(limit: int) -> None:
+        """Deliver pending customer messages with the MESSAGE_SENDER (run it every minute from cron)."""
+        from dispatch.service.messages import send_pending_messages
+
+        report = send_pending_messages(limit=limit)
+        click.echo(f"sent {report.sent}, failed {report.failed}, gave up on {report.given_up}")
+
+    app.cli.add_command(dispatch_cli)

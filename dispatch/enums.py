@@ -84,3 +84,16 @@ class Cause(str, enum.Enum):
     MISSING_ITEM = "missing_item"
     CHANGE_OF_MIND = "change_of_mind"
     TRANSPORT_DAMAGE = "transport_damage"
+
+
+class MessageKind(str, enum.Enum):
+    """Texts the customer gets about their visit."""
+
+    SLOT_CONFIRMED = "slot_confirmed"
+    TECHNICIAN_ON_THE_WAY = "technician_on_the_way"
+
+
+class MessageStatus(str, enum.Enum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last attempt

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.db import UTCDateTime, db, utcnow
 from common.models import User, str_enum
-from dispatch.enums import (Cause, CallOutcome, CloseReason, FollowUpStatus, Platform, ProductCategory,
-                            Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus)
+from dispatch.enums import (Cause, CallOutcome, CloseReason, FollowUpStatus, MessageKind, MessageStatus, Platform,
+                            ProductCategory, Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus)
 
 
 class Customer(db.Model):
@@ -213,3 +213,26 @@ class TimelineEvent(db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="timeline")
     actor: Mapped[User | None] = relationship()
+
+
+class CustomerMessage(db.Model):
+    """A text to the customer (slot confirmed, technician on the way), kept in an outbox until a sender delivers it."""
+
+    __tablename__ = "customer_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind, "message_kind"))
+    channel: Mapped[str] = mapped_column(String(16), default="sms")
+    to_phone: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[MessageStatus] = mapped_column(str_enum(MessageStatus, "message_status"),
+                                                  default=MessageStatus.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship()
+    visit: Mapped[Visit | None] = relationship()

@@ -1,5 +1,7 @@
-"""CS pages: ticket list, ticket page with its timeline, and the follow-up queue."""
+"""CS pages: ticket list, ticket page with its timeline, the follow-up queue, and intake with slot offers."""
 from __future__ import annotations
+
+from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -77,3 +79,137 @@ def record_attempt(follow_up_id: int):
     else:
         flash(_("Call recorded."), "success")
     return redirect(url_for(".follow_up_queue"))
+
+
+# --- CS intake: register a request, then promise a slot while the customer is on the phone --------------
+
+INTAKE_FIELDS = ("platform", "order_no", "order_value", "purchase_date", "name", "phone", "address", "lat", "lon",
+                 "district", "region", "category", "brand", "sku", "serial_no", "type", "cause", "description",
+                 "priority", "duration_min", "available_from", "available_until")
+
+
+def _intake_request(form) -> dict:
+    """The form as TicketCreateSchema's input (the same body the API takes)."""
+    from common.i18n import local_zone
+
+    def text(name: str) -> str | None:
+        return (form.get(name) or "").strip() or None
+
+    def number(name: str) -> str | None:
+        return text(name)
+
+    def local_time(name: str) -> str | None:
+        value = text(name)
+        if value is None:
+            return None
+        try:
+            return datetime.fromisoformat(value).replace(tzinfo=local_zone()).isoformat()
+        except ValueError:
+            return value  # the schema names the field
+    body = {
+        "order": {"platform": text("platform"), "order_no": text("order_no"), "order_value": number("order_value"),
+                  "purchase_date": text("purchase_date")},
+        "customer": {"name": text("name"), "phone": text("phone"), "address": text("address"),
+                     "lat": number("lat"), "lon": number("lon")},
+        "product": {"category": text("category"), "brand": text("brand"), "sku": text("sku"),
+                    "serial_no": text("serial_no")},
+        "type": text("type"), "cause": text("cause"), "description": text("description"),
+        "priority": number("priority") or 3, "district": text("district"), "region": text("region") or "default",
+        "duration_min": number("duration_min"),
+        "availability": [],
+    }
+    start, end = local_time("available_from"), local_time("available_until")
+    if start or end:
+        body["availability"] = [{"start": start, "end": end}]
+    return body
+
+
+def _render_intake(values: dict, errors: dict | None = None, status: int = 200):
+    from dispatch.enums import Cause, Platform, ProductCategory, TicketType
+
+    return render_template("dispatch/intake.html", values=values, errors=errors or {}, platforms=list(Platform),
+                           categories=list(ProductCategory), types=list(TicketType), causes=list(Cause)), status
+
+
+@bp.get("/intake")
+@role_required(Role.CS)
+def intake():
+    return _render_intake({"region": "shanghai", "priority": "3"})
+
+
+@bp.post("/intake")
+@role_required(Role.CS)
+def intake_register():
+    import marshmallow as ma
+
+    from dispatch.schemas import TicketCreateSchema
+
+    values = {name: request.form.get(name, "") for name in INTAKE_FIELDS}
+    try:
+        data = TicketCreateSchema().load(_intake_request(request.form))
+    except ma.ValidationError as error:
+        flash(_("Fix the marked fields."), "error")
+        return _render_intake(values, _flatten(error.messages), 422)
+    try:
+        ticket = tickets.register_ticket(data, by=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+        return _render_intake(values, {}, error.status)
+    flash(_("Ticket %(id)d registered; now promise a slot.", id=ticket.id), "success")
+    return redirect(url_for(".intake_slots", ticket_id=ticket.id))
+
+
+@bp.get("/intake/<int:ticket_id>/slots")
+@role_required(Role.CS)
+def intake_slots(ticket_id: int):
+    from scheduling import offers
+
+    ticket = tickets.get_ticket(ticket_id, by=current_user)
+    visit = next((v for v in reversed(ticket.visits) if v.status.value in ("unscheduled", "scheduled", "accepted")),
+                 None)
+    slot_offers, refusal = None, None
+    if visit is not None:
+        try:
+            slot_offers = offers.offer_slots(visit.id, days=_int_arg("days") or offers.DEFAULT_DAYS, by=current_user)
+        except DomainError as error:
+            refusal = error.message
+    return render_template("dispatch/intake.html", ticket=ticket, visit=visit, slot_offers=slot_offers,
+                           refusal=refusal, visits_used=tickets.visits_used(ticket),
+                           overdue=rules.is_overdue(ticket.due_at, status=ticket.status, now=utcnow()))
+
+
+@bp.post("/visits/<int:visit_id>/booking")
+@role_required(Role.CS)
+def book_visit_slot(visit_id: int):
+    from scheduling import offers
+
+    ticket_id = request.form.get("ticket_id", type=int)
+    try:
+        slot = datetime.fromisoformat(request.form.get("slot", ""))
+        if slot.tzinfo is None:
+            raise ValueError
+    except ValueError:
+        flash(_("Pick one of the offered slots."), "error")
+        return redirect(url_for(".intake_slots", ticket_id=ticket_id))
+    try:
+        booking = offers.book_slot(visit_id, slot_start=slot, by=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".intake_slots", ticket_id=ticket_id) if ticket_id else url_for(".ticket_list"))
+    flash(_("Slot promised: %(start)s-%(end)s with %(name)s.", start=booking.offer.slot_start.strftime("%Y-%m-%d %H:%M"),
+            end=booking.offer.slot_end.strftime("%H:%M"), name=booking.offer.technician_name), "success")
+    return redirect(url_for(".ticket_detail", ticket_id=booking.visit.ticket_id))
+
+
+def _flatten(messages: dict, prefix: str = "") -> dict[str, str]:
+    """Schema errors by form field name ('order.order_no' -> 'order_no'; availability -> available_from)."""
+    out: dict[str, str] = {}
+    for key, value in messages.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, str(key)))
+            continue
+        name = str(key)
+        if prefix == "availability" or name == "availability" or prefix.isdigit():
+            name = "available_until" if name == "end" else "available_from"
+        out[name] = " ".join(str(m) for m in value) if isinstance(value, list) else str(value)
+    return out

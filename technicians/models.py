@@ -1,10 +1,11 @@
 """Technicians, their skills and working hours, the parts catalogue and service reports."""
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Column, Float, ForeignKey, Integer, Numeric, String, Table, Text, Time
+from sqlalchemy import (JSON, CheckConstraint, Column, Date, Float, ForeignKey, Integer, Numeric, String, Table, Text, Time,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.db import UTCDateTime, db, utcnow
@@ -96,3 +97,16 @@ class ServiceReport(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     technician: Mapped["Technician"] = relationship()
+
+
+class TechnicianDay(db.Model):
+    """One technician's working day, as a row to lock: slot bookings for that day queue up behind it."""
+
+    __tablename__ = "technician_days"
+    __table_args__ = (UniqueConstraint("technician_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    technician_id: Mapped[int] = mapped_column(ForeignKey("technicians.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)  # local date
+    # Bumped by every booking on this day, so a change of the day's route is visible.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from common.db import db, utcnow
 from common.errors import NotFound, RuleViolation
 from common.models import User
-from dispatch.enums import TicketStatus
+from dispatch.enums import MessageKind, TicketStatus
 from dispatch.models import Visit
 from dispatch.rules import check_visit_transition
 from dispatch.service.follow_ups import queue_follow_up
+from dispatch.service.messages import queue_customer_message
 from dispatch.service.tickets import set_ticket_status
 from dispatch.service.timeline import record_event
 from dispatch.service.visits import return_for_rebooking
@@ -55,6 +56,8 @@ def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | Non
     visit.status = target
     if kind in ("en_route", "arrived"):
         set_ticket_status(ticket, TicketStatus.IN_SERVICE, by=by, visit_id=visit.id)
+    if kind == "en_route":
+        queue_customer_message(ticket, visit=visit, kind=MessageKind.TECHNICIAN_ON_THE_WAY)
     if kind == "arrived":
         visit.started_at = at
         visit.checkin_lat, visit.checkin_lon = lat, lon

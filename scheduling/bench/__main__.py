@@ -1,0 +1,52 @@
+"""`python -m scheduling.bench solomon|field|slots ...`: solve, check every plan, print the figures."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one benchmark; the exit code is 1 when a plan fails the checker or leaves visits unserved."""
+    parser = argparse.ArgumentParser(prog="python -m scheduling.bench", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    solomon = commands.add_parser("solomon", help="Solomon VRPTW 100-customer instances against bks.csv")
+    solomon.add_argument("--instances", default="../shared/benchmarks/solomon",
+                         help="the benchmark folder (holding instances/ and bks.csv) or its instances/ folder")
+    solomon.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance")
+    solomon.add_argument("--only", default="", help="comma-separated instance names, e.g. C101,R101")
+    solomon.add_argument("--out", default=None, help="write DIR/<INSTANCE>.json with the routes and distance")
+    solomon.add_argument("--workers", type=int, default=None, help="parallel search workers per solve")
+    field = commands.add_parser("field", help="a generated day of field service in Shanghai")
+    field.add_argument("--technicians", type=int, default=50)
+    field.add_argument("--visits", type=int, default=500)
+    field.add_argument("--seed", type=int, default=1)
+    field.add_argument("--time-limit", type=float, default=30.0, help="seconds for the solve")
+    field.add_argument("--workers", type=int, default=None, help="parallel search workers")
+    slots = commands.add_parser("slots", help="offer slots and book them, then re-plan: offer time and promises kept")
+    slots.add_argument("--technicians", type=int, default=50)
+    slots.add_argument("--visits", type=int, default=400, help="visits booked one after the other")
+    slots.add_argument("--days", type=int, default=7)
+    slots.add_argument("--seed", type=int, default=1)
+    slots.add_argument("--time-limit", type=float, default=10.0, help="seconds for each day's re-plan")
+    args = parser.parse_args(argv)
+
+    if args.command == "solomon":
+        from scheduling.bench.solomon import run
+
+        only = [name.strip() for name in args.only.split(",") if name.strip()]
+        results = run(args.instances, time_limit_s=args.time_limit, only=only or None, out=args.out,
+                      workers=args.workers)
+        return 0 if results and all(r.ok for r in results) else 1
+    if args.command == "slots":
+        from scheduling.bench.slots import run as run_slots
+
+        result = run_slots(args.technicians, args.visits, args.days, args.seed, time_limit_s=args.time_limit)
+        return 0 if not result["violations"] and result["kept"] == result["booked"] else 1
+    from scheduling.bench.field import run
+
+    result = run(args.technicians, args.visits, args.seed, time_limit_s=args.time_limit, workers=args.workers)
+    return 0 if result["feasible"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

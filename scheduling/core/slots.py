@@ -1,0 +1,399 @@
+"""Slot offers: the cheapest feasible insertion of one new visit into a day's current routes, per slot.
+
+Pure and quick (no OR-Tools): a phone call cannot wait for a re-plan. For every slot of the grid it
+tries the insertions of the new visit into every suitable technician's current route, cheapest added
+travel first, and keeps the first one after which the whole route is still feasible: skills, shift,
+lunch break (it must still fit somewhere), max visits, and every other visit's window (the promised
+slots of other customers). Other visits may start later than now, inside their windows, but never
+earlier than `not_before` says (a booking does not pull anyone's visit forward).
+
+Timing follows the checker (`scheduling/check.py`): the route leaves the start place at shift start,
+a break may interrupt driving or be taken while waiting, never during a service, and the technician
+must be back at the end place by shift end. A slot is a start-of-service window.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date as Date
+from itertools import combinations
+
+from scheduling.core.plan import BreakTime, Route, Stop
+from scheduling.core.problem import Problem, Technician, Visit
+
+DISTRICT_SKILL_PREFIX = "district:"  # service districts arrive encoded as skills (see scheduling/store.py)
+INFEASIBLE = None
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The cheapest way to serve the new visit in one slot: whose route, where in it, and what it costs."""
+
+    slot: tuple[int, int]
+    technician: str
+    position: int  # index of the new visit in the technician's new route
+    added_travel_s: int
+    start: int  # planned service start of the new visit (plan seconds)
+    route: Route  # the technician's whole new route, timed
+    reason: str
+
+
+@dataclass(frozen=True)
+class NoOffer:
+    """A slot of the grid that cannot be offered, and why."""
+
+    slot: tuple[int, int]
+    reason: str
+
+
+@dataclass(frozen=True)
+class DayOffers:
+    """A day's offers, cheapest first; the slots without one; and why the day has none (when it has none)."""
+
+    offers: tuple[Offer, ...]
+    unavailable: tuple[NoOffer, ...]
+    reason: str | None = None
+
+
+def slot_grid(first_start_s: int, last_end_s: int, length_s: int) -> list[tuple[int, int]]:
+    """Back-to-back slots of `length_s` from `first_start_s`, the last one ending by `last_end_s`."""
+    if length_s <= 0:
+        raise ValueError("a slot must last more than 0 seconds")
+    return [(a, a + length_s) for a in range(first_start_s, last_end_s - length_s + 1, length_s)]
+
+
+def offer_slots(problem: Problem, visit_id: str, *, routes: Mapping[str, Sequence[str]],
+                slots: Sequence[tuple[int, int]], not_before: Mapping[str, int] | None = None,
+                names: Mapping[str, str] | None = None) -> DayOffers:
+    """Offers for `visit_id` (a visit of `problem`) in each of `slots`, inserted into `routes`, cheapest first.
+
+    `routes` maps technician ids to their current visit ids in order (the visit itself is ignored
+    there); `not_before` gives other visits' earliest allowed starts; `names` are for the reasons.
+    """
+    return _DayInsertion(problem, visit_id, routes=routes, not_before=not_before or {}, names=names or {}).offer(slots)
+
+
+def schedule_route(problem: Problem, technician: Technician, visit_ids: Sequence[str], *,
+                   windows: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+                   not_before: Mapping[str, int] | None = None) -> Route | None:
+    """The earliest timing of a route in this order with its breaks, or None when no timing is feasible.
+
+    `windows` overrides visits' own windows (e.g. a slot for the new visit).
+    """
+    visits = {v.id: v for v in problem.visits}
+    return _RouteTimer(problem, technician, windows or {}, not_before or {}).route([visits[v] for v in visit_ids])
+
+
+# --- timing one route ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _State:
+    ready: int  # when the technician is free to leave the last place
+    taken: int  # bit mask of the breaks already taken
+    back: "_State | None" = None
+    stop: Stop | None = None
+    breaks: tuple[BreakTime, ...] = ()
+
+
+class _RouteTimer:
+    """Earliest feasible times along a fixed order; a small DP over which breaks are taken in which gap."""
+
+    def __init__(self, problem: Problem, technician: Technician, windows: Mapping[str, Sequence[tuple[int, int]]],
+                 not_before: Mapping[str, int]):
+        self.problem = problem
+        self.tech = technician
+        self.windows = windows
+        self.not_before = not_before
+        self.durations = problem.matrix.durations_s
+        self.index = problem.location_index
+        self.breaks = sorted(technician.breaks, key=lambda b: b.window)
+        self.full = (1 << len(self.breaks)) - 1
+        n = len(self.breaks)
+        # every set of breaks that could be taken in one gap, in window order
+        self.subsets = [combo for k in range(n + 1) for combo in combinations(range(n), k)]
+
+    def start_states(self) -> list[_State]:
+        return [_State(self.tech.shift[0], 0)]
+
+    def advance(self, states: list[_State], place: str, visit: Visit | None) -> list[_State]:
+        """States after driving from `place` to `visit` (or to the end place when None) and serving it."""
+        to = self.tech.end if visit is None else visit.location
+        drive = self.durations[self.index[place]][self.index[to]]
+        best: dict[int, _State] = {}
+        for state in states:
+            for subset in self.subsets:
+                mask = 0
+                for k in subset:
+                    mask |= 1 << k
+                if mask & state.taken or (visit is None and (state.taken | mask) != self.full):
+                    continue
+                gap = self._through_gap(state.ready, drive, subset)
+                if gap is INFEASIBLE:
+                    continue
+                arrival, free_at, taken_breaks = gap
+                taken = state.taken | mask
+                if visit is None:
+                    if free_at > self.tech.shift[1]:
+                        continue
+                    new = _State(free_at, taken, state, None, taken_breaks)
+                else:
+                    start = self._service_start(visit, free_at)
+                    if start is INFEASIBLE:
+                        continue
+                    stop = Stop(visit.id, arrival, start, start + visit.duration_s)
+                    new = _State(stop.end, taken, state, stop, taken_breaks)
+                old = best.get(taken)
+                if old is None or new.ready < old.ready:
+                    best[taken] = new
+        return list(best.values())
+
+    def _through_gap(self, ready: int, drive: int, subset: tuple[int, ...]):
+        """(arrival, earliest service start bound, breaks) driving `drive` s from `ready`, taking `subset` on the way.
+
+        Each break starts as early as its window allows: driving pauses for it, or it is taken on site
+        while waiting; earliest is never worse.
+        """
+        t, remaining, arrival, taken = ready, drive, None, []
+        for k in subset:
+            brk = self.breaks[k]
+            begin = max(t, brk.window[0])
+            if arrival is None and remaining <= begin - t:
+                arrival, remaining = t + remaining, 0
+            else:
+                remaining -= begin - t
+            end = begin + brk.duration_s
+            if end > brk.window[1]:
+                return INFEASIBLE
+            taken.append(BreakTime(begin, end))
+            t = end
+        free_at = t + remaining
+        return (free_at if arrival is None else arrival), free_at, tuple(taken)
+
+    def _service_start(self, visit: Visit, free_at: int) -> int | None:
+        lower = max(free_at, self.not_before.get(visit.id, 0))
+        for a, b in self.windows.get(visit.id) or visit.windows or (self.tech.shift,):
+            start = max(lower, a)
+            if start <= b:
+                return start
+        return INFEASIBLE
+
+    def route(self, visits: Sequence[Visit]) -> Route | None:
+        if not visits:
+            return Route(self.tech.id)
+        states, place = self.start_states(), self.tech.start
+        for visit in visits:
+            states = self.advance(states, place, visit)
+            if not states:
+                return None
+            place = visit.location
+        return self.finish(states, place, visits)
+
+    def finish(self, states: list[_State], place: str, visits: Sequence[Visit]) -> Route | None:
+        ends = self.advance(states, place, None)
+        if not ends:
+            return None
+        state = min(ends, key=lambda s: s.ready)
+        stops, breaks = [], []
+        while state is not None:
+            if state.stop is not None:
+                stops.append(state.stop)
+            breaks.extend(state.breaks)
+            state = state.back
+        stops.reverse()
+        places = [self.tech.start] + [v.location for v in visits] + [self.tech.end]
+        travel_s = sum(self.problem.duration_s(a, b) for a, b in zip(places, places[1:]))
+        distance_m = sum(self.problem.distance_m(a, b) for a, b in zip(places, places[1:]))
+        return Route(self.tech.id, tuple(stops), tuple(sorted(breaks, key=lambda b: b.start)), travel_s, distance_m)
+
+
+# --- offering the slots of one day -----------------------------------------------------------------
+
+class _DayInsertion:
+    def __init__(self, problem: Problem, visit_id: str, *, routes: Mapping[str, Sequence[str]],
+                 not_before: Mapping[str, int], names: Mapping[str, str]):
+        self.problem = problem
+        self.visits = {v.id: v for v in problem.visits}
+        self.visit = self.visits[visit_id]
+        self.names = names
+        self.not_before = {k: v for k, v in not_before.items() if k != visit_id}
+        self.routes = {t.id: [self.visits[v] for v in routes.get(t.id, ()) if v != visit_id]
+                       for t in problem.technicians}
+        self.skilled = [t for t in problem.technicians if self.visit.skills <= t.skills]
+        self.suitable = [t for t in self.skilled
+                         if t.max_visits is None or len(self.routes[t.id]) < t.max_visits]
+        self._prefix: dict[str, list[list[_State]]] = {}
+        self.candidates = self._candidates()
+
+    def offer(self, slots: Sequence[tuple[int, int]]) -> DayOffers:
+        blocker = self._day_blocker()
+        if blocker is not None:
+            return DayOffers((), tuple(NoOffer(tuple(s), blocker) for s in slots), blocker)
+        offers, unavailable = [], []
+        for slot in slots:
+            found = self._cheapest(tuple(slot))
+            if found is None:
+                unavailable.append(NoOffer(tuple(slot), self._full_reason(tuple(slot))))
+            else:
+                offers.append(found)
+        offers.sort(key=lambda o: (o.added_travel_s, o.slot))
+        reason = None
+        if not offers:
+            reasons = {n.reason for n in unavailable}
+            reason = reasons.pop() if len(reasons) == 1 else f"{self._everyone()} full on {self._weekday()}"
+        return DayOffers(tuple(offers), tuple(unavailable), reason)
+
+    # -- candidates: (added travel, technician, position), independent of the slot --------------------
+
+    def _candidates(self) -> list[tuple[int, int, str, int]]:
+        location = self.visit.location
+        found = []
+        for order, tech in enumerate(self.suitable):
+            route = self.routes[tech.id]
+            places = [tech.start] + [v.location for v in route] + [tech.end]
+            # visits already under way keep their place at the head of the route
+            first = sum(1 for _ in _leading_pins(route))
+            for position in range(first, len(route) + 1):
+                before, after = places[position], places[position + 1]
+                added = (self.problem.duration_s(before, location) + self.problem.duration_s(location, after)
+                         - (self.problem.duration_s(before, after) if route else 0))
+                found.append((added, order, tech.id, position))
+        found.sort()
+        return found
+
+    def _prefix_states(self, tech: Technician) -> list[list[_State]]:
+        """States after each prefix of the current route (index k: after its first k stops)."""
+        if tech.id not in self._prefix:
+            timer = _RouteTimer(self.problem, tech, {}, self.not_before)
+            states, place, prefix = timer.start_states(), tech.start, []
+            prefix.append(states)
+            for visit in self.routes[tech.id]:
+                states = timer.advance(states, place, visit) if states else []
+                place = visit.location
+                prefix.append(states)
+            self._prefix[tech.id] = prefix
+        return self._prefix[tech.id]
+
+    def _cheapest(self, slot: tuple[int, int]) -> Offer | None:
+        techs = {t.id: t for t in self.suitable}
+        blocked_from: dict[str, int] = {}
+        for added, _, tech_id, position in self.candidates:
+            if position >= blocked_from.get(tech_id, math.inf):
+                continue
+            tech = techs[tech_id]
+            prefix = self._prefix_states(tech)[position]
+            if not prefix:
+                blocked_from[tech_id] = min(blocked_from.get(tech_id, math.inf), position)
+                continue
+            route = self.routes[tech_id]
+            place = tech.start if position == 0 else route[position - 1].location
+            earliest = min(s.ready for s in prefix) + self.problem.duration_s(place, self.visit.location)
+            if earliest > slot[1]:
+                # later positions only start later: this technician cannot make the slot from here on
+                blocked_from[tech_id] = min(blocked_from.get(tech_id, math.inf), position)
+                continue
+            if not self._next_reachable(tech, route, position, max(earliest, slot[0])):
+                continue
+            timed = self._insert(tech, slot, position, prefix, place)
+            if timed is not None:
+                start = timed.stops[position].start
+                return Offer(slot, tech_id, position, added, start, timed, self._cheap_reason(tech, added))
+        return None
+
+    def _next_reachable(self, tech: Technician, route: list[Visit], position: int, start: int) -> bool:
+        """A quick necessary check (breaks ignored): the next stop or the way home still fits after the new visit."""
+        done = start + self.visit.duration_s
+        if position == len(route):
+            return done + self.problem.duration_s(self.visit.location, tech.end) <= tech.shift[1]
+        following = route[position]
+        arrival = done + self.problem.duration_s(self.visit.location, following.location)
+        latest = max((b for _, b in following.windows), default=tech.shift[1])
+        return arrival <= latest
+
+    def _insert(self, tech: Technician, slot: tuple[int, int], position: int, prefix: list[_State],
+                place: str) -> Route | None:
+        timer = _RouteTimer(self.problem, tech, {self.visit.id: (slot,)}, self.not_before)
+        route = self.routes[tech.id]
+        states = timer.advance(prefix, place, self.visit)
+        place = self.visit.location
+        for visit in route[position:]:
+            if not states:
+                return None
+            states = timer.advance(states, place, visit)
+            place = visit.location
+        if not states:
+            return None
+        return timer.finish(states, place, route[:position] + [self.visit] + route[position:])
+
+    # -- reasons ---------------------------------------------------------------------------------------
+
+    def _name(self, tech_id: str) -> str:
+        return self.names.get(tech_id, tech_id)
+
+    def _cheap_reason(self, tech: Technician, added: int) -> str:
+        name = self._name(tech.id)
+        if not self.routes[tech.id]:
+            return f"{name} has no other visit that day: {_minutes(added)} of travel there and back"
+        if added <= 0:
+            return f"adds no travel: {name} passes by on the way"
+        return f"adds {_minutes(added)} of travel to {name}'s route"
+
+    def _day_blocker(self) -> str | None:
+        """Why no slot of the day can be offered at all, or None."""
+        day = self._weekday()
+        if not self.problem.technicians:
+            return f"no technician works on {day}"
+        if not self.skilled:
+            return f"no {self._who_lacks()} works on {day}"
+        if not self.suitable:
+            if len(self.skilled) == 1:
+                return f"the only suitable technician, {self._name(self.skilled[0].id)}, already has their " \
+                       f"maximum of visits on {day}"
+            return f"all {len(self.skilled)} suitable technicians already have their maximum of visits on {day}"
+        return None
+
+    def _who_lacks(self) -> str:
+        held = set().union(*(t.skills for t in self.problem.technicians))
+        missing = sorted(self.visit.skills - held) or sorted(self.visit.skills)
+        districts = [s[len(DISTRICT_SKILL_PREFIX):] for s in missing if s.startswith(DISTRICT_SKILL_PREFIX)]
+        skills = [s for s in missing if not s.startswith(DISTRICT_SKILL_PREFIX)]
+        if not self.visit.skills - held:
+            return f"technician with all of {', '.join(missing)}"
+        if skills:
+            return f"technician with skill {', '.join(skills)}"
+        return f"technician serving district {', '.join(districts)}"
+
+    def _everyone(self) -> str:
+        """'all 4 suitable technicians are' / 'the only suitable technician, Wang Lei, is'."""
+        if len(self.suitable) == 1:
+            return f"the only suitable technician, {self._name(self.suitable[0].id)}, is"
+        return f"all {len(self.suitable)} suitable technicians are"
+
+    def _full_reason(self, slot: tuple[int, int]) -> str:
+        window = f"between {_clock(slot[0])} and {_clock(slot[1])}"
+        if not any(slot[1] >= t.shift[0] for t in self.suitable):
+            return f"no suitable technician is on shift yet {window}"
+        if not any(slot[0] + self.visit.duration_s <= t.shift[1] for t in self.suitable):
+            return (f"a {_minutes(self.visit.duration_s)} visit starting {window} would run past the end of "
+                    f"every suitable technician's shift")
+        return f"{self._everyone()} full {window}"
+
+    def _weekday(self) -> str:
+        if not self.problem.date:
+            return "this day"
+        return Date.fromisoformat(self.problem.date).strftime("%A %Y-%m-%d")
+
+
+def _leading_pins(route: Sequence[Visit]):
+    for visit in route:
+        if visit.pinned is None or visit.pinned.sequence is None:
+            return
+        yield visit
+
+
+def _minutes(seconds: int) -> str:
+    return f"{max(1, math.ceil(seconds / 60))} min"
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"

@@ -1,0 +1,66 @@
+"""Schemas of slot offers and bookings: what CS asks for and what it gets back."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from common.schemas import AwareDateTime
+from dispatch.schemas import VisitSchema
+from scheduling.offers import DEFAULT_DAYS, MAX_DAYS
+
+
+class SlotQueryArgsSchema(ma.Schema):
+    days = fields.Integer(load_default=DEFAULT_DAYS, validate=validate.Range(min=1, max=MAX_DAYS),
+                          metadata={"description": f"How many days to offer, from tomorrow (1-{MAX_DAYS}, "
+                                                   f"default {DEFAULT_DAYS})."})
+
+
+class BookingCreateSchema(ma.Schema):
+    slot = AwareDateTime(required=True, metadata={"description": "Start of one of the offered slots "
+                                                                 "(slot_start of an offer), ISO 8601 with offset."})
+
+
+class SlotOfferSchema(ma.Schema):
+    slot_start = AwareDateTime(metadata={"description": "Start of the slot promised to the customer."})
+    slot_end = AwareDateTime(metadata={"description": "End of the slot: the technician starts work by then."})
+    technician_id = fields.Integer(metadata={"description": "The technician the visit would go to."})
+    technician_name = fields.String()
+    planned_start = AwareDateTime(metadata={"description": "When that technician would start, as the day stands."})
+    added_travel_s = fields.Integer(metadata={"description": "Travel the visit adds to the route, seconds: the "
+                                                             "cost offers are sorted by."})
+    reason = fields.String(metadata={"description": "Why it is cheap, e.g. \"adds 6 min of travel to Wang Lei's "
+                                                    "route\"."})
+    customer_available = fields.Boolean(allow_none=True, metadata={
+        "description": "Inside the availability the customer gave; null when they gave none."})
+
+
+class UnavailableSlotSchema(ma.Schema):
+    slot_start = AwareDateTime()
+    slot_end = AwareDateTime()
+    reason = fields.String(metadata={"description": "Why this slot cannot be offered."})
+
+
+class DayOfOffersSchema(ma.Schema):
+    date = fields.Date(metadata={"description": "Local date."})
+    offered = fields.Integer(metadata={"description": "Slots offered that day."})
+    reason = fields.String(allow_none=True, metadata={"description": "Why the day has no slot (null when it has)."})
+
+
+class SlotOffersSchema(ma.Schema):
+    visit_id = fields.Integer()
+    offers = fields.List(fields.Nested(SlotOfferSchema), metadata={"description": "Feasible slots, cheapest first."})
+    days = fields.List(fields.Nested(DayOfOffersSchema), metadata={"description": "Each day asked for, in order."})
+    unavailable = fields.List(fields.Nested(UnavailableSlotSchema),
+                              metadata={"description": "Slots of the grid that cannot be offered, with reasons."})
+
+
+class BookingSchema(ma.Schema):
+    slot_start = AwareDateTime(attribute="offer.slot_start", metadata={"description": "The promised window's start."})
+    slot_end = AwareDateTime(attribute="offer.slot_end", metadata={"description": "The promised window's end."})
+    technician_id = fields.Integer(attribute="offer.technician_id")
+    technician_name = fields.String(attribute="offer.technician_name")
+    added_travel_s = fields.Integer(attribute="offer.added_travel_s")
+    message_id = fields.Integer(metadata={"description": "The confirmation text in the outbox."})
+    moved_visit_ids = fields.List(fields.Integer(), metadata={
+        "description": "Other visits of the route that now start later (still inside their windows)."})
+    visit = fields.Nested(VisitSchema)

@@ -1,0 +1,52 @@
+"""The CS intake page: register a request, see warranty, quota, due time and who pays, pick a slot, see it on the ticket."""
+from __future__ import annotations
+
+from tests import factories
+from tests.slots.conftest import technician
+
+FORM = {
+    "platform": "tmall", "order_no": "TM20261123", "order_value": "4599", "purchase_date": "2026-10-24",
+    "name": "王芳", "phone": "13812345678", "address": "上海市浦东新区世纪大道100号", "district": "pudong",
+    "region": "shanghai", "lat": "31.2397", "lon": "121.4998", "category": "large_appliance", "brand": "Haier",
+    "sku": "KFR-35GW", "serial_no": "SN0001", "type": "installation", "cause": "quality",
+    "description": "New air conditioner, wall mount in the bedroom.", "priority": "3",
+    "available_from": "2026-11-24T08:00", "available_until": "2026-11-26T18:00",
+}
+
+
+def test_a_newcomer_registers_a_request_picks_a_slot_and_sees_it_on_the_ticket(clock, page_login):
+    technician("Wang Lei")
+    browser = page_login(factories.make_user("cs"))
+
+    registered = browser.post("/intake", data=FORM)
+    assert registered.status_code == 302
+    offers_page = browser.get(registered.headers["Location"])
+    html = offers_page.get_data(as_text=True)
+    assert "in_warranty" in html or "In warranty" in html
+    assert "1 of 1 used, 0 left" in html and "seller" in html  # this first visit is the one quota visit
+    assert "Wang Lei has no other visit that day" in html
+
+    from dispatch.models import Ticket
+    from common.db import db
+
+    ticket = db.session.query(Ticket).one()
+    visit = ticket.visits[0]
+    slot = html.split('name="slot" value="')[1].split('"')[0]
+    booked = browser.post(f"/visits/{visit.id}/booking", data={"slot": slot, "ticket_id": ticket.id})
+    assert booked.status_code == 302
+    page = browser.get(booked.headers["Location"]).get_data(as_text=True)
+    assert "Slot promised" in page and "Wang Lei" in page
+    assert slot[:10] + " " + slot[11:16] in page  # the promised window on the ticket page
+
+
+def test_the_intake_form_marks_what_to_fix(clock, page_login):
+    browser = page_login(factories.make_user("cs"))
+    response = browser.post("/intake", data={**FORM, "phone": "call me"})
+    assert response.status_code == 422
+    assert "Give a phone number of digits" in response.get_data(as_text=True)
+
+
+def test_the_intake_page_speaks_chinese(clock, page_login):
+    browser = page_login(factories.make_user("cs"))
+    html = browser.get("/intake?lang=zh_CN").get_data(as_text=True)
+    assert "新服务请求" in html
