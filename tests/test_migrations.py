@@ -47,3 +47,25 @@ def test_upgrade_on_an_empty_database_yields_the_models_schema(empty_database_ur
         downgrade(revision="base")
         upgrade()
         db.engine.dispose()
+
+
+def test_postgresql_refuses_overlapping_visits_of_one_technician_after_upgrade():
+    """The backstop behind the booking lock exists in a migrated PostgreSQL database."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app import create_app
+    from common.db import db
+
+    url, drop = create_postgres_database()
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+        with app.app_context():
+            upgrade()
+            found = db.session.scalar(text(
+                "SELECT count(*) FROM pg_constraint WHERE conname = 'ex_visits_technician_no_overlap'"))
+            db.session.remove()
+            db.engine.dispose()
+        assert found == 1
+    finally:
+        drop()
