@@ -46,6 +46,11 @@ def init_i18n(app) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(getattr(role, "value", role), role)
 
+    from common.labels import label, timeline_detail
+
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["timeline_detail"] = lambda detail: timeline_detail(detail, to_local)
+
     @app.template_filter("local")
     def local_filter(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return to_local(value).strftime(fmt) if value is not None else ""

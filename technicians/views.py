@@ -7,10 +7,10 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from common.auth import role_required
+from common.labels import ENUM_LABELS
 from common.models import Role
 from dispatch.enums import TicketType, VisitStatus
 from technicians.enums import FailureReason, ServiceResult
@@ -22,36 +22,10 @@ bp = Blueprint("technician_pages", __name__, url_prefix="/m", template_folder="t
 
 MOBILE_STATIC = Path(__file__).resolve().parent.parent / "static" / "m"
 
-STATUS_LABELS = {
-    VisitStatus.SCHEDULED.value: _l("Planned"),
-    VisitStatus.ACCEPTED.value: _l("Accepted"),
-    VisitStatus.EN_ROUTE.value: _l("On the way"),
-    VisitStatus.ARRIVED.value: _l("On site"),
-    VisitStatus.COMPLETED.value: _l("Completed"),
-    VisitStatus.FAILED.value: _l("Failed"),
-    VisitStatus.CANCELLED.value: _l("Cancelled"),
-    VisitStatus.UNSCHEDULED.value: _l("Not planned"),
-}
-FAILURE_LABELS = {
-    FailureReason.CUSTOMER_ABSENT.value: _l("Customer absent"),
-    FailureReason.NEEDS_PARTS.value: _l("Needs parts"),
-    FailureReason.CANNOT_FIX.value: _l("Cannot fix"),
-    FailureReason.REFUSED.value: _l("Customer refused"),
-    FailureReason.WRONG_ADDRESS.value: _l("Wrong address"),
-    FailureReason.OTHER.value: _l("Other reason"),
-}
-RESULT_LABELS = {
-    ServiceResult.RESOLVED.value: _l("Resolved"),
-    ServiceResult.NOT_RESOLVED.value: _l("Not resolved"),
-    ServiceResult.NEEDS_PARTS.value: _l("Needs parts"),
-}
-TICKET_TYPE_LABELS = {
-    TicketType.INSTALLATION.value: _l("Installation"),
-    TicketType.REPAIR.value: _l("Repair"),
-    TicketType.INSPECTION.value: _l("Inspection"),
-    TicketType.RETURN_PICKUP.value: _l("Return pickup"),
-    TicketType.EXCHANGE.value: _l("Exchange"),
-}
+STATUS_LABELS = ENUM_LABELS[VisitStatus]
+FAILURE_LABELS = ENUM_LABELS[FailureReason]
+RESULT_LABELS = ENUM_LABELS[ServiceResult]
+TICKET_TYPE_LABELS = ENUM_LABELS[TicketType]
 
 
 @bp.get("/today")

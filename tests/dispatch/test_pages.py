@@ -34,7 +34,7 @@ def test_ticket_list_filters_by_status_and_flags_overdue(cs, new_ticket, page_lo
 def test_ticket_page_shows_the_timeline_in_local_time(cs, new_ticket, page_login):
     ticket = new_ticket()
     html = page_login(cs.user).get(f"/tickets/{ticket['id']}").get_data(as_text=True)
-    assert "Timeline" in html and "created" in html
+    assert "Timeline" in html and "Ticket registered" in html
     assert "2026-11-23 10:00" in html  # 02:00 UTC shown in Asia/Shanghai
     assert "1 of 1 used, 0 left" in html
 
@@ -74,3 +74,10 @@ def test_a_refused_call_is_flashed_on_the_queue_page(cs, dispatcher, new_ticket,
     browser.post(f"/followups/{follow_up}/attempts", data={"outcome": "no_answer"})
     response = browser.post(f"/followups/{follow_up}/attempts", data={"outcome": "no_answer"}, follow_redirects=True)
     assert "Call again after 12:00; the last attempt was at 10:00." in response.get_data(as_text=True)
+
+
+def test_ticket_page_names_codes_in_the_readers_language(cs, new_ticket, page_login):
+    ticket = new_ticket(type="return_pickup")
+    html = page_login(cs.user).get(f"/tickets/{ticket['id']}?lang=zh_CN").get_data(as_text=True)
+    assert "退货取件" in html and "工单已登记" in html and "待处理" in html
+    assert "return_pickup" not in html

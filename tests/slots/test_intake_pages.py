@@ -23,7 +23,7 @@ def test_a_newcomer_registers_a_request_picks_a_slot_and_sees_it_on_the_ticket(c
     offers_page = browser.get(registered.headers["Location"])
     html = offers_page.get_data(as_text=True)
     assert "in_warranty" in html or "In warranty" in html
-    assert "1 of 1 used, 0 left" in html and "seller" in html  # this first visit is the one quota visit
+    assert "1 of 1 used, 0 left" in html and "Seller pays" in html  # this first visit is the one quota visit
     assert "Wang Lei has no other visit that day" in html
 
     from dispatch.models import Ticket
