@@ -154,8 +154,9 @@ def _add_technicians(rng: random.Random, password_hash: str) -> list[Technician]
         home = weighted[rng.randrange(len(weighted))]
         lat, lon = _near(rng, home, spread_km=2.5)
         shift_start, shift_end = SHIFTS[n % len(SHIFTS)]
-        # Most crews work Monday to Saturday; every fourth covers Tuesday to Sunday.
-        days = [2, 3, 4, 5, 6, 7] if n % 4 == 0 else [1, 2, 3, 4, 5, 6]
+        # Most crews work Monday to Saturday; every fourth covers Tuesday to Sunday. tech01, the one
+        # the README points newcomers to, works every day so the demo always has a route to show.
+        days = [1, 2, 3, 4, 5, 6, 7] if n == 1 else [2, 3, 4, 5, 6, 7] if n % 4 == 0 else [1, 2, 3, 4, 5, 6]
         # A few crews only serve the districts around home; the rest go anywhere in the city.
         districts = _neighbour_districts(home) if n % 6 == 0 else []
         technician = Technician(
@@ -217,8 +218,8 @@ def _ticket_request(rng: random.Random, n: int, today: date) -> dict:
 
 
 def _availability(rng: random.Random, today: date, n: int) -> list[dict]:
-    # About a third of the tickets can be served today, the rest over the next four days.
-    day = today + timedelta(days=0 if n % 3 == 0 else rng.randrange(1, 5))
+    # About half the tickets can be served today (a few stops per technician), the rest over four days.
+    day = today + timedelta(days=0 if n % 2 == 0 else rng.randrange(1, 5))
     windows = [rng.choice(DAY_WINDOWS)]
     if rng.random() < 0.25:
         windows.append(rng.choice(DAY_WINDOWS))
