@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from flask import g, has_app_context
+from freezegun import freeze_time
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from tests.clock import MONDAY_10_LOCAL
 from tests.services import create_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,3 +159,16 @@ def page_login(app, client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def clock(app):
+    """Time frozen at MONDAY_10_LOCAL (a module may override it); `clock.move_to(...)` / `.tick(...)` move it."""
+    with freeze_time(MONDAY_10_LOCAL) as frozen:
+        yield frozen
+
+
+@pytest.fixture
+def cs(clock, login_as):
+    """A CS agent's API client, on the frozen clock."""
+    return login_as("cs")

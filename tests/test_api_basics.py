@@ -64,7 +64,7 @@ def test_api_without_a_token_answers_401_saying_how_to_log_in(client):
 
 
 def test_login_gives_a_token_that_logout_revokes(app, client):
-    user = factories.make_user("cs", username="li.na")
+    factories.make_user("cs", username="li.na")
     response = client.post("/api/v1/auth/token", json={"username": "li.na", "password": "secret-pass"})
     assert response.status_code == 200
     token = response.get_json()["token"]
@@ -108,7 +108,7 @@ def test_page_calls_to_the_api_with_the_session_cookie_need_the_csrf_header(app)
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         browser = app.test_client()
-        user = factories.make_user("cs", username="zhao.min")
+        factories.make_user("cs", username="zhao.min")
         login_page = browser.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', login_page).group(1)
         browser.post("/login", data={"username": "zhao.min", "password": "secret-pass", "csrf_token": token})

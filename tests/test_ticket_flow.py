@@ -1,22 +1,13 @@
 """End to end through the API: register -> assign -> technician on site -> service report -> follow-up -> closed."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
-from freezegun import freeze_time
 
 from common.db import db
 from tests import factories
-
-# Monday 2026-11-23 10:00 in Shanghai (UTC+8).
-MONDAY_10_LOCAL = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def clock(app):
-    with freeze_time(MONDAY_10_LOCAL) as frozen:
-        yield frozen
+from tests.clock import MONDAY_10_LOCAL
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from collections import Counter
 
+from scheduling.bench import timed_solve
 from scheduling.check import Travel, check_plan, route_distance_m
 
 # Shanghai inside the outer ring roads, roughly Jiading/Minhang to Pudong.
@@ -151,15 +151,8 @@ def _witness_plan(problem: dict, crews: list[dict]) -> dict:
 def run(technicians: int, visits: int, seed: int, *, time_limit_s: float, workers: int | None = None,
         echo=print) -> dict:
     """Generate the day, solve it with the core, check the plan and print the figures a dispatcher looks at."""
-    from scheduling.core import parse_problem, plan_to_dict, solve
-
     problem, witness = build_day(technicians, visits, seed)
-    kwargs = {"time_limit_s": time_limit_s}
-    if workers is not None:
-        kwargs["workers"] = workers
-    started = time.perf_counter()
-    plan = plan_to_dict(solve(parse_problem(problem), **kwargs))
-    solve_s = time.perf_counter() - started
+    plan, solve_s = timed_solve(problem, time_limit_s=time_limit_s, workers=workers)
     violations = check_plan(problem, plan)
     per_technician = {t["id"]: 0 for t in problem["technicians"]}
     for route in plan["routes"]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 import csv
 import json
 import math
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from scheduling.bench import timed_solve
 from scheduling.check import check_plan, route_distance_m
 
 # DIMACS convention (as bks.csv `dimacs_distance`): Euclidean distance truncated to one decimal.
@@ -124,15 +124,8 @@ class Result:
 def solve_instance(path: Path, *, time_limit_s: float, workers: int | None, bks: dict,
                    out: Path | None = None) -> Result:
     """Solve one instance with the core, check the plan, and recompute its distance from the route orders."""
-    from scheduling.core import parse_problem, plan_to_dict, solve
-
     problem = load_instance(path, time_limit_s=time_limit_s)
-    kwargs = {"time_limit_s": time_limit_s}
-    if workers is not None:
-        kwargs["workers"] = workers
-    started = time.perf_counter()
-    plan = plan_to_dict(solve(parse_problem(problem), **kwargs))
-    solve_s = time.perf_counter() - started
+    plan, solve_s = timed_solve(problem, time_limit_s=time_limit_s, workers=workers)
     distance = sum(route_distance_m(problem, route) for route in plan["routes"]) / SCALE
     routes = customer_routes(plan)
     if out is not None:

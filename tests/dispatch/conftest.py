@@ -1,29 +1,12 @@
-"""Fixtures of the CS-side tests: a frozen clock, role clients and tickets made through the API."""
+"""Fixtures of the CS-side tests: role clients on the frozen clock and tickets made through the API."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from freezegun import freeze_time
 
 from tests import factories
-
-# Monday 2026-11-23, 10:00 in Shanghai (02:00 UTC): inside the follow-up call window and a working day.
-MONDAY_10_LOCAL = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
-# Tuesday 2026-11-24, 09:00 in Shanghai: inside the factory technicians' 08:30-18:00 shift.
-TUESDAY_9_LOCAL = datetime(2026, 11, 24, 1, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def clock(app):
-    """Time frozen at MONDAY_10_LOCAL; `clock.move_to(...)` / `clock.tick(...)` move it."""
-    with freeze_time(MONDAY_10_LOCAL) as frozen:
-        yield frozen
-
-
-@pytest.fixture
-def cs(clock, login_as):
-    return login_as("cs")
+from tests.clock import TUESDAY_9_LOCAL
 
 
 @pytest.fixture

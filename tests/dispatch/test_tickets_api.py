@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from common.db import db
 from dispatch.models import Customer, Order, Product, Ticket
 from tests import factories
-from tests.dispatch.conftest import MONDAY_10_LOCAL, assign
+from tests.clock import MONDAY_10_LOCAL
+from tests.dispatch.conftest import assign
 
 
 def count(model) -> int:

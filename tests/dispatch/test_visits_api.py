@@ -6,7 +6,8 @@ from datetime import timedelta
 from common.db import db
 from dispatch.models import Visit
 from tests import factories
-from tests.dispatch.conftest import MONDAY_10_LOCAL, TUESDAY_9_LOCAL, assign
+from tests.clock import MONDAY_10_LOCAL, TUESDAY_9_LOCAL
+from tests.dispatch.conftest import assign
 
 
 def test_dispatcher_assigns_a_visit_and_the_ticket_is_scheduled(cs, dispatcher, new_ticket, installer):

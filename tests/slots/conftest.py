@@ -38,11 +38,6 @@ def clock(app):
 
 
 @pytest.fixture
-def cs(clock, login_as):
-    return login_as("cs")
-
-
-@pytest.fixture
 def no_overlap_constraint(app):
     """On PostgreSQL, the exclusion constraint of the migrations, dropped again after the test."""
     from common.db import db
