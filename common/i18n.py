@@ -1,7 +1,7 @@
 """Language and time zone: zh_CN and en, local times shown in the region's zone, UTC stored."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
@@ -39,6 +39,13 @@ def local_zone() -> ZoneInfo:
 def to_local(value: datetime | None) -> datetime | None:
     """A stored UTC timestamp as local wall-clock time."""
     return value.astimezone(local_zone()) if value is not None else None
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    """Local midnight starting `day` and the next one: the range people mean by "on the 23rd"."""
+    zone = local_zone()
+    # The next day's midnight, not +24 h, so the range stays right on a daylight-saving change.
+    return datetime.combine(day, time(0), tzinfo=zone), datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
 
 
 def init_i18n(app) -> None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from flask import current_app
@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
-from common.i18n import local_zone, to_local
+from common.i18n import local_day_bounds, to_local
 from common.models import Role, User
 from dispatch import rules
 from dispatch.enums import CloseReason, FollowUpStatus, TicketStatus, VisitStatus
@@ -93,8 +93,8 @@ def list_tickets(*, status: TicketStatus | None = None, owner_id: int | None = N
         query = query.where(Ticket.owner_id == owner_id)
     if created_on is not None:
         # A local calendar day, as CS means "registered on the 23rd".
-        start = datetime.combine(created_on, time(0), tzinfo=local_zone())
-        query = query.where(Ticket.created_at >= start, Ticket.created_at < start + timedelta(days=1))
+        start, end = local_day_bounds(created_on)
+        query = query.where(Ticket.created_at >= start, Ticket.created_at < end)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(
         query.options(selectinload(Ticket.customer), selectinload(Ticket.owner))

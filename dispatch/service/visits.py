@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from common.db import db, utcnow
 from common.errors import NotFound, RuleViolation
-from common.i18n import local_zone
+from common.i18n import local_day_bounds, local_zone
 from common.models import Role, User
 from dispatch import rules
 from dispatch.enums import TicketStatus, VisitStatus
@@ -114,8 +114,8 @@ def list_visits(*, on_date: date | None = None, technician_id: int | None = None
     if status is not None:
         query = query.where(Visit.status == status)
     if on_date is not None:
-        start = datetime.combine(on_date, time(0), tzinfo=local_zone())
-        query = query.where(Visit.planned_start >= start, Visit.planned_start < start + timedelta(days=1))
+        start, end = local_day_bounds(on_date)
+        query = query.where(Visit.planned_start >= start, Visit.planned_start < end)
     query = query.order_by(Visit.planned_start.is_(None), Visit.planned_start, Visit.id).limit(limit)
     return _for_reader(list(db.session.scalars(query)), by=by, now=now or utcnow())
 

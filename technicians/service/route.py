@@ -5,7 +5,7 @@ Read-only: nothing here flushes or commits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import quote
 
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from common.db import db, utcnow
 from common.errors import NotFound
-from common.i18n import local_zone
+from common.i18n import local_day_bounds, local_zone
 from common.models import User
 from dispatch.enums import VisitStatus
 from dispatch.models import Ticket, Visit
@@ -99,8 +99,7 @@ def _technician_of(user: User) -> Technician:
 
 
 def _stops(technician: Technician, *, day: date, now: datetime) -> list[RouteStop]:
-    start = datetime.combine(day, time(0), local_zone())
-    end = start + timedelta(days=1)
+    start, end = local_day_bounds(day)
     visits = list(db.session.scalars(
         select(Visit)
         .options(joinedload(Visit.ticket).joinedload(Ticket.customer))
