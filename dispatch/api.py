@@ -1,7 +1,7 @@
 """REST API of the CS side: tickets, visits, follow-ups."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, send_file
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -53,6 +53,16 @@ class TicketById(MethodView):
     def get(self, ticket_id: int):
         """One ticket with its visits and timeline."""
         return tickets.get_ticket(ticket_id, by=current_user)
+
+
+@tickets_blp.route("/<int:ticket_id>/photos/<string:name>")
+class TicketPhoto(MethodView):
+    @role_required(*STAFF)
+    @tickets_blp.doc(responses={"200": {"description": "The photo.", "content": {
+        "image/*": {"schema": {"type": "string", "format": "binary"}}}}})
+    def get(self, ticket_id: int, name: str):
+        """One of the photos CS took in with the ticket."""
+        return send_file(tickets.ticket_photo_path(ticket_id, name, by=current_user))
 
 
 @tickets_blp.route("/<int:ticket_id>/cancel")

@@ -89,6 +89,8 @@ class Ticket(db.Model):
     warranty_until: Mapped[date] = mapped_column(Date)
     visit_quota: Mapped[int] = mapped_column(Integer)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Photos CS took from the customer (stored file names under UPLOAD_DIR/tickets).
+    photos: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     close_reason: Mapped[CloseReason | None] = mapped_column(str_enum(CloseReason, "close_reason"))
     close_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

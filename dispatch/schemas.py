@@ -9,6 +9,8 @@ from marshmallow import fields, validate
 from common.db import utcnow
 from common.schemas import AwareDateTime
 from dispatch import rules
+from technicians.rules import MAX_PHOTOS
+from technicians.schemas import PhotoUploadSchema
 from dispatch.enums import (CallOutcome, Cause, CloseReason, FollowUpStatus, Platform, ProductCategory,
                             Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus)
 
@@ -97,6 +99,9 @@ class TicketCreateSchema(ma.Schema):
                                                            "category (see dispatch/rules.py DEFAULT_SKILLS)."})
     duration_min = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=10, max=600),
                                   metadata={"description": "Minutes on site; default by type."})
+    photos = fields.List(fields.Nested(PhotoUploadSchema), load_default=list, validate=validate.Length(max=MAX_PHOTOS),
+                         metadata={"description": f"Photos of the problem from the customer (JPEG, PNG or WebP, at "
+                                                  f"most {MAX_PHOTOS})."})
 
 
 class TicketQueryArgsSchema(ma.Schema):
@@ -289,6 +294,7 @@ class TicketSchema(TicketSummarySchema):
 
 
 class TicketDetailSchema(TicketSchema):
+    photos = fields.List(fields.String(), metadata={"description": "Stored photo names; the ticket page shows them."})
     timeline = fields.List(fields.Nested(TimelineEventSchema), metadata={"description": "Every change, oldest first."})
 
 

@@ -1,6 +1,7 @@
 """CS pages: ticket list, ticket page with its timeline, the follow-up queue, and intake with slot offers."""
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -12,7 +13,7 @@ from common.db import utcnow
 from common.errors import DomainError
 from common.models import Role
 from dispatch import rules
-from dispatch.enums import CallOutcome, TicketStatus
+from dispatch.enums import CallOutcome, Platform, TicketStatus
 from dispatch.service import follow_ups, tickets
 
 bp = Blueprint("dispatch_pages", __name__, template_folder="templates")
@@ -124,6 +125,13 @@ def _intake_request(form) -> dict:
     return body
 
 
+def _intake_photos(files) -> list[dict]:
+    """Uploaded photo files as the API's photo objects (the schema and the use case check them)."""
+    return [{"filename": upload.filename or "photo", "content_type": upload.mimetype or "",
+             "data_base64": base64.b64encode(upload.read()).decode()}
+            for upload in files.getlist("photos") if upload and upload.filename]
+
+
 def _render_intake(values: dict, errors: dict | None = None, status: int = 200):
     from dispatch.enums import Cause, Platform, ProductCategory, TicketType
 
@@ -134,7 +142,37 @@ def _render_intake(values: dict, errors: dict | None = None, status: int = 200):
 @bp.get("/intake")
 @role_required(Role.CS)
 def intake():
-    return _render_intake({"region": "shanghai", "priority": "3"})
+    values = {"region": "shanghai", "priority": "3"}
+    order_no = (request.args.get("order_no") or "").strip()
+    if order_no:
+        platform = request.args.get("platform", "")
+        order = tickets.find_order(Platform(platform), order_no) if platform in _PLATFORMS else None
+        if order is None:
+            values.update(platform=platform, order_no=order_no)
+            flash(_("No stored order %(no)s on that platform: enter it below.", no=order_no), "info")
+        else:
+            values.update(_order_values(order))
+            flash(_("Order %(no)s found: check the customer's details and describe the problem.", no=order_no),
+                  "success")
+    return _render_intake(values)
+
+
+_PLATFORMS = {p.value for p in Platform}
+
+
+def _order_values(order) -> dict:
+    """A stored order, its customer and its first product as intake form values."""
+    customer = order.customer
+    values = {"platform": order.platform.value, "order_no": order.order_no, "order_value": str(order.order_value_yuan),
+              "purchase_date": order.purchase_date.isoformat(), "name": customer.name, "phone": customer.phone,
+              "address": customer.address, "district": customer.district or "", "region": customer.region,
+              "lat": "" if customer.lat is None else str(customer.lat),
+              "lon": "" if customer.lon is None else str(customer.lon)}
+    if order.products:
+        product = order.products[0]
+        values.update(category=product.category.value, brand=product.brand, sku=product.sku,
+                      serial_no=product.serial_no)
+    return values
 
 
 @bp.post("/intake")
@@ -146,7 +184,7 @@ def intake_register():
 
     values = {name: request.form.get(name, "") for name in INTAKE_FIELDS}
     try:
-        data = TicketCreateSchema().load(_intake_request(request.form))
+        data = TicketCreateSchema().load({**_intake_request(request.form), "photos": _intake_photos(request.files)})
     except ma.ValidationError as error:
         flash(_("Fix the marked fields."), "error")
         return _render_intake(values, _flatten(error.messages), 422)

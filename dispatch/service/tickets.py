@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from decimal import Decimal
 
 from flask import current_app
@@ -13,12 +14,16 @@ from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
 from common.i18n import local_day_bounds, to_local
 from common.models import Role, User
+from common.uploads import stored_images, upload_dir
 from dispatch import rules
-from dispatch.enums import CloseReason, FollowUpStatus, TicketStatus, VisitStatus
+from dispatch.enums import CloseReason, Platform, FollowUpStatus, TicketStatus, VisitStatus
 from dispatch.models import AvailabilityWindow, Customer, Order, Product, Ticket, Visit
 from dispatch.rules import check_ticket_transition, check_visit_transition
 from dispatch.service import one_transaction
 from dispatch.service.timeline import record_event
+from technicians.rules import decode_photo
+
+TICKET_PHOTO_DIR = "tickets"
 
 
 def set_ticket_status(ticket: Ticket, target: TicketStatus, *, by: User | None, **detail) -> None:
@@ -65,6 +70,8 @@ def register_ticket(request: dict, *, by: User, now: datetime | None = None) -> 
                     due_at=rules.due_at(now, request["type"], days_by_type=config.get("DUE_DAYS")), created_at=now)
     ticket.availability = [AvailabilityWindow(start=w["start"], end=w["end"]) for w in request["availability"]]
     db.session.add(ticket)
+    # Checked before anything is written, so a bad photo refuses the request with nothing stored.
+    images = [decode_photo(index=i, **photo) for i, photo in enumerate(request.get("photos") or [], start=1)]
 
     skills = request["required_skills"]
     if skills is None:
@@ -79,8 +86,27 @@ def register_ticket(request: dict, *, by: User, now: datetime | None = None) -> 
     record_event(ticket, "created", by=by, at=now, visit=visit, type=ticket.type, order_no=order.order_no,
                  serial_no=product.serial_no, visit_quota=quota, due_at=ticket.due_at,
                  responsibility=ticket.responsibility)
-    db.session.commit()
+    with stored_images(TICKET_PHOTO_DIR) as store:
+        ticket.photos = [store(image) for image in images]
+        db.session.commit()
     return ticket
+
+
+def find_order(platform: Platform, order_no: str) -> Order | None:
+    """The stored order with this platform and number, with its customer and products, or None."""
+    return db.session.scalar(select(Order).options(selectinload(Order.products), selectinload(Order.customer))
+                             .where(Order.platform == platform, Order.order_no == order_no.strip()))
+
+
+def ticket_photo_path(ticket_id: int, name: str, *, by: User) -> Path:
+    """Where one of a ticket's photos is stored; only names recorded on that ticket are served."""
+    ticket = get_ticket(ticket_id, by=by)
+    if name not in ticket.photos:
+        raise NotFound(f"Ticket {ticket_id} has no photo {name!r}.")
+    path = upload_dir(TICKET_PHOTO_DIR) / name
+    if not path.is_file():
+        raise NotFound(f"The photo {name!r} is missing from storage; ask an administrator.")
+    return path
 
 
 def list_tickets(*, status: TicketStatus | None = None, owner_id: int | None = None, created_on=None,

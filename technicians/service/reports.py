@@ -5,22 +5,21 @@ A visit has one report: once submitted (and signed by the customer) it is not re
 """
 from __future__ import annotations
 
-import secrets
 from decimal import Decimal
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
 from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
 from common.models import Role, User
+from common.uploads import stored_images, upload_dir
 from dispatch.enums import VisitStatus
 from dispatch.models import Visit
 from dispatch.service.timeline import record_event
 from technicians.enums import ServiceResult
 from technicians.models import Part, ServiceReport
-from technicians.rules import UploadedImage, decode_photo, decode_signature
+from technicians.rules import decode_photo, decode_signature
 from technicians.service.events import own_visit
 
 REPORT_DIR = "service_reports"
@@ -44,23 +43,21 @@ def submit_service_report(visit_id: int, *, work_done: str, result: ServiceResul
     images = [decode_photo(index=i, **photo) for i, photo in enumerate(photos or [], start=1)]
     drawn = decode_signature(signature) if signature else None
 
-    written: list[Path] = []
     try:
-        photo_names = [_store(image, written) for image in images]
-        signature_name = _store(drawn, written) if drawn else None
-        report = ServiceReport(visit_id=visit.id, technician_id=visit.technician_id, work_done=work_done,
-                               result=result, parts=priced_parts, fees_yuan=fees_yuan, photos=photo_names,
-                               signature=signature_name, customer_confirmed=customer_confirmed,
-                               submitted_at=utcnow())
-        db.session.add(report)
-        db.session.flush()
-        record_event(visit.ticket, "service_report_submitted", by=by, visit=visit, report_id=report.id,
-                     result=result, photos=len(photo_names), customer_confirmed=customer_confirmed)
-        db.session.commit()
+        with stored_images(REPORT_DIR) as store:
+            photo_names = [store(image) for image in images]
+            signature_name = store(drawn) if drawn else None
+            report = ServiceReport(visit_id=visit.id, technician_id=visit.technician_id, work_done=work_done,
+                                   result=result, parts=priced_parts, fees_yuan=fees_yuan, photos=photo_names,
+                                   signature=signature_name, customer_confirmed=customer_confirmed,
+                                   submitted_at=utcnow())
+            db.session.add(report)
+            db.session.flush()
+            record_event(visit.ticket, "service_report_submitted", by=by, visit=visit, report_id=report.id,
+                         result=result, photos=len(photo_names), customer_confirmed=customer_confirmed)
+            db.session.commit()
     except BaseException:
         db.session.rollback()
-        for path in written:
-            path.unlink(missing_ok=True)
         raise
     return report
 
@@ -81,7 +78,7 @@ def report_file_path(visit_id: int, name: str, *, by: User) -> Path:
     report = get_service_report(visit_id, by=by)
     if name not in report.photos and name != report.signature:
         raise NotFound(f"The report of visit {visit_id} has no file {name!r}.")
-    path = _upload_dir() / name
+    path = upload_dir(REPORT_DIR) / name
     if not path.is_file():
         raise NotFound(f"The file {name!r} is missing from storage; ask an administrator.")
     return path
@@ -104,19 +101,3 @@ def _priced_parts(parts: list[dict]) -> list[dict]:
                             field="parts", unknown=unknown)
     return [{"sku": p["sku"], "name": catalogue[p["sku"]].name, "qty": p["qty"],
              "price_yuan": str(catalogue[p["sku"]].price_yuan)} for p in parts]
-
-
-def _upload_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / REPORT_DIR
-
-
-def _store(image: UploadedImage, written: list[Path]) -> str:
-    """Write `image` under a generated name (never the client's file name) and remember it for cleanup."""
-    directory = _upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    name = secrets.token_hex(16) + image.extension
-    path = directory / name
-    with open(path, "xb") as handle:
-        written.append(path)
-        handle.write(image.data)
-    return name
