@@ -191,12 +191,14 @@ def _for_reader(visits: list[Visit], *, by: User, now: datetime) -> VisitView:
     if by.role is not Role.TECHNICIAN:
         return VisitView(items=visits, schema=VisitSchema)
     own, today = _own_technician_id(by), now.astimezone(local_zone()).date()
-
-    def may_call(visit: Visit) -> bool:
-        # Privacy rule: the phone number only for the technician's own visits of today.
-        return (visit.technician_id == own and visit.planned_start is not None
-                and visit.planned_start.astimezone(local_zone()).date() == today
-                and visit.status is not VisitStatus.CANCELLED)
-
-    items = [TechnicianVisit(v, v.ticket.customer.phone if may_call(v) else None) for v in visits]
+    items = [TechnicianVisit(v, phone_for_technician(v, technician_id=own, today=today)) for v in visits]
     return VisitView(items=items, schema=VisitForTechnicianSchema)
+
+
+def phone_for_technician(visit: Visit, *, technician_id: int | None, today: date) -> str | None:
+    """The customer's phone if this technician may call: privacy rule, only their own visits of local `today`."""
+    if (technician_id is not None and visit.technician_id == technician_id and visit.planned_start is not None
+            and visit.planned_start.astimezone(local_zone()).date() == today
+            and visit.status is not VisitStatus.CANCELLED):
+        return visit.ticket.customer.phone
+    return None

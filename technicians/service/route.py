@@ -17,6 +17,7 @@ from common.i18n import local_day_bounds, local_zone
 from common.models import User
 from dispatch.enums import VisitStatus
 from dispatch.models import Ticket, Visit
+from dispatch.service.visits import phone_for_technician
 from scheduling.core.problem import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH, Location
 from scheduling.core.travel import build_matrix
 from technicians.models import Technician
@@ -106,11 +107,10 @@ def _stops(technician: Technician, *, day: date, now: datetime) -> list[RouteSto
         .where(Visit.technician_id == technician.id, Visit.status.in_(ON_ROUTE),
                Visit.planned_start >= start, Visit.planned_start < end)
         .order_by(Visit.planned_start, Visit.id)))
-    # The customer's phone is for today's work only (DESIGN: own visits of the day).
-    return _with_etas(technician, visits, now=now, show_phone=day == local_today(now))
+    return _with_etas(technician, visits, now=now)
 
 
-def _with_etas(technician: Technician, visits: list[Visit], *, now: datetime, show_phone: bool) -> list[RouteStop]:
+def _with_etas(technician: Technician, visits: list[Visit], *, now: datetime) -> list[RouteStop]:
     """Walk the day in order: finished stops move the technician, open stops get an arrival estimate.
 
     Travel uses the planner's own estimate (great circle x detour factor at urban speed), so the ETA agrees
@@ -118,6 +118,7 @@ def _with_etas(technician: Technician, visits: list[Visit], *, now: datetime, sh
     promised that time to the customer.
     """
     travel_s = _travel_matrix(technician, visits)
+    today = local_today(now)
     here = 0  # index into the matrix: 0 is the technician's home, i + 1 is visits[i]
     clock = now
     stops: list[RouteStop] = []
@@ -137,7 +138,7 @@ def _with_etas(technician: Technician, visits: list[Visit], *, now: datetime, sh
             here = i + 1
         late = eta is not None and eta > visit.planned_start + LATE_AFTER
         stops.append(RouteStop(visit=visit, position=i + 1, eta=eta, late=late,
-                               customer_phone=visit.ticket.customer.phone if show_phone else None,
+                               customer_phone=phone_for_technician(visit, technician_id=technician.id, today=today),
                                geo_uri=geo_uri(visit.ticket.customer)))
     return stops
 
