@@ -338,7 +338,7 @@ def _technician_entry(technician: Technician, day: date) -> dict:
     cache = g.setdefault("technician_entries", {})
     key = (technician.id, technician.updated_at, offsets)
     if key not in cache:
-        cache[key] = store._technician_entry(technician, day)
+        cache[key] = store.technician_entry(technician, day)
     return copy.deepcopy(cache[key])
 
 
@@ -354,7 +354,7 @@ def _day_offers(visit: Visit, day: date, technicians: dict[int, Technician], rou
     for other in routed:
         if other.id == visit.id or other.technician_id not in tech_ids:
             continue
-        entry = store._visit_entry(other, day, tech_ids)
+        entry = store.visit_entry(other, day, tech_ids)
         if not isinstance(entry, dict):
             continue  # no coordinates: the day plan reports it, and it cannot be timed here either
         customer = other.ticket.customer
@@ -370,7 +370,7 @@ def _day_offers(visit: Visit, day: date, technicians: dict[int, Technician], rou
     locations.setdefault(target["location"], {"id": target["location"], "lat": customer.lat, "lon": customer.lon})
     entries.append(target)
     districts[target["id"]] = customer.district or store.NO_DISTRICT
-    store._add_district_skills(tech_entries, day_techs, entries, districts)
+    store.add_district_skills(tech_entries, day_techs, entries, districts)
     problem = {"date": day.isoformat(), "locations": list(locations.values()), "technicians": tech_entries,
                "visits": entries, "travel": {"speed_kmh": current_app.config.get("TRAVEL_SPEED_KMH",
                                                                                  store.DEFAULT_SPEED_KMH),

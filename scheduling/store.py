@@ -122,7 +122,7 @@ def load_day(day: date, region: str, *, time_limit_s: int) -> DayLoad:
     districts_of_visits: dict[str, str] = {}
     for visit in _candidate_visits(day, region):
         vid = f"v{visit.id}"
-        entry = _visit_entry(visit, day, tech_ids)
+        entry = visit_entry(visit, day, tech_ids)
         if entry is None:
             continue
         if isinstance(entry, str):
@@ -134,8 +134,8 @@ def load_day(day: date, region: str, *, time_limit_s: int) -> DayLoad:
         visits_out.append(entry)
         snapshot[vid] = _visit_state(visit)
 
-    tech_entries = [_technician_entry(t, day) for t in technicians]
-    _add_district_skills(tech_entries, technicians, visits_out, districts_of_visits)
+    tech_entries = [technician_entry(t, day) for t in technicians]
+    add_district_skills(tech_entries, technicians, visits_out, districts_of_visits)
     config = current_app.config
     problem = {
         "date": day.isoformat(),
@@ -157,7 +157,7 @@ def _technicians_of_day(day: date, region: str) -> list[Technician]:
 
 
 def _candidate_visits(day: date, region: str) -> list[Visit]:
-    """Visits of the region that may belong to `day`; `_visit_entry` decides exactly."""
+    """Visits of the region that may belong to `day`; `visit_entry` decides exactly."""
     start, end = day_bounds(day)
     available_that_day = exists().where(AvailabilityWindow.ticket_id == Visit.ticket_id,
                                         AvailabilityWindow.start < end, AvailabilityWindow.end > start)
@@ -179,7 +179,7 @@ def _planned_on(visit: Visit, day: date) -> bool:
     return visit.planned_start is not None and start <= visit.planned_start < end
 
 
-def _visit_entry(visit: Visit, day: date, tech_ids: set[int]) -> dict | str | None:
+def visit_entry(visit: Visit, day: date, tech_ids: set[int]) -> dict | str | None:
     """The problem's visit, a reason to leave it out, or None when it is not this day's visit."""
     ticket, customer = visit.ticket, visit.ticket.customer
     pinned = None
@@ -230,7 +230,8 @@ def _visit_state(visit: Visit) -> dict:
             "planned_start": visit.planned_start.isoformat() if visit.planned_start else None}
 
 
-def _technician_entry(tech: Technician, day: date) -> dict:
+def technician_entry(tech: Technician, day: date) -> dict:
+    """The problem's technician for `day`: shift, lunch break, home, skills and visit limit."""
     shift = [wall_clock_seconds(tech.shift_start, day), wall_clock_seconds(tech.shift_end, day)]
     breaks = []
     if tech.break_start is not None and tech.break_end is not None:
@@ -252,8 +253,8 @@ def _technician_entry(tech: Technician, day: date) -> dict:
     }
 
 
-def _add_district_skills(tech_entries: list[dict], technicians: list[Technician], visits: list[dict],
-                         districts_of_visits: dict[str, str]) -> None:
+def add_district_skills(tech_entries: list[dict], technicians: list[Technician], visits: list[dict],
+                        districts_of_visits: dict[str, str]) -> None:
     """Encode service districts as "district:<name>" skills (only when some technician is restricted)."""
     if not any(t.service_districts for t in technicians):
         return
