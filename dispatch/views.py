@@ -200,7 +200,7 @@ def intake_register():
 @bp.get("/intake/<int:ticket_id>/slots")
 @role_required(Role.CS)
 def intake_slots(ticket_id: int):
-    from scheduling import offers
+    from scheduling import offers, reason_text
 
     ticket = tickets.get_ticket(ticket_id, by=current_user)
     visit = next((v for v in reversed(ticket.visits) if v.status.value in ("unscheduled", "scheduled", "accepted")),
@@ -212,7 +212,8 @@ def intake_slots(ticket_id: int):
         except DomainError as error:
             refusal = error.message
     return render_template("dispatch/intake.html", ticket=ticket, visit=visit, slot_offers=slot_offers,
-                           refusal=refusal, visits_used=tickets.visits_used(ticket),
+                           describe_reason=reason_text.describe, refusal=refusal,
+                           visits_used=tickets.visits_used(ticket),
                            overdue=rules.is_overdue(ticket.due_at, status=ticket.status, now=utcnow()))
 
 

@@ -28,6 +28,7 @@ from dispatch.service.timeline import record_event
 from dispatch.service.visits import BUSY_STATUSES, place_visit
 from scheduling import store
 from scheduling.core import parse_problem
+from scheduling.core.reasons import Reason
 from scheduling.core.slots import Offer, offer_slots as core_offer_slots, slot_grid
 from technicians.models import Technician, TechnicianDay
 
@@ -49,7 +50,7 @@ class SlotOffer:
     technician_name: str
     planned_start: datetime
     added_travel_s: int
-    reason: str
+    reason: Reason  # worded in the reader's language by scheduling/reason_text.py
     customer_available: bool | None  # inside the availability the customer gave; None when they gave none
 
 
@@ -57,14 +58,14 @@ class SlotOffer:
 class UnavailableSlot:
     slot_start: datetime
     slot_end: datetime
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
 class DayOfOffers:
     date: date
     offered: int
-    reason: str | None
+    reason: Reason | None
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,7 @@ def _offer_for_slot(visit: Visit, day: date, slot_start: datetime, *,
 class _DayResult:
     found: list[_FoundOffer]
     unavailable: list[UnavailableSlot]
-    reason: str | None
+    reason: Reason | None
 
 
 def _region_technicians(region: str) -> dict[int, Technician]:

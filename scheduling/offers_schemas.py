@@ -6,7 +6,14 @@ from marshmallow import fields, validate
 
 from common.schemas import AwareDateTime
 from dispatch.schemas import VisitSchema
+from scheduling import reason_text
 from scheduling.offers import DEFAULT_DAYS, MAX_DAYS
+
+# Computed fields carry their OpenAPI type in metadata: apispec cannot infer it from a function.
+REASON_CODE = {"type": "string",
+               "description": "Stable code of the reason, for programs (e.g. slot_adds_travel, day_max_visits)."}
+REASON_PARAMS = {"type": "object", "description": "The reason's parameters: technician ids and names, skills, dates, "
+                                                  "and times as seconds from local midnight (a slot as [start, end])."}
 
 
 class SlotQueryArgsSchema(ma.Schema):
@@ -20,7 +27,23 @@ class BookingCreateSchema(ma.Schema):
                                                                  "(slot_start of an offer), ISO 8601 with offset."})
 
 
-class SlotOfferSchema(ma.Schema):
+class _ReasonSchema(ma.Schema):
+    """`reason` in the request's language, and the same reason as a code with parameters for programs."""
+
+    reason_code = fields.Function(lambda obj: obj.reason.code if obj.reason else None, allow_none=True,
+                                  metadata=REASON_CODE)
+    reason_params = fields.Function(lambda obj: obj.reason.params_json() if obj.reason else None, allow_none=True,
+                                    metadata=REASON_PARAMS)
+
+    def _reason(self, obj) -> str | None:
+        return reason_text.describe(obj.reason, day=self._day(obj))
+
+    def _day(self, obj):
+        """The local date the reason's seconds count from."""
+        return obj.slot_start.date()
+
+
+class SlotOfferSchema(_ReasonSchema):
     slot_start = AwareDateTime(metadata={"description": "Start of the slot promised to the customer."})
     slot_end = AwareDateTime(metadata={"description": "End of the slot: the technician starts work by then."})
     technician_id = fields.Integer(metadata={"description": "The technician the visit would go to."})
@@ -28,22 +51,29 @@ class SlotOfferSchema(ma.Schema):
     planned_start = AwareDateTime(metadata={"description": "When that technician would start, as the day stands."})
     added_travel_s = fields.Integer(metadata={"description": "Travel the visit adds to the route, seconds: the "
                                                              "cost offers are sorted by."})
-    reason = fields.String(metadata={"description": "Why it is cheap, e.g. \"adds 6 min of travel to Wang Lei's "
-                                                    "route\"."})
+    reason = fields.Method("_reason", metadata={
+        "type": "string",
+        "description": "Why it is cheap, in the request's language, e.g. \"adds 6 min of travel to Wang Lei's "
+                       "route\"."})
     customer_available = fields.Boolean(allow_none=True, metadata={
         "description": "Inside the availability the customer gave; null when they gave none."})
 
 
-class UnavailableSlotSchema(ma.Schema):
+class UnavailableSlotSchema(_ReasonSchema):
     slot_start = AwareDateTime()
     slot_end = AwareDateTime()
-    reason = fields.String(metadata={"description": "Why this slot cannot be offered."})
+    reason = fields.Method("_reason", metadata={
+        "type": "string", "description": "Why this slot cannot be offered, in the request's language."})
 
 
-class DayOfOffersSchema(ma.Schema):
+class DayOfOffersSchema(_ReasonSchema):
     date = fields.Date(metadata={"description": "Local date."})
     offered = fields.Integer(metadata={"description": "Slots offered that day."})
-    reason = fields.String(allow_none=True, metadata={"description": "Why the day has no slot (null when it has)."})
+    reason = fields.Method("_reason", allow_none=True, metadata={
+        "type": "string", "description": "Why the day has no slot, in the request's language (null when it has)."})
+
+    def _day(self, obj):
+        return obj.date
 
 
 class SlotOffersSchema(ma.Schema):

@@ -5,7 +5,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from common.schemas import AwareDateTime
-from scheduling import store
+from scheduling import reason_text, store
 from scheduling.enums import JobState, PlanStatus
 
 MAX_TIME_LIMIT_S = 300
@@ -71,9 +71,20 @@ class RouteSchema(ma.Schema):
 
 class UnassignedSchema(ma.Schema):
     visit_id = fields.Integer()
-    reason = fields.String(metadata={"description": "Why the visit is not in the plan, and what would fix it."})
+    reason = fields.Method("_reason", metadata={
+        "type": "string", "description": "Why the visit is not in the plan, and what would fix it, in the request's "
+                                         "language."})
+    reason_code = fields.String(allow_none=True, metadata={
+        "description": "Stable code of the reason, for programs (e.g. no_skill, not_on_shift, no_room); null "
+                       "for plans made before reasons had codes."})
+    reason_params = fields.Dict(allow_none=True, metadata={
+        "description": "The reason's parameters: technician ids, skills, windows as [start, end] seconds from "
+                       "local midnight of the plan's date; null when reason_code is."})
     stage = fields.String(metadata={"description": "solver: the optimizer could not fit it; loader: it could "
                                                    "not be given to the optimizer (e.g. no coordinates)."})
+
+    def _reason(self, item: dict) -> str:
+        return reason_text.describe_item(item, day=item["date"])
 
 
 class PlanSummarySchema(ma.Schema):

@@ -47,6 +47,25 @@ VISIT_IN_PROGRESS = frozenset({VisitStatus.EN_ROUTE, VisitStatus.ARRIVED})
 NO_DISTRICT = "(none)"
 DEFAULT_SPEED_KMH = 30
 DEFAULT_DETOUR_FACTOR = 1.3
+# Why the loader leaves a visit out; scheduling/reason_text.py words each code.
+LEFT_OUT_CODES = ("started_off_shift", "no_coordinates")
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Why the loader could not give a visit to the solver: a code and parameters, and the English sentence."""
+
+    code: str
+    params: dict
+    text: str
+
+    def __post_init__(self) -> None:
+        if self.code not in LEFT_OUT_CODES:
+            raise ValueError(f"unknown left-out code {self.code!r}")
+
+    def as_item(self, visit_id: str) -> dict:
+        """The plan's `left_out` entry, shaped like an unassigned item of plan.json."""
+        return {"visit": visit_id, "reason": self.text, "reason_code": self.code, "reason_params": self.params}
 
 
 @dataclass(frozen=True)
@@ -54,7 +73,8 @@ class DayLoad:
     """What the loader found for a day: the problem, the visits it could not include, and a snapshot."""
 
     problem: dict
-    left_out: list[dict] = field(default_factory=list)  # [{"visit": "v3", "reason": "..."}]
+    # [{"visit": "v3", "reason": "<English>", "reason_code": "no_coordinates", "reason_params": {...}}]
+    left_out: list[dict] = field(default_factory=list)
     # "v3" -> {"status", "technician_id", "planned_start"} as loaded, to detect changes before publishing.
     snapshot: dict[str, dict] = field(default_factory=dict)
 
@@ -125,8 +145,8 @@ def load_day(day: date, region: str, *, time_limit_s: int) -> DayLoad:
         entry = visit_entry(visit, day, tech_ids)
         if entry is None:
             continue
-        if isinstance(entry, str):
-            left_out.append({"visit": vid, "reason": entry})
+        if isinstance(entry, LeftOut):
+            left_out.append(entry.as_item(vid))
             continue
         customer = visit.ticket.customer
         locations.setdefault(f"C{customer.id}", {"id": f"C{customer.id}", "lat": customer.lat, "lon": customer.lon})
@@ -179,7 +199,7 @@ def _planned_on(visit: Visit, day: date) -> bool:
     return visit.planned_start is not None and start <= visit.planned_start < end
 
 
-def visit_entry(visit: Visit, day: date, tech_ids: set[int]) -> dict | str | None:
+def visit_entry(visit: Visit, day: date, tech_ids: set[int]) -> dict | LeftOut | None:
     """The problem's visit, a reason to leave it out, or None when it is not this day's visit."""
     ticket, customer = visit.ticket, visit.ticket.customer
     pinned = None
@@ -189,8 +209,10 @@ def visit_entry(visit: Visit, day: date, tech_ids: set[int]) -> dict | str | Non
         if not _planned_on(visit, day):
             return None
         if visit.technician_id not in tech_ids:
-            return (f"visit {visit.id} is already {visit.status.value} with technician {visit.technician_id}, "
-                    f"who is not on shift in this region on {day.isoformat()}")
+            return LeftOut("started_off_shift", {"visit_id": visit.id, "status": visit.status.value,
+                                                 "technician_id": visit.technician_id, "date": day.isoformat()},
+                           f"visit {visit.id} is already {visit.status.value} with technician {visit.technician_id}, "
+                           f"who is not on shift in this region on {day.isoformat()}")
         # Under way: it stays with the technician who is there or on the way, whatever its window said.
         pinned = {"technician": f"t{visit.technician_id}", "sequence": 1}
     elif promised:
@@ -205,8 +227,10 @@ def visit_entry(visit: Visit, day: date, tech_ids: set[int]) -> dict | str | Non
         if not windows and not _planned_on(visit, day):
             return None
     if customer.lat is None or customer.lon is None:
-        return (f"customer {customer.id} ({customer.address}) has no coordinates; "
-                f"enter its latitude and longitude so visit {visit.id} can be planned")
+        return LeftOut("no_coordinates", {"customer_id": customer.id, "address": customer.address,
+                                          "visit_id": visit.id},
+                       f"customer {customer.id} ({customer.address}) has no coordinates; "
+                       f"enter its latitude and longitude so visit {visit.id} can be planned")
     _, day_end = day_bounds(day)
     overdue_s = max(0, math.floor((day_end - ticket.due_at).total_seconds())) if ticket.due_at else 0
     return {
@@ -356,8 +380,15 @@ def local_routes(plan: Plan) -> list[dict]:
 
 
 def local_unassigned(plan: Plan) -> list[dict]:
-    """Visits of the day the plan does not serve, with reasons: the solver's and the loader's."""
+    """Visits of the day the plan does not serve, with reasons: the solver's and the loader's.
+
+    `reason` is the stored English sentence; plans stored before reasons had codes have no `reason_code`.
+    """
     solver = plan.result["unassigned"] if plan.result else []
-    return ([{"visit_id": _int_id(u["visit"]), "reason": u["reason"], "stage": "solver"} for u in solver]
-            + [{"visit_id": _int_id(u["visit"]), "reason": u["reason"], "stage": "loader"}
-               for u in plan.left_out or []])
+    return ([_unassigned_item(u, "solver", plan.date) for u in solver]
+            + [_unassigned_item(u, "loader", plan.date) for u in plan.left_out or []])
+
+
+def _unassigned_item(item: dict, stage: str, day: date) -> dict:
+    return {"visit_id": _int_id(item["visit"]), "reason": item["reason"], "reason_code": item.get("reason_code"),
+            "reason_params": item.get("reason_params"), "stage": stage, "date": day}

@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # reasons.py reads routes, so plan.py only names its type
+    from scheduling.core.reasons import Reason
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class Route:
 @dataclass(frozen=True)
 class Unassigned:
     visit: str
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def plan_to_dict(plan: Plan) -> dict:
             }
             for route in plan.routes
         ],
-        "unassigned": [{"visit": u.visit, "reason": u.reason} for u in plan.unassigned],
+        "unassigned": [_unassigned_dict(u) for u in plan.unassigned],
         "kpis": {
             "served": plan.kpis.served,
             "unassigned": plan.kpis.unassigned,
@@ -93,6 +97,12 @@ def plan_to_dict(plan: Plan) -> dict:
             "solve_s": plan.kpis.solve_s,
         },
     }
+
+
+def _unassigned_dict(item: Unassigned) -> dict:
+    """The English sentence for people reading plan.json, the code and parameters for the app to word it."""
+    return {"visit": item.visit, "reason": item.reason.text, "reason_code": item.reason.code,
+            "reason_params": item.reason.params_json()}
 
 
 def _break_dict(brk: BreakTime | None) -> dict | None:

@@ -16,11 +16,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date as Date
 from itertools import combinations
+from typing import Any
 
 from scheduling.core.plan import BreakTime, Route, Stop
 from scheduling.core.problem import Problem, Technician, Visit
+from scheduling.core.reasons import Reason
 
 DISTRICT_SKILL_PREFIX = "district:"  # service districts arrive encoded as skills (see scheduling/store.py)
 INFEASIBLE = None
@@ -36,7 +37,7 @@ class Offer:
     added_travel_s: int
     start: int  # planned service start of the new visit (plan seconds)
     route: Route  # the technician's whole new route, timed
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class NoOffer:
     """A slot of the grid that cannot be offered, and why."""
 
     slot: tuple[int, int]
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class DayOffers:
 
     offers: tuple[Offer, ...]
     unavailable: tuple[NoOffer, ...]
-    reason: str | None = None
+    reason: Reason | None = None
 
 
 def slot_grid(first_start_s: int, last_end_s: int, length_s: int) -> list[tuple[int, int]]:
@@ -240,7 +241,7 @@ class _DayInsertion:
         reason = None
         if not offers:
             reasons = {n.reason for n in unavailable}
-            reason = reasons.pop() if len(reasons) == 1 else f"{self._everyone()} full on {self._weekday()}"
+            reason = reasons.pop() if len(reasons) == 1 else Reason("day_full", {**self._everyone(), **self._day()})
         return DayOffers(tuple(offers), tuple(unavailable), reason)
 
     # -- candidates: (added travel, technician, position), independent of the slot --------------------
@@ -325,63 +326,56 @@ class _DayInsertion:
             return None
         return timer.finish(states, place, route[:position] + [self.visit] + route[position:])
 
-    # -- reasons ---------------------------------------------------------------------------------------
+    # -- reasons (worded in scheduling/core/reasons.py) ----------------------------------------------------
 
-    def _name(self, tech_id: str) -> str:
-        return self.names.get(tech_id, tech_id)
+    def _technician(self, tech_id: str) -> dict[str, Any]:
+        return {"technician": tech_id, "technician_name": self.names.get(tech_id, tech_id)}
 
-    def _cheap_reason(self, tech: Technician, added: int) -> str:
-        name = self._name(tech.id)
+    def _cheap_reason(self, tech: Technician, added: int) -> Reason:
+        params = {**self._technician(tech.id), "added_travel_s": added}
         if not self.routes[tech.id]:
-            return f"{name} has no other visit that day: {_minutes(added)} of travel there and back"
+            return Reason("slot_empty_route", params)
         if added <= 0:
-            return f"adds no travel: {name} passes by on the way"
-        return f"adds {_minutes(added)} of travel to {name}'s route"
+            return Reason("slot_on_the_way", params)
+        return Reason("slot_adds_travel", params)
 
-    def _day_blocker(self) -> str | None:
+    def _day_blocker(self) -> Reason | None:
         """Why no slot of the day can be offered at all, or None."""
-        day = self._weekday()
+        day = self._day()
         if not self.problem.technicians:
-            return f"no technician works on {day}"
+            return Reason("day_no_technician", day)
         if not self.skilled:
-            return f"no {self._who_lacks()} works on {day}"
+            return self._nobody_skilled(day)
         if not self.suitable:
-            if len(self.skilled) == 1:
-                return f"the only suitable technician, {self._name(self.skilled[0].id)}, already has their " \
-                       f"maximum of visits on {day}"
-            return f"all {len(self.skilled)} suitable technicians already have their maximum of visits on {day}"
+            only = self._technician(self.skilled[0].id) if len(self.skilled) == 1 else {}
+            return Reason("day_max_visits", {"technician_count": len(self.skilled), **only, **day})
         return None
 
-    def _who_lacks(self) -> str:
+    def _nobody_skilled(self, day: dict[str, str]) -> Reason:
         held = set().union(*(t.skills for t in self.problem.technicians))
         missing = sorted(self.visit.skills - held) or sorted(self.visit.skills)
         districts = [s[len(DISTRICT_SKILL_PREFIX):] for s in missing if s.startswith(DISTRICT_SKILL_PREFIX)]
         skills = [s for s in missing if not s.startswith(DISTRICT_SKILL_PREFIX)]
         if not self.visit.skills - held:
-            return f"technician with all of {', '.join(missing)}"
+            return Reason("day_no_skill_combination", {"skills": missing, **day})
         if skills:
-            return f"technician with skill {', '.join(skills)}"
-        return f"technician serving district {', '.join(districts)}"
+            return Reason("day_no_skill", {"skills": skills, **day})
+        return Reason("day_no_district", {"districts": districts, **day})
 
-    def _everyone(self) -> str:
-        """'all 4 suitable technicians are' / 'the only suitable technician, Wang Lei, is'."""
-        if len(self.suitable) == 1:
-            return f"the only suitable technician, {self._name(self.suitable[0].id)}, is"
-        return f"all {len(self.suitable)} suitable technicians are"
+    def _everyone(self) -> dict[str, Any]:
+        """How many suitable technicians there are, and who when there is only one."""
+        only = self._technician(self.suitable[0].id) if len(self.suitable) == 1 else {}
+        return {"technician_count": len(self.suitable), **only}
 
-    def _full_reason(self, slot: tuple[int, int]) -> str:
-        window = f"between {_clock(slot[0])} and {_clock(slot[1])}"
+    def _full_reason(self, slot: tuple[int, int]) -> Reason:
         if not any(slot[1] >= t.shift[0] for t in self.suitable):
-            return f"no suitable technician is on shift yet {window}"
+            return Reason("slot_before_shifts", {"slot": list(slot)})
         if not any(slot[0] + self.visit.duration_s <= t.shift[1] for t in self.suitable):
-            return (f"a {_minutes(self.visit.duration_s)} visit starting {window} would run past the end of "
-                    f"every suitable technician's shift")
-        return f"{self._everyone()} full {window}"
+            return Reason("slot_past_shift_end", {"slot": list(slot), "duration_s": self.visit.duration_s})
+        return Reason("slot_full", {"slot": list(slot), **self._everyone()})
 
-    def _weekday(self) -> str:
-        if not self.problem.date:
-            return "this day"
-        return Date.fromisoformat(self.problem.date).strftime("%A %Y-%m-%d")
+    def _day(self) -> dict[str, str]:
+        return {"date": self.problem.date} if self.problem.date else {}
 
 
 def _leading_pins(route: Sequence[Visit]):
@@ -389,11 +383,3 @@ def _leading_pins(route: Sequence[Visit]):
         if visit.pinned is None or visit.pinned.sequence is None:
             return
         yield visit
-
-
-def _minutes(seconds: int) -> str:
-    return f"{max(1, math.ceil(seconds / 60))} min"
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"

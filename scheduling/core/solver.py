@@ -12,12 +12,11 @@ from scheduling.core.clock import elapsed_clock_s
 from scheduling.core.insertion import build_routes
 from scheduling.core.plan import BreakTime, Plan, Route, Stop, Unassigned, make_plan
 from scheduling.core.problem import Problem, Technician, Visit
-from scheduling.core.reasons import explain_dropped, find_suitable_technicians
+from scheduling.core.reasons import NO_PLAN_REASON, explain_dropped, find_suitable_technicians
 from scheduling.core.travel import KMH_PER_M_PER_S
 
 DEFAULT_TIME_LIMIT_S = 10.0
 NO_PLAN_COST = 2**62  # loses against any plan the portfolio compares it with
-NO_PLAN_REASON = "the solver found no plan within the time limit; solve again with a longer time limit"
 MIN_SEARCH_S = 0.05  # never hand OR-Tools a zero or negative time limit
 # From this many visits on, OR-Tools' insertion heuristics take most of the time limit to find a first
 # plan (16 s of 30 on a 500-visit day); our greedy pass takes under a second.

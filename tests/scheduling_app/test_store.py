@@ -125,7 +125,9 @@ def test_a_customer_without_coordinates_is_left_out_with_a_reason(app):
     assert [v["id"] for v in load.problem["visits"]] == [f"v{located.id}"]
     assert load.left_out == [{"visit": f"v{lost.id}", "reason": (
         f"customer {lost.ticket.customer_id} ({lost.ticket.customer.address}) has no coordinates; "
-        f"enter its latitude and longitude so visit {lost.id} can be planned")}]
+        f"enter its latitude and longitude so visit {lost.id} can be planned"),
+        "reason_code": "no_coordinates", "reason_params": {
+            "customer_id": lost.ticket.customer_id, "address": lost.ticket.customer.address, "visit_id": lost.id}}]
 
 
 def test_service_districts_become_district_skills_on_both_sides(app):

@@ -57,7 +57,8 @@ def test_a_day_off_has_no_technician(cs):
     body = cs.get(f"/api/v1/visits/{visit.id}/slots?days=2").json
 
     assert body["days"][0] == {"date": "2026-11-24", "offered": 0,
-                               "reason": "no technician works on Tuesday 2026-11-24"}
+                               "reason": "no technician works on Tuesday 2026-11-24",
+                               "reason_code": "day_no_technician", "reason_params": {"date": "2026-11-24"}}
     assert body["days"][1]["offered"] == 5
 
 

@@ -72,7 +72,9 @@ def test_offers_come_cheapest_first_with_the_added_travel():
     result = offers_of(day())
     assert [(o.slot[0] // H, o.added_travel_s, o.position) for o in result.offers] == [
         (10, 600, 1), (12, 600, 1), (14, 600, 1), (8, 1200, 0), (16, 1200, 2)]
-    assert result.offers[0].reason == "adds 10 min of travel to Wang Lei's route"
+    assert result.offers[0].reason.text == "adds 10 min of travel to Wang Lei's route"
+    assert result.offers[0].reason.params_json() == {"technician": "t1", "technician_name": "Wang Lei",
+                                                     "added_travel_s": 600}
     # start times: 10:05 (A ends 10:00, 5 min drive), slot starts 12:00, 14:00, 08:25, 16:00
     assert [o.start for o in result.offers] == [36300, 12 * H, 14 * H, 30300, 16 * H]
     assert result.unavailable == () and result.reason is None
@@ -112,7 +114,7 @@ def test_a_full_slot_says_the_suitable_technicians_are_full():
     # A 2.5-hour job in 14-16: before A or between A and B pushes B past 16:00; after B (ends 15:00) it
     # starts 15:15, ends 17:45, and the 25 min drive home ends 18:10, after the shift.
     result = offers_of(day(new_duration_s=9000))
-    reasons = {n.slot[0] // H: n.reason for n in result.unavailable}
+    reasons = {n.slot[0] // H: n.reason.text for n in result.unavailable}
     assert reasons[14] == "the only suitable technician, Wang Lei, is full between 14:00 and 16:00"
     assert reasons[16] == ("a 150 min visit starting between 16:00 and 18:00 would run past the end of every "
                            "suitable technician's shift")
@@ -121,26 +123,28 @@ def test_a_full_slot_says_the_suitable_technicians_are_full():
 def test_a_day_without_the_skill_says_who_is_missing():
     result = offers_of(day(new_skills=("gas_heater",)))
     assert result.offers == ()
-    assert result.reason == "no technician with skill gas_heater works on Tuesday 2026-11-24"
+    assert result.reason.text == "no technician with skill gas_heater works on Tuesday 2026-11-24"
+    assert (result.reason.code, result.reason.params_json()) == ("day_no_skill", {"skills": ["gas_heater"],
+                                                                                  "date": "2026-11-24"})
     assert {n.reason for n in result.unavailable} == {result.reason}
 
 
 def test_a_day_without_anyone_serving_the_district_says_so():
     result = offers_of(day(new_skills=("ac", "district:pudong"), tech_skills=("ac", "district:huangpu")))
-    assert result.reason == "no technician serving district pudong works on Tuesday 2026-11-24"
+    assert result.reason.text == "no technician serving district pudong works on Tuesday 2026-11-24"
 
 
 def test_a_technician_at_max_visits_gets_no_more():
     result = offers_of(day(max_visits=2))
     assert result.offers == ()
-    assert result.reason == ("the only suitable technician, Wang Lei, already has their maximum of visits "
-                             "on Tuesday 2026-11-24")
+    assert result.reason.text == ("the only suitable technician, Wang Lei, already has their maximum of visits "
+                                  "on Tuesday 2026-11-24")
 
 
 def test_an_empty_route_costs_the_trip_there_and_back():
     result = offers_of(day(), routes={"t1": []})
     assert {o.added_travel_s for o in result.offers} == {3000}
-    assert result.offers[0].reason == "Wang Lei has no other visit that day: 50 min of travel there and back"
+    assert result.offers[0].reason.text == "Wang Lei has no other visit that day: 50 min of travel there and back"
 
 
 def test_schedule_route_refuses_an_order_that_breaks_a_window():
