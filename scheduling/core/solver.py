@@ -1,7 +1,6 @@
 """Turn a Problem into a Plan with OR-Tools' routing solver; the only module that imports OR-Tools."""
 from __future__ import annotations
 
-import math
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,10 +9,11 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from scheduling.core.clock import elapsed_clock_s
 from scheduling.core.insertion import build_routes
-from scheduling.core.plan import BreakTime, Plan, Route, Stop, Unassigned, make_plan
+from scheduling.core.objective import balance_cost, balance_wanted, drop_penalties, fair_share
+from scheduling.core.plan import Plan, Route, Unassigned, make_plan
 from scheduling.core.problem import Problem, Technician, Visit
 from scheduling.core.reasons import NO_PLAN_REASON, explain_dropped, find_suitable_technicians
-from scheduling.core.travel import KMH_PER_M_PER_S
+from scheduling.core.timing import service_windows, timed_route
 
 DEFAULT_TIME_LIMIT_S = 10.0
 NO_PLAN_COST = 2**62  # loses against any plan the portfolio compares it with
@@ -25,17 +25,6 @@ GREEDY_START_MIN_VISITS = 200
 # checking a 500-visit start with breaks took longer, the start was refused and the search began from
 # nothing (the 324/500 field days). No LNS operator is switched on, so this limit only guards the restore.
 RESTORE_LIMIT_S = 5.0
-
-# Dropping a visit costs this many of the longest legs in the matrix, so a visit that fits is always
-# served; priorities and overdue time only decide which visits go when not all fit.
-DROP_PENALTY_LEGS = 20
-PRIORITY_WEIGHT = {1: 1, 2: 2, 3: 4, 4: 8, 5: 16}
-OVERDUE_WEIGHT_PER_DAY = 1.0  # each day overdue adds one more "priority 1" worth of drop cost
-MAX_OVERDUE_DAYS = 14
-SECONDS_PER_DAY = 86_400
-
-# Balance is soft: each visit a technician takes above the fair share costs as much as this much travel.
-BALANCE_EXTRA_VISIT_TRAVEL_S = 600
 
 # A technician may wait for a window to open as long as the day allows (no cap on waiting).
 UNPERFORMED = -1  # OR-Tools' vehicle value of a dropped visit
@@ -172,7 +161,7 @@ class _RoutingModel:
         self._add_visit_count_limits()
         self._add_capacity()
         self._add_pins()
-        self._add_drop_penalties()
+        self._adddrop_penalties()
         self._add_balance()
 
     # -- model ---------------------------------------------------------------------------------
@@ -209,7 +198,7 @@ class _RoutingModel:
             self.time.CumulVar(self.routing.Start(v)).SetRange(*tech.shift)
             self.time.CumulVar(self.routing.End(v)).SetRange(*tech.shift)
         for position, visit in enumerate(self.visits):
-            pieces = _service_windows(visit, self.suitable[visit.id])
+            pieces = service_windows(visit, self.suitable[visit.id])
             cumul = self.time.CumulVar(self.visit_index(position))
             if not pieces:  # find_suitable_technicians rules this out; never let it break the model
                 self.routing.ActiveVar(self.visit_index(position)).SetValue(0)
@@ -251,7 +240,7 @@ class _RoutingModel:
         needs_count = (
             any(t.max_visits is not None for t in techs)
             or any(v.pinned and v.pinned.sequence is not None for v in self.visits)
-            or self._balance_wanted()
+            or balance_wanted(self.problem)
         )
         self.count = None
         if not needs_count:
@@ -287,21 +276,18 @@ class _RoutingModel:
                 big = len(self.visits) + 1
                 solver.Add(self.count.CumulVar(b) - self.count.CumulVar(a) >= 1 - big * (2 - both))
 
-    def _add_drop_penalties(self) -> None:
+    def _adddrop_penalties(self) -> None:
         """Every visit may be dropped (so there is always a plan) at a cost growing with priority and overdue time;
         must-serve visits cost more to drop than all other visits together."""
-        for position, penalty in enumerate(_drop_penalties(self.visits, self.max_leg)):
+        for position, penalty in enumerate(drop_penalties(self.visits, self.max_leg)):
             self.routing.AddDisjunction([self.visit_index(position)], penalty)
-
-    def _balance_wanted(self) -> bool:
-        return self.problem.options.balance and len(self.problem.technicians) > 1
 
     def _add_balance(self) -> None:
         """Soft goal: spread visits fairly, each visit above a technician's fair share costs some travel."""
-        if not self._balance_wanted() or self.count is None:
+        if not balance_wanted(self.problem) or self.count is None:
             return
-        fair = math.ceil(len(self.visits) / len(self.problem.technicians))
-        cost = _balance_cost(self.problem)
+        fair = fair_share(self.problem, len(self.visits))
+        cost = balance_cost(self.problem)
         for v in range(len(self.problem.technicians)):
             self.count.SetCumulVarSoftUpperBound(self.routing.End(v), fair, cost)
 
@@ -362,7 +348,7 @@ class _RoutingModel:
                     start = solution.StartValue(brk)
                     gaps.append(sum(1 for s in starts if s < start))  # breaks before the k-th stop
             served.update(positions)
-            routes.append(_timed_route(problem, tech, [self.visits[p] for p in positions], gaps))
+            routes.append(timed_route(problem, tech, [self.visits[p] for p in positions], gaps))
         dropped = [visit for position, visit in enumerate(self.visits) if position not in served]
         return routes, dropped, solution.ObjectiveValue()
 
@@ -372,64 +358,8 @@ def _ruin_and_recreate(problem: Problem, visits: list[Visit], suitable: dict[str
                        on_progress: Callable[[SolveProgress], None] | None
                        ) -> tuple[list[Route], list[Visit], int]:
     """Plan with search.py's ruin and recreate (only for problems ruin_and_recreate_fits accepts)."""
-    import numpy as np
+    from scheduling.core.ruin_and_recreate import objective_table, plan_with_ruin_and_recreate
 
-    from scheduling.core.search import SearchData, improve
-
-    techs = problem.technicians
-    depots = list(dict.fromkeys([t.start for t in techs] + [t.end for t in techs]))
-    idx = problem.location_index
-    n = len(visits)
-    place = {loc: n + i for i, loc in enumerate(depots)}
-    locations = np.array([idx[v.location] for v in visits] + [idx[loc] for loc in depots], dtype=np.int64)
-    matrix = problem.matrix
-    table = matrix.distances_m if problem.options.objective == "distance" else matrix.durations_s
-    cost = np.asarray(table, dtype=np.int64)[np.ix_(locations, locations)]
-    duration = np.asarray(matrix.durations_s, dtype=np.int64)[np.ix_(locations, locations)]
-    windows = [_service_windows(v, suitable[v.id]) for v in visits]
-    width = max(1, max(len(w) for w in windows))
-    window_start = np.zeros((n, width), dtype=np.int64)
-    window_end = np.full((n, width), -1, dtype=np.int64)
-    for u, pieces in enumerate(windows):
-        for w, (a, b) in enumerate(pieces):
-            window_start[u, w], window_end[u, w] = a, b
-    most_breaks = max(1, max(len(t.breaks) for t in techs))
-    break_start, break_end, break_duration = (np.zeros((len(techs), most_breaks), dtype=np.int64) for _ in range(3))
-    for k, tech in enumerate(techs):
-        for b, brk in enumerate(sorted(tech.breaks, key=lambda b: b.window)):
-            break_start[k, b], break_end[k, b], break_duration[k, b] = brk.window[0], brk.window[1], brk.duration_s
-    pinned = sorted((v.pinned.sequence, u) for u, v in enumerate(visits) if v.pinned and v.pinned.sequence is not None)
-    pin_order = np.full(n, -1, dtype=np.int64)
-    for rank, (_, u) in enumerate(pinned):
-        pin_order[u] = rank
-    fair, balance_cost = n + 1, 0
-    if problem.options.balance and len(techs) > 1:
-        fair = math.ceil(n / len(techs))
-        balance_cost = _balance_cost(problem)
-    vehicle = {t.id: k for k, t in enumerate(techs)}
-    allowed = np.zeros((n, len(techs)), dtype=np.int64)
-    for u, visit in enumerate(visits):
-        allowed[u, [vehicle[t.id] for t in suitable[visit.id]]] = 1
-    max_leg = int(cost.max()) or 1
-    total_demand = sum(v.demand for v in visits)
-    data = SearchData(
-        cost=cost, duration=duration,
-        service=np.array([v.duration_s for v in visits], dtype=np.int64),
-        demand=np.array([v.demand for v in visits], dtype=np.int64),
-        penalty=np.array(_drop_penalties(visits, max_leg), dtype=np.int64),
-        window_count=np.array([len(w) for w in windows], dtype=np.int64),
-        window_start=window_start, window_end=window_end, allowed=allowed,
-        start_place=np.array([place[t.start] for t in techs], dtype=np.int64),
-        end_place=np.array([place[t.end] for t in techs], dtype=np.int64),
-        shift_start=np.array([t.shift[0] for t in techs], dtype=np.int64),
-        shift_end=np.array([t.shift[1] for t in techs], dtype=np.int64),
-        capacity=np.array([total_demand if t.capacity is None else t.capacity for t in techs], dtype=np.int64),
-        max_visits=np.array([n if t.max_visits is None else t.max_visits for t in techs], dtype=np.int64),
-        break_count=np.array([len(t.breaks) for t in techs], dtype=np.int64),
-        break_start=break_start, break_end=break_end, break_duration=break_duration,
-        must_serve=np.array([v.must_serve for v in visits], dtype=np.int64),
-        pin_order=pin_order, fair_visits=fair, balance_cost=balance_cost,
-    )
     report = None
     if on_progress is not None:
         count = [0]
@@ -438,82 +368,13 @@ def _ruin_and_recreate(problem: Problem, visits: list[Visit], suitable: dict[str
             count[0] += 1
             on_progress(SolveProgress(round(elapsed_clock_s() - started, 3), cost, count[0]))
 
+    # one day always searches alike for a seed, and days differ
     seed = config.seed + zlib.crc32(problem.date.encode()) if problem.date else config.seed
     initial = None
-    if n >= GREEDY_START_MIN_VISITS:
-        initial = build_routes(problem, visits, suitable, objective_table=table)
-    orders, gaps, cost = improve(data, deadline=deadline, seed=seed, initial=initial, on_improve=report)
-    routes, served = [], set()
-    for tech, order, sorted_gaps in zip(techs, orders, gaps):
-        served.update(order)
-        by_window = sorted(range(len(tech.breaks)), key=lambda b: tech.breaks[b].window)
-        break_gaps = [0] * len(sorted_gaps)
-        for b, gap in zip(by_window, sorted_gaps):
-            break_gaps[b] = gap
-        routes.append(_timed_route(problem, tech, [visits[u] for u in order], break_gaps))
-    dropped = [visit for u, visit in enumerate(visits) if u not in served]
-    return routes, dropped, cost
-
-
-def _balance_cost(problem: Problem) -> int:
-    """What each visit above a technician's fair share costs, in the objective's unit."""
-    if problem.options.objective == "distance":
-        return math.ceil(BALANCE_EXTRA_VISIT_TRAVEL_S * problem.travel.speed_kmh / KMH_PER_M_PER_S)  # metres meanwhile
-    return BALANCE_EXTRA_VISIT_TRAVEL_S
-
-
-def _service_windows(visit: Visit, techs: tuple[Technician, ...]) -> list[tuple[int, int]]:
-    """When service may start: the visit's windows (or any time) within the suitable technicians' shifts."""
-    earliest = min(t.shift[0] for t in techs)
-    latest = max(t.shift[1] for t in techs) - visit.duration_s
-    windows = visit.windows or ((earliest, latest),)
-    return _merge([(max(a, earliest), min(b, latest)) for a, b in windows if a <= latest and b >= earliest])
-
-
-def _drop_penalties(visits: list[Visit], max_leg: int) -> list[int]:
-    """What leaving out each visit costs: DROP_PENALTY_LEGS longest legs times its weight; must-serve visits
-    cost more than all other visits together."""
-    base = DROP_PENALTY_LEGS * max_leg
-    weights = [_drop_weight(v) for v in visits]
-    ordinary = sum(math.ceil(base * w) for v, w in zip(visits, weights) if not v.must_serve)
-    return [math.ceil((ordinary + base if v.must_serve else base) * w) for v, w in zip(visits, weights)]
-
-
-def _timed_route(problem: Problem, tech: Technician, visits: list[Visit], break_gaps: list[int]) -> Route:
-    """Give each stop its earliest times for this order and these break places.
-
-    The solver's own times are any feasible ones; a forward pass serves every visit as early as its
-    window allows, which never comes later than the solver's times, so the route stays feasible.
-    The technician leaves just in time for the first stop and drives on right after each service.
-    """
-    gaps = {k: [] for k in range(len(visits) + 1)}
-    for brk, gap in sorted(zip(tech.breaks, break_gaps), key=lambda pair: pair[0].window):
-        gaps[gap].append(brk)
-    stops, breaks, place, ready = [], [], tech.start, tech.shift[0]
-    travel_s = distance_m = 0
-    for k, visit in enumerate(visits + [None]):
-        to = tech.end if visit is None else visit.location
-        leg = problem.duration_s(place, to)
-        travel_s += leg
-        distance_m += problem.distance_m(place, to)
-        cursor = ready
-        for brk in gaps[k]:
-            start = max(cursor, brk.window[0])
-            breaks.append(BreakTime(start, start + brk.duration_s))
-            cursor = start + brk.duration_s
-        paused = sum(b.duration_s for b in gaps[k])
-        arrival = max(ready + leg + paused, cursor)
-        if visit is None:
-            break
-        windows = visit.windows or (tech.shift,)
-        start = next(max(arrival, a) for a, b in windows if b >= arrival)
-        if k == 0 and not gaps[0]:
-            arrival = start
-        stops.append(Stop(visit.id, arrival, start, start + visit.duration_s))
-        place, ready = visit.location, start + visit.duration_s
-    if not visits:
-        return Route(tech.id)
-    return Route(tech.id, tuple(stops), tuple(breaks), travel_s, distance_m)
+    if len(visits) >= GREEDY_START_MIN_VISITS:
+        initial = build_routes(problem, visits, suitable, objective_table=objective_table(problem))
+    return plan_with_ruin_and_recreate(problem, visits, suitable, deadline=deadline, seed=seed, initial=initial,
+                                       on_improve=report)
 
 
 def _search_parameters(config: SearchConfig, time_limit_s: float):
@@ -525,20 +386,3 @@ def _search_parameters(config: SearchConfig, time_limit_s: float):
     params.time_limit.FromMilliseconds(int(1000 * time_limit_s))
     params.lns_time_limit.FromMilliseconds(int(1000 * RESTORE_LIMIT_S))
     return params
-
-
-def _drop_weight(visit: Visit) -> float:
-    """How much dropping this visit hurts, relative to a priority-1 visit that is not overdue."""
-    overdue_days = min(visit.overdue_s / SECONDS_PER_DAY, MAX_OVERDUE_DAYS)
-    return PRIORITY_WEIGHT[visit.priority] + OVERDUE_WEIGHT_PER_DAY * overdue_days
-
-
-def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted, non-overlapping windows (touching ones joined)."""
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(w for w in windows if w[0] <= w[1]):
-        if merged and a <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
