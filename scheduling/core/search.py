@@ -23,8 +23,9 @@ from numba import njit
 
 from scheduling.core.clock import elapsed_clock_s
 from scheduling.core.search_cache import drop_stale_compiled_code
+from scheduling.core.search_eject import _eject_search
 from scheduling.core.search_moves import _iterate
-from scheduling.core.search_routes import NONE, _break_gaps, _start_from
+from scheduling.core.search_routes import NONE, _break_gaps, _copy_route, _copy_visits, _start_from
 
 drop_stale_compiled_code()  # before any compiled function is first called, which is when numba reads its cache
 
@@ -42,6 +43,9 @@ STRICT_FROM = 2.0  # share of the time after which the true drop costs judge (2 
 NEAR_VISITS = 50  # on big days a visit is only tried in routes through this many of its nearest visits
 CHUNK_S = 0.05  # seconds between clock checks
 MAX_CHUNK_ITERATIONS = 2000
+# While the best plan leaves visits out, the ejection search (search_eject.py) gets this many steps this often.
+EJECT_EVERY_S = 1.0
+EJECT_STEPS = 200
 last_iterations = 0  # of the last improve() in this process, for tuning
 
 
@@ -116,6 +120,7 @@ def improve(data: SearchData, *, deadline: float, seed: int = 1, initial: list[l
     hot, cold = START_TEMPERATURE_LEGS * leg, END_TEMPERATURE_LEGS * leg
     reported = None
     chunk, iterations = 1, 0
+    ejected_at, counters = started, np.zeros(n, np.int64)
     while True:
         now = elapsed_clock_s()
         # the first step always runs: from an empty start it builds the first plan (and a first call after
@@ -134,6 +139,9 @@ def improve(data: SearchData, *, deadline: float, seed: int = 1, initial: list[l
         took = elapsed_clock_s() - now
         # keep each chunk near CHUNK_S so the deadline is kept on big days too
         chunk = max(1, min(MAX_CHUNK_ITERATIONS, int(chunk * CHUNK_S / max(took, 1e-6))))
+        if now - ejected_at >= EJECT_EVERY_S and (best[6] == NONE).any():
+            _serve_left_out(problem, current, work, best, costs, search_penalty, counters)
+            ejected_at = elapsed_clock_s()
         if on_improve is not None and (reported is None or costs[1] < reported):
             reported = int(costs[1])
             on_improve(reported)
@@ -161,6 +169,29 @@ def _problem_tuple(data: SearchData) -> tuple:
             np.array([data.fair_visits, data.balance_cost, NEAR_VISITS], dtype=np.int64))
 
 
+def _serve_left_out(problem: tuple, current: tuple, work: tuple, best: tuple, costs: np.ndarray,
+                    search_penalty: np.ndarray, counters: np.ndarray) -> None:
+    """Run the ejection search on a copy of the best plan; if that serves more and costs less, search on from it."""
+    penalty = problem[4]
+    _restore(best, work)
+    left = _eject_search(problem, work, counters, EJECT_STEPS)
+    cost = int(work[5].sum()) + int(penalty[work[6] == NONE].sum())
+    if left < int((best[6] == NONE).sum()) and cost < costs[1]:
+        costs[0] = costs[1] = cost
+        left_out = work[6] == NONE
+        costs[2] = cost - int(penalty[left_out].sum()) + int(search_penalty[left_out].sum())
+        _restore(work, best)
+        _restore(work, current)
+    else:
+        _restore(current, work)
+
+
+def _restore(source: tuple, target: tuple) -> None:
+    for t in range(len(source[1])):
+        _copy_route(t, source, target)
+    _copy_visits(source, target)
+
+
 @njit(cache=True)
 def _seed(seed):
     np.random.seed(seed)
@@ -185,6 +216,8 @@ def warm_up() -> None:
             pin_order=np.full(size, NONE, np.int64), fair_visits=size + 1, balance_cost=0,
         )
         improve(data, deadline=elapsed_clock_s(), initial=[[0], [1]] if breaks else None)
+        # the ejection search runs only while a plan leaves visits out: compile it here too
+        _eject_search(_problem_tuple(data), fresh_state(2, size), np.zeros(size, np.int64), 1)
 
 
 _warming = False
@@ -193,7 +226,7 @@ _warming = False
 def is_compiled() -> bool:
     """Whether numba's cache holds this code compiled; the first compile takes 10-30 s of CPU."""
     try:
-        return all(f._cache._cache_file._load_index() for f in (_iterate, _start_from, _break_gaps, _seed))
+        return all(f._cache._cache_file._load_index() for f in (_iterate, _start_from, _break_gaps, _seed, _eject_search))
     except Exception:  # numba's cache layout is private; when in doubt assume it is there
         return True
 
