@@ -57,7 +57,8 @@ DETAIL_KEYS: dict[str, Any] = {
     "from": _l("from"), "to": _l("to"), "reason": _l("reason"), "note": _l("note"), "source": _l("by"),
     "technician": _l("technician"), "start": _l("start"), "end": _l("end"), "due_at": _l("due"),
     "owner": _l("owner"), "outcome": _l("outcome"), "satisfaction": _l("satisfaction"),
-    "resolved": _l("resolved"),
+    "resolved": _l("resolved"), "start_before": _l("previous start"),
+    "made_room_for_visit": _l("moved to make room for visit"),
 }
 # Ids and coordinates help support staff, not the reader of the timeline.
 HIDDEN_DETAIL_KEYS = frozenset({"technician_id", "follow_up_id", "failed_visit_id", "lat", "lon", "order_no",

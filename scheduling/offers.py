@@ -256,7 +256,7 @@ def _retime_route(found: "_FoundOffer", technician: Technician, day: date, *, by
         before = visit.planned_start
         visit.planned_start, visit.planned_end = start, store.from_day_seconds(stop.end, day)
         record_event(visit.ticket, "visit_retimed", by=by, visit=visit, technician_id=technician.id,
-                     start_before=before, start=start, reason=f"slot booked for visit {booked.id}")
+                     start_before=before, start=start, made_room_for_visit=booked.id)
         moved.append(visit_id)
     return moved
 

@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
 
+from common.labels import timeline_detail
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,3 +53,11 @@ def test_a_chinese_browser_gets_chinese_pages_without_asking(client):
 def test_role_names_are_translated_in_the_top_bar(app, client, page_login):
     page_login(factories.make_user("dispatcher"))
     assert "调度员" in client.get("/tickets?lang=zh_CN").get_data(as_text=True)
+
+
+def test_a_visit_moved_for_a_booking_says_so_on_the_timeline_in_chinese(app):
+    detail = {"start_before": "2026-11-24T02:00:00+00:00", "made_room_for_visit": 42, "technician_id": 3}
+    with app.test_request_context(), force_locale("zh_CN"):
+        words = [(str(key), value) for key, value in timeline_detail(detail, lambda moment: moment)]
+
+    assert words == [("原开始时间", "11-24 02:00"), ("为此上门腾出时间", "42")]

@@ -250,7 +250,8 @@ _ENGLISH: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "no_skill": lambda p: f"no technician has skill {_join(p['skills'])}",
     "no_skill_combination": lambda p: f"no technician has all of the skills {_join(p['skills'])}",
     "pinned_lacks_skill": lambda p: f"it is pinned to {p['pinned_technician']}, who lacks skill {_join(p['skills'])}",
-    "max_visits_zero": lambda p: f"{_none_of(p)} may take any visit (max visits is 0)",
+    "max_visits_zero": lambda p: (f"{_none_of(p)} may {'not ' if 'pinned_technician' in p else ''}take any visit "
+                                  "(max visits is 0)"),
     "demand_exceeds_capacity": lambda p: (f"its demand {p['demand']} exceeds the capacity of {_every(p)} "
                                           f"(largest {p['largest_capacity']})"),
     "not_on_shift": lambda p: (f"{_none_of(p)} {'is not' if 'pinned_technician' in p else 'is'} on shift during "
