@@ -134,7 +134,8 @@ def _best_ejection(u, problem, state, counters, near, pairs):
 
 @njit(cache=True)
 def _eject_search(problem, state, counters, max_steps):
-    """Work the pool of left-out visits down for up to `max_steps` steps; returns how many stay left out."""
+    """Work the pool of left-out visits down for up to `max_steps` steps, stopping as soon as fewer are left
+    out than at the start; returns how many are left out then."""
     where, routes, lengths = state[6], state[0], state[1]
     n = where.shape[0]
     near = np.zeros(lengths.shape[0], np.bool_)
@@ -145,8 +146,9 @@ def _eject_search(problem, state, counters, max_steps):
     stack[:top] = pool
     stuck = np.empty(n, np.int64)  # visits no ejection of one or two visits makes room for
     n_stuck = 0
+    at_start = top
     for _ in range(max_steps):
-        if top == 0:
+        if top + n_stuck < at_start:  # serves more than at the start: hand it back before the pool grows again
             break
         top -= 1
         u = stack[top]
