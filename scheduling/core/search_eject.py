@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from scheduling.core.search_routes import NONE, _cheapest_place, _finish, _insert_at, _serve
+from scheduling.core.search_routes import NONE, _cheapest_place, _finish, _insert_at, _pin_range, _serve
 
 # From this many visits on, a visit is only tried in routes through its nearest visits (problem[22][2] of them).
 NEAR_ROUTES_FROM = 200
@@ -81,25 +81,6 @@ def _fits_without(t, u, p, q1, q2, problem, state):
         load += demand[v]
         count += 1
     return load <= capacity[t] and count <= max_visits[t] and _finish(t, place, ready, taken, problem)
-
-
-@njit(cache=True)
-def _pin_range(u, t, problem, state):
-    """The positions of route t where u may go without breaking the order of pinned visits."""
-    pin_order, routes, length = problem[21], state[0], state[1][t]
-    first, last = 0, length
-    key = pin_order[u]
-    if key != NONE:
-        for q in range(length):
-            other = pin_order[routes[t, q]]
-            if other == NONE:
-                continue
-            if other < key:
-                first = q + 1
-            elif q < last:
-                last = q
-                break
-    return first, last
 
 
 @njit(cache=True)

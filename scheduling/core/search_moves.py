@@ -94,7 +94,10 @@ def _ruin(problem, state, removed, touched):
 
 @njit(cache=True)
 def _insert_all(problem, state, removed, n_removed, touched, left_before):
-    """Put back each removed visit at its cheapest feasible place (with blinks); returns the cost of leaving some out."""
+    """Put back each removed visit at its cheapest feasible place (with blinks); returns the cost of leaving some out.
+
+    The loop over positions is search_routes._cheapest_place written out again: called here, even inlined, it
+    cost 40 % of the iterations (field day, 10 s: 118k against 202k)."""
     (cost, duration, service, demand, penalty, window_count, window_start, window_end, allowed,
      start_place, end_place, shift_start, shift_end, capacity, max_visits, neighbours, depot_cost) = problem[:17]
     break_count, pin_order = problem[17], problem[21]

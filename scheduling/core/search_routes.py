@@ -207,23 +207,11 @@ def _fits_with_breaks(t, p, u, problem, state):
     return _finish(t, place, ready, taken, problem)
 
 
-@njit(cache=True)
-def _cheapest_place(u, t, problem, state, bound, blink_rate):
-    """The cheapest position of visit u in route t that keeps every rule and adds less than `bound`.
-
-    Returns (added cost, position), or (bound, NONE); each position is skipped with chance `blink_rate`."""
-    cost, duration, service, demand = problem[0], problem[1], problem[2], problem[3]
-    window_count, window_start, window_end, allowed = problem[5], problem[6], problem[7], problem[8]
-    start_place, end_place, shift_start, shift_end = problem[9], problem[10], problem[11], problem[12]
-    capacity, max_visits, break_count, pin_order = problem[13], problem[14], problem[17], problem[21]
-    fair, balance_cost = problem[22][0], problem[22][1]
-    routes, lengths, earliest, latest, load = state[0], state[1], state[2], state[3], state[4]
-    best_p = NONE
-    length = lengths[t]
-    if allowed[u, t] == 0 or load[t] + demand[u] > capacity[t] or length + 1 > max_visits[t]:
-        return bound, best_p
-    extra = balance_cost if length >= fair else 0
-    first, last = 0, length  # a visit with a pinned sequence goes between the pins before and after it
+@njit(cache=True, inline="always")
+def _pin_range(u, t, problem, state):
+    """The positions of route t where u may go without breaking the order of pinned visits."""
+    pin_order, routes, length = problem[21], state[0], state[1][t]
+    first, last = 0, length
     key = pin_order[u]
     if key != NONE:
         for q in range(length):
@@ -235,6 +223,26 @@ def _cheapest_place(u, t, problem, state, bound, blink_rate):
             elif q < last:
                 last = q
                 break
+    return first, last
+
+
+@njit(cache=True)
+def _cheapest_place(u, t, problem, state, bound, blink_rate):
+    """The cheapest position of visit u in route t that keeps every rule and adds less than `bound`.
+
+    Returns (added cost, position), or (bound, NONE); each position is skipped with chance `blink_rate`."""
+    cost, duration, service, demand = problem[0], problem[1], problem[2], problem[3]
+    window_count, window_start, window_end, allowed = problem[5], problem[6], problem[7], problem[8]
+    start_place, end_place, shift_start, shift_end = problem[9], problem[10], problem[11], problem[12]
+    capacity, max_visits, break_count = problem[13], problem[14], problem[17]
+    fair, balance_cost = problem[22][0], problem[22][1]
+    routes, lengths, earliest, latest, load = state[0], state[1], state[2], state[3], state[4]
+    best_p = NONE
+    length = lengths[t]
+    if allowed[u, t] == 0 or load[t] + demand[u] > capacity[t] or length + 1 > max_visits[t]:
+        return bound, best_p
+    extra = balance_cost if length >= fair else 0
+    first, last = _pin_range(u, t, problem, state)
     with_breaks = break_count[t] > 0
     for p in range(first, last + 1):
         if blink_rate > 0.0 and np.random.random() < blink_rate:
