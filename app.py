@@ -91,8 +91,10 @@ def _register_pages(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from common.cli import register as register_common_commands
     from dispatch.cli import register as register_dispatch_commands
     from scheduling.cli_flask import register as register_scheduling_commands
 
+    register_common_commands(app)
     register_dispatch_commands(app)
     register_scheduling_commands(app)

@@ -21,6 +21,8 @@ def load_config(instance_path: str) -> dict:
         # A technician's page may queue actions offline for hours; its CSRF token must outlive that.
         "WTF_CSRF_TIME_LIMIT": None,
         "API_TOKEN_TTL_HOURS": int(os.environ.get("API_TOKEN_TTL_HOURS", 12)),
+        # Answers kept for Idempotency-Key retries; a phone's offline queue may resend a day or two later.
+        "IDEMPOTENCY_KEEP_HOURS": int(os.environ.get("IDEMPOTENCY_KEEP_HOURS", 72)),
         "BABEL_DEFAULT_LOCALE": os.environ.get("BABEL_DEFAULT_LOCALE", "zh_CN"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         # flask-smorest / OpenAPI

@@ -12,22 +12,25 @@ Without the header the view runs as usual. With it:
   answer is known, then the effect and the record commit together. A concurrent duplicate therefore fails on
   the (user_id, key) unique constraint, rolls back and answers with the stored response, or with 409 "still
   being processed" when the first request has not finished yet.
+
+Records are kept IDEMPOTENCY_KEEP_HOURS; `flask --app app purge-idempotency-keys` (from cron) deletes older ones.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Callable, Iterator
 
 from flask import Response, jsonify, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from common.db import db
+from common.db import db, utcnow
 from common.errors import Conflict, RuleViolation
 from common.models import IdempotencyRecord
 
@@ -66,6 +69,16 @@ def idempotent(view: Callable) -> Callable:
     manual["parameters"] = [*manual.get("parameters", []), _HEADER_DOC]
     wrapper._apidoc["manual_doc"] = manual
     return wrapper
+
+
+def purge_old_records(keep: timedelta, *, now: datetime | None = None) -> int:
+    """Delete the answers stored longer ago than `keep`; how many were deleted. A retry after that runs again."""
+    if keep <= timedelta(0):
+        raise ValueError("keep must be longer than zero, or every stored answer would go")
+    cutoff = (now or utcnow()) - keep
+    result = db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
+    db.session.commit()
+    return result.rowcount
 
 
 def request_fingerprint(method: str, path: str, body: bytes) -> str:
