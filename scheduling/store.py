@@ -11,9 +11,10 @@ How the database maps to the problem:
   when their promised window (hard, and `must_serve`) or, without one, the customer's availability
   windows fall on that day; a visit already scheduled for that day with no window that day may go
   anywhere in the shift. A visit scheduled for another day is left to that day's plan. Visits already
-  started that day (en_route, arrived) are pinned to their technician with sequence 1 (the core keeps
-  pinned visits in sequence order; it may still put unpinned visits before it: re-planning from a
-  moment in the day is the rebalance use case) and publishing never moves them.
+  started that day (en_route, arrived) are pinned to their technician and publishing never moves them;
+  the technician's day then begins there: the route starts at that customer at its planned start, which
+  is the visit's only window (so nothing can be put before it), and breaks whose window has passed by
+  then are dropped.
 - service districts become synthetic skills: when any technician of the day has a non-empty
   `service_districts`, each visit needs the skill "district:<its customer's district>" (or
   "district:(none)" when the customer has none), a restricted technician holds "district:<d>" for
@@ -140,6 +141,7 @@ def load_day(day: date, region: str, *, time_limit_s: int) -> DayLoad:
     left_out: list[dict] = []
     snapshot: dict[str, dict] = {}
     districts_of_visits: dict[str, str] = {}
+    under_way: dict[str, tuple[int, dict]] = {}  # technician -> (start seconds, entry) of their started visit
     for visit in _candidate_visits(day, region):
         vid = f"v{visit.id}"
         entry = visit_entry(visit, day, tech_ids)
@@ -148,6 +150,11 @@ def load_day(day: date, region: str, *, time_limit_s: int) -> DayLoad:
         if isinstance(entry, LeftOut):
             left_out.append(entry.as_item(vid))
             continue
+        if visit.status in VISIT_IN_PROGRESS and visit.planned_start is not None:
+            at = round(to_day_seconds(visit.planned_start, day))
+            tech_key = f"t{visit.technician_id}"
+            if tech_key not in under_way or at < under_way[tech_key][0]:
+                under_way[tech_key] = (at, entry)
         customer = visit.ticket.customer
         locations.setdefault(f"C{customer.id}", {"id": f"C{customer.id}", "lat": customer.lat, "lon": customer.lon})
         districts_of_visits[vid] = customer.district or NO_DISTRICT
@@ -155,6 +162,7 @@ def load_day(day: date, region: str, *, time_limit_s: int) -> DayLoad:
         snapshot[vid] = _visit_state(visit)
 
     tech_entries = [technician_entry(t, day) for t in technicians]
+    begin_at_started_visits(tech_entries, under_way)
     add_district_skills(tech_entries, technicians, visits_out, districts_of_visits)
     config = current_app.config
     problem = {
@@ -167,6 +175,23 @@ def load_day(day: date, region: str, *, time_limit_s: int) -> DayLoad:
         "options": {"objective": "travel_time", "time_limit_s": time_limit_s, "balance": True},
     }
     return DayLoad(problem=problem, left_out=left_out, snapshot=snapshot)
+
+
+def begin_at_started_visits(tech_entries: list[dict], under_way: dict[str, tuple[int, dict]]) -> None:
+    """A technician on the way to (or at) a visit starts the day there, at its planned start, with it first.
+
+    A pin's sequence only orders pinned visits among themselves; the window [start, start] at the start of
+    the shift is what keeps every other visit after it."""
+    for tech in tech_entries:
+        if tech["id"] not in under_way:
+            continue
+        at, visit = under_way[tech["id"]]
+        at = max(at, tech["shift"][0])
+        tech["start"] = visit["location"]
+        tech["shift"] = [at, max(at, tech["shift"][1])]
+        tech["breaks"] = [{**b, "window": [max(b["window"][0], at), b["window"][1]]}
+                          for b in tech["breaks"] if b["window"][1] - b["duration_s"] >= at]
+        visit["windows"] = [[at, at]]
 
 
 def _technicians_of_day(day: date, region: str) -> list[Technician]:

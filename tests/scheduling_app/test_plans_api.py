@@ -292,6 +292,18 @@ def test_a_started_visit_stays_with_its_technician_and_is_not_touched_by_publish
     assert started.status is VisitStatus.EN_ROUTE and started.planned_start == local(DAY, 9)
 
 
+def test_nothing_is_planned_before_a_visit_the_technician_is_already_on_the_way_to(app, dispatcher):
+    tech, = make_crew(1)
+    # on the way since 10:00; a job next to home that must start by 10:00 could only have come before it
+    started = make_visit(status=VisitStatus.EN_ROUTE, technician=tech, planned_start=local(DAY, 10),
+                         lat=31.2304, lon=121.5737)
+    too_early = make_visit(lat=31.2305, lon=121.4738, windows=[(local(DAY, 8, 30), local(DAY, 10))])
+    plan = _plan_day(dispatcher)
+
+    assert [s["visit_id"] for r in plan["routes"] for s in r["stops"]] == [started.id]
+    assert [u["visit_id"] for u in plan["unassigned"]] == [too_early.id]
+
+
 def test_a_scheduled_visit_the_new_plan_cannot_serve_keeps_its_schedule_and_is_reported(app, dispatcher):
     tech, = make_crew(1)
     # booked by hand earlier; since then nobody on shift has the skill it needs

@@ -114,6 +114,24 @@ def test_a_started_visit_is_pinned_first_on_its_technicians_route(app):
     assert entry["pinned"] == {"technician": f"t{tech.id}", "sequence": 1}
     assert entry["must_serve"] is True
     assert f"v{finished.id}" not in {v["id"] for v in problem["visits"]}
+    # the technician's day begins at that customer, at its planned start: nothing can come before it
+    nine = 9 * 3600
+    day_of_tech = next(t for t in problem["technicians"] if t["id"] == f"t{tech.id}")
+    assert day_of_tech["start"] == entry["location"] and day_of_tech["shift"][0] == nine
+    assert entry["windows"] == [[nine, nine]]
+    assert day_of_tech["breaks"] == [{"window": [41400, 48600], "duration_s": 2700}]  # lunch still to come
+    day_of_other = next(t for t in problem["technicians"] if t["id"] == f"t{other.id}")
+    assert day_of_other["start"] == f"H{other.id}"
+
+
+def test_a_lunch_window_that_has_passed_is_dropped_for_a_technician_started_late(app):
+    tech, = make_crew(1)
+    make_visit(status=VisitStatus.ARRIVED, technician=tech, planned_start=local(DAY, 13))
+
+    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    day_of_tech = problem["technicians"][0]
+    assert day_of_tech["shift"][0] == 13 * 3600
+    assert day_of_tech["breaks"] == []  # 11:30-13:30 cannot hold 45 minutes from 13:00 on
 
 
 def test_a_customer_without_coordinates_is_left_out_with_a_reason(app):
