@@ -140,7 +140,7 @@ def improve(data: SearchData, *, deadline: float, seed: int = 1, initial: list[l
         # keep each chunk near CHUNK_S so the deadline is kept on big days too
         chunk = max(1, min(MAX_CHUNK_ITERATIONS, int(chunk * CHUNK_S / max(took, 1e-6))))
         if now - ejected_at >= EJECT_EVERY_S and (best[6] == NONE).any():
-            if not _serve_left_out(problem, current, work, best, costs, search_penalty, counters):
+            if not _serve_left_out(problem, current, work, best, costs, counters):
                 ejected_at = elapsed_clock_s()  # after a success, try again at once
         if on_improve is not None and (reported is None or costs[1] < reported):
             reported = int(costs[1])
@@ -170,17 +170,14 @@ def _problem_tuple(data: SearchData) -> tuple:
 
 
 def _serve_left_out(problem: tuple, current: tuple, work: tuple, best: tuple, costs: np.ndarray,
-                    search_penalty: np.ndarray, counters: np.ndarray) -> bool:
+                    counters: np.ndarray) -> bool:
     """Run the ejection search on a copy of the best plan; if that serves more and costs less, search on from it
-    (and say so)."""
-    penalty = problem[4]
+    (and say so). The judged cost, costs[2], is worked out again before the next annealing step."""
     _restore(best, work)
     left = _eject_search(problem, work, counters, EJECT_STEPS)
-    cost = int(work[5].sum()) + int(penalty[work[6] == NONE].sum())
+    cost = int(work[5].sum()) + int(problem[4][work[6] == NONE].sum())
     if left < int((best[6] == NONE).sum()) and cost < costs[1]:
         costs[0] = costs[1] = cost
-        left_out = work[6] == NONE
-        costs[2] = cost - int(penalty[left_out].sum()) + int(search_penalty[left_out].sum())
         _restore(work, best)
         _restore(work, current)
         return True

@@ -13,7 +13,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from scheduling.core.search_routes import NONE, _cheapest_place, _finish, _insert_at, _pin_range, _serve
+from scheduling.core.search_routes import (
+    NONE, _cheapest_place, _finish, _insert_at, _pin_range, _remove_positions, _serve,
+)
 
 # From this many visits on, a visit is only tried in routes through its nearest visits (problem[22][2] of them).
 NEAR_ROUTES_FROM = 200
@@ -117,19 +119,20 @@ def _best_ejection(u, problem, state, counters, near, pairs):
 def _eject_search(problem, state, counters, max_steps):
     """Work the pool of left-out visits down for up to `max_steps` steps, stopping as soon as fewer are left
     out than at the start; returns how many are left out then."""
-    where, routes, lengths = state[6], state[0], state[1]
+    where, lengths = state[6], state[1]
     n = where.shape[0]
     near = np.zeros(lengths.shape[0], np.bool_)
     pool = np.where(where == NONE)[0]
     np.random.shuffle(pool)
-    stack = np.empty(n + 2, np.int64)
+    stack = np.empty(n, np.int64)  # a visit is in a route or in the pool, never both
     top = pool.shape[0]
     stack[:top] = pool
     stuck = np.empty(n, np.int64)  # visits no ejection of one or two visits makes room for
     n_stuck = 0
     at_start = top
     for _ in range(max_steps):
-        if top + n_stuck < at_start:  # serves more than at the start: hand it back before the pool grows again
+        # an empty pool (every visit left out is stuck) ends it too: there is nothing left to take
+        if top == 0 or top + n_stuck < at_start:  # serves more than at the start: hand it back now
             break
         top -= 1
         u = stack[top]
@@ -148,12 +151,7 @@ def _eject_search(problem, state, counters, max_steps):
             continue
         for q in (q2, q1):  # the later position first, so the earlier one still points at its visit
             if q != NONE:
-                stack[top] = routes[t, q]
-                top += 1
-                where[routes[t, q]] = NONE
-                for j in range(q, lengths[t] - 1):
-                    routes[t, j] = routes[t, j + 1]
-                lengths[t] -= 1
+                top = _remove_positions(t, q, 1, 0, 0, state, stack, top)  # the ejected visit joins the pool
                 if q < p:
                     p -= 1
         _insert_at(u, t, p, problem, state)
