@@ -1,73 +1,74 @@
-"""`python -m scheduling solve|check`: the scheduling core on JSON files, with no Flask and no database."""
+"""Flask CLI commands for scheduling: `flask --app app scheduling worker|solve-day|requeue-stale`."""
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-from typing import Any, TextIO
+from datetime import date
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
+import click
+from flask import Flask
+from flask.cli import AppGroup
 
+from common.errors import DomainError
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; returns the process exit code."""
-    parser = argparse.ArgumentParser(prog="python -m scheduling", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    solve = commands.add_parser("solve", help="plan a day: problem.json in, plan.json out on stdout")
-    solve.add_argument("problem", help="problem.json, or - for stdin")
-    solve.add_argument("--time-limit", type=float, default=None, help="seconds of search (default: options or 10)")
-    solve.add_argument("--workers", type=int, default=1, help="searches run side by side in separate processes")
-    check = commands.add_parser("check", help="list what makes a plan infeasible; exit 1 if anything does")
-    check.add_argument("problem", help="problem.json, or - for stdin")
-    check.add_argument("plan", help="plan.json, or - for stdin")
-    args = parser.parse_args(argv)
-    if args.command == "solve":
-        return _solve(args.problem, time_limit_s=args.time_limit, workers=args.workers)
-    return _check(args.problem, args.plan)
+scheduling_cli = AppGroup("scheduling", help="Plan days with the optimizer and run solve jobs.")
 
 
-def _solve(path: str, *, time_limit_s: float | None, workers: int, out: TextIO = sys.stdout) -> int:
-    from scheduling.core import ProblemError, solve_json
+@scheduling_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run an RQ worker on the solve queue (REDIS_URL, SOLVE_QUEUE)."""
+    from scheduling import jobs
 
-    data = _read_json(path)
-    if data is None:
-        return EXIT_BAD_INPUT
+    jobs.run_worker(burst=burst)
+
+
+@scheduling_cli.command("solve-day")
+@click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Local date to plan, e.g. 2026-11-24.")
+@click.option("--region", required=True, help="Region to plan, e.g. shanghai.")
+@click.option("--time-limit", "time_limit_s", type=click.IntRange(1, 300), default=10, show_default=True,
+              help="Solver time limit in seconds.")
+@click.option("--publish", is_flag=True, help="Publish the plan when it is feasible.")
+@click.option("--queue", "queued", is_flag=True, help="Hand the solve to a worker instead of solving here.")
+def solve_day(day, region: str, time_limit_s: int, publish: bool, queued: bool) -> None:
+    """Plan one region's day; prints KPIs, unassigned visits with reasons and any violations."""
+    from scheduling import service, store
+
+    if publish and queued:
+        raise click.UsageError("--publish needs the solve to finish here; leave out --queue.")
+    day: date = day.date()
     try:
-        plan = solve_json(data, time_limit_s=time_limit_s, workers=max(1, workers))
-    except ProblemError as err:
-        print("problem.json is invalid:", file=sys.stderr)
-        for message in err.errors:
-            print(f"  - {message}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    json.dump(plan, out, indent=2)
-    out.write("\n")
-    return EXIT_OK
+        plan = service.start_day_plan(day, region, time_limit_s=time_limit_s, by=None, eager=not queued)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    job = plan.job
+    click.echo(f"plan {plan.id} ({plan.status.value}); job {job.id} {job.state.value}"
+               + (f": {job.error}" if job.error else ""))
+    if queued or plan.result is None:
+        return
+    click.echo(f"kpis: {plan.kpis}")
+    for item in store.local_unassigned(plan):
+        click.echo(f"unassigned visit {item['visit_id']}: {item['reason']}")
+    for violation in plan.violations or []:
+        click.echo(f"VIOLATION {violation}")
+    if publish:
+        try:
+            plan = service.publish_plan(plan.id, by=None)
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        click.echo(f"published plan {plan.id}: {len(plan.publish_report['placed'])} visits scheduled")
 
 
-def _check(problem_path: str, plan_path: str) -> int:
-    from scheduling.check import check_plan
+@scheduling_cli.command("requeue-stale")
+@click.option("--older-than", "older_than_s", type=click.IntRange(min=1), default=60, show_default=True,
+              help="Seconds of silence beyond a job's time limit after which its worker is presumed dead.")
+def requeue_stale(older_than_s: int) -> None:
+    """Queue again the solve jobs whose worker died."""
+    from scheduling import service
 
-    problem, plan = _read_json(problem_path), _read_json(plan_path)
-    if problem is None or plan is None:
-        return EXIT_BAD_INPUT
-    violations = check_plan(problem, plan)
-    for message in violations:
-        print(message)
-    if violations:
-        print(f"{len(violations)} violation(s)", file=sys.stderr)
-        return EXIT_VIOLATIONS
-    print("plan is feasible", file=sys.stderr)
-    return EXIT_OK
+    for job in service.requeue_stale_jobs(older_than_s):
+        click.echo(f"job {job.id} (plan {job.plan_id}): {job.state.value}, attempt {job.attempts}")
 
 
-def _read_json(path: str) -> Any:
-    try:
-        if path == "-":
-            return json.load(sys.stdin)
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except OSError as err:
-        print(f"cannot read {path}: {err.strerror}", file=sys.stderr)
-    except json.JSONDecodeError as err:
-        print(f"{path} is not valid JSON: {err}", file=sys.stderr)
-    return None
+def register(app: Flask) -> None:
+    """Add the scheduling commands to the app."""
+    app.cli.add_command(scheduling_cli)

@@ -1,6 +1,7 @@
 """The scheduling core, its command line and the checker run without Flask or a database."""
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_scheduling_core_cli_and_checker_load_without_flask_or_sqlalchemy():
     code = (
-        "import sys, scheduling.core, scheduling.cli, scheduling.check, scheduling.__main__\n"
+        "import sys, scheduling.core, scheduling.command_line, scheduling.check, scheduling.__main__\n"
         "leaked = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'flask_sqlalchemy'))\n"
         "print(','.join(leaked))\n"
     )
@@ -18,7 +19,15 @@ def test_scheduling_core_cli_and_checker_load_without_flask_or_sqlalchemy():
     assert result.stdout.strip() == ""
 
 
-def test_only_the_solver_module_imports_or_tools():
+def test_only_the_ortools_model_imports_or_tools():
+    def imports_ortools(path: Path) -> bool:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name.split(".")[0] == "ortools" for name in names):
+                return True
+        return False
+
     core = REPO / "scheduling" / "core"
-    importers = sorted(p.name for p in core.glob("*.py") if "ortools" in p.read_text(encoding="utf-8"))
-    assert importers == ["solver.py"]
+    importers = sorted(str(p.relative_to(core)) for p in core.rglob("*.py") if imports_ortools(p))
+    assert importers == ["ortools_model.py"]

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from scheduling.core.plan import BreakTime, Kpis, Plan, Route, Stop, Unassigned, plan_to_dict
-from scheduling.core.problem import Problem, ProblemError, parse_problem
-from scheduling.core.solver import SolveProgress, solve
+from scheduling.core.parse import parse_problem
+from scheduling.core.problem import Problem, ProblemError
+from scheduling.core.solve import solve
+from scheduling.core.solve_config import SolveProgress
 
 __all__ = [
     "BreakTime", "Kpis", "Plan", "Problem", "ProblemError", "Route", "SolveProgress", "Stop", "Unassigned",

@@ -9,7 +9,8 @@ from concurrent.futures import ProcessPoolExecutor
 from scheduling.core.clock import elapsed_clock_s, wall_clock_s
 from scheduling.core.plan import Plan
 from scheduling.core.problem import Problem
-from scheduling.core.solver import SearchConfig, SolveProgress, choose_searches, solve_with
+from scheduling.core.engine import choose_searches, solve_with
+from scheduling.core.solve_config import SearchConfig, SolveProgress
 
 # Helpers aim to be done this long before the deadline, to hand their plan back in time.
 HAND_BACK_S = 0.2

@@ -1,11 +1,11 @@
 """The search's compiled code is thrown away when any of its sources changed, not only the caller's own file."""
 from __future__ import annotations
 
-from scheduling.core.search_cache import STAMP, drop_stale_compiled_code
+from scheduling.core.ruin_and_recreate.cache import STAMP, drop_stale_compiled_code
 
 
 def test_cached_code_of_the_search_is_dropped_when_the_sources_changed(tmp_path):
-    stale = [tmp_path / "search_moves._iterate-240.py311.nbi", tmp_path / "search_routes._serve-35.py311.1.nbc"]
+    stale = [tmp_path / "moves._iterate-240.py311.nbi", tmp_path / "routes._serve-35.py311.1.nbc"]
     other = tmp_path / "insertion.something-1.py311.nbi"
     for path in stale + [other]:
         path.write_bytes(b"old machine code")
@@ -19,7 +19,7 @@ def test_cached_code_of_the_search_is_dropped_when_the_sources_changed(tmp_path)
 
 def test_cached_code_is_kept_while_the_sources_are_unchanged(tmp_path):
     drop_stale_compiled_code(tmp_path)
-    cached = tmp_path / "search_routes._serve-35.py311.nbi"
+    cached = tmp_path / "routes._serve-35.py311.nbi"
     cached.write_bytes(b"current machine code")
 
     assert drop_stale_compiled_code(tmp_path) is False

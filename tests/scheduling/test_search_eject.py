@@ -11,10 +11,10 @@ from scheduling.check import check_plan
 from scheduling.core import parse_problem, plan_to_dict
 from scheduling.core.plan import Unassigned, make_plan
 from scheduling.core.reasons import explain_dropped, find_suitable_technicians
-from scheduling.core.ruin_and_recreate import search_data
-from scheduling.core.search import _problem_tuple, fresh_state
-from scheduling.core.search_eject import _eject_search
-from scheduling.core.search_routes import _start_from
+from scheduling.core.ruin_and_recreate.encode import search_data
+from scheduling.core.ruin_and_recreate.driver import _problem_tuple, fresh_state
+from scheduling.core.ruin_and_recreate.eject import _eject_search
+from scheduling.core.ruin_and_recreate.routes import _start_from
 from scheduling.core.timing import timed_route
 
 from .test_solver import route_of, street

@@ -256,7 +256,8 @@ def test_two_workers_return_a_checked_plan():
 
 def test_greedy_start_used_on_big_days_gives_a_checked_plan():
     # The quick greedy first plan (used from 200 visits on) must hand OR-Tools only feasible routes.
-    from scheduling.core.solver import SearchConfig, solve_with
+    from scheduling.core.engine import solve_with
+    from scheduling.core.solve_config import SearchConfig
 
     problem = street({"D": 0, "A": 1, "B": 2, "C": 3},
                      [{"id": "t1", "breaks": [{"window": [41400, 48600], "duration_s": 2700}], "max_visits": 3},

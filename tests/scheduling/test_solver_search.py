@@ -10,10 +10,9 @@ from hypothesis import HealthCheck, given, settings
 
 from scheduling.check import check_plan
 from scheduling.core import parse_problem, plan_to_dict
-from scheduling.core import search as search_module
-from scheduling.core.solver import (
-    PORTFOLIO, RUIN_AND_RECREATE, RUIN_AND_RECREATE_PORTFOLIO, SearchConfig, choose_searches, solve_with,
-)
+from scheduling.core.engine import choose_searches, solve_with
+from scheduling.core.ruin_and_recreate import driver as search_module
+from scheduling.core.solve_config import PORTFOLIO, RUIN_AND_RECREATE, RUIN_AND_RECREATE_PORTFOLIO, SearchConfig
 
 from .test_random_plans_are_feasible import problems
 from .test_solver import route_of, street

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta, timezone
 
 from dispatch.enums import VisitStatus
 from scheduling import store
-from scheduling.core.problem import parse_problem
+from scheduling.core.parse import parse_problem
 from tests.scheduling_app.builders import DAY, local, make_crew, make_visit
 
 UTC = timezone.utc

@@ -1,4 +1,4 @@
-"""The route arrays of search.py: timing, feasibility and cost of one route, compiled with numba.
+"""The route arrays of driver.py: timing, feasibility and cost of one route, compiled with numba.
 
 A state is a tuple of arrays (see search.fresh_state): routes, lengths, earliest start, latest start, load,
 route cost, route of each visit, position of each visit, and for routes with breaks what the technician

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from scheduling.core.search_routes import (
+from scheduling.core.ruin_and_recreate.routes import (
     NONE, _cheapest_place, _finish, _insert_at, _pin_range, _remove_positions, _serve,
 )
 

@@ -1,4 +1,4 @@
-"""The moves of search.py, compiled with numba: ruin (SISR's string removal), recreate (cheapest insertion with
+"""The moves of driver.py, compiled with numba: ruin (SISR's string removal), recreate (cheapest insertion with
 blinks) and one annealing step after another."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import math
 import numpy as np
 from numba import njit
 
-from scheduling.core.search_routes import (
+from scheduling.core.ruin_and_recreate.routes import (
     NONE, _copy_route, _copy_visits, _earliest, _fits_with_breaks, _refresh, _remove_positions,
 )
 
@@ -96,7 +96,7 @@ def _ruin(problem, state, removed, touched):
 def _insert_all(problem, state, removed, n_removed, touched, left_before):
     """Put back each removed visit at its cheapest feasible place (with blinks); returns the cost of leaving some out.
 
-    The loop over positions is search_routes._cheapest_place written out again: called here, even inlined, it
+    The loop over positions is routes._cheapest_place written out again: called here, even inlined, it
     cost 40 % of the iterations (field day, 10 s: 118k against 202k)."""
     (cost, duration, service, demand, penalty, window_count, window_start, window_end, allowed,
      start_place, end_place, shift_start, shift_end, capacity, max_visits, neighbours, depot_cost) = problem[:17]

@@ -1,22 +1,18 @@
-"""Turn a Problem into a Plan with OR-Tools' routing solver; the only module that imports OR-Tools."""
+"""The OR-Tools routing model of a day: one `_add_<rule>` per constraint family; the only module importing OR-Tools."""
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from scheduling.core.clock import elapsed_clock_s
 from scheduling.core.insertion import build_routes
 from scheduling.core.objective import balance_cost, balance_wanted, drop_penalties, fair_share
-from scheduling.core.plan import Plan, Route, Unassigned, make_plan
+from scheduling.core.plan import Route
 from scheduling.core.problem import Problem, Technician, Visit
-from scheduling.core.reasons import NO_PLAN_REASON, explain_dropped, find_suitable_technicians
+from scheduling.core.solve_config import SearchConfig, SolveProgress
 from scheduling.core.timing import service_windows, timed_route
 
-DEFAULT_TIME_LIMIT_S = 10.0
-NO_PLAN_COST = 2**62  # loses against any plan the portfolio compares it with
 MIN_SEARCH_S = 0.05  # never hand OR-Tools a zero or negative time limit
 # From this many visits on, OR-Tools' insertion heuristics take most of the time limit to find a first
 # plan (16 s of 30 on a 500-visit day); our greedy pass takes under a second.
@@ -33,108 +29,7 @@ VISITS_DIMENSION = "visits"
 DEMAND_DIMENSION = "demand"
 
 
-@dataclass(frozen=True)
-class SolveProgress:
-    """What the search has found so far, reported at each improving solution."""
-
-    elapsed_s: float
-    best_cost: int
-    solutions: int
-
-
-@dataclass(frozen=True)
-class SearchConfig:
-    """One way to search; the portfolio runs differently configured searches side by side."""
-
-    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
-    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
-    gls_lambda: float = 0.1
-    iterated_local_search: bool = False
-    # start from insertion.build_routes instead of OR-Tools' first solution; None = on big days only
-    greedy_start: bool | None = None
-    # "ortools", or "ruin_and_recreate" (search.py, numba-compiled; knows every rule of the model below)
-    engine: str = "ortools"
-    seed: int = 1
-
-
-# Measured on Solomon C101, C206, R101, R112, R205, RC105, RC208 at 10 s: parallel cheapest insertion
-# gave the best mean gap (4.4 %), savings the best on R1/RC1; running both side by side hedges.
-PRIMARY_SEARCH = SearchConfig()
-SECONDARY_SEARCH = SearchConfig(first_solution="SAVINGS")
-PORTFOLIO = (PRIMARY_SEARCH, SECONDARY_SEARCH)
-RUIN_AND_RECREATE = "ruin_and_recreate"
-# Solomon at 10 s, 2 workers (all 56): OR-Tools GLS ended 3.7 % above the best known distances on average,
-# our ruin and recreate 0.25 % (max 3 %); the 500-visit field day: 466 served with OR-Tools, 497-500 with it.
-RUIN_AND_RECREATE_PORTFOLIO = (SearchConfig(engine=RUIN_AND_RECREATE, seed=1),
-                               SearchConfig(engine=RUIN_AND_RECREATE, seed=2))
-
-
-def choose_searches(problem: Problem, workers: int) -> list[SearchConfig]:
-    """The search each of `workers` processes runs: ruin and recreate where it knows every rule, else OR-Tools."""
-    portfolio = PORTFOLIO
-    if ruin_and_recreate_fits(problem):
-        from scheduling.core import search
-
-        if search.is_compiled():
-            portfolio = RUIN_AND_RECREATE_PORTFOLIO
-        else:  # never spend a solve's time limit compiling: OR-Tools plans this one meanwhile
-            search.start_warm_up()
-    return [portfolio[i % len(portfolio)] for i in range(workers)]
-
-
-def ruin_and_recreate_fits(problem: Problem) -> bool:
-    """Whether search.py knows every rule of the problem (today it knows all the solver's rules)."""
-    return True
-
-
-def solve(problem: Problem, *, time_limit_s: float | None = None,
-          on_progress: Callable[[SolveProgress], None] | None = None, workers: int = 1) -> Plan:
-    """Plan the day: assign visits to technicians and order their routes within `time_limit_s`."""
-    limit = time_limit_s or problem.options.time_limit_s or DEFAULT_TIME_LIMIT_S
-    if workers > 1:
-        from scheduling.core.portfolio import solve_in_parallel
-
-        return solve_in_parallel(problem, time_limit_s=limit, on_progress=on_progress, workers=workers)
-    return solve_with(problem, choose_searches(problem, 1)[0], time_limit_s=limit, on_progress=on_progress)
-
-
-def solve_with(problem: Problem, config: SearchConfig, *, time_limit_s: float,
-               on_progress: Callable[[SolveProgress], None] | None = None) -> Plan:
-    """Solve with one search configuration (used directly and by each portfolio worker)."""
-    started = elapsed_clock_s()
-    suitable, unassigned = {}, []
-    for visit in problem.visits:
-        found = find_suitable_technicians(problem, visit)
-        if found.reason is not None:
-            unassigned.append(Unassigned(visit.id, found.reason))
-        else:
-            suitable[visit.id] = found.technicians
-    modelled = [v for v in problem.visits if v.id in suitable]
-    if not modelled or not problem.technicians:
-        routes = [Route(t.id) for t in problem.technicians]
-        return make_plan(routes, unassigned, solve_s=elapsed_clock_s() - started)
-    if config.engine == RUIN_AND_RECREATE and ruin_and_recreate_fits(problem):
-        result = _ruin_and_recreate(problem, modelled, suitable, config, deadline=started + time_limit_s,
-                                    started=started, on_progress=on_progress)
-    else:
-        model = _RoutingModel(problem, modelled, suitable)
-        result = model.solve(config, deadline=started + time_limit_s, started=started, on_progress=on_progress)
-    if result is None:
-        routes = [Route(t.id) for t in problem.technicians]
-        unassigned += [Unassigned(v.id, NO_PLAN_REASON) for v in modelled]
-        cost = NO_PLAN_COST
-    else:
-        routes, dropped, cost = result
-        by_id = {r.technician: r for r in routes}
-        demand = {v.id: v.demand for v in problem.visits}
-        for visit in dropped:
-            unassigned.append(Unassigned(visit.id, explain_dropped(visit, suitable[visit.id], by_id, demand)))
-    order = {v.id: i for i, v in enumerate(problem.visits)}
-    unassigned.sort(key=lambda u: order[u.visit])
-    return make_plan(routes, unassigned, solve_s=elapsed_clock_s() - started, cost=cost)
-
-
-class _RoutingModel:
+class RoutingModel:
     """The OR-Tools model of one problem: nodes are the technicians' start/end places, then the visits."""
 
     def __init__(self, problem: Problem, visits: list[Visit], suitable: dict[str, tuple[Technician, ...]]):
@@ -353,29 +248,6 @@ class _RoutingModel:
         return routes, dropped, solution.ObjectiveValue()
 
 
-def _ruin_and_recreate(problem: Problem, visits: list[Visit], suitable: dict[str, tuple[Technician, ...]],
-                       config: SearchConfig, *, deadline: float, started: float,
-                       on_progress: Callable[[SolveProgress], None] | None
-                       ) -> tuple[list[Route], list[Visit], int]:
-    """Plan with search.py's ruin and recreate (only for problems ruin_and_recreate_fits accepts)."""
-    from scheduling.core.ruin_and_recreate import objective_table, plan_with_ruin_and_recreate
-
-    report = None
-    if on_progress is not None:
-        count = [0]
-
-        def report(cost: int) -> None:
-            count[0] += 1
-            on_progress(SolveProgress(round(elapsed_clock_s() - started, 3), cost, count[0]))
-
-    # one day always searches alike for a seed, and days differ
-    seed = config.seed + zlib.crc32(problem.date.encode()) if problem.date else config.seed
-    initial = None
-    if len(visits) >= GREEDY_START_MIN_VISITS:
-        initial = build_routes(problem, visits, suitable, objective_table=objective_table(problem))
-    return plan_with_ruin_and_recreate(problem, visits, suitable, deadline=deadline, seed=seed, initial=initial,
-                                       on_improve=report)
-
 
 def _search_parameters(config: SearchConfig, time_limit_s: float):
     params = pywrapcp.DefaultRoutingSearchParameters()
@@ -386,3 +258,4 @@ def _search_parameters(config: SearchConfig, time_limit_s: float):
     params.time_limit.FromMilliseconds(int(1000 * time_limit_s))
     params.lns_time_limit.FromMilliseconds(int(1000 * RESTORE_LIMIT_S))
     return params
+

@@ -1,4 +1,4 @@
-"""Plan with search.py's ruin and recreate: the problem as flat arrays in, routes of plan dataclasses out."""
+"""Plan with driver.py's ruin and recreate: the problem as flat arrays in, routes of plan dataclasses out."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,7 +8,7 @@ import numpy as np
 from scheduling.core.objective import balance_cost, balance_wanted, drop_penalties, fair_share
 from scheduling.core.plan import Route
 from scheduling.core.problem import Problem, Technician, Visit
-from scheduling.core.search import NONE, SearchData, improve
+from scheduling.core.ruin_and_recreate.driver import NONE, SearchData, improve
 from scheduling.core.timing import service_windows, timed_route
 
 
@@ -41,7 +41,7 @@ def objective_table(problem: Problem) -> tuple[tuple[int, ...], ...]:
 
 
 def search_data(problem: Problem, visits: list[Visit], suitable: dict[str, tuple[Technician, ...]]) -> SearchData:
-    """The arrays search.py works on: visits are places 0..n-1, then the technicians' start and end places."""
+    """The arrays driver.py works on: visits are places 0..n-1, then the technicians' start and end places."""
     techs = problem.technicians
     depots = list(dict.fromkeys([t.start for t in techs] + [t.end for t in techs]))
     idx = problem.location_index

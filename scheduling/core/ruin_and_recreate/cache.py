@@ -1,8 +1,8 @@
 """Keep numba's compiled cache of the search in step with its sources.
 
 numba checks a cached function against its own file only. The search's functions call (and inline) each
-other across the search's modules, so after a change to search_routes.py alone the
-cached search_moves.py code would still run the old route logic. A hash over all of the search's sources,
+other across the search's modules, so after a change to routes.py alone the
+cached moves.py code would still run the old route logic. A hash over all of the search's sources,
 kept next to the cache, clears the cache whenever any of them changed.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ("search.py", "search_eject.py", "search_moves.py", "search_routes.py")
+SOURCES = ("driver.py", "eject.py", "moves.py", "routes.py")
 STAMP = "search_sources.sha256"
 
 

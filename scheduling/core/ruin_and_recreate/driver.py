@@ -6,9 +6,9 @@ simulated annealing decides whether the changed plan replaces the current one. F
 insertion is checked in O(1) from each stop's earliest and latest service start (forward and backward
 time slack). It knows every rule of the solver: time windows (one or several per visit), shifts, start
 and end places, skills and pins (as allowed technicians), pinned order, max visits, capacity, drop costs,
-the balance goal (each visit above the fair share costs `balance_cost`), and breaks (search_routes.py).
+the balance goal (each visit above the fair share costs `balance_cost`), and breaks (routes.py).
 
-This module drives the search; search_moves.py holds the moves and search_routes.py the route arrays.
+This module drives the search; moves.py holds the moves and routes.py the route arrays.
 """
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ import numpy as np
 from numba import njit
 
 from scheduling.core.clock import elapsed_clock_s
-from scheduling.core.search_cache import drop_stale_compiled_code
-from scheduling.core.search_eject import _eject_search
-from scheduling.core.search_moves import _iterate
-from scheduling.core.search_routes import NONE, _break_gaps, _copy_route, _copy_visits, _start_from
+from scheduling.core.ruin_and_recreate.cache import drop_stale_compiled_code
+from scheduling.core.ruin_and_recreate.eject import _eject_search
+from scheduling.core.ruin_and_recreate.moves import _iterate
+from scheduling.core.ruin_and_recreate.routes import NONE, _break_gaps, _copy_route, _copy_visits, _start_from
 
 drop_stale_compiled_code()  # before any compiled function is first called, which is when numba reads its cache
 
@@ -43,7 +43,7 @@ STRICT_FROM = 2.0  # share of the time after which the true drop costs judge (2 
 NEAR_VISITS = 50  # on big days a visit is only tried in routes through this many of its nearest visits
 CHUNK_S = 0.05  # seconds between clock checks
 MAX_CHUNK_ITERATIONS = 2000
-# While the best plan leaves visits out, the ejection search (search_eject.py) gets this many steps this often.
+# While the best plan leaves visits out, the ejection search (eject.py) gets this many steps this often.
 EJECT_EVERY_S = 1.0
 EJECT_STEPS = 200
 last_iterations = 0  # of the last improve() in this process, for tuning
@@ -236,10 +236,7 @@ def start_warm_up() -> None:
     if _warming:
         return
     _warming = True
-    root = Path(__file__).resolve().parents[2]
-    subprocess.Popen([sys.executable, "-m", "scheduling.core.search"], cwd=root, stdin=subprocess.DEVNULL,
+    root = Path(__file__).resolve().parents[3]
+    subprocess.Popen([sys.executable, "-m", "scheduling.core.ruin_and_recreate"], cwd=root, stdin=subprocess.DEVNULL,
                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
-
-if __name__ == "__main__":
-    warm_up()

@@ -1,0 +1,73 @@
+"""`python -m scheduling solve|check`: the scheduling core on JSON files, with no Flask and no database."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m scheduling", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    solve = commands.add_parser("solve", help="plan a day: problem.json in, plan.json out on stdout")
+    solve.add_argument("problem", help="problem.json, or - for stdin")
+    solve.add_argument("--time-limit", type=float, default=None, help="seconds of search (default: options or 10)")
+    solve.add_argument("--workers", type=int, default=1, help="searches run side by side in separate processes")
+    check = commands.add_parser("check", help="list what makes a plan infeasible; exit 1 if anything does")
+    check.add_argument("problem", help="problem.json, or - for stdin")
+    check.add_argument("plan", help="plan.json, or - for stdin")
+    args = parser.parse_args(argv)
+    if args.command == "solve":
+        return _solve(args.problem, time_limit_s=args.time_limit, workers=args.workers)
+    return _check(args.problem, args.plan)
+
+
+def _solve(path: str, *, time_limit_s: float | None, workers: int, out: TextIO = sys.stdout) -> int:
+    from scheduling.core import ProblemError, solve_json
+
+    data = _read_json(path)
+    if data is None:
+        return EXIT_BAD_INPUT
+    try:
+        plan = solve_json(data, time_limit_s=time_limit_s, workers=max(1, workers))
+    except ProblemError as err:
+        print("problem.json is invalid:", file=sys.stderr)
+        for message in err.errors:
+            print(f"  - {message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    json.dump(plan, out, indent=2)
+    out.write("\n")
+    return EXIT_OK
+
+
+def _check(problem_path: str, plan_path: str) -> int:
+    from scheduling.check import check_plan
+
+    problem, plan = _read_json(problem_path), _read_json(plan_path)
+    if problem is None or plan is None:
+        return EXIT_BAD_INPUT
+    violations = check_plan(problem, plan)
+    for message in violations:
+        print(message)
+    if violations:
+        print(f"{len(violations)} violation(s)", file=sys.stderr)
+        return EXIT_VIOLATIONS
+    print("plan is feasible", file=sys.stderr)
+    return EXIT_OK
+
+
+def _read_json(path: str) -> Any:
+    try:
+        if path == "-":
+            return json.load(sys.stdin)
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except OSError as err:
+        print(f"cannot read {path}: {err.strerror}", file=sys.stderr)
+    except json.JSONDecodeError as err:
+        print(f"{path} is not valid JSON: {err}", file=sys.stderr)
+    return None

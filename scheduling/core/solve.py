@@ -1,0 +1,21 @@
+"""`solve()`, the scheduling core's entry point: one search here, or several side by side in processes."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from scheduling.core.engine import choose_searches, solve_with
+from scheduling.core.plan import Plan
+from scheduling.core.portfolio import solve_in_parallel
+from scheduling.core.problem import Problem
+from scheduling.core.solve_config import DEFAULT_TIME_LIMIT_S, SolveProgress
+
+
+def solve(problem: Problem, *, time_limit_s: float | None = None,
+          on_progress: Callable[[SolveProgress], None] | None = None, workers: int = 1) -> Plan:
+    """Plan the day: assign visits to technicians and order their routes within `time_limit_s`."""
+    limit = time_limit_s or problem.options.time_limit_s or DEFAULT_TIME_LIMIT_S
+    if workers > 1:
+        return solve_in_parallel(problem, time_limit_s=limit, on_progress=on_progress, workers=workers)
+    return solve_with(problem, choose_searches(problem, 1)[0], time_limit_s=limit, on_progress=on_progress)
+
+
