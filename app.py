@@ -55,7 +55,7 @@ def _register_api(app: Flask, api) -> None:
     from common.auth_api import blp as auth_blp
     from dispatch.api import blueprints as dispatch_blueprints
     from scheduling.api import blueprints as scheduling_blueprints
-    from scheduling.offers_api import blueprints as slot_blueprints
+    from scheduling.offers.api import blueprints as slot_blueprints
     from technicians.api import blueprints as technician_blueprints
 
     # Bearer-token calls carry no ambient credentials, so CSRF does not apply to them ...
@@ -92,9 +92,11 @@ def _register_pages(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from common.cli import register as register_common_commands
+    from demo.cli import register as register_demo_commands
     from dispatch.cli import register as register_dispatch_commands
-    from scheduling.cli_flask import register as register_scheduling_commands
+    from scheduling.cli import register as register_scheduling_commands
 
     register_common_commands(app)
+    register_demo_commands(app)
     register_dispatch_commands(app)
     register_scheduling_commands(app)

@@ -1,15 +1,23 @@
-"""Background jobs over RQ and Redis: enqueue a function of ids, or run it inline when JOBS_EAGER is set."""
+"""Background jobs over RQ and Redis: enqueue a job function by its dotted name, or run it inline (JOBS_EAGER).
+
+Jobs are named, not passed as functions, so a use case can queue a job whose module imports that use case.
+A job takes ids only (a worker has nothing else) and runs inside the app's context (see `AppWorker`).
+"""
 from __future__ import annotations
 
-import contextlib
-from typing import Callable, Iterator
+from typing import Any
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Worker
+from werkzeug.utils import import_string
 
+from common.db import db
 from common.errors import DomainError
 
 DEFAULT_QUEUE = "solve"
-# Time a job may take beyond its solve time limit (loading, checking, storing) before RQ kills it.
+# Time a job may take beyond its own time limit (loading, checking, storing) before RQ kills it.
 JOB_TIMEOUT_MARGIN_S = 300
 
 
@@ -20,62 +28,51 @@ class QueueUnavailable(DomainError):
 
 
 def queue_name() -> str:
-    """The queue solve jobs go to (config SOLVE_QUEUE, "solve" by default)."""
+    """The queue jobs go to (config SOLVE_QUEUE, "solve" by default)."""
     return current_app.config.get("SOLVE_QUEUE", DEFAULT_QUEUE)
 
 
-def redis_connection():
+def redis_connection() -> Redis:
     """A Redis client for config REDIS_URL."""
-    from redis import Redis
-
     return Redis.from_url(current_app.config["REDIS_URL"], socket_connect_timeout=5)
 
 
-def solve_queue(connection=None):
-    """The RQ queue of solve jobs."""
-    from rq import Queue
-
+def job_queue(connection: Redis | None = None) -> Queue:
+    """The RQ queue of this deployment's jobs."""
     return Queue(queue_name(), connection=connection or redis_connection())
 
 
-def enqueue(func: Callable, *args, job_id: str | None = None, timeout_s: int | None = None,
+def enqueue(job: str, *args: Any, job_id: str | None = None, timeout_s: int | None = None,
             eager: bool | None = None) -> None:
-    """Run `func(*args)` in a worker, or right here when `eager` (default: config JOBS_EAGER).
-
-    `func` must be importable by name and take ids only: a worker has nothing else.
-    """
+    """Run the job function named `job` (e.g. "scheduling.jobs.run_solve_job") with `args` in a worker,
+    or right here when `eager` (default: config JOBS_EAGER)."""
     if current_app.config.get("JOBS_EAGER", False) if eager is None else eager:
-        func(*args)
+        import_string(job)(*args)
         return
-    from redis.exceptions import RedisError
-
     try:
-        solve_queue().enqueue(func, *args, job_id=job_id,
-                              job_timeout=(timeout_s or 0) + JOB_TIMEOUT_MARGIN_S)
+        job_queue().enqueue(job, *args, job_id=job_id, job_timeout=(timeout_s or 0) + JOB_TIMEOUT_MARGIN_S)
     except RedisError as error:
         raise QueueUnavailable(
             f"The job queue at {current_app.config['REDIS_URL']} cannot be reached ({error}); "
             "start Redis and a worker (`flask --app app scheduling worker`), or set JOBS_EAGER=1.") from error
 
 
-@contextlib.contextmanager
-def app_context() -> Iterator[None]:
-    """The current app context, or a new app's: a worker process runs jobs without a Flask app."""
-    if has_app_context():
-        yield
-        return
-    from app import create_app
+class AppWorker(Worker):
+    """An RQ worker that runs every job inside the Flask app's context."""
 
-    with create_app().app_context():
-        yield
+    def __init__(self, *args: Any, app: Flask, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.app = app
+
+    def perform_job(self, *args: Any, **kwargs: Any) -> bool:
+        with self.app.app_context():
+            return super().perform_job(*args, **kwargs)
 
 
-def run_worker(*, burst: bool = False) -> None:
-    """Work the solve queue until stopped (or until it is empty, with `burst`)."""
-    from rq import Worker
-
-    from common.db import db
-
-    # The work horse is forked from this process: don't let it inherit open database connections.
-    db.engine.dispose()
-    Worker([solve_queue()], connection=redis_connection()).work(burst=burst)
+def run_worker(app: Flask, *, burst: bool = False) -> None:
+    """Work this deployment's queue until stopped (or until it is empty, with `burst`)."""
+    with app.app_context():
+        # The work horse is forked from this process: don't let it inherit open database connections.
+        db.engine.dispose()
+        queue = job_queue()
+        AppWorker([queue], connection=queue.connection, app=app).work(burst=burst)

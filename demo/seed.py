@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
 from common.auth import hash_password
@@ -21,6 +22,7 @@ from dispatch.enums import Platform, ProductCategory, TicketType
 from dispatch.rules import DEFAULT_SKILLS
 from dispatch.schemas import TicketCreateSchema
 from dispatch.service.tickets import register_ticket
+from scheduling.service import publish_plan, start_day_plan
 from technicians.models import Part, Skill, Technician
 
 DEMO_PASSWORD = "demo-pass"
@@ -231,8 +233,6 @@ def _availability(rng: random.Random, today: date, n: int) -> list[dict]:
 
 def _plan_first_days(today: date, days: int, *, by: User) -> list[str]:
     """Plan and publish the first days so technicians open the demo with a route."""
-    from scheduling.service import publish_plan, start_day_plan
-
     planned = []
     for offset in range(days):
         day = today + timedelta(days=offset)
@@ -245,7 +245,5 @@ def _plan_first_days(today: date, days: int, *, by: User) -> list[str]:
 
 def reset_database() -> None:
     """Take the schema down to nothing and up again through the migrations (demo use only)."""
-    from flask_migrate import downgrade, upgrade
-
     downgrade(revision="base")
     upgrade()

@@ -200,7 +200,8 @@ def intake_register():
 @bp.get("/intake/<int:ticket_id>/slots")
 @role_required(Role.CS)
 def intake_slots(ticket_id: int):
-    from scheduling import offers, reason_text
+    from scheduling import reason_text
+    from scheduling.offers import service as offers
 
     ticket = tickets.get_ticket(ticket_id, by=current_user)
     visit = next((v for v in reversed(ticket.visits) if v.status.value in ("unscheduled", "scheduled", "accepted")),
@@ -220,7 +221,7 @@ def intake_slots(ticket_id: int):
 @bp.post("/visits/<int:visit_id>/booking")
 @role_required(Role.CS)
 def book_visit_slot(visit_id: int):
-    from scheduling import offers
+    from scheduling.offers import service as offers
 
     ticket_id = request.form.get("ticket_id", type=int)
     try:

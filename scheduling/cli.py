@@ -4,10 +4,12 @@ from __future__ import annotations
 from datetime import date
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from common import jobs
 from common.errors import DomainError
+from scheduling import service, store
 
 scheduling_cli = AppGroup("scheduling", help="Plan days with the optimizer and run solve jobs.")
 
@@ -16,9 +18,7 @@ scheduling_cli = AppGroup("scheduling", help="Plan days with the optimizer and r
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
     """Run an RQ worker on the solve queue (REDIS_URL, SOLVE_QUEUE)."""
-    from scheduling import jobs
-
-    jobs.run_worker(burst=burst)
+    jobs.run_worker(current_app._get_current_object(), burst=burst)
 
 
 @scheduling_cli.command("solve-day")
@@ -31,8 +31,6 @@ def worker(burst: bool) -> None:
 @click.option("--queue", "queued", is_flag=True, help="Hand the solve to a worker instead of solving here.")
 def solve_day(day, region: str, time_limit_s: int, publish: bool, queued: bool) -> None:
     """Plan one region's day; prints KPIs, unassigned visits with reasons and any violations."""
-    from scheduling import service, store
-
     if publish and queued:
         raise click.UsageError("--publish needs the solve to finish here; leave out --queue.")
     day: date = day.date()
@@ -63,8 +61,6 @@ def solve_day(day, region: str, time_limit_s: int, publish: bool, queued: bool) 
               help="Seconds of silence beyond a job's time limit after which its worker is presumed dead.")
 def requeue_stale(older_than_s: int) -> None:
     """Queue again the solve jobs whose worker died."""
-    from scheduling import service
-
     for job in service.requeue_stale_jobs(older_than_s):
         click.echo(f"job {job.id} (plan {job.plan_id}): {job.state.value}, attempt {job.attempts}")
 

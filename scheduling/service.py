@@ -1,31 +1,26 @@
-"""Day-plan use cases: start a solve, run it as a background job, publish the plan, recover dead jobs."""
+"""Day-plan use cases: start a solve job, publish the plan, recover dead jobs (the job itself is in jobs.py)."""
 from __future__ import annotations
 
-import logging
-import time as clock
 import uuid
 from datetime import date, datetime, timedelta
-from typing import Callable
 
-from flask import current_app
-from sqlalchemy import select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import select
 
 from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
 from common.models import User
-from scheduling import jobs, store
+from common import jobs
+from scheduling import store
 from scheduling.enums import JobState, PlanStatus
 from scheduling.models import Plan, SolveJob
 
-log = logging.getLogger(__name__)
 
-# How often the progress callback may write the job row (the heartbeat): about once a second.
-HEARTBEAT_EVERY_S = 1.0
 # A job whose worker died this many times is given up, so a plan that kills workers cannot loop forever.
 MAX_SOLVE_ATTEMPTS = 3
 DEFAULT_STALE_AFTER_S = 60
 LIST_LIMIT = 100
+# Queued by name: the job's module imports this one.
+SOLVE_JOB = "scheduling.jobs.run_solve_job"
 
 
 def start_day_plan(day: date, region: str, *, time_limit_s: int, by: User | None,
@@ -45,79 +40,13 @@ def start_day_plan(day: date, region: str, *, time_limit_s: int, by: User | None
     # Committed before enqueueing: the worker reads the job from the database.
     db.session.commit()
     try:
-        jobs.enqueue(run_solve_job, job.id, job_id=job.rq_job_id, timeout_s=time_limit_s, eager=eager)
+        jobs.enqueue(SOLVE_JOB, job.id, job_id=job.rq_job_id, timeout_s=time_limit_s, eager=eager)
     except jobs.QueueUnavailable as error:
-        _mark_failed(job, error.message)
+        mark_job_failed(job, error.message)
         db.session.commit()
         raise
     db.session.refresh(plan)
     return plan
-
-
-def run_solve_job(job_id: int) -> None:
-    """Solve the plan of solve job `job_id`, then store the plan, its KPIs and the checker's findings.
-
-    The background job's entry point: takes an id only and brings its own app context in a worker.
-    """
-    with jobs.app_context():
-        _run_solve_job(job_id)
-
-
-def _run_solve_job(job_id: int) -> None:
-    from scheduling.check import check_plan
-    from scheduling.core import parse_problem, plan_to_dict, solve
-
-    job = db.session.get(SolveJob, job_id)
-    if job is None or job.state in (JobState.SUCCEEDED, JobState.FAILED):
-        return  # delivered twice, or the plan is gone: nothing to do
-    now = utcnow()
-    job.state, job.started_at, job.heartbeat_at, job.finished_at = JobState.RUNNING, now, now, None
-    job.attempts += 1
-    job.error, job.best_cost, job.solutions, job.elapsed_s = None, None, 0, 0.0
-    db.session.commit()
-    plan = job.plan
-    try:
-        problem = parse_problem(plan.problem)
-        result = plan_to_dict(solve(problem, time_limit_s=plan.time_limit_s, on_progress=_Heartbeat(job_id),
-                                    workers=current_app.config.get("SOLVE_WORKERS", 1)))
-        violations = check_plan(plan.problem, result)
-    except Exception as error:  # the job must end in a state a dispatcher can read, whatever happened
-        log.exception("solve job %s failed", job_id)
-        db.session.rollback()
-        job = db.session.get(SolveJob, job_id)
-        _mark_failed(job, f"{type(error).__name__}: {error}")
-        db.session.commit()
-        return
-    job = db.session.get(SolveJob, job_id)
-    store.store_plan(job.plan, result, violations=violations)
-    job.state, job.finished_at = JobState.SUCCEEDED, utcnow()
-    job.heartbeat_at = job.finished_at
-    job.elapsed_s = float(result.get("kpis", {}).get("solve_s", job.elapsed_s))
-    db.session.commit()
-
-
-class _Heartbeat:
-    """The solver's progress callback: writes progress to the job row, at most about once a second."""
-
-    def __init__(self, job_id: int, *, monotonic: Callable[[], float] = clock.monotonic):
-        self.job_id = job_id
-        self.monotonic = monotonic
-        self.last: float | None = None
-
-    def __call__(self, progress) -> None:
-        now = self.monotonic()
-        if self.last is not None and now - self.last < HEARTBEAT_EVERY_S:
-            return
-        self.last = now
-        try:
-            db.session.execute(update(SolveJob).where(SolveJob.id == self.job_id).values(
-                best_cost=int(progress.best_cost) if progress.best_cost is not None else None,
-                solutions=int(progress.solutions), elapsed_s=float(progress.elapsed_s), heartbeat_at=utcnow()))
-            db.session.commit()
-        except SQLAlchemyError:
-            # A missed heartbeat (database busy) must not abort the search; the next one may get through.
-            log.warning("solve job %s: could not write its heartbeat", self.job_id, exc_info=True)
-            db.session.rollback()
 
 
 def _rq_job_id(job: SolveJob) -> str:
@@ -125,7 +54,8 @@ def _rq_job_id(job: SolveJob) -> str:
     return f"solve-job-{job.id}-{uuid.uuid4().hex[:12]}"
 
 
-def _mark_failed(job: SolveJob, message: str) -> None:
+def mark_job_failed(job: SolveJob, message: str) -> None:
+    """Record that solve job `job` failed with `message` (flushes only)."""
     job.state, job.error, job.finished_at = JobState.FAILED, message, utcnow()
     job.plan.status = PlanStatus.FAILED
     db.session.flush()
@@ -201,7 +131,7 @@ def requeue_stale_jobs(older_than_s: int = DEFAULT_STALE_AFTER_S, *, now: dateti
     requeued = []
     for job in stale:
         if job.attempts >= MAX_SOLVE_ATTEMPTS:
-            _mark_failed(job, f"The worker stopped {job.attempts} times while solving this plan; "
+            mark_job_failed(job, f"The worker stopped {job.attempts} times while solving this plan; "
                               "solve the day again with fewer visits or a shorter time limit.")
         else:
             job.state, job.heartbeat_at = JobState.QUEUED, None
@@ -209,5 +139,5 @@ def requeue_stale_jobs(older_than_s: int = DEFAULT_STALE_AFTER_S, *, now: dateti
             requeued.append(job)
     db.session.commit()
     for job in requeued:
-        jobs.enqueue(run_solve_job, job.id, job_id=job.rq_job_id, timeout_s=job.plan.time_limit_s)
+        jobs.enqueue(SOLVE_JOB, job.id, job_id=job.rq_job_id, timeout_s=job.plan.time_limit_s)
     return stale

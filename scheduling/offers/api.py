@@ -7,8 +7,8 @@ from flask_smorest import Blueprint
 
 from common.auth import role_required
 from common.models import Role
-from scheduling import offers
-from scheduling.offers_schemas import BookingCreateSchema, BookingSchema, SlotOffersSchema, SlotQueryArgsSchema
+from scheduling.offers import service as offers
+from scheduling.offers.schemas import BookingCreateSchema, BookingSchema, SlotOffersSchema, SlotQueryArgsSchema
 
 blp = Blueprint("slots", __name__, url_prefix="/api/v1/visits",
                 description="Slot offers for a visit and booking one of them as the customer's promised window")

@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 from common.schemas import AwareDateTime
 from dispatch.schemas import VisitSchema
 from scheduling import reason_text
-from scheduling.offers import DEFAULT_DAYS, MAX_DAYS
+from scheduling.offers.rules import DEFAULT_DAYS, MAX_DAYS
 
 # Computed fields carry their OpenAPI type in metadata: apispec cannot infer it from a function.
 REASON_CODE = {"type": "string",

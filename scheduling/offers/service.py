@@ -30,10 +30,10 @@ from scheduling import store
 from scheduling.core import parse_problem
 from scheduling.core.reasons import Reason
 from scheduling.core.slots import Offer, offer_slots as core_offer_slots, slot_grid
+from scheduling.offers.rules import DEFAULT_DAYS, MAX_DAYS
+from scheduling.offers.schemas import SlotOffersSchema
 from technicians.models import Technician, TechnicianDay
 
-DEFAULT_DAYS = 7
-MAX_DAYS = 14
 BOOKING_ATTEMPTS = 3  # the cheapest technician's day changed under us: look again, up to this many times
 DEFAULT_SLOT_GRID = {"first_start": "08:00", "last_end": "18:00", "length_min": 120}
 DONE_STATUSES = frozenset({VisitStatus.COMPLETED, VisitStatus.FAILED, VisitStatus.CANCELLED})
@@ -143,8 +143,6 @@ def book_slot(visit_id: int, *, slot_start: datetime, by: User, now: datetime | 
         raise
     db.session.rollback()
     fresh = offer_slots(visit_id, days=DEFAULT_DAYS, by=by, now=now)
-    from scheduling.offers_schemas import SlotOffersSchema
-
     raise Conflict(f"The slot {_say(slot_start)} is not among the current offers any more (another booking may "
                    "have taken it); pick one of the fresh offers.", offers=SlotOffersSchema().dump(fresh))
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from common.db import db, utcnow
-from scheduling import service
+from scheduling import jobs, service
 from scheduling.enums import JobState, PlanStatus
 from scheduling.models import Plan, SolveJob
 from tests.scheduling_app.builders import DAY, make_crew, make_visit
@@ -83,7 +83,7 @@ def test_the_heartbeat_writes_progress_at_most_about_once_a_second(app):
             self.elapsed_s, self.best_cost, self.solutions = elapsed_s, best_cost, solutions
 
     ticks = iter([100.0, 100.4, 101.1])
-    beat = service._Heartbeat(job.id, monotonic=lambda: next(ticks))
+    beat = jobs.Heartbeat(job.id, monotonic=lambda: next(ticks))
     beat(Progress(0.1, 900, 1))
     beat(Progress(0.5, 800, 2))  # 0.4 s after the last write: skipped
     db.session.expire_all()
@@ -103,7 +103,7 @@ def test_a_failing_solve_marks_the_job_and_plan_failed_with_the_message(app, log
     db.session.add_all([plan, job])
     db.session.commit()
 
-    service.run_solve_job(job.id)
+    jobs.run_solve_job(job.id)
 
     db.session.expire_all()
     job = db.session.get(SolveJob, job.id)

@@ -22,7 +22,7 @@ def only_on_postgresql(app):
 
 def test_two_agents_booking_the_last_room_at_once_get_one_booking_and_one_conflict(app, cs, login_as, monkeypatch):
     only_on_postgresql(app)
-    from scheduling import offers
+    from scheduling.offers import service as offers
 
     wang = technician("Wang Lei", max_visits_per_day=1)  # one room left on his Tuesday
     first, second = visit_at(31.2397, 121.4998), visit_at(31.2400, 121.5000)
