@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+# The public instances are kept in the repository: the bench works in a plain clone.
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -10,7 +14,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scheduling.bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     solomon = commands.add_parser("solomon", help="Solomon VRPTW 100-customer instances against bks.csv")
-    solomon.add_argument("--instances", default="../shared/benchmarks/solomon",
+    solomon.add_argument("--instances", default=str(BENCHMARKS / "solomon"),
                          help="the benchmark folder (holding instances/ and bks.csv) or its instances/ folder")
     solomon.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance")
     solomon.add_argument("--only", default="", help="comma-separated instance names, e.g. C101,R101")

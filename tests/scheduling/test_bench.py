@@ -12,11 +12,10 @@ from scheduling.bench.solomon import load_instance
 from scheduling.check import check_plan
 from scheduling.core import parse_problem
 
-SOLOMON = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "solomon"
+SOLOMON = Path(__file__).resolve().parents[2] / "benchmarks" / "solomon"
 C101 = SOLOMON / "instances" / "C101.txt"
 
 
-@pytest.mark.skipif(not C101.exists(), reason="the shared Solomon benchmark folder is not beside the repo")
 def test_solomon_loader_maps_c101_scaled_by_ten():
     problem = load_instance(C101)
     n = {loc["id"]: i for i, loc in enumerate(problem["locations"])}
