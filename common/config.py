@@ -32,7 +32,7 @@ def load_config(instance_path: str) -> dict:
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        # Business rules (DESIGN.md defaults)
+        # Business rules (docs/rules.md)
         "FOLLOW_UP_WINDOW": (10, 18),
         "FOLLOW_UP_MAX_ATTEMPTS": 3,
         "FOLLOW_UP_MIN_SPACING_H": 2,

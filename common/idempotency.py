@@ -161,7 +161,7 @@ def _answer_duplicate(user_id: int, key: str, fingerprint: str) -> Response:
 def _commit_held_back(session: Session) -> Iterator[None]:
     """Inside, the use case's own commit only flushes, so the caller commits its effect and the record at once.
 
-    Use cases commit once at their end (CONVENTIONS 3); under an Idempotency-Key the decorator owns the
+    Use cases commit once at their end; under an Idempotency-Key the decorator owns the
     transaction instead, which keeps those use cases unaware of idempotency.
     """
     session.commit = session.flush  # type: ignore[method-assign]

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from common import jobs
 from common.errors import DomainError
 from scheduling import service, store
+from scheduling.rules import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S, MIN_TIME_LIMIT_S
 
 scheduling_cli = AppGroup("scheduling", help="Plan days with the optimizer and run solve jobs.")
 
@@ -25,7 +26,7 @@ def worker(burst: bool) -> None:
 @click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Local date to plan, e.g. 2026-11-24.")
 @click.option("--region", required=True, help="Region to plan, e.g. shanghai.")
-@click.option("--time-limit", "time_limit_s", type=click.IntRange(1, 300), default=10, show_default=True,
+@click.option("--time-limit", "time_limit_s", type=click.IntRange(MIN_TIME_LIMIT_S, MAX_TIME_LIMIT_S), default=DEFAULT_TIME_LIMIT_S, show_default=True,
               help="Solver time limit in seconds.")
 @click.option("--publish", is_flag=True, help="Publish the plan when it is feasible.")
 @click.option("--queue", "queued", is_flag=True, help="Hand the solve to a worker instead of solving here.")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from common.db import UTCDateTime, db, utcnow
 from common.models import User, str_enum
 from scheduling.enums import JobState, PlanStatus
+from scheduling.rules import MAX_TIME_LIMIT_S, MIN_TIME_LIMIT_S
 
 
 class Plan(db.Model):
@@ -17,7 +18,7 @@ class Plan(db.Model):
 
     __tablename__ = "plans"
     __table_args__ = (
-        CheckConstraint("time_limit_s BETWEEN 1 AND 300", name="time_limit_range"),
+        CheckConstraint(f"time_limit_s BETWEEN {MIN_TIME_LIMIT_S} AND {MAX_TIME_LIMIT_S}", name="time_limit_range"),
         Index("ix_plans_date_region_status", "date", "region", "status"),
     )
 

@@ -7,8 +7,7 @@ from marshmallow import fields, validate
 from common.schemas import AwareDateTime
 from scheduling import reason_text, store
 from scheduling.enums import JobState, PlanStatus
-
-MAX_TIME_LIMIT_S = 300
+from scheduling.rules import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S, MIN_TIME_LIMIT_S
 
 
 class PlanCreateSchema(ma.Schema):
@@ -16,8 +15,10 @@ class PlanCreateSchema(ma.Schema):
     region = fields.String(required=True, validate=validate.Length(min=1, max=64),
                            metadata={"description": "The region whose technicians and visits are planned, "
                                                     "e.g. shanghai."})
-    time_limit_s = fields.Integer(load_default=10, validate=validate.Range(min=1, max=MAX_TIME_LIMIT_S),
-                                  metadata={"description": "How long the optimizer may search, 1-300 s."})
+    time_limit_s = fields.Integer(load_default=DEFAULT_TIME_LIMIT_S,
+                                  validate=validate.Range(min=MIN_TIME_LIMIT_S, max=MAX_TIME_LIMIT_S),
+                                  metadata={"description": "How long the optimizer may search, "
+                                                           f"{MIN_TIME_LIMIT_S}-{MAX_TIME_LIMIT_S} s."})
 
 
 class PlanQueryArgsSchema(ma.Schema):

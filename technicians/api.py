@@ -17,7 +17,7 @@ from technicians.service import technicians as service
 technicians_blp = Blueprint("technicians", __name__, url_prefix="/api/v1/technicians", description="Technicians")
 skills_blp = Blueprint("skills", __name__, url_prefix="/api/v1/skills", description="The skill catalogue")
 parts_blp = Blueprint("parts", __name__, url_prefix="/api/v1/parts", description="The spare-parts catalogue")
-# H3's visit blueprint shares the prefix (listing, assignment); this one holds the technician's work on a visit.
+# dispatch's visit blueprint shares the prefix (listing, assignment); this one holds the technician's work on a visit.
 visit_work_blp = Blueprint("visit_work", __name__, url_prefix="/api/v1/visits",
                            description="A technician's work on a visit: status events and the service report")
 

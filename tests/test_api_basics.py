@@ -7,7 +7,7 @@ import pytest
 
 from tests import factories
 
-# The paths outside CS systems code against (issue 2); they must stay exactly as they are.
+# The paths outside CS systems code against; they must stay exactly as they are.
 PUBLISHED_PATHS = {
     "/api/v1/auth/token": {"post"},
     "/api/v1/technicians": {"get", "post"},

@@ -1,4 +1,4 @@
-"""A technician's day on a phone-sized chromium, with and without signal (issue 5)."""
+"""A technician's day on a phone-sized chromium, with and without signal."""
 from __future__ import annotations
 
 import base64
