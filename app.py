@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
 
     _import_models()
+    _register_labels()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -49,6 +50,15 @@ def _import_models() -> None:
     import dispatch.models  # noqa: F401
     import scheduling.models  # noqa: F401
     import technicians.models  # noqa: F401
+
+
+def _register_labels() -> None:
+    """The words each domain gives its codes, for the pages' `label` and `timeline_detail` filters."""
+    import dispatch.labels
+    import technicians.labels
+
+    dispatch.labels.register()
+    technicians.labels.register()
 
 
 def _register_api(app: Flask, api) -> None:

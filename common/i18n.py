@@ -9,6 +9,8 @@ from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from common.labels import label, timeline_detail
+
 SUPPORTED_LOCALES = ("zh_CN", "en")
 ROLE_LABELS = {"cs": _l("Customer service"), "dispatcher": _l("Dispatcher"), "technician": _l("Technician"),
                "manager": _l("Manager"), "admin": _l("Administrator")}
@@ -52,8 +54,6 @@ def init_i18n(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(getattr(role, "value", role), role)
-
-    from common.labels import label, timeline_detail
 
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["timeline_detail"] = lambda detail: timeline_detail(detail, to_local)

@@ -1,73 +1,34 @@
-"""Words people read for the codes we store: enum values, timeline actions and their details, in zh_CN and en."""
+"""Words people read for the codes we store: each domain registers its tables here (see `register_labels`).
+
+The tables themselves live with the enums they word (`dispatch/labels.py`, `technicians/labels.py`), so this
+bottom layer knows no domain; `create_app` registers them.
+"""
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
-from dispatch.enums import (CallOutcome, Cause, CloseReason, FollowUpStatus, Platform, ProductCategory, Responsibility,
-                            TicketStatus, TicketType, VisitStatus, WarrantyStatus)
-from technicians.enums import FailureReason, ServiceResult
-
-# One table per enum: the same code can read differently by context (a "scheduled" visit is "Planned").
-ENUM_LABELS: dict[type[enum.Enum], dict[str, Any]] = {
-    TicketStatus: {"open": _l("Open"), "scheduled": _l("Scheduled"), "in_service": _l("In service"),
-                   "awaiting_follow_up": _l("Awaiting follow-up"), "reopened": _l("Reopened"),
-                   "closed": _l("Closed"), "cancelled": _l("Cancelled")},
-    TicketType: {"installation": _l("Installation"), "repair": _l("Repair"), "inspection": _l("Inspection"),
-                 "return_pickup": _l("Return pickup"), "exchange": _l("Exchange")},
-    VisitStatus: {"unscheduled": _l("Not planned"), "scheduled": _l("Planned"), "accepted": _l("Accepted"),
-                  "en_route": _l("On the way"), "arrived": _l("On site"), "completed": _l("Completed"),
-                  "failed": _l("Failed"), "cancelled": _l("Cancelled")},
-    ProductCategory: {"large_appliance": _l("Large appliance"), "small_appliance": _l("Small appliance"),
-                      "furniture": _l("Furniture")},
-    Platform: {"tmall": _l("Tmall"), "jd": _l("JD"), "douyin": _l("Douyin"), "own_shop": _l("Own shop")},
-    WarrantyStatus: {"in_warranty": _l("In warranty"), "out_of_warranty": _l("Out of warranty")},
-    Responsibility: {"undetermined": _l("Not yet determined"), "seller": _l("Seller pays"),
-                     "customer": _l("Customer pays"), "logistics": _l("Logistics pays")},
-    Cause: {"quality": _l("Quality problem"), "wrong_item": _l("Wrong item"), "missing_item": _l("Missing item"),
-            "change_of_mind": _l("Change of mind"), "transport_damage": _l("Transport damage")},
-    CloseReason: {"resolved": _l("Resolved"), "unreachable": _l("Customer unreachable"), "cancelled": _l("Cancelled")},
-    FollowUpStatus: {"pending": _l("Waiting for the call"), "done": _l("Called"),
-                     "unreachable": _l("Customer unreachable"), "cancelled": _l("Cancelled")},
-    CallOutcome: {"reached": _l("Reached"), "no_answer": _l("No answer")},
-    ServiceResult: {"resolved": _l("Resolved"), "not_resolved": _l("Not resolved"), "needs_parts": _l("Needs parts")},
-    FailureReason: {"customer_absent": _l("Customer absent"), "needs_parts": _l("Needs parts"),
-                    "cannot_fix": _l("Cannot fix"), "refused": _l("Customer refused"),
-                    "wrong_address": _l("Wrong address"), "other": _l("Other reason")},
-}
-
-TIMELINE_ACTIONS: dict[str, Any] = {
-    "created": _l("Ticket registered"), "status_changed": _l("Status changed"),
-    "visit_scheduled": _l("Visit scheduled"), "visit_rescheduled": _l("Visit moved"),
-    "visit_retimed": _l("Visit time adjusted"), "visit_unscheduled": _l("Visit taken off the plan"),
-    "visit_added": _l("Visit added"), "visit_cancelled": _l("Visit cancelled"),
-    "visit_accepted": _l("Technician accepted"), "visit_en_route": _l("Technician on the way"),
-    "visit_arrived": _l("Technician arrived"), "visit_completed": _l("Visit completed"),
-    "visit_failed": _l("Visit failed"), "service_report_submitted": _l("Service report submitted"),
-    "follow_up_queued": _l("Follow-up call queued"), "follow_up_attempt": _l("Follow-up call"),
-    "rebooking_needed": _l("Needs rebooking"), "slot_promised": _l("Slot promised to the customer"),
-    "reopened": _l("Reopened"), "closed": _l("Closed"), "cancelled": _l("Cancelled"),
-}
-
-# Keys of timeline details worth a word; the rest show as they are.
-DETAIL_KEYS: dict[str, Any] = {
-    "from": _l("from"), "to": _l("to"), "reason": _l("reason"), "note": _l("note"), "source": _l("by"),
-    "technician": _l("technician"), "start": _l("start"), "end": _l("end"), "due_at": _l("due"),
-    "owner": _l("owner"), "outcome": _l("outcome"), "satisfaction": _l("satisfaction"),
-    "resolved": _l("resolved"), "start_before": _l("previous start"),
-    "made_room_for_visit": _l("moved to make room for visit"),
-}
+ENUM_LABELS: dict[type[enum.Enum], dict[str, Any]] = {}
+TIMELINE_ACTIONS: dict[str, Any] = {}
+DETAIL_KEYS: dict[str, Any] = {}
 # Ids and coordinates help support staff, not the reader of the timeline.
-HIDDEN_DETAIL_KEYS = frozenset({"technician_id", "follow_up_id", "failed_visit_id", "lat", "lon", "order_no",
-                                "serial_no", "visit_quota", "responsibility", "type"})
-
+HIDDEN_DETAIL_KEYS: set[str] = set()
 _ALL_VALUES: dict[str, Any] = {}
-for _table in ENUM_LABELS.values():
-    for _code, _word in _table.items():
-        _ALL_VALUES.setdefault(_code, _word)
+
+
+def register_labels(*, enums: Mapping[type[enum.Enum], Mapping[str, Any]] | None = None,
+                    timeline_actions: Mapping[str, Any] | None = None, detail_keys: Mapping[str, Any] | None = None,
+                    hidden_detail_keys: Iterable[str] = ()) -> None:
+    """Add a domain's words: per-enum tables, timeline actions, detail keys and the detail keys to hide."""
+    for enum_type, table in (enums or {}).items():
+        ENUM_LABELS.setdefault(enum_type, {}).update(table)
+        for code, word in table.items():
+            _ALL_VALUES.setdefault(code, word)
+    TIMELINE_ACTIONS.update(timeline_actions or {})
+    DETAIL_KEYS.update(detail_keys or {})
+    HIDDEN_DETAIL_KEYS.update(hidden_detail_keys)
 
 
 def label(value: Any) -> Any:

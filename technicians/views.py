@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from common.auth import role_required
-from common.labels import ENUM_LABELS
 from common.models import Role
+from dispatch import labels as dispatch_labels
 from dispatch.enums import TicketType, VisitStatus
+from technicians import labels as technician_labels
 from technicians.enums import FailureReason, ServiceResult
 from technicians.rules import MAX_PHOTO_BYTES, MAX_PHOTOS, PHOTO_TYPES
 from technicians.service.route import get_job, get_route
@@ -22,10 +23,10 @@ bp = Blueprint("technician_pages", __name__, url_prefix="/m", template_folder="t
 
 MOBILE_STATIC = Path(__file__).resolve().parent.parent / "static" / "m"
 
-STATUS_LABELS = ENUM_LABELS[VisitStatus]
-FAILURE_LABELS = ENUM_LABELS[FailureReason]
-RESULT_LABELS = ENUM_LABELS[ServiceResult]
-TICKET_TYPE_LABELS = ENUM_LABELS[TicketType]
+STATUS_LABELS = dispatch_labels.ENUM_LABELS[VisitStatus]
+FAILURE_LABELS = technician_labels.ENUM_LABELS[FailureReason]
+RESULT_LABELS = technician_labels.ENUM_LABELS[ServiceResult]
+TICKET_TYPE_LABELS = dispatch_labels.ENUM_LABELS[TicketType]
 
 
 @bp.get("/today")
