@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from technicians.rules import UploadedImage
+from common.images import UploadedImage
 
 
 def upload_dir(folder: str) -> Path:

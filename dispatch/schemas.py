@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 from common.db import utcnow
 from common.schemas import AwareDateTime
 from dispatch import rules
-from technicians.rules import MAX_PHOTOS
+from common.images import MAX_PHOTOS
 from technicians.schemas import PhotoUploadSchema
 from dispatch.enums import (CallOutcome, Cause, CloseReason, FollowUpStatus, Platform, ProductCategory,
                             Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus)

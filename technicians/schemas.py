@@ -10,8 +10,8 @@ from marshmallow import fields, validate
 
 from common.schemas import AwareDateTime
 from technicians.enums import FailureReason, ServiceResult
-from technicians.rules import (MAX_PHOTO_BASE64_CHARS, MAX_PHOTOS, MAX_SIGNATURE_BASE64_CHARS, PHOTO_TYPES,
-                               TECHNICIAN_EVENTS)
+from common.images import MAX_PHOTO_BASE64_CHARS, MAX_PHOTOS, MAX_SIGNATURE_BASE64_CHARS, PHOTO_TYPES
+from technicians.rules import TECHNICIAN_EVENTS
 
 SKILL_CODE = re.compile(r"^[a-z0-9_]+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,30}$")

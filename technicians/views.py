@@ -15,7 +15,7 @@ from dispatch import labels as dispatch_labels
 from dispatch.enums import TicketType, VisitStatus
 from technicians import labels as technician_labels
 from technicians.enums import FailureReason, ServiceResult
-from technicians.rules import MAX_PHOTO_BYTES, MAX_PHOTOS, PHOTO_TYPES
+from common.images import MAX_PHOTO_BYTES, MAX_PHOTOS, PHOTO_TYPES
 from technicians.service.route import get_job, get_route
 from technicians.service.technicians import list_parts
 

@@ -21,7 +21,7 @@ from dispatch.models import AvailabilityWindow, Customer, Order, Product, Ticket
 from dispatch.rules import check_ticket_transition, check_visit_transition
 from dispatch.service import one_transaction
 from dispatch.service.timeline import record_event
-from technicians.rules import decode_photo
+from common.images import decode_photo
 
 TICKET_PHOTO_DIR = "tickets"
 

@@ -19,7 +19,7 @@ from dispatch.models import Visit
 from dispatch.service.timeline import record_event
 from technicians.enums import ServiceResult
 from technicians.models import Part, ServiceReport
-from technicians.rules import decode_photo, decode_signature
+from common.images import decode_photo, decode_signature
 from technicians.service.events import own_visit
 
 REPORT_DIR = "service_reports"

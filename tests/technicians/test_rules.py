@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 
 from common.errors import RuleViolation
+from common import images
 from technicians import rules
 from tests.technicians.conftest import GIF, JPEG, PNG, WEBP
 
@@ -76,33 +77,33 @@ def test_failed_needs_a_reason_and_only_failed_takes_one():
 @pytest.mark.parametrize("data, expected", [(JPEG, "image/jpeg"), (PNG, "image/png"), (WEBP, "image/webp"),
                                             (GIF, None), (b"", None)])
 def test_image_type_is_read_from_the_file_not_the_label(data, expected):
-    assert rules.sniff_image_type(data) == expected
+    assert images.sniff_image_type(data) == expected
 
 
 def test_photo_labelled_jpeg_but_holding_a_gif_is_refused():
     with pytest.raises(RuleViolation, match="not a JPEG, PNG or WebP"):
-        rules.decode_photo(index=1, filename="x.jpg", content_type="image/jpeg",
+        images.decode_photo(index=1, filename="x.jpg", content_type="image/jpeg",
                            data_base64=base64.b64encode(GIF).decode())
 
 
 def test_photo_may_come_as_a_data_url():
-    image = rules.decode_photo(index=1, filename="x.png", content_type="image/png",
+    image = images.decode_photo(index=1, filename="x.png", content_type="image/png",
                                data_base64="data:image/png;base64," + base64.b64encode(PNG).decode())
     assert image.data == PNG and image.extension == ".png"
 
 
 def test_photo_just_over_five_megabytes_is_refused():
-    too_big = JPEG + bytes(rules.MAX_PHOTO_BYTES - len(JPEG) + 1)
+    too_big = JPEG + bytes(images.MAX_PHOTO_BYTES - len(JPEG) + 1)
     with pytest.raises(RuleViolation, match="larger than 5 MB"):
-        rules.decode_photo(index=2, filename="big.jpg", content_type="image/jpeg",
+        images.decode_photo(index=2, filename="big.jpg", content_type="image/jpeg",
                            data_base64=base64.b64encode(too_big).decode())
-    exactly = JPEG + bytes(rules.MAX_PHOTO_BYTES - len(JPEG))
-    assert len(rules.decode_photo(index=2, filename="ok.jpg", content_type="image/jpeg",
-                                  data_base64=base64.b64encode(exactly).decode()).data) == rules.MAX_PHOTO_BYTES
+    exactly = JPEG + bytes(images.MAX_PHOTO_BYTES - len(JPEG))
+    assert len(images.decode_photo(index=2, filename="ok.jpg", content_type="image/jpeg",
+                                  data_base64=base64.b64encode(exactly).decode()).data) == images.MAX_PHOTO_BYTES
 
 
 def test_signature_must_be_a_png_data_url():
     with pytest.raises(RuleViolation, match="PNG data URL"):
-        rules.decode_signature("data:image/jpeg;base64," + base64.b64encode(JPEG).decode())
+        images.decode_signature("data:image/jpeg;base64," + base64.b64encode(JPEG).decode())
     with pytest.raises(RuleViolation, match="base64"):
-        rules.decode_signature("data:image/png;base64,@@@")
+        images.decode_signature("data:image/png;base64,@@@")

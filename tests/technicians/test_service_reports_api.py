@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from common.db import db
 from technicians.models import ServiceReport
-from technicians.rules import MAX_PHOTO_BYTES
+from common.images import MAX_PHOTO_BYTES
 from tests import factories
 from tests.technicians.conftest import GIF, JPEG, PNG, WEBP, event, photo, signature_url
 
