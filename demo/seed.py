@@ -23,7 +23,8 @@ from dispatch.rules import DEFAULT_SKILLS
 from dispatch.schemas import TicketCreateSchema
 from dispatch.service.tickets import register_ticket
 from scheduling.service import publish_plan, start_day_plan
-from technicians.models import Part, Skill, Technician
+from dispatch.models import Skill
+from technicians.models import Part, Technician
 
 DEMO_PASSWORD = "demo-pass"
 REGION = "shanghai"

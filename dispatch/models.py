@@ -238,3 +238,13 @@ class CustomerMessage(db.Model):
 
     ticket: Mapped[Ticket] = relationship()
     visit: Mapped[Visit | None] = relationship()
+
+
+class Skill(db.Model):
+    """A kind of work the company does (e.g. "ac_install"): visits require skills, technicians hold them."""
+
+    __tablename__ = "skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))

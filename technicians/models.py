@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.db import UTCDateTime, db, utcnow
 from common.models import User, str_enum
+from dispatch.models import Skill
 from technicians.enums import ServiceResult
 
 technician_skills = Table(
@@ -18,14 +19,6 @@ technician_skills = Table(
     Column("technician_id", ForeignKey("technicians.id", ondelete="CASCADE"), primary_key=True),
     Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True),
 )
-
-
-class Skill(db.Model):
-    __tablename__ = "skills"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(64), unique=True)  # e.g. "ac_install"
-    name: Mapped[str] = mapped_column(String(120))
 
 
 class Technician(db.Model):

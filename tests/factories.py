@@ -37,7 +37,7 @@ def make_user(role: str | Role = Role.CS, *, password: str = "secret-pass", **ov
 def make_skill(code: str = "ac_install", name: str | None = None):
     from sqlalchemy import select
 
-    from technicians.models import Skill
+    from dispatch.models import Skill
 
     skill = db.session.scalar(select(Skill).where(Skill.code == code))
     if skill is None:

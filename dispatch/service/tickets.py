@@ -17,7 +17,7 @@ from common.models import Role, User
 from common.uploads import stored_images, upload_dir
 from dispatch import rules
 from dispatch.enums import CloseReason, Platform, FollowUpStatus, TicketStatus, VisitStatus
-from dispatch.models import AvailabilityWindow, Customer, Order, Product, Ticket, Visit
+from dispatch.models import AvailabilityWindow, Customer, Order, Product, Skill, Ticket, Visit
 from dispatch.rules import check_ticket_transition, check_visit_transition
 from dispatch.service import one_transaction
 from dispatch.service.timeline import record_event
@@ -227,8 +227,6 @@ def _refuse_duplicate_open_ticket(order: Order, product: Product, ticket_type) -
 
 
 def _check_skills_exist(codes: list[str]) -> None:
-    from technicians.models import Skill
-
     known = set(db.session.scalars(select(Skill.code).where(Skill.code.in_(codes))))
     unknown = [code for code in codes if code not in known]
     if unknown:

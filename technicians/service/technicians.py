@@ -10,7 +10,8 @@ from common.auth import hash_password
 from common.db import db
 from common.errors import Conflict, NotFound, RuleViolation
 from common.models import Role, User
-from technicians.models import Part, Skill, Technician
+from dispatch.models import Skill
+from technicians.models import Part, Technician
 from technicians.rules import check_working_days, check_working_hours
 
 # The columns a dispatcher sets on a technician's profile (everything else is managed by the system).
