@@ -1,10 +1,12 @@
-"""Schemas shared across domains: token request/response, pagination, aware datetimes."""
+"""Schemas shared across domains: token request/response, pagination, aware datetimes, photo uploads."""
 from __future__ import annotations
 
 from datetime import timezone
 
 import marshmallow as ma
 from marshmallow import fields, validate
+
+from common.images import MAX_PHOTO_BASE64_CHARS, PHOTO_TYPES
 
 
 class AwareDateTime(fields.AwareDateTime):
@@ -31,3 +33,11 @@ class TokenSchema(ma.Schema):
     role = fields.String()
     user_id = fields.Integer()
     technician_id = fields.Integer(allow_none=True)
+
+
+class PhotoUploadSchema(ma.Schema):
+    filename = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    content_type = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                                 metadata={"description": ", ".join(PHOTO_TYPES)})
+    data_base64 = fields.String(required=True, validate=validate.Length(min=1, max=MAX_PHOTO_BASE64_CHARS + 100),
+                                metadata={"description": "The file, base64-encoded (a data URL is accepted too)."})

@@ -7,10 +7,9 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from common.db import utcnow
-from common.schemas import AwareDateTime
+from common.schemas import AwareDateTime, PhotoUploadSchema
 from dispatch import rules
 from common.images import MAX_PHOTOS
-from technicians.schemas import PhotoUploadSchema
 from dispatch.enums import (CallOutcome, Cause, CloseReason, FollowUpStatus, Platform, ProductCategory,
                             Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus)
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from common.schemas import AwareDateTime
+from common.schemas import AwareDateTime, PhotoUploadSchema
 from technicians.enums import FailureReason, ServiceResult
 from common.images import MAX_PHOTO_BASE64_CHARS, MAX_PHOTOS, MAX_SIGNATURE_BASE64_CHARS, PHOTO_TYPES
 from technicians.rules import TECHNICIAN_EVENTS
@@ -169,14 +169,6 @@ class VisitEventSchema(ma.Schema):
 class ReportPartSchema(ma.Schema):
     sku = fields.String(required=True, validate=validate.Length(min=1, max=64))
     qty = fields.Integer(required=True, strict=True, validate=validate.Range(1, 100))
-
-
-class PhotoUploadSchema(ma.Schema):
-    filename = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    content_type = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                                 metadata={"description": ", ".join(PHOTO_TYPES)})
-    data_base64 = fields.String(required=True, validate=validate.Length(min=1, max=MAX_PHOTO_BASE64_CHARS + 100),
-                                metadata={"description": "The file, base64-encoded (a data URL is accepted too)."})
 
 
 class ServiceReportCreateSchema(ma.Schema):
