@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 
 from common.schemas import AwareDateTime, PhotoUploadSchema
 from technicians.enums import FailureReason, ServiceResult
-from common.images import MAX_PHOTO_BASE64_CHARS, MAX_PHOTOS, MAX_SIGNATURE_BASE64_CHARS, PHOTO_TYPES
+from common.images import MAX_PHOTOS, MAX_SIGNATURE_BASE64_CHARS
 from technicians.rules import TECHNICIAN_EVENTS
 
 SKILL_CODE = re.compile(r"^[a-z0-9_]+$")
