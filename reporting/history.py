@@ -19,9 +19,28 @@ from common.i18n import local_zone
 from common.models import Role, User
 from demo.seed import PRODUCTS, SHIFTS
 from demo.shanghai import DISTRICTS
-from dispatch.enums import (CallOutcome, Cause, CloseReason, FollowUpStatus, Platform, ProductCategory,
-                            TicketStatus, TicketType, VisitStatus, WarrantyStatus)
-from dispatch.models import CallAttempt, Customer, FollowUp, Order, Product, Ticket, TimelineEvent, Visit
+from dispatch.enums import (
+    CallOutcome,
+    Cause,
+    CloseReason,
+    FollowUpStatus,
+    Platform,
+    ProductCategory,
+    TicketStatus,
+    TicketType,
+    VisitStatus,
+    WarrantyStatus,
+)
+from dispatch.models import (
+    CallAttempt,
+    Customer,
+    FollowUp,
+    Order,
+    Product,
+    Ticket,
+    TimelineEvent,
+    Visit,
+)
 from dispatch.rules import DEFAULT_DUE_DAYS, default_skills, responsibility_for
 from technicians.enums import ServiceResult
 from technicians.models import ServiceReport, Technician
@@ -138,7 +157,8 @@ def _new_unit(rows: _Rows, rng: random.Random, n: int, created: datetime,
     category = rng.choice(list(ProductCategory))
     brand, sku, price = rng.choice(PRODUCTS[category])
     order_id = rows.add(Order, platform=rng.choice(list(Platform)), order_no=f"H{rows.next_id[Order]:010d}",
-                        order_value_yuan=Decimal(price), purchase_date=(created - timedelta(days=rng.randint(1, 20))).date(),
+                        order_value_yuan=Decimal(price),
+                        purchase_date=(created - timedelta(days=rng.randint(1, 20))).date(),
                         customer_id=customer_id, created_at=created)
     product_id = rows.add(Product, order_id=order_id, category=category, brand=brand, sku=sku,
                           serial_no=f"HS{rows.next_id[Product]:010d}")

@@ -82,28 +82,32 @@ def chart_data(dashboard: Dashboard) -> dict[str, dict]:
         return [str(v) for v in values]
 
     trend = tables["trend"]
+    # Month and day are enough under a chart of at most a year; the table keeps the full date.
+    days = [day[5:] for day in column("trend", 0)]
     repeats = tables["repeats"].rows[:10]
     return {
-        "trend": {"type": "line", "labels": column("trend", 0), "percent_axis": True, "datasets": [
+        "trend": {"type": "line", "labels": days, "percent_axis": True, "datasets": [
             {"label": str(trend.columns[4]), "data": column("trend", 4)},
             {"label": str(trend.columns[5]), "data": column("trend", 5)},
             {"label": str(trend.columns[6]), "data": column("trend", 6), "axis": "score"}]},
-        "volume": {"type": "bar", "labels": column("trend", 0), "datasets": [
+        "volume": {"type": "bar", "labels": days, "integer": True, "datasets": [
             {"label": str(trend.columns[1]), "data": column("trend", 1)},
             {"label": str(trend.columns[2]), "data": column("trend", 2)}]},
-        "arrivals": {"type": "bar", "labels": words(column("arrivals", 0)), "datasets": [
+        "arrivals": {"type": "bar", "integer": True, "labels": words(column("arrivals", 0)), "datasets": [
             {"label": str(tables["arrivals"].columns[1]), "data": column("arrivals", 1)}]},
-        "satisfaction": {"type": "bar", "labels": words(column("satisfaction", 0)), "datasets": [
+        "satisfaction": {"type": "bar", "integer": True, "labels": words(column("satisfaction", 0)), "datasets": [
             {"label": str(tables["satisfaction"].columns[1]), "data": column("satisfaction", 1)}]},
         "handling": {"type": "bar", "labels": words(column("handling", 0)), "datasets": [
             {"label": str(tables["handling"].columns[3]), "data": column("handling", 3)}]},
-        "time_limits": {"type": "bar", "labels": words(column("time_limits", 0)), "stacked": True, "datasets": [
+        "time_limits": {"type": "bar", "integer": True, "stacked": True,
+                        "labels": words(column("time_limits", 0)), "datasets": [
             {"label": str(tables["time_limits"].columns[3]), "data": column("time_limits", 3)},
             {"label": str(tables["time_limits"].columns[4]), "data": column("time_limits", 4)}]},
-        "complaints": {"type": "bar", "horizontal": True,
+        "complaints": {"type": "bar", "horizontal": True, "integer": True,
                        "labels": [f"{row[0]} · {row[1]}" for row in tables["complaints"].rows], "datasets": [
                            {"label": str(tables["complaints"].columns[2]), "data": column("complaints", 2)}]},
-        "repeats": {"type": "bar", "horizontal": True, "labels": [f"{row[0]} {row[1]}" for row in repeats],
+        "repeats": {"type": "bar", "horizontal": True, "integer": True,
+                    "labels": [f"{row[0]} {row[1]}" for row in repeats],
                     "datasets": [{"label": str(tables["repeats"].columns[3]), "data": [row[3] for row in repeats]}]},
         "utilisation": {"type": "bar", "horizontal": True, "labels": column("utilisation", 0), "datasets": [
             {"label": str(tables["utilisation"].columns[5]), "data": column("utilisation", 5)}]},

@@ -19,9 +19,22 @@ from reporting import rules
 from reporting.service.follow_ups import Satisfaction, measure_satisfaction
 from reporting.service.scope import KpiScope, make_scope
 from reporting.service.technicians import UtilisationRow, measure_utilisation
-from reporting.service.tickets import (ComplaintRow, HandlingRow, RepeatRow, TimeLimitRow, measure_complaints,
-                                       measure_handling, measure_repeats, measure_time_limits)
-from reporting.service.visits import Arrivals, FirstTimeFix, measure_arrivals, measure_first_time_fix
+from reporting.service.tickets import (
+    ComplaintRow,
+    HandlingRow,
+    RepeatRow,
+    TimeLimitRow,
+    measure_complaints,
+    measure_handling,
+    measure_repeats,
+    measure_time_limits,
+)
+from reporting.service.visits import (
+    Arrivals,
+    FirstTimeFix,
+    measure_arrivals,
+    measure_first_time_fix,
+)
 from technicians.models import Technician
 
 

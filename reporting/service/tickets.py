@@ -124,7 +124,8 @@ def measure_time_limits(scope: KpiScope, *, limit_days: dict[str, int]) -> list[
     for ticket_type in TicketType:
         registered, late, still = found.get(ticket_type, (0, 0, 0))
         rows.append(TimeLimitRow(type=ticket_type, limit_days=limit_days[ticket_type.value], registered=registered,
-                                 closed_late=late, open_overdue=still, overdue_pct=rules.rate(late + still, registered)))
+                                 closed_late=late, open_overdue=still,
+                                 overdue_pct=rules.rate(late + still, registered)))
     return rows
 
 

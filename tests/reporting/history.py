@@ -10,9 +10,27 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from common.db import db
-from dispatch.enums import (CallOutcome, Cause, CloseReason, FollowUpStatus, ProductCategory, TicketStatus,
-                            TicketType, VisitStatus, WarrantyStatus)
-from dispatch.models import CallAttempt, Customer, FollowUp, Order, Product, Ticket, TimelineEvent, Visit
+from dispatch.enums import (
+    CallOutcome,
+    Cause,
+    CloseReason,
+    FollowUpStatus,
+    ProductCategory,
+    TicketStatus,
+    TicketType,
+    VisitStatus,
+    WarrantyStatus,
+)
+from dispatch.models import (
+    CallAttempt,
+    Customer,
+    FollowUp,
+    Order,
+    Product,
+    Ticket,
+    TimelineEvent,
+    Visit,
+)
 from dispatch.rules import DEFAULT_DUE_DAYS, responsibility_for
 from technicians.enums import ServiceResult
 from technicians.models import ServiceReport
@@ -56,7 +74,8 @@ class HistoryBuilder:
         db.session.flush()
         return ticket
 
-    def visit(self, ticket: Ticket, *, sequence: int = 1, technician=None, window: tuple[datetime, datetime] | None = None,
+    def visit(self, ticket: Ticket, *, sequence: int = 1, technician=None,
+              window: tuple[datetime, datetime] | None = None,
               on_the_way: datetime | None = None, arrived: datetime | None = None, finished: datetime | None = None,
               status: VisitStatus = VisitStatus.COMPLETED, result: ServiceResult | None = None) -> Visit:
         visit = Visit(ticket_id=ticket.id, sequence_no=sequence, status=status, required_skills=[], duration_s=3600,
@@ -91,7 +110,8 @@ def build_week() -> dict:
                                   break_end=time(13, 30), break_duration_min=45, working_days=[1, 2, 3, 4, 5])
     bee = factories.make_technician(name="B", shift_start=time(8), shift_end=time(17), break_start=None,
                                     break_end=None, working_days=[1, 2, 3, 4, 5, 6, 7])
-    large, small, furniture = ProductCategory.LARGE_APPLIANCE, ProductCategory.SMALL_APPLIANCE, ProductCategory.FURNITURE
+    large, small = ProductCategory.LARGE_APPLIANCE, ProductCategory.SMALL_APPLIANCE
+    furniture = ProductCategory.FURNITURE
     s1 = b.unit("S1", brand="Haier", sku="KFR-35GW", category=large)
     s2 = b.unit("S2", brand="Midea", sku="MG38CB", category=small)
     s3 = b.unit("S3", brand="IKEA", sku="PAX-236", category=furniture, region="beijing")

@@ -15,6 +15,8 @@
     const value = spec.horizontal ? "x" : "y";
     const category = spec.horizontal ? "y" : "x";
     scales[value] = { beginAtZero: true, stacked: !!spec.stacked };
+    // Counts of tickets and calls have no fractions: no 0.5 ticks on their axis.
+    if (spec.integer) scales[value].ticks = { precision: 0 };
     scales[category] = { stacked: !!spec.stacked };
     if (spec.percent_axis) scales.y = { min: 0, max: 100, title: { display: true, text: "%" } };
     if (spec.datasets.some(function (d) { return d.axis === "score"; })) {
@@ -36,7 +38,7 @@
       const colour = palette[i % palette.length];
       return { label: d.label, data: d.data, yAxisID: d.axis === "score" ? "score" : undefined,
                borderColor: colour, backgroundColor: spec.type === "line" ? colour : colour + "cc",
-               tension: 0.2, pointRadius: 2 };
+               tension: 0, pointRadius: 3 };
     });
     canvas.closest(".chart").dataset.drawn = "1";
     new Chart(canvas, { type: spec.type, data: { labels: spec.labels, datasets: datasets }, options: options(spec) });
