@@ -58,12 +58,14 @@ def measure_first_time_fix(scope: KpiScope) -> FirstTimeFix:
     later = aliased(Visit)
     followed = exists().where(later.ticket_id == Visit.ticket_id, later.sequence_no > Visit.sequence_no,
                               later.status != VisitStatus.CANCELLED)
-    resolved = exists().where(ServiceReport.visit_id == Visit.id, ServiceReport.result == ServiceResult.RESOLVED)
+    # The report is joined (one per visit) rather than looked up: only the period's reports are read.
+    resolved = ServiceReport.result == ServiceResult.RESOLVED
     fixed = case((and_(Visit.status == VisitStatus.COMPLETED, resolved, ~followed), 1), else_=0)
     day = scope.local_day(Visit.finished_at).label("day")
     # Most tickets have one visit: "sequence 1" settles it without looking for an earlier one.
     first = or_(Visit.sequence_no == 1, ~earlier_performed)
-    query = _visits_in_scope(select(day, func.count(), func.sum(fixed)), scope).where(
+    query = _visits_in_scope(select(day, func.count(), func.sum(fixed)), scope).outerjoin(
+        ServiceReport, ServiceReport.visit_id == Visit.id).where(
         Visit.status.in_(PERFORMED), scope.in_period(Visit.finished_at), first).group_by(day)
     by_bucket: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for day_number, count, fixed_count in db.session.execute(query):
