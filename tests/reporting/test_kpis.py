@@ -189,3 +189,9 @@ def test_customer_service_gets_403_on_the_dashboard_page(app, client, page_login
 
     page_login(factories.make_user("cs"))
     assert client.get("/dashboard").status_code == 403
+
+
+def test_the_kpi_endpoint_is_in_the_openapi_document(app, client):
+    spec = client.get("/api/openapi.json").get_json()
+    parameters = {p["name"] for p in spec["paths"]["/api/v1/kpis"]["get"]["parameters"]}
+    assert {"from", "to", "region", "technician", "category", "brand", "bucket"} <= parameters
