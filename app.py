@@ -48,6 +48,7 @@ def _import_models() -> None:
     """Every model module, so metadata (and Alembic autogenerate) sees every table."""
     import common.models  # noqa: F401
     import dispatch.models  # noqa: F401
+    import reporting.models  # noqa: F401
     import scheduling.models  # noqa: F401
     import technicians.models  # noqa: F401
 
@@ -64,12 +65,14 @@ def _register_labels() -> None:
 def _register_api(app: Flask, api) -> None:
     from common.auth_api import blp as auth_blp
     from dispatch.api import blueprints as dispatch_blueprints
+    from reporting.api import blueprints as reporting_blueprints
     from scheduling.api import blueprints as scheduling_blueprints
     from scheduling.offers.api import blueprints as slot_blueprints
     from technicians.api import blueprints as technician_blueprints
 
     # Bearer-token calls carry no ambient credentials, so CSRF does not apply to them ...
-    for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints, *slot_blueprints]:
+    for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints, *slot_blueprints,
+                *reporting_blueprints]:
         csrf.exempt(blp)
         api.register_blueprint(blp)
 
@@ -86,9 +89,10 @@ def _register_api(app: Flask, api) -> None:
 def _register_pages(app: Flask) -> None:
     from common.auth_views import bp as auth_pages
     from dispatch.views import bp as dispatch_pages
+    from reporting.views import bp as reporting_pages
     from technicians.views import bp as technician_pages
 
-    for bp in (auth_pages, dispatch_pages, technician_pages):
+    for bp in (auth_pages, dispatch_pages, technician_pages, reporting_pages):
         app.register_blueprint(bp)
 
     @app.get("/")
@@ -104,9 +108,11 @@ def _register_commands(app: Flask) -> None:
     from common.cli import register as register_common_commands
     from demo.cli import register as register_demo_commands
     from dispatch.cli import register as register_dispatch_commands
+    from reporting.cli import register as register_reporting_commands
     from scheduling.cli import register as register_scheduling_commands
 
     register_common_commands(app)
     register_demo_commands(app)
     register_dispatch_commands(app)
     register_scheduling_commands(app)
+    register_reporting_commands(app)

@@ -1,0 +1,89 @@
+"""What one dashboard shows: the period in local days, the filters, and the SQL pieces every measure shares."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, literal_column
+
+from dispatch.enums import ProductCategory
+from dispatch.models import Customer, Product, Ticket
+from reporting import rules
+from reporting.service.timing import local_day_number
+
+
+@dataclass(frozen=True)
+class KpiScope:
+    """A period of local days [first, last] and the filters the manager chose (None: everything)."""
+
+    first: date
+    last: date
+    zone: ZoneInfo
+    bucket: str  # "day" or "week"
+    now: datetime
+    region: str | None = None
+    technician_id: int | None = None
+    category: ProductCategory | None = None
+    brand: str | None = None
+
+    @property
+    def start(self) -> datetime:
+        """Local midnight starting the first day, the inclusive lower bound of every timestamp."""
+        return datetime.combine(self.first, time(0), tzinfo=self.zone)
+
+    @property
+    def end(self) -> datetime:
+        """Local midnight after the last day, the exclusive upper bound."""
+        return datetime.combine(self.last + timedelta(days=1), time(0), tzinfo=self.zone)
+
+    @property
+    def offset_s(self) -> int:
+        # The offset at the period's start; the business zone (Asia/Shanghai) keeps no daylight saving.
+        return int(self.start.utcoffset().total_seconds())
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    @property
+    def buckets(self) -> list[date]:
+        return rules.trend_buckets(self.first, self.last, bucket=self.bucket)
+
+    def in_period(self, column) -> ColumnElement[bool]:
+        """`column` falls inside the period (plain comparisons, so an index on it is used)."""
+        return (column >= self.start) & (column < self.end)
+
+    def local_day(self, column) -> ColumnElement[int]:
+        """The local day number of `column`, for grouping by day in SQL."""
+        return local_day_number(column, literal_column(str(self.offset_s)))
+
+    @property
+    def filters_tickets(self) -> bool:
+        """Whether a region, category or brand is chosen: only then must a query reach the ticket."""
+        return self.region is not None or self.category is not None or self.brand is not None
+
+    def bucket_of(self, day_number: int) -> date:
+        """The trend bucket a local day number from SQL belongs to."""
+        return rules.trend_bucket(rules.day_from_number(day_number), bucket=self.bucket)
+
+
+def filter_tickets(query: Select, scope: KpiScope) -> Select:
+    """Narrow a query that already joins `Ticket` to the region, product category and brand chosen."""
+    if scope.region is not None:
+        query = query.join(Customer, Customer.id == Ticket.customer_id).where(Customer.region == scope.region)
+    if scope.category is not None or scope.brand is not None:
+        query = query.join(Product, Product.id == Ticket.product_id)
+        if scope.category is not None:
+            query = query.where(Product.category == scope.category)
+        if scope.brand is not None:
+            query = query.where(Product.brand == scope.brand)
+    return query
+
+
+def make_scope(*, first: date, last: date, zone: ZoneInfo, now: datetime, bucket: str | None = None,
+               region: str | None = None, technician_id: int | None = None,
+               category: ProductCategory | None = None, brand: str | None = None) -> KpiScope:
+    """A scope with the trend bucket chosen from the period's length unless one is asked for."""
+    return KpiScope(first=first, last=last, zone=zone, now=now, bucket=bucket or rules.default_bucket(first, last),
+                    region=region, technician_id=technician_id, category=category, brand=brand)
