@@ -68,11 +68,12 @@ def _register_api(app: Flask, api) -> None:
     from reporting.api import blueprints as reporting_blueprints
     from scheduling.api import blueprints as scheduling_blueprints
     from scheduling.offers.api import blueprints as slot_blueprints
+    from scheduling.rebalance.api import blueprints as rebalance_blueprints
     from technicians.api import blueprints as technician_blueprints
 
     # Bearer-token calls carry no ambient credentials, so CSRF does not apply to them ...
     for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints, *slot_blueprints,
-                *reporting_blueprints]:
+                *rebalance_blueprints, *reporting_blueprints]:
         csrf.exempt(blp)
         api.register_blueprint(blp)
 

@@ -45,6 +45,7 @@ TIMELINE_ACTIONS: dict[str, Any] = {
     "follow_up_queued": _l("Follow-up call queued"), "follow_up_attempt": _l("Follow-up call"),
     "rebooking_needed": _l("Needs rebooking"), "slot_promised": _l("Slot promised to the customer"),
     "reopened": _l("Reopened"), "closed": _l("Closed"), "cancelled": _l("Cancelled"),
+    "visit_overrun": _l("Visit took longer than planned"),
 }
 
 # Keys of timeline details worth a word; the rest show as they are.

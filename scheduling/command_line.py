@@ -1,4 +1,4 @@
-"""`python -m scheduling solve|check`: the scheduling core on JSON files, with no Flask and no database."""
+"""`python -m scheduling solve|check|rebalance`: the scheduling core on JSON files, with no Flask and no database."""
 from __future__ import annotations
 
 import argparse
@@ -20,7 +20,19 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check", help="list what makes a plan infeasible; exit 1 if anything does")
     check.add_argument("problem", help="problem.json, or - for stdin")
     check.add_argument("plan", help="plan.json, or - for stdin")
+    rebalance = commands.add_parser(
+        "rebalance", help="answer an event during the day: the new plan and its change set as JSON on stdout")
+    rebalance.add_argument("problem", help="problem.json")
+    rebalance.add_argument("plan", help="the current plan.json")
+    rebalance.add_argument("--event", required=True,
+                           help='event.json, e.g. {"kind": "technician_out", "technician": "t3", "from_s": 39600}')
+    rebalance.add_argument("--now", default=None,
+                           help="the moment of the rebalance, HH:MM or seconds (default: the event's now_s or from_s)")
+    rebalance.add_argument("--under-way", default="", help="comma-separated visits en route or on site (stay first)")
     args = parser.parse_args(argv)
+    if args.command == "rebalance":
+        return _rebalance(args.problem, args.plan, args.event, now=args.now,
+                          under_way=[v for v in args.under_way.split(",") if v])
     if args.command == "solve":
         return _solve(args.problem, time_limit_s=args.time_limit, workers=args.workers)
     return _check(args.problem, args.plan)
@@ -42,6 +54,39 @@ def _solve(path: str, *, time_limit_s: float | None, workers: int, out: TextIO =
     json.dump(plan, out, indent=2)
     out.write("\n")
     return EXIT_OK
+
+
+def _rebalance(problem_path: str, plan_path: str, event_path: str, *, now: str | None, under_way: list[str],
+               out: TextIO | None = None) -> int:
+    from scheduling.core import ProblemError
+    from scheduling.core.rebalance import rebalance
+    from scheduling.core.rebalance_events import EventError
+
+    problem, plan, event = _read_json(problem_path), _read_json(plan_path), _read_json(event_path)
+    if problem is None or plan is None or event is None:
+        return EXIT_BAD_INPUT
+    now = now if now is not None else (event.get("now_s", event.get("from_s")) if isinstance(event, dict) else None)
+    if now is None:
+        print("say when the rebalance happens: --now HH:MM (or now_s in event.json)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        now_s = int(now) if str(now).isdigit() else _clock_s(str(now))
+        result = rebalance(problem, plan, now_s=now_s, event=event, under_way=under_way)
+    except (ValueError, ProblemError) as err:  # EventError and ProblemError are ValueErrors too
+        where = f" ({err.field})" if isinstance(err, EventError) else ""
+        print(f"cannot rebalance{where}: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    out = out or sys.stdout
+    json.dump(result.as_dict(), out, indent=2)
+    out.write("\n")
+    return EXIT_OK
+
+
+def _clock_s(text: str) -> int:
+    hours, _, minutes = text.partition(":")
+    if not (hours.isdigit() and minutes.isdigit()):
+        raise ValueError(f"--now must be HH:MM or seconds, not {text!r}")
+    return int(hours) * 3600 + int(minutes) * 60
 
 
 def _check(problem_path: str, plan_path: str) -> int:

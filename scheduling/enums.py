@@ -16,3 +16,8 @@ class JobState(str, enum.Enum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+
+
+class RebalanceStatus(str, enum.Enum):
+    PREVIEW = "preview"  # computed and shown; nothing written to the visits
+    APPLIED = "applied"  # its change set was written in one transaction

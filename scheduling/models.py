@@ -1,4 +1,4 @@
-"""Stored day plans and the background jobs that solve them."""
+"""Stored day plans, the background jobs that solve them, and rebalances of a day under way."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.db import UTCDateTime, db, utcnow
 from common.models import User, str_enum
-from scheduling.enums import JobState, PlanStatus
+from scheduling.enums import JobState, PlanStatus, RebalanceStatus
 from scheduling.rules import MAX_TIME_LIMIT_S, MIN_TIME_LIMIT_S
 
 
@@ -68,3 +68,31 @@ class SolveJob(db.Model):
     rq_job_id: Mapped[str | None] = mapped_column(String(64))
 
     plan: Mapped[Plan] = relationship(back_populates="job")
+
+
+class Rebalance(db.Model):
+    """One rebalance of a region's day: the event, the change set shown, and whether it was applied.
+
+    Applying writes exactly what the preview showed, so the change set is stored, not recomputed."""
+
+    __tablename__ = "rebalances"
+    __table_args__ = (Index("ix_rebalances_date_region", "date", "region"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(64))
+    status: Mapped[RebalanceStatus] = mapped_column(str_enum(RebalanceStatus, "rebalance_status"),
+                                                    default=RebalanceStatus.PREVIEW)
+    event: Mapped[dict] = mapped_column(JSON)  # as the dispatcher sent it (ids, local times)
+    now: Mapped[datetime] = mapped_column(UTCDateTime())  # the moment it was computed for
+    problem: Mapped[dict] = mapped_column(JSON)  # the day after the event, as the core saw it
+    result: Mapped[dict] = mapped_column(JSON)  # the core's answer: plan.json and its change set
+    # Each visit's status, technician and planned start at the preview: applying refuses when one changed.
+    visit_snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    applied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    applied_by: Mapped[User | None] = relationship(foreign_keys=[applied_by_id])

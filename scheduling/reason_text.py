@@ -92,6 +92,8 @@ TEMPLATES: dict[str, LazyString] = {
                     "%(slot_end)s"),
     "slot_full.only": _l("the only suitable technician, %(technician_name)s, is full between %(slot_start)s and "
                          "%(slot_end)s"),
+    # a rebalance during the day
+    "windows_passed": _l("its windows %(windows)s are over by now (%(now)s)"),
     # the loader's (scheduling/store.py)
     "started_off_shift": _l("visit %(visit_id)d is already under way (%(status)s) with technician "
                             "%(technician_id)d, who is not on shift in this region on %(day)s"),
@@ -169,6 +171,8 @@ def _readable(params: Mapping[str, Any], day: date | None) -> dict[str, Any]:
     for key in ("added_travel_s", "duration_s"):
         if key in params:
             shown["minutes"] = max(1, math.ceil(params[key] / 60))
+    if "now_s" in params:
+        shown["now"] = _clock(params["now_s"], day)
     if "status" in params:
         shown["status"] = str(label(VisitStatus(params["status"])))
     return shown

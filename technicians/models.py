@@ -103,3 +103,7 @@ class TechnicianDay(db.Model):
     day: Mapped[date] = mapped_column(Date)  # local date
     # Bumped by every booking on this day, so a change of the day's route is visible.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The last rebalance that changed this route, shown on the phone until the day ends:
+    # {"rebalance_id", "added", "removed", "retimed"} (visit counts).
+    route_change: Mapped[dict | None] = mapped_column(JSON)
+    route_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,4 +1,4 @@
-"""`python -m scheduling.bench solomon|field|slots ...`: solve, check every plan, print the figures."""
+"""`python -m scheduling.bench solomon|field|slots|rebalance ...`: solve, check every plan, print the figures."""
 from __future__ import annotations
 
 import argparse
@@ -32,7 +32,23 @@ def main(argv: list[str] | None = None) -> int:
     slots.add_argument("--days", type=int, default=7)
     slots.add_argument("--seed", type=int, default=1)
     slots.add_argument("--time-limit", type=float, default=10.0, help="seconds for each day's re-plan")
+    rebalance = commands.add_parser("rebalance", help="an event during a generated day: answer time, moves, promises")
+    rebalance.add_argument("--technicians", type=int, default=50)
+    rebalance.add_argument("--visits", type=int, default=500)
+    rebalance.add_argument("--seed", type=int, default=1)
+    rebalance.add_argument("--event", choices=("out", "overrun", "urgent", "cancel", "added"), default="out")
+    rebalance.add_argument("--at", default="11:00", help="the moment of the event, HH:MM")
+    rebalance.add_argument("--minutes", type=int, default=60, help="how long the overrun is")
+    rebalance.add_argument("--runs", type=int, default=3, help="rebalances timed; the median is printed")
+    rebalance.add_argument("--scratch-time-limit", type=float, default=10.0,
+                           help="seconds for the from-scratch re-solve it is compared with")
     args = parser.parse_args(argv)
+    if args.command == "rebalance":
+        from scheduling.bench.rebalance import run as run_rebalance
+
+        result = run_rebalance(args.technicians, args.visits, args.seed, args.event, args.at, runs=args.runs,
+                               scratch_time_limit_s=args.scratch_time_limit, minutes=args.minutes)
+        return 0 if all(result["goals"].values()) else 1
 
     if args.command == "solomon":
         from scheduling.bench.solomon import run

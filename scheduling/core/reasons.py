@@ -283,6 +283,8 @@ _ENGLISH: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "slot_past_shift_end": lambda p: (f"a {_minutes(p['duration_s'])} visit starting {_between(p)} would run past "
                                       f"the end of every suitable technician's shift"),
     "slot_full": lambda p: f"{_everyone(p)} full {_between(p)}",
+    # a rebalance during the day
+    "windows_passed": lambda p: f"its windows {_windows_text(p)} are over by now ({_clock(p['now_s'])})",
 }
 
 REASON_CODES: frozenset[str] = frozenset(_ENGLISH)

@@ -30,6 +30,8 @@ from scheduling import store
 from scheduling.core import parse_problem
 from scheduling.core.reasons import Reason
 from scheduling.core.slots import Offer, offer_slots as core_offer_slots, slot_grid
+from scheduling.locks import begin_immediate_on_sqlite as _begin_immediate_on_sqlite
+from scheduling.locks import lock_technician_day as _lock_technician_day
 from scheduling.offers.rules import DEFAULT_DAYS, MAX_DAYS
 from scheduling.offers.schemas import SlotOffersSchema
 from technicians.models import Technician, TechnicianDay
@@ -191,35 +193,6 @@ def _within_offer_days(day: date, now: datetime) -> bool:
 
 def _say(moment: datetime) -> str:
     return to_local(moment).strftime("%Y-%m-%d %H:%M")
-
-
-# --- locks -------------------------------------------------------------------------------------------
-
-def _begin_immediate_on_sqlite() -> None:
-    """On SQLite take the database's write lock now, so two bookings cannot both check and then both write.
-
-    pysqlite only starts a transaction at the first write, so a check-then-write would run unlocked;
-    with_for_update() is ignored there.
-    """
-    connection = db.session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    if not connection.connection.dbapi_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def _lock_technician_day(technician_id: int, day: date) -> TechnicianDay:
-    """The technician's day row, created if missing and locked until commit (PostgreSQL; SQLite holds its lock)."""
-    dialect = db.session.connection().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(TechnicianDay).values(technician_id=technician_id, day=day, version=0)
-                       .on_conflict_do_nothing(index_elements=["technician_id", "day"]))
-    return db.session.scalar(select(TechnicianDay).where(TechnicianDay.technician_id == technician_id,
-                                                         TechnicianDay.day == day)
-                             .with_for_update().execution_options(populate_existing=True))
 
 
 # --- writing the booking -----------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from dispatch.models import Ticket, Visit
 from dispatch.service.visits import phone_for_technician
 from scheduling.core.problem import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH, Location
 from scheduling.core.travel import build_matrix
-from technicians.models import Technician
+from technicians.models import Technician, TechnicianDay
 
 V = VisitStatus
 # Visits that belong on a technician's route; unscheduled and cancelled ones do not.
@@ -47,12 +47,23 @@ class RouteStop:
 
 
 @dataclass(frozen=True)
+class RouteChange:
+    """The last rebalance that changed the route: when, and how many visits it added, took off or re-timed."""
+
+    at: datetime
+    added: int
+    removed: int
+    retimed: int
+
+
+@dataclass(frozen=True)
 class Route:
     """A technician's visits of one local day, in planned order."""
 
     technician: Technician
     day: date
     stops: list[RouteStop]
+    change: RouteChange | None = None
 
 
 def local_today(now: datetime | None = None) -> date:
@@ -65,7 +76,18 @@ def get_route(*, by: User, day: date | None = None, now: datetime | None = None)
     now = now or utcnow()
     technician = _technician_of(by)
     day = day or local_today(now)
-    return Route(technician=technician, day=day, stops=_stops(technician, day=day, now=now))
+    return Route(technician=technician, day=day, stops=_stops(technician, day=day, now=now),
+                 change=_route_change(technician, day))
+
+
+def _route_change(technician: Technician, day: date) -> RouteChange | None:
+    row = db.session.scalar(select(TechnicianDay).where(TechnicianDay.technician_id == technician.id,
+                                                        TechnicianDay.day == day))
+    if row is None or not row.route_change or row.route_changed_at is None:
+        return None
+    change = row.route_change
+    return RouteChange(at=row.route_changed_at, added=change.get("added", 0), removed=change.get("removed", 0),
+                       retimed=change.get("retimed", 0))
 
 
 def get_job(visit_id: int, *, by: User, now: datetime | None = None) -> RouteStop:

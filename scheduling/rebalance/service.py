@@ -1,0 +1,278 @@
+"""Rebalance use cases: preview an event's change set, apply exactly that change set, read it back."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from common.db import db, utcnow
+from common.errors import Conflict, NotFound, RuleViolation
+from common.i18n import local_zone
+from common.models import User
+from dispatch.enums import TicketStatus, VisitStatus
+from dispatch.models import Visit
+from dispatch.rules import check_visit_transition
+from dispatch.service.tickets import set_ticket_status
+from dispatch.service.timeline import record_event
+from dispatch.service.visits import BUSY_STATUSES, place_visit
+from scheduling import store
+from scheduling.core.rebalance import rebalance
+from scheduling.core.rebalance_events import EventError
+from scheduling.enums import RebalanceStatus
+from scheduling.locks import begin_immediate_on_sqlite, lock_technician_day
+from scheduling.models import Rebalance
+from scheduling.rebalance.schemas import EventSchema
+from technicians.models import Technician
+
+LOAD_TIME_LIMIT_S = 10
+# The API's names for the core event's fields, so a 422 names what the dispatcher sent.
+API_FIELD = {"technician": "technician_id", "visit": "visit_id", "from_s": "from", "minutes": "minutes",
+             "shift": "shift", "kind": "kind"}
+
+
+def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: datetime | None = None) -> Rebalance:
+    """Compute the change set of `event` on the region's day as it stands now, and store it unapplied."""
+    now = now or utcnow()
+    load = store.load_day(day, region, time_limit_s=LOAD_TIME_LIMIT_S)
+    problem = load.problem
+    core_event = _core_event(event, day, problem)
+    plan, under_way = _current_plan(day, problem)
+    try:
+        result = rebalance(problem, plan, now_s=max(0, round(store.to_day_seconds(now, day))), event=core_event,
+                           under_way=under_way)
+    except EventError as error:
+        raise RuleViolation(str(error), field=f"event.{API_FIELD.get(error.field, error.field)}") from error
+    row = Rebalance(date=day, region=region, status=RebalanceStatus.PREVIEW, event=EventSchema().dump(event), now=now,
+                    problem=result.problem, result=result.as_dict(), visit_snapshot=_snapshot(plan),
+                    created_by_id=by.id)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def get_rebalance(rebalance_id: int, *, by: User) -> Rebalance:
+    """One stored rebalance, previewed or applied."""
+    row = db.session.get(Rebalance, rebalance_id)
+    if row is None:
+        raise NotFound(f"There is no rebalance {rebalance_id}; preview one with POST /api/v1/rebalance/preview.")
+    return row
+
+
+def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None) -> Rebalance:
+    """Write the previewed change set in one transaction, under the technician-day locks bookings take.
+
+    Refused (409) when it was applied already or any visit of the day changed since the preview."""
+    begin_immediate_on_sqlite()
+    row = db.session.scalar(select(Rebalance).where(Rebalance.id == rebalance_id).with_for_update())
+    if row is None:
+        raise NotFound(f"There is no rebalance {rebalance_id}.")
+    if row.status is not RebalanceStatus.PREVIEW:
+        raise Conflict(f"Rebalance {row.id} was applied already; preview the day again for a new change set.",
+                       current=row.status.value)
+    result = row.result
+    touched = {_int(m["to"]["technician"]) for m in result["moved"]} | {
+        _int(m["from"]["technician"]) for m in result["moved"] + result["unassigned"] if m.get("from")}
+    touched |= {_int(u["was"]["technician"]) for u in result["unassigned"] if u.get("was")}
+    days = [lock_technician_day(t, row.date) for t in sorted(touched)]
+    changed = _changed_since(row)
+    if changed:
+        raise Conflict(f"The day changed since rebalance {row.id} was previewed ({'; '.join(changed[:5])}); "
+                       "preview again.", changed=changed)
+    why = f"rebalance {row.id}: {row.event['kind']}"
+    technicians = {t.id: t for t in db.session.scalars(select(Technician).where(Technician.id.in_(touched)))}
+    for item in result["moved"]:
+        visit = db.session.get(Visit, _int(item["visit"]))
+        to = item["to"]
+        place_visit(visit, technician=technicians[_int(to["technician"])],
+                    start=store.from_day_seconds(to["start"], row.date),
+                    end=store.from_day_seconds(to["end"], row.date), by=by, source=why)
+    broken = {b["visit"] for b in result["broken_promises"]}
+    for item in result["unassigned"]:
+        if item.get("was"):
+            _send_back(db.session.get(Visit, _int(item["visit"])), broken=item["visit"] in broken,
+                       reason=item["reason"], reason_code=item.get("reason_code"), by=by, why=why)
+    for vid in result.get("cancelled", []):
+        visit = db.session.get(Visit, _int(vid))
+        check_visit_transition(visit.status, VisitStatus.CANCELLED)
+        visit.status = VisitStatus.CANCELLED
+        record_event(visit.ticket, "visit_cancelled", by=by, visit=visit,
+                     reason=row.event.get("reason") or why)
+    if row.event["kind"] == "overrun":
+        visit = db.session.get(Visit, row.event["visit_id"])
+        if visit.planned_start is not None:
+            visit.planned_end = visit.planned_start + timedelta(seconds=visit.duration_s + 60 * row.event["minutes"])
+            record_event(visit.ticket, "visit_overrun", by=by, visit=visit, minutes=row.event["minutes"])
+    now = now or utcnow()
+    changes = _route_changes(result)
+    for technician_day in days:
+        technician_day.version += 1
+        change = changes.get(technician_day.technician_id)
+        if change:
+            # what the technician's phone shows the next time it loads the route, online again or not
+            technician_day.route_change = {"rebalance_id": row.id, **change}
+            technician_day.route_changed_at = now
+    row.status, row.applied_at, row.applied_by_id = RebalanceStatus.APPLIED, now, by.id
+    db.session.commit()
+    return row
+
+
+def _route_changes(result: dict) -> dict[int, dict[str, int]]:
+    """Per technician: how many visits the change set adds to, takes off, and re-times on their route."""
+    changes: dict[int, dict[str, int]] = {}
+
+    def count(tech: str, what: str) -> None:
+        counts = changes.setdefault(_int(tech), {"added": 0, "removed": 0, "retimed": 0})
+        counts[what] += 1
+
+    for item in result["moved"]:
+        before, after = item["from"], item["to"]
+        if before is not None and before["technician"] == after["technician"]:
+            count(after["technician"], "retimed")
+            continue
+        count(after["technician"], "added")
+        if before is not None:
+            count(before["technician"], "removed")
+    for item in result["unassigned"]:
+        if item.get("was"):
+            count(item["was"]["technician"], "removed")
+    return changes
+
+
+def _send_back(visit: Visit, *, broken: bool, reason: str, reason_code: str | None, by: User, why: str) -> None:
+    """A visit the rebalance could not keep today goes back to its ticket's CS owner to rebook (flushes only)."""
+    previous = {"technician_id": visit.technician_id, "start": visit.planned_start}
+    slot = {"slot_start": visit.promised_start, "slot_end": visit.promised_end}
+    visit.status = VisitStatus.UNSCHEDULED
+    visit.technician_id = visit.technician = None
+    visit.planned_start = visit.planned_end = None
+    if broken:
+        visit.promised_start = visit.promised_end = None
+    ticket = visit.ticket
+    if ticket.status is TicketStatus.SCHEDULED and not any(
+            v.status in BUSY_STATUSES for v in ticket.visits if v.id != visit.id):
+        set_ticket_status(ticket, TicketStatus.OPEN, by=by, reason=why)
+    record_event(ticket, "visit_unscheduled", by=by, visit=visit, source=why, **previous)
+    record_event(ticket, "rebooking_needed", by=by, visit=visit, reason=reason, reason_code=reason_code,
+                 promise_broken=broken, owner=ticket.owner.username, source=why, **(slot if broken else {}))
+
+
+def _core_event(event: dict, day: date, problem: dict) -> dict:
+    """The API's event (ids, local HH:MM) as the core's (problem ids, seconds); a spare technician joins the day."""
+    kind = event["kind"]
+    if kind == "technician_out":
+        return {"kind": kind, "technician": f"t{event['technician_id']}", "from_s": _seconds(event["from_"], day)}
+    if kind == "technician_added":
+        tech_id = f"t{event['technician_id']}"
+        shift = [_seconds(s, day) for s in event["shift"]]
+        if not any(t["id"] == tech_id for t in problem["technicians"]):
+            technician = db.session.get(Technician, event["technician_id"])
+            if technician is None or not technician.active:
+                raise RuleViolation(f"There is no active technician {event['technician_id']}.",
+                                    field="event.technician_id")
+            entry = store.technician_entry(technician, day)
+            entry["shift"] = shift
+            entry["breaks"] = []
+            problem["technicians"].append(entry)
+            problem["locations"].append({"id": entry["start"], "lat": technician.home_lat, "lon": technician.home_lon})
+        return {"kind": kind, "technician": tech_id, "shift": shift}
+    core = {"kind": kind, "visit": f"v{event['visit_id']}"}
+    if kind == "overrun":
+        core["minutes"] = event["minutes"]
+    if kind == "cancel":
+        core["reason"] = event.get("reason")
+    return core
+
+
+def _seconds(clock: str, day: date) -> int:
+    hours, minutes = clock.split(":")
+    return store.wall_clock_seconds(time(int(hours), int(minutes)), day)
+
+
+def _current_plan(day: date, problem: dict) -> tuple[dict, list[str]]:
+    """The day as the visits stand (plan.json from their planned times), and the visits under way."""
+    ids = [int(v["id"][1:]) for v in problem["visits"]]
+    visits = list(db.session.scalars(select(Visit).where(Visit.id.in_(ids)).order_by(Visit.planned_start)))
+    on_shift = {t["id"] for t in problem["technicians"]}
+    routes: dict[str, list[dict]] = {t["id"]: [] for t in problem["technicians"]}
+    under_way = []
+    for visit in visits:
+        tech = f"t{visit.technician_id}"
+        if visit.status not in BUSY_STATUSES or visit.planned_start is None or tech not in on_shift:
+            continue
+        start = round(store.to_day_seconds(visit.planned_start, day))
+        end = round(store.to_day_seconds(visit.planned_end, day)) if visit.planned_end else start + visit.duration_s
+        routes[tech].append({"visit": f"v{visit.id}", "arrival": start, "start": start, "end": end})
+        if visit.status in store.VISIT_IN_PROGRESS:
+            under_way.append(f"v{visit.id}")
+    planned = {s["visit"] for stops in routes.values() for s in stops}
+    plan = {"routes": [{"technician": t, "stops": stops, "break": None, "breaks": []} for t, stops in routes.items()],
+            "unassigned": [{"visit": v["id"], "reason": "not planned"} for v in problem["visits"]
+                           if v["id"] not in planned]}
+    return plan, under_way
+
+
+def _snapshot(plan: dict) -> dict:
+    """What applying must find unchanged: each visit's status, technician and planned start."""
+    ids = [_int(s["visit"]) for r in plan["routes"] for s in r["stops"]] + [_int(u["visit"]) for u in plan["unassigned"]]
+    visits = db.session.scalars(select(Visit).where(Visit.id.in_(ids))) if ids else []
+    return {f"v{v.id}": _state(v) for v in visits}
+
+
+def _state(visit: Visit) -> dict:
+    return {"status": visit.status.value, "technician_id": visit.technician_id,
+            "planned_start": visit.planned_start.isoformat() if visit.planned_start else None}
+
+
+def _changed_since(row: Rebalance) -> list[str]:
+    ids = [_int(v) for v in row.visit_snapshot]
+    current = {f"v{v.id}": v for v in db.session.scalars(
+        select(Visit).where(Visit.id.in_(ids)).execution_options(populate_existing=True))} if ids else {}
+    changes = []
+    for vid, before in sorted(row.visit_snapshot.items()):
+        visit = current.get(vid)
+        if visit is None:
+            changes.append(f"visit {vid[1:]} no longer exists")
+        elif _state(visit) != before:
+            changes.append(f"visit {vid[1:]} is now {visit.status.value}"
+                           + (" with another technician or time" if visit.status.value == before["status"] else ""))
+    return changes
+
+
+def _int(prefixed: str) -> int:
+    return int(prefixed[1:])
+
+
+def rebalance_view(row: Rebalance) -> dict:
+    """The stored rebalance with database ids, names and local times, as the board shows it."""
+    result, day = row.result, row.date
+    visit_ids = {_int(m["visit"]) for m in result["moved"]} | {_int(u["visit"]) for u in result["unassigned"]} | {
+        _int(c["visit"]) for c in result["calls"]}
+    visits = {v.id: v for v in db.session.scalars(
+        select(Visit).where(Visit.id.in_(visit_ids)).options(selectinload(Visit.ticket)))} if visit_ids else {}
+    tech_ids = {_int(p["technician"]) for m in result["moved"] for p in (m["from"], m["to"]) if p}
+    names = {t.id: t.name for t in db.session.scalars(select(Technician).where(Technician.id.in_(tech_ids)))} \
+        if tech_ids else {}
+
+    def place(p: dict | None) -> dict | None:
+        if p is None:
+            return None
+        tech = _int(p["technician"])
+        return {"technician_id": tech, "technician_name": names.get(tech, ""),
+                "start": store.to_local_time(p["start"], day), "end": store.to_local_time(p["end"], day)}
+
+    def who(vid: str) -> dict:
+        visit = visits[_int(vid)]
+        return {"visit_id": visit.id, "ticket_id": visit.ticket_id, "customer_name": visit.ticket.customer.name}
+
+    return {
+        "id": row.id, "date": day, "region": row.region, "status": row.status, "event": row.event,
+        "now": row.now.astimezone(local_zone()), "applied_at": row.applied_at,
+        "moved": [{**who(m["visit"]), "from": place(m["from"]), "to": place(m["to"])} for m in result["moved"]],
+        "broken_promises": [{**who(b["visit"]), "slot_start": store.to_local_time(b["slot"][0], day),
+                             "slot_end": store.to_local_time(b["slot"][1], day)} for b in result["broken_promises"]],
+        "unassigned": [{**who(u["visit"]), "reason_code": u.get("reason_code"), "reason_params": u["reason_params"],
+                        "reason": u["reason"], "date": day} for u in result["unassigned"]],
+        "calls": [{**who(c["visit"]), "why": c["why"]} for c in result["calls"]],
+        "kpis": result["kpis"],
+    }

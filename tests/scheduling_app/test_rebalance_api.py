@@ -1,0 +1,164 @@
+"""Rebalancing a published day through the API: preview shows the change set, apply writes exactly it."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from common.db import db
+from dispatch.enums import VisitStatus
+from dispatch.models import TimelineEvent, Visit
+from scheduling.models import Rebalance
+from tests import factories
+from tests.scheduling_app.builders import DAY, local, make_visit
+
+# Tuesday 11:00 in Shanghai (03:00 UTC), when the technician calls in sick.
+ELEVEN_LOCAL = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
+PLACES = [(31.2397, 121.4998), (31.2243, 121.4690), (31.2050, 121.4400), (31.2600, 121.5200),
+          (31.1950, 121.5100), (31.2800, 121.4700), (31.2150, 121.4100), (31.2450, 121.5400)]
+
+
+@pytest.fixture
+def dispatcher(app, clock, login_as):
+    """A dispatcher on Tuesday morning, 08:00 in Shanghai."""
+    clock.move_to(datetime(2026, 11, 24, 0, 0, tzinfo=timezone.utc))
+    return login_as("dispatcher")
+
+
+@pytest.fixture
+def crew(app):
+    """Two technicians with phones (users), both in Shanghai, 08:30-18:00 with lunch."""
+    return [factories.make_user("technician") for _ in range(2)]
+
+
+@pytest.fixture
+def published_day(app, clock, dispatcher, crew):
+    """Two technicians, eight visits between 09:00 and 17:00, planned and published at 08:00; now it is 11:00."""
+    for i, (lat, lon) in enumerate(PLACES):
+        start_h = 9 + (i % 4) * 2
+        make_visit(lat=lat, lon=lon, skills=("ac_install",), duration_min=45,
+                   windows=[(local(DAY, start_h), local(DAY, start_h + 2))])
+    plan = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai",
+                                                  "time_limit_s": 1}).json
+    assert dispatcher.post(f"/api/v1/plans/{plan['id']}/publish").status_code == 200
+    clock.move_to(ELEVEN_LOCAL)
+
+
+def _busiest_after_eleven() -> tuple[int, list[int]]:
+    visits = db.session.scalars(select(Visit).where(Visit.planned_start >= ELEVEN_LOCAL)).all()
+    by_tech: dict[int, list[int]] = {}
+    for visit in visits:
+        by_tech.setdefault(visit.technician_id, []).append(visit.id)
+    tech = max(by_tech, key=lambda t: len(by_tech[t]))
+    return tech, sorted(by_tech[tech])
+
+
+def _preview(dispatcher, event: dict):
+    return dispatcher.post("/api/v1/rebalance/preview", json={"date": DAY.isoformat(), "region": "shanghai",
+                                                              "event": event})
+
+
+def test_technician_out_previews_a_change_set_and_applies_exactly_it(app, published_day, dispatcher):
+    tech, left = _busiest_after_eleven()
+    before = {v.id: (v.technician_id, v.planned_start) for v in db.session.scalars(select(Visit))}
+
+    preview = _preview(dispatcher, {"kind": "technician_out", "technician_id": tech, "from": "11:00"})
+    assert preview.status_code == 200, preview.json
+    shown = preview.json
+    assert shown["status"] == "preview" and shown["event"]["from"] == "11:00"
+    # every visit the technician had left is moved to the colleague or sent back with a reason and a call
+    handled = {m["visit_id"] for m in shown["moved"]} | {u["visit_id"] for u in shown["unassigned"]}
+    assert set(left) <= handled
+    assert all(m["to"]["technician_id"] != tech and m["customer_name"] for m in shown["moved"])
+    assert {c["ticket_id"] for c in shown["calls"]} >= {u["ticket_id"] for u in shown["broken_promises"]}
+    db.session.expire_all()
+    assert {v.id: (v.technician_id, v.planned_start) for v in db.session.scalars(select(Visit))} == before
+
+    assert dispatcher.get(f"/api/v1/rebalance/{shown['id']}").json["moved"] == shown["moved"]
+
+    applied = dispatcher.post(f"/api/v1/rebalance/{shown['id']}/apply")
+    assert applied.status_code == 200, applied.json
+    assert applied.json["status"] == "applied" and applied.json["moved"] == shown["moved"]
+    db.session.expire_all()
+    for moved in shown["moved"]:
+        visit = db.session.get(Visit, moved["visit_id"])
+        assert visit.technician_id == moved["to"]["technician_id"]
+        assert visit.planned_start == datetime.fromisoformat(moved["to"]["start"])
+        events = db.session.scalars(select(TimelineEvent).where(TimelineEvent.visit_id == visit.id,
+                                                                TimelineEvent.action == "visit_rescheduled")).all()
+        assert any(e.detail.get("source") == f"rebalance {shown['id']}: technician_out" for e in events)
+    for item in shown["unassigned"]:
+        visit = db.session.get(Visit, item["visit_id"])
+        assert visit.status is VisitStatus.UNSCHEDULED
+        assert db.session.scalar(select(TimelineEvent).where(TimelineEvent.visit_id == visit.id,
+                                                             TimelineEvent.action == "rebooking_needed"))
+
+    again = dispatcher.post(f"/api/v1/rebalance/{shown['id']}/apply")
+    assert again.status_code == 409
+
+
+def test_apply_refuses_when_the_day_changed_since_the_preview(app, published_day, dispatcher):
+    tech, left = _busiest_after_eleven()
+    shown = _preview(dispatcher, {"kind": "technician_out", "technician_id": tech, "from": "11:00"}).json
+    assert dispatcher.delete(f"/api/v1/visits/{left[0]}/assignment").status_code == 200
+
+    response = dispatcher.post(f"/api/v1/rebalance/{shown['id']}/apply")
+    assert response.status_code == 409
+    assert "preview again" in response.json["message"]
+    assert db.session.get(Rebalance, shown["id"]).status.value == "preview"
+
+
+def test_a_retried_apply_with_the_same_key_gets_the_same_answer(app, published_day, dispatcher):
+    tech, _ = _busiest_after_eleven()
+    shown = _preview(dispatcher, {"kind": "technician_out", "technician_id": tech, "from": "11:00"}).json
+    headers = {"Idempotency-Key": "rebalance-apply-1"}
+    first = dispatcher.post(f"/api/v1/rebalance/{shown['id']}/apply", headers=headers)
+    second = dispatcher.post(f"/api/v1/rebalance/{shown['id']}/apply", headers=headers)
+    assert first.status_code == second.status_code == 200
+    assert first.json == second.json
+
+
+@pytest.mark.parametrize("event, field", [
+    ({"kind": "overrun", "visit_id": 999999, "minutes": 30}, "event.visit_id"),
+    ({"kind": "technician_out", "technician_id": 999999, "from": "11:00"}, "event.technician_id"),
+])
+def test_an_event_that_does_not_fit_the_day_is_refused_naming_the_field(app, published_day, dispatcher,
+                                                                        event, field):
+    response = _preview(dispatcher, event)
+    assert response.status_code == 422
+    assert field in response.json["errors"]["json"]
+    assert db.session.scalar(select(func.count()).select_from(Rebalance)) == 0
+
+
+def test_an_event_missing_its_time_is_refused_naming_the_field(app, published_day, dispatcher):
+    response = _preview(dispatcher, {"kind": "technician_out", "technician_id": 1})
+    assert response.status_code == 422
+    assert "from" in response.json["errors"]["json"]["event"]
+    assert db.session.scalar(select(func.count()).select_from(Rebalance)) == 0
+
+
+def test_cs_cannot_rebalance(app, published_day, login_as):
+    response = login_as("cs").post("/api/v1/rebalance/preview", json={
+        "date": DAY.isoformat(), "region": "shanghai", "event": {"kind": "cancel", "visit_id": 1}})
+    assert response.status_code == 403
+
+
+def test_a_technician_whose_route_changed_sees_it_on_the_phone(app, published_day, dispatcher, crew, page_login):
+    tech, _ = _busiest_after_eleven()
+    shown = _preview(dispatcher, {"kind": "technician_out", "technician_id": tech, "from": "11:00"}).json
+    receivers = {m["to"]["technician_id"] for m in shown["moved"]}
+    assert receivers, "the colleague takes at least one visit"
+    colleague = next(u for u in crew if u.technician.id in receivers)
+    out = next(u for u in crew if u.technician.id == tech)
+    assert dispatcher.post(f"/api/v1/rebalance/{shown['id']}/apply").status_code == 200
+
+    html = page_login(colleague).get("/m/today?lang=en").get_data(as_text=True)
+    assert "Your route changed at 11:00" in html
+    # the technician who went home sees their shortened day the same way
+    assert "Your route changed at 11:00" in page_login(out).get("/m/today?lang=en").get_data(as_text=True)
+    order = [int(v) for v in re.findall(r'data-visit-id="(\d+)"', html)]
+    for moved in shown["moved"]:
+        if moved["to"]["technician_id"] == colleague.technician.id:
+            assert moved["visit_id"] in order
