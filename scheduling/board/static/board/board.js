@@ -21,9 +21,13 @@
     // The server sends local times with their offset; show the wall clock it names.
     return iso ? iso.slice(11, 16) : "";
   }
+  function offsetOf(iso) {
+    const match = /([+-]\d\d:\d\d)$/.exec(iso || "");
+    return match ? match[1] : "+00:00";
+  }
   function localIso(date) {
     // The board's day is in the business's time zone; the offset comes from the day's own data.
-    const offset = (state.data && state.data.now.slice(19)) || "+08:00";
+    const offset = offsetOf(state.data && state.data.now);
     const sign = offset[0] === "-" ? -1 : 1;
     const minutes = sign * (parseInt(offset.slice(1, 3), 10) * 60 + parseInt(offset.slice(4, 6), 10));
     const shifted = new Date(date.getTime() + minutes * 60000);
@@ -81,8 +85,8 @@
   function dayWindow(data) {
     const starts = data.technicians.map((t) => t.shift.start).concat(data.visits.map((v) => v.start));
     const ends = data.technicians.map((t) => t.shift.end).concat(data.visits.map((v) => v.end));
-    const start = starts.length ? starts.sort()[0] : data.date + "T08:00:00" + data.now.slice(19);
-    const end = ends.length ? ends.sort().slice(-1)[0] : data.date + "T19:00:00" + data.now.slice(19);
+    const start = starts.length ? starts.sort()[0] : data.date + "T08:00:00" + offsetOf(data.now);
+    const end = ends.length ? ends.sort().slice(-1)[0] : data.date + "T19:00:00" + offsetOf(data.now);
     return {start: new Date(new Date(start).getTime() - 30 * 60000), end: new Date(new Date(end).getTime() + 30 * 60000)};
   }
 
@@ -144,8 +148,11 @@
 
   async function addFromUnassigned(item, callback) {
     // Only a visit dragged from the unassigned list may be added; a double click on a row adds nothing.
-    if (!item.visitId) { callback(null); return; }
-    await assign(item.visitId, item.group, item.start, callback);
+    // The timeline keeps the dragged item's id ("drop-<visit>-<time>") but not its other fields.
+    const dropped = /^drop-(\d+)-/.exec(String(item.id));
+    const visitId = item.visitId || (dropped && parseInt(dropped[1], 10));
+    if (!visitId) { callback(null); return; }
+    await assign(visitId, item.group, item.start, callback);
   }
 
   async function assign(visitId, technicianId, start, callback) {
@@ -218,6 +225,10 @@
 
   function drawUnassigned(data) {
     $("unassigned-count").textContent = data.unassigned.length;
+    // Rebuilt only when it changed: a rebuilt item under the mouse would end a drag the dispatcher started.
+    const drawn = JSON.stringify([data.unassigned, state.selected]);
+    if (drawn === state.unassignedDrawn) return;
+    state.unassignedDrawn = drawn;
     const list = $("unassigned");
     list.innerHTML = "";
     data.unassigned.forEach((v) => {
@@ -232,10 +243,12 @@
       li.addEventListener("click", () => select({kind: "unassigned", id: v.visit_id}));
       li.addEventListener("dragstart", (event) => {
         const item = {id: `drop-${v.visit_id}-${Date.now()}`, type: "range", visitId: v.visit_id,
-                      content: esc(v.customer_name), target: "item", duration: v.duration_s};
+                      content: esc(v.customer_name), duration: v.duration_s};
+        state.dragging = true;
         event.dataTransfer.effectAllowed = "move";
         event.dataTransfer.setData("text", JSON.stringify(item));
       });
+      li.addEventListener("dragend", () => { state.dragging = false; });
       list.appendChild(li);
     });
   }
@@ -427,10 +440,12 @@
   }
 
   async function load() {
-    if (state.busy) return;
+    // A load asked for while one is under way runs after it: that one may predate the change just made.
+    if (state.busy) { state.again = true; return; }
     state.busy = true;
     const result = await api("GET", `/api/v1/board?date=${encodeURIComponent(state.date)}&region=${encodeURIComponent(state.region)}`);
     state.busy = false;
+    if (state.again) { state.again = false; load(); return; }
     const stamp = new Date().toTimeString().slice(0, 8);
     if (!result.ok) {
       $("last-update").textContent = fill(T.offline, {time: state.lastUpdate || "–"});
@@ -440,7 +455,7 @@
     state.lastUpdate = stamp;
     $("last-update").textContent = fill(T.updated, {time: stamp});
     if (!state.data) {
-      const offset = result.data.now.slice(19);
+      const offset = offsetOf(result.data.now);
       // The axis and the "now" line in the business's time zone, whatever the browser's is.
       timeline.setOptions({moment: (date) => vis.moment(date).utcOffset(offset)});
     }
