@@ -98,3 +98,22 @@ def test_the_chinese_board_has_no_english_left(chromium, live, screenshot):
     assert words == set(), words
     assert "调度看板" in text and "未分配" in text and "尚未排班" in text
     context.close()
+
+
+def test_the_board_follows_status_events_and_keeps_the_dispatchers_selection(chromium, live):
+    board_day = make_board_day()
+    context, page = open_board(chromium, live, board_day)
+    page.locator(".vis-item.visit", has_text="张先生").click()
+    expect(page.locator("#selection")).to_contain_text("张先生")
+    url = page.url
+
+    # The technician accepts the visit on the phone; the board hears it on its next reload of the data.
+    visit = fresh(Visit, board_day.planned.id)
+    visit.status = VisitStatus.ACCEPTED
+    db.session.commit()
+
+    expect(page.locator(".vis-item.visit.st-accepted", has_text="张先生")).to_be_visible(timeout=15_000)
+    expect(page.locator(".vis-item.visit.vis-selected", has_text="张先生")).to_be_visible()
+    expect(page.locator("#selection")).to_contain_text("Accepted")
+    assert page.url == url
+    context.close()
