@@ -277,7 +277,7 @@
         row(T.skills, esc(t.skills.join(", "))) +
         row(T.districts, esc(t.service_districts.join(", ") || T.whole_region)) + `</table>` +
         `<label>${esc(T.out_from)} <input type="time" id="out-from" value="${at}"></label>` +
-        `<button type="button" class="danger" id="out-button">${esc(T.out_from)} ${"…"}</button>`;
+        `<button type="button" class="danger" id="out-button">${esc(T.preview)}</button>`;
       $("out-button").addEventListener("click", () => preview({kind: "technician_out", technician_id: t.id,
                                                                 from: $("out-from").value}));
       return;
@@ -297,7 +297,7 @@
         `<button type="button" class="primary" id="urgent-button">${esc(T.urgent)}</button>`;
     } else if (v.movable || v.status === "en_route" || v.status === "arrived") {
       html += `<label>${esc(T.overrun)} <input type="number" id="overrun-minutes" value="30" min="-240" max="480"> ${esc(T.minutes)}</label>` +
-        `<button type="button" id="overrun-button">${esc(T.overrun)} …</button>`;
+        `<button type="button" id="overrun-button">${esc(T.preview)}</button>`;
       if (v.movable) {
         html += ` <button type="button" class="danger" id="cancel-button">${esc(T.cancel_visit)}</button>`;
       }
