@@ -33,6 +33,7 @@ TEMPLATES: dict[str, LazyString] = {
     # The loader turns service districts into "district:<name>" skills; a dispatcher thinks of coverage.
     "no_skill.district": _l("no technician covering %(districts)s has skill %(plain_skills)s"),
     "no_skill.district_only": _l("no technician on shift covers %(districts)s"),
+    "no_skill_combination.district_one": _l("no technician covering %(districts)s has skill %(plain_skills)s"),
     "no_skill_combination.district": _l("no technician covering %(districts)s has all of the skills "
                                         "%(plain_skills)s"),
     "no_skill_combination.district_only": _l("no technician on shift covers %(districts)s"),
@@ -108,6 +109,7 @@ TEMPLATES: dict[str, LazyString] = {
 # Which variant of a template applies, tried in this order; a code without that variant keeps its own template.
 VARIANTS: tuple[tuple[str, Callable[[Mapping[str, Any]], bool]], ...] = (
     ("district_only", lambda p: bool(_district_skills(p)) and not _plain_skills(p)),
+    ("district_one", lambda p: bool(_district_skills(p)) and len(_plain_skills(p)) == 1),
     ("district", lambda p: bool(_district_skills(p))),
     ("pinned", lambda p: "pinned_technician" in p),
     ("any_technician", lambda p: "skills" in p and not p["skills"]),

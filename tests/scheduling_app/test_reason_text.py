@@ -25,7 +25,7 @@ SAMPLES: dict[str, list[dict]] = {
     "no_technician_working": [{}],
     "no_skill": [{"skills": ["gas_heater"]}, {"skills": ["gas_heater", "district:xuhui"]},
                  {"skills": ["district:xuhui"]}],
-    "no_skill_combination": [{"skills": ["ac_install", "gas_heater"]},
+    "no_skill_combination": [{"skills": ["ac_install", "gas_heater"]}, {"skills": ["ac_install", "district:xuhui"]},
                              {"skills": ["ac_install", "gas_heater", "district:xuhui"]},
                              {"skills": ["district:xuhui"]}],
     "pinned_lacks_skill": [{"pinned_technician": "t3", "skills": ["gas_heater"]}],
