@@ -67,13 +67,14 @@ def _register_api(app: Flask, api) -> None:
     from dispatch.api import blueprints as dispatch_blueprints
     from reporting.api import blueprints as reporting_blueprints
     from scheduling.api import blueprints as scheduling_blueprints
+    from scheduling.board.api import blueprints as board_blueprints
     from scheduling.offers.api import blueprints as slot_blueprints
     from scheduling.rebalance.api import blueprints as rebalance_blueprints
     from technicians.api import blueprints as technician_blueprints
 
     # Bearer-token calls carry no ambient credentials, so CSRF does not apply to them ...
     for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints, *slot_blueprints,
-                *rebalance_blueprints, *reporting_blueprints]:
+                *rebalance_blueprints, *reporting_blueprints, *board_blueprints]:
         csrf.exempt(blp)
         api.register_blueprint(blp)
 
@@ -91,9 +92,10 @@ def _register_pages(app: Flask) -> None:
     from common.auth_views import bp as auth_pages
     from dispatch.views import bp as dispatch_pages
     from reporting.views import bp as reporting_pages
+    from scheduling.board.views import bp as board_pages
     from technicians.views import bp as technician_pages
 
-    for bp in (auth_pages, dispatch_pages, technician_pages, reporting_pages):
+    for bp in (auth_pages, dispatch_pages, technician_pages, reporting_pages, board_pages):
         app.register_blueprint(bp)
 
     @app.get("/")

@@ -23,6 +23,8 @@ def load_config(instance_path: str) -> dict:
         "API_TOKEN_TTL_HOURS": int(os.environ.get("API_TOKEN_TTL_HOURS", 12)),
         # Answers kept for Idempotency-Key retries; a phone's offline queue may resend a day or two later.
         "IDEMPOTENCY_KEEP_HOURS": int(os.environ.get("IDEMPOTENCY_KEEP_HOURS", 72)),
+        # The day board reloads its data this often to follow the technicians' status events.
+        "BOARD_POLL_MS": int(os.environ.get("BOARD_POLL_MS", 5000)),
         "BABEL_DEFAULT_LOCALE": os.environ.get("BABEL_DEFAULT_LOCALE", "zh_CN"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         # flask-smorest / OpenAPI

@@ -90,6 +90,9 @@ PARTS = (("P-CAP-35", "压缩机启动电容 Compressor start capacitor", "45.00
          ("P-PIPE-3M", "铜管延长 3m Copper pipe extension 3 m", "210.00"),
          ("P-SENSOR-T", "温度传感器 Temperature sensor", "56.00"), ("P-SLIDE-01", "抽屉滑轨 Drawer slide", "40.00"))
 
+EVENING = (time(19, 30), time(21, 30))
+EVENING_REQUESTS = 2
+LATE_REQUESTS = 4
 DAY_WINDOWS = ((time(9, 0), time(12, 0)), (time(13, 0), time(17, 0)), (time(9, 0), time(17, 0)),
                (time(14, 0), time(18, 0)), (time(10, 0), time(14, 0)))
 
@@ -122,8 +125,16 @@ def seed_demo(*, today: date | None = None, tickets: int = 150, plan_days: int =
     for n in range(tickets):
         # Through the API's own schema, so the demo is valid input by the same rules.
         register_ticket(schema.load(_ticket_request(rng, n, today)), by=cs_users[n % len(cs_users)])
+    # Two customers who can only be home in the evening, after every shift: the plan says why it leaves
+    # them out. Then requests that came in after the morning plan: the dispatcher places them by hand.
+    for n in range(tickets, tickets + EVENING_REQUESTS):
+        register_ticket(schema.load(_ticket_request(rng, n, today, only=EVENING)), by=cs_users[0])
     planned = _plan_first_days(today, plan_days, by=staff["dispatcher"])
-    return SeedSummary(users=len(staff) + len(technicians), technicians=len(technicians), tickets=tickets,
+    for n in range(tickets + EVENING_REQUESTS, tickets + EVENING_REQUESTS + LATE_REQUESTS):
+        register_ticket(schema.load(_ticket_request(rng, n, today, only=(time(13, 0), time(17, 0)))),
+                        by=cs_users[1])
+    return SeedSummary(users=len(staff) + len(technicians), technicians=len(technicians),
+                       tickets=tickets + EVENING_REQUESTS + LATE_REQUESTS,
                        planned_days=planned)
 
 
@@ -191,7 +202,7 @@ def _near(rng: random.Random, district: District, *, spread_km: float) -> tuple[
             round(district.lon + rng.gauss(0, spread_km) / 95.0, 6))
 
 
-def _ticket_request(rng: random.Random, n: int, today: date) -> dict:
+def _ticket_request(rng: random.Random, n: int, today: date, only: tuple[time, time] | None = None) -> dict:
     weighted = [d for d in DISTRICTS for _ in range(DEMO_DISTRICT_WEIGHTS[d.name])]
     district = weighted[rng.randrange(len(weighted))]
     ticket_type = rng.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
@@ -211,7 +222,9 @@ def _ticket_request(rng: random.Random, n: int, today: date) -> dict:
         "product": {"category": category.value, "brand": brand, "sku": sku, "serial_no": f"SN{today:%y%m%d}{n:06d}"},
         "type": ticket_type.value,
         "description": rng.choice(PROBLEMS[ticket_type]),
-        "availability": _availability(rng, today, n),
+        "availability": _availability(rng, today, n) if only is None else [
+            {"start": datetime.combine(today, only[0], local_zone()).isoformat(),
+             "end": datetime.combine(today, only[1], local_zone()).isoformat()}],
         "priority": rng.choices((2, 3, 4, 5), weights=(20, 55, 18, 7))[0],
         "cause": CAUSE_BY_TYPE.get(ticket_type),
         "district": district.name,

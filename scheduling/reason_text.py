@@ -30,6 +30,13 @@ TEMPLATES: dict[str, LazyString] = {
     "no_technician_working": _l("no technician works on this date"),
     "no_skill": _l("no technician has skill %(skills)s"),
     "no_skill_combination": _l("no technician has all of the skills %(skills)s"),
+    # The loader turns service districts into "district:<name>" skills; a dispatcher thinks of coverage.
+    "no_skill.district": _l("no technician covering %(districts)s has skill %(plain_skills)s"),
+    "no_skill.district_only": _l("no technician on shift covers %(districts)s"),
+    "no_skill_combination.district_one": _l("no technician covering %(districts)s has skill %(plain_skills)s"),
+    "no_skill_combination.district": _l("no technician covering %(districts)s has all of the skills "
+                                        "%(plain_skills)s"),
+    "no_skill_combination.district_only": _l("no technician on shift covers %(districts)s"),
     "pinned_lacks_skill": _l("it is pinned to %(pinned_technician)s, who lacks skill %(skills)s"),
     "max_visits_zero": _l("no technician with skill %(skills)s may take any visit (max visits is 0)"),
     "max_visits_zero.several_skills": _l("no technician with skills %(skills)s may take any visit (max visits is 0)"),
@@ -103,6 +110,9 @@ TEMPLATES: dict[str, LazyString] = {
 
 # Which variant of a template applies, tried in this order; a code without that variant keeps its own template.
 VARIANTS: tuple[tuple[str, Callable[[Mapping[str, Any]], bool]], ...] = (
+    ("district_only", lambda p: bool(_district_skills(p)) and not _plain_skills(p)),
+    ("district_one", lambda p: bool(_district_skills(p)) and len(_plain_skills(p)) == 1),
+    ("district", lambda p: bool(_district_skills(p))),
     ("pinned", lambda p: "pinned_technician" in p),
     ("any_technician", lambda p: "skills" in p and not p["skills"]),
     ("several_skills", lambda p: len(p.get("skills") or ()) > 1),
@@ -113,6 +123,8 @@ LIST_SEPARATOR = _l(", ")
 MORE_TECHNICIANS = _l("%(technicians)s and %(more)d more")
 ANY_TIME = _l("(any time)")
 THIS_DAY = _l("this day")
+DISTRICT_PREFIX = "district:"  # the loader's synthetic skill, scheduling/store.py add_district_skills
+DISTRICT_SKILL = _l("service district %(district)s")
 DAY_FORMAT = "EEEE yyyy-MM-dd"  # Tuesday 2026-11-24, 星期二 2026-11-24
 
 
@@ -158,9 +170,14 @@ def _readable(params: Mapping[str, Any], day: date | None) -> dict[str, Any]:
         day = date.fromisoformat(params["date"])
     shown = dict(params)
     shown["day"] = format_date(day, DAY_FORMAT) if params.get("date") else str(THIS_DAY)
-    for key in ("skills", "districts"):
-        if key in params:
-            shown[key] = _listed(params[key])
+    if "skills" in params:
+        shown["skills"] = _listed(str(DISTRICT_SKILL) % {"district": s[len(DISTRICT_PREFIX):]}
+                                  if str(s).startswith(DISTRICT_PREFIX) else s for s in params["skills"])
+    if "districts" in params:
+        shown["districts"] = _listed(params["districts"])
+    elif _district_skills(params):
+        shown["districts"] = _listed(_district_skills(params))
+        shown["plain_skills"] = _listed(_plain_skills(params))
     if "windows" in params:
         shown["windows"] = _listed(f"{_clock(a, day)}–{_clock(b, day)}" for a, b in params["windows"]) \
             if params["windows"] else str(ANY_TIME)
@@ -176,6 +193,14 @@ def _readable(params: Mapping[str, Any], day: date | None) -> dict[str, Any]:
     if "status" in params:
         shown["status"] = str(label(VisitStatus(params["status"])))
     return shown
+
+
+def _district_skills(params: Mapping[str, Any]) -> list[str]:
+    return [str(s)[len(DISTRICT_PREFIX):] for s in params.get("skills") or () if str(s).startswith(DISTRICT_PREFIX)]
+
+
+def _plain_skills(params: Mapping[str, Any]) -> list[str]:
+    return [s for s in params.get("skills") or () if not str(s).startswith(DISTRICT_PREFIX)]
 
 
 def _listed(items) -> str:

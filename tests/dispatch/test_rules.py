@@ -201,9 +201,19 @@ def test_assignment_on_a_day_off_is_refused():
 def test_assignment_must_keep_the_promised_window():
     promised = (shanghai(2026, 11, 23, 10, 0), shanghai(2026, 11, 23, 12, 0))
     _check(start=shanghai(2026, 11, 23, 10, 30), promised=promised)
-    with pytest.raises(RuleViolation, match="promised .* start between 10:00 and 10:30") as refused:
+    with pytest.raises(RuleViolation, match="promised .* start between 10:00 and 12:00") as refused:
         _check(start=MONDAY_9, promised=promised)
     assert refused.value.field == "start"
+    with pytest.raises(RuleViolation, match="promised"):
+        _check(start=shanghai(2026, 11, 23, 12, 1), promised=promised)
+
+
+def test_promised_slot_is_a_start_window_as_booking_reads_it():
+    # Booked at 15:30 in the 14:00-16:00 slot, a 90 min visit runs to 17:00: moving it to its own
+    # time must pass, as the slot only says when the technician starts.
+    promised = (shanghai(2026, 11, 23, 14, 0), shanghai(2026, 11, 23, 16, 0))
+    _check(start=shanghai(2026, 11, 23, 15, 30), minutes=90, promised=promised)
+    _check(start=shanghai(2026, 11, 23, 16, 0), minutes=90, promised=promised)
 
 
 def test_assignment_overlapping_another_visit_is_a_conflict():

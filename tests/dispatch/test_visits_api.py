@@ -59,6 +59,17 @@ def test_assignment_keeps_the_promised_window(dispatcher, new_ticket, installer)
     assert assign(dispatcher, visit_id, installer.id, start=TUESDAY_9_LOCAL + timedelta(hours=2)).status_code == 200
 
 
+def test_visit_booked_late_in_its_slot_can_be_moved_to_its_own_time(dispatcher, new_ticket, installer):
+    # Booking promises 14:00-16:00 and lets the visit start at 15:30; it then ends after 16:00.
+    visit_id = new_ticket()["visits"][0]["id"]
+    visit = db.session.get(Visit, visit_id)
+    visit.promised_start = TUESDAY_9_LOCAL + timedelta(hours=5)
+    visit.promised_end = TUESDAY_9_LOCAL + timedelta(hours=7)
+    db.session.commit()
+    response = assign(dispatcher, visit_id, installer.id, start=TUESDAY_9_LOCAL + timedelta(hours=6, minutes=30))
+    assert response.status_code == 200, response.json
+
+
 def test_assignment_overlapping_another_visit_is_a_conflict(dispatcher, new_ticket, installer):
     first, second = new_ticket(), new_ticket()
     assert assign(dispatcher, first["visits"][0]["id"], installer.id).status_code == 200

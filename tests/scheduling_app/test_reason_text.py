@@ -23,8 +23,11 @@ MANY = {"technician_count": 4}
 # Parameters as the core and the loader make them; one entry per variant of a template.
 SAMPLES: dict[str, list[dict]] = {
     "no_technician_working": [{}],
-    "no_skill": [{"skills": ["gas_heater"]}],
-    "no_skill_combination": [{"skills": ["ac_install", "district:xuhui"]}],
+    "no_skill": [{"skills": ["gas_heater"]}, {"skills": ["gas_heater", "district:xuhui"]},
+                 {"skills": ["district:xuhui"]}],
+    "no_skill_combination": [{"skills": ["ac_install", "gas_heater"]}, {"skills": ["ac_install", "district:xuhui"]},
+                             {"skills": ["ac_install", "gas_heater", "district:xuhui"]},
+                             {"skills": ["district:xuhui"]}],
     "pinned_lacks_skill": [{"pinned_technician": "t3", "skills": ["gas_heater"]}],
     "max_visits_zero": [{"skills": ["ac"]}, {"skills": ["ac", "gas"]}, {"skills": []}, {"pinned_technician": "t3"}],
     "demand_exceeds_capacity": [{"demand": 3, "largest_capacity": 2, **who} for who in (
@@ -91,6 +94,21 @@ def test_windows_slots_and_days_read_as_local_times_and_weekdays(app):
     with app.test_request_context(), force_locale("en"):
         assert reason_text.describe(Reason("slot_adds_travel", {**ONE, "added_travel_s": 360})) == \
             "adds 6 min of travel to Wang Lei's route"
+
+
+def test_a_missing_district_skill_reads_as_district_coverage_not_as_a_skill(app):
+    params = {"skills": ["large_appliance_install", "district:浦东新区"]}
+    with app.test_request_context(), force_locale("en"):
+        assert reason_text.describe(Reason("no_skill", params)) == \
+            "no technician covering 浦东新区 has skill large_appliance_install"
+        assert reason_text.describe(Reason("no_skill", {"skills": ["district:浦东新区"]})) == \
+            "no technician on shift covers 浦东新区"
+        assert reason_text.describe(Reason("cannot_finish", params)) == (
+            "no technician with skills large_appliance_install, service district 浦东新区 can do it and be back "
+            "at the end place before the shift ends")
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert reason_text.describe(Reason("no_skill", params)) == \
+            "负责 浦东新区 的技师中没有人具备技能 large_appliance_install"
 
 
 def test_an_unknown_code_or_a_reason_without_code_shows_the_stored_english(app):
