@@ -46,9 +46,11 @@ def create_app(config: dict | None = None) -> Flask:
 def _import_models() -> None:
     """Every model module, so metadata (and Alembic autogenerate) sees every table."""
     import common.models  # noqa: F401
+    import common.outbox  # noqa: F401
     import dispatch.models  # noqa: F401
     import scheduling.models  # noqa: F401
     import technicians.models  # noqa: F401
+    import webhooks.models  # noqa: F401
 
 
 def _register_api(app: Flask, api) -> None:
@@ -57,9 +59,11 @@ def _register_api(app: Flask, api) -> None:
     from scheduling.api import blueprints as scheduling_blueprints
     from scheduling.offers_api import blueprints as slot_blueprints
     from technicians.api import blueprints as technician_blueprints
+    from webhooks.api import blueprints as webhook_blueprints
 
     # Bearer-token calls carry no ambient credentials, so CSRF does not apply to them ...
-    for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints, *slot_blueprints]:
+    for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints, *slot_blueprints,
+                *webhook_blueprints]:
         csrf.exempt(blp)
         api.register_blueprint(blp)
 
@@ -77,8 +81,9 @@ def _register_pages(app: Flask) -> None:
     from common.auth_views import bp as auth_pages
     from dispatch.views import bp as dispatch_pages
     from technicians.views import bp as technician_pages
+    from webhooks.views import bp as webhook_pages
 
-    for bp in (auth_pages, dispatch_pages, technician_pages):
+    for bp in (auth_pages, dispatch_pages, technician_pages, webhook_pages):
         app.register_blueprint(bp)
 
     @app.get("/")
@@ -94,7 +99,11 @@ def _register_commands(app: Flask) -> None:
     from common.cli import register as register_common_commands
     from dispatch.cli import register as register_dispatch_commands
     from scheduling.cli_flask import register as register_scheduling_commands
+    from webhooks.cli import register as register_webhook_commands
+    # Imported for its after-commit hook: a commit that wrote outbox events wakes the sender's queue.
+    import webhooks.jobs  # noqa: F401
 
     register_common_commands(app)
     register_dispatch_commands(app)
     register_scheduling_commands(app)
+    register_webhook_commands(app)
