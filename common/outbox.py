@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, Index, Integer, String
@@ -63,9 +63,9 @@ def record_outbound_event(event: OutboundEvent, *, ticket_id: int | None, data: 
     `data` must be JSON-ready; it becomes the message's `data` beside its `type` and `timestamp`.
     """
     at = at or utcnow()
-    row = OutboxEvent(message_id=f"msg_{uuid.uuid4().hex}", type=OutboundEvent(event).value, ticket_id=ticket_id,
-                      occurred_at=at,
-                      payload={"type": OutboundEvent(event).value, "timestamp": at.isoformat(), "data": data})
+    kind = OutboundEvent(event).value
+    row = OutboxEvent(message_id=f"msg_{uuid.uuid4().hex}", type=kind, ticket_id=ticket_id, occurred_at=at,
+                      payload={"type": kind, "timestamp": at.astimezone(timezone.utc).isoformat(), "data": data})
     db.session.add(row)
     db.session.flush()
     db.session.info[SESSION_FLAG] = True

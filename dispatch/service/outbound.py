@@ -5,7 +5,7 @@ it carries no customer phone or address (outside systems have the order for that
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from common.outbox import OutboundEvent, OutboxEvent, record_outbound_event
@@ -13,7 +13,8 @@ from dispatch.models import Ticket, Visit
 
 
 def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    # UTC throughout, whatever zone the caller's value was in, so receivers compare strings safely.
+    return value.astimezone(timezone.utc).isoformat() if value is not None else None
 
 
 def _value(value: Any) -> Any:
@@ -61,6 +62,5 @@ def announce(ticket: Ticket, event: OutboundEvent, *, visit: Visit | None = None
     data: dict[str, Any] = {"ticket": ticket_data(ticket)}
     if visit is not None:
         data["visit"] = visit_data(visit)
-    data.update({key: _value(value) if not isinstance(value, datetime) else value.isoformat()
-                 for key, value in extra.items()})
+    data.update({key: _time(value) if isinstance(value, datetime) else _value(value) for key, value in extra.items()})
     return record_outbound_event(event, ticket_id=ticket.id, data=data, at=at)
