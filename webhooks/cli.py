@@ -1,4 +1,4 @@
-"""Flask CLI commands of the webhooks: `flask --app app webhooks send|worker` (send from cron, or work the queue)."""
+"""Flask CLI commands of the webhooks: `flask --app app webhooks send|worker|purge`."""
 from __future__ import annotations
 
 import time
@@ -23,6 +23,19 @@ def send(every_s: int | None) -> None:
         if every_s is None:
             return
         time.sleep(every_s)
+
+
+@webhooks_cli.command("purge")
+@click.option("--keep-days", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Keep delivered events this many days.")
+def purge(keep_days: int) -> None:
+    """Delete delivered outbox events older than the keep time (run it daily from cron)."""
+    from datetime import timedelta
+
+    from webhooks.service.deliveries import purge_delivered_events
+
+    click.echo(f"deleted {purge_delivered_events(keep=timedelta(days=keep_days))} delivered event(s) "
+               f"older than {keep_days} days")
 
 
 @webhooks_cli.command("worker")

@@ -7,7 +7,7 @@ With JOBS_EAGER nothing is queued: requests never send, and the cron command (or
 from __future__ import annotations
 
 import logging
-from datetime import timezone
+from datetime import timedelta, timezone
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_QUEUE = "webhooks"
 JOB_TIMEOUT_S = 900
+RESCHEDULE_AFTER_AT_LEAST = timedelta(seconds=1)
 
 
 def queue_name() -> str:
@@ -43,17 +44,26 @@ def run_fan_out_job() -> None:
         fan_out_events()
         queue = webhook_queue()
         for endpoint_id in endpoints_with_due_deliveries(now=utcnow()):
-            queue.enqueue(run_send_job, endpoint_id, job_timeout=JOB_TIMEOUT_S)
+            queue.enqueue(run_send_job, endpoint_id, job_id=_job_id("send", endpoint_id), job_timeout=JOB_TIMEOUT_S)
 
 
 def run_send_job(endpoint_id: int) -> None:
     """Job: send one endpoint's due deliveries, then schedule the job again for its next retry."""
     with app_context():
-        send_to_endpoint(endpoint_id)
+        report = send_to_endpoint(endpoint_id)
+        if report.busy:
+            return  # another sender holds the endpoint; it carries on from where it stops
         due = next_attempt_of(endpoint_id)
         if due is not None:
-            webhook_queue().enqueue_at(due.astimezone(timezone.utc), run_send_job, endpoint_id,
-                                       job_timeout=JOB_TIMEOUT_S)
+            # Never sooner than a moment from now, so nothing can make the job spin.
+            at = max(due, utcnow() + RESCHEDULE_AFTER_AT_LEAST)
+            webhook_queue().enqueue_at(at.astimezone(timezone.utc), run_send_job, endpoint_id,
+                                       job_id=_job_id("retry", endpoint_id), job_timeout=JOB_TIMEOUT_S)
+
+
+def _job_id(kind: str, endpoint_id: int) -> str:
+    # One id per endpoint: however many commits wake the sender, an endpoint has one retry scheduled.
+    return f"{queue_name()}-{kind}-endpoint-{endpoint_id}"
 
 
 def wake_sender() -> None:

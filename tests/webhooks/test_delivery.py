@@ -194,3 +194,23 @@ def test_a_slow_receiver_does_not_hold_back_another_endpoint(receivers, register
     assert (report.delivered, report.failed, report.deferred) == (2, 1, 1)
     by_status = {d.endpoint.url: d for d in deliveries() if d.status is DeliveryStatus.PENDING}
     assert "timed out" in by_status[slow.url].last_error
+
+
+def test_purging_removes_old_delivered_events_and_keeps_what_may_still_be_sent(receivers, register, new_ticket, app):
+    good = receivers()
+    bad = receivers(default_status=500)
+    register(good.url)
+    new_ticket()
+    register(bad.url)
+    new_ticket()
+    now = utcnow()
+    send_due_webhooks(now=now)  # the first event is delivered everywhere; the second waits for `bad`
+
+    result = app.test_cli_runner().invoke(args=["webhooks", "purge", "--keep-days", "30"])
+    assert "deleted 0" in result.output  # too young
+
+    from webhooks.service.deliveries import purge_delivered_events
+
+    assert purge_delivered_events(keep=timedelta(days=30), now=now + timedelta(days=31)) == 1
+    [left] = db.session.scalars(select(OutboxEvent)).all()
+    assert {d.event_id for d in deliveries()} == {left.id}

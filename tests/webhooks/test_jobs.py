@@ -78,3 +78,21 @@ def test_without_redis_the_request_succeeds_and_the_cron_command_sends(app, monk
 
     assert "delivered 1" in result.output
     assert len(receiver.received) == 1
+
+
+def test_the_next_send_job_waits_for_the_retry_not_for_events_queued_behind_it(webhook_queue, receivers, register,
+                                                                               new_ticket):
+    from rq.registry import ScheduledJobRegistry
+
+    receiver = receivers(script=[500])
+    register(receiver.url, events=["ticket.registered", "visit.cancelled", "ticket.closed"])
+    ticket = new_ticket()
+    new_ticket.cs.post(f"/api/v1/tickets/{ticket['id']}/cancel", json={"reason": "customer moved"})
+    work(webhook_queue)
+
+    db.session.expire_all()
+    first = db.session.scalar(select(WebhookDelivery).order_by(WebhookDelivery.event_id))
+    assert first.attempts == 1 and len(receiver.received) == 1  # the two behind it wait, untried
+    registry = ScheduledJobRegistry(queue=webhook_queue)
+    [job_id] = registry.get_job_ids()
+    assert abs((registry.get_scheduled_time(job_id) - first.next_attempt_at).total_seconds()) < 1

@@ -1,10 +1,10 @@
 """Deliveries: turn outbox events into one delivery per subscribed endpoint, list them, replay dead ones."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
@@ -54,15 +54,19 @@ def due_deliveries(endpoint_id: int, *, now: datetime, limit: int) -> list[Webho
     A delivery waits while an earlier event of the same ticket is still pending for that endpoint, so a
     receiver never learns "visit done" before "technician on the way" (events without a ticket don't wait).
     """
-    earlier = aliased(WebhookDelivery)
-    waiting_for_earlier = (select(earlier.id).where(
-        earlier.endpoint_id == WebhookDelivery.endpoint_id, earlier.ticket_id == WebhookDelivery.ticket_id,
-        earlier.status == DeliveryStatus.PENDING, earlier.event_id < WebhookDelivery.event_id).exists())
     return list(db.session.scalars(
         select(WebhookDelivery).options(selectinload(WebhookDelivery.event))
         .where(WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.status == DeliveryStatus.PENDING,
-               WebhookDelivery.next_attempt_at <= now, ~waiting_for_earlier)
+               WebhookDelivery.next_attempt_at <= now, ~_waiting_for_earlier())
         .order_by(WebhookDelivery.event_id).limit(limit)))
+
+
+def _waiting_for_earlier():
+    """True for a delivery whose ticket has an earlier event still pending for the same endpoint."""
+    earlier = aliased(WebhookDelivery)
+    return (select(earlier.id).where(
+        earlier.endpoint_id == WebhookDelivery.endpoint_id, earlier.ticket_id == WebhookDelivery.ticket_id,
+        earlier.status == DeliveryStatus.PENDING, earlier.event_id < WebhookDelivery.event_id).exists())
 
 
 def endpoints_with_due_deliveries(*, now: datetime) -> list[int]:
@@ -75,10 +79,14 @@ def endpoints_with_due_deliveries(*, now: datetime) -> list[int]:
 
 
 def next_attempt_of(endpoint_id: int) -> datetime | None:
-    """When the endpoint's earliest pending delivery is due (None when nothing is pending)."""
+    """When the endpoint has something to send next (None when nothing is pending).
+
+    Deliveries waiting behind an earlier event of their ticket don't count: they go when that one does.
+    """
     return db.session.scalar(
         select(WebhookDelivery.next_attempt_at).where(WebhookDelivery.endpoint_id == endpoint_id,
-                                                      WebhookDelivery.status == DeliveryStatus.PENDING)
+                                                      WebhookDelivery.status == DeliveryStatus.PENDING,
+                                                      ~_waiting_for_earlier())
         .order_by(WebhookDelivery.next_attempt_at).limit(1))
 
 
@@ -109,3 +117,24 @@ def replay_delivery(delivery_id: int, *, by: User, now: datetime | None = None) 
     db.session.info[SESSION_FLAG] = True  # wakes the sender after commit, as a new event does
     db.session.commit()
     return delivery
+
+
+def purge_delivered_events(*, keep: timedelta, now: datetime | None = None) -> int:
+    """Delete outbox events older than `keep` that every endpoint has received; how many went.
+
+    Events with a pending or dead delivery stay (a dead one may still be replayed), as do events not yet
+    fanned out.
+    """
+    if keep <= timedelta(0):
+        raise ValueError("keep must be longer than zero")
+    cutoff = (now or utcnow()) - keep
+    unfinished = select(WebhookDelivery.event_id).where(
+        WebhookDelivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.DEAD]))
+    old = select(OutboxEvent.id).where(OutboxEvent.fanned_out_at < cutoff, OutboxEvent.id.not_in(unfinished))
+    ids = list(db.session.scalars(old))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.event_id.in_(chunk)))
+        db.session.execute(delete(OutboxEvent).where(OutboxEvent.id.in_(chunk)))
+    db.session.commit()
+    return len(ids)
