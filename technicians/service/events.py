@@ -66,7 +66,7 @@ def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | Non
     event = record_event(ticket, f"visit_{kind}", by=by, visit=visit, at=at, lat=lat, lon=lon, reason=reason,
                          note=note)
     if kind == "en_route":
-        announce(ticket, OutboundEvent.TECHNICIAN_ON_THE_WAY, visit=visit, at=at, lat=lat, lon=lon)
+        announce(ticket, OutboundEvent.TECHNICIAN_ON_THE_WAY, visit=visit, at=at)
     if kind == "completed":
         visit.finished_at = at
         announce(ticket, OutboundEvent.VISIT_DONE, visit=visit, at=at, report=report_data(_report_of(visit)))
