@@ -47,10 +47,12 @@ def create_app(config: dict | None = None) -> Flask:
 def _import_models() -> None:
     """Every model module, so metadata (and Alembic autogenerate) sees every table."""
     import common.models  # noqa: F401
+    import common.outbox  # noqa: F401
     import dispatch.models  # noqa: F401
     import reporting.models  # noqa: F401
     import scheduling.models  # noqa: F401
     import technicians.models  # noqa: F401
+    import webhooks.models  # noqa: F401
 
 
 def _register_labels() -> None:
@@ -71,10 +73,11 @@ def _register_api(app: Flask, api) -> None:
     from scheduling.offers.api import blueprints as slot_blueprints
     from scheduling.rebalance.api import blueprints as rebalance_blueprints
     from technicians.api import blueprints as technician_blueprints
+    from webhooks.api import blueprints as webhook_blueprints
 
     # Bearer-token calls carry no ambient credentials, so CSRF does not apply to them ...
     for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints, *slot_blueprints,
-                *rebalance_blueprints, *reporting_blueprints, *board_blueprints]:
+                *rebalance_blueprints, *reporting_blueprints, *board_blueprints, *webhook_blueprints]:
         csrf.exempt(blp)
         api.register_blueprint(blp)
 
@@ -94,8 +97,9 @@ def _register_pages(app: Flask) -> None:
     from reporting.views import bp as reporting_pages
     from scheduling.board.views import bp as board_pages
     from technicians.views import bp as technician_pages
+    from webhooks.views import bp as webhook_pages
 
-    for bp in (auth_pages, dispatch_pages, technician_pages, reporting_pages, board_pages):
+    for bp in (auth_pages, dispatch_pages, technician_pages, reporting_pages, board_pages, webhook_pages):
         app.register_blueprint(bp)
 
     @app.get("/")
@@ -111,11 +115,15 @@ def _register_commands(app: Flask) -> None:
     from common.cli import register as register_common_commands
     from demo.cli import register as register_demo_commands
     from dispatch.cli import register as register_dispatch_commands
+    # Imported for its after-commit hook: a commit that wrote outbox events wakes the sender's queue.
+    import webhooks.jobs  # noqa: F401
     from reporting.cli import register as register_reporting_commands
     from scheduling.cli import register as register_scheduling_commands
+    from webhooks.cli import register as register_webhook_commands
 
     register_common_commands(app)
     register_demo_commands(app)
     register_dispatch_commands(app)
     register_scheduling_commands(app)
     register_reporting_commands(app)
+    register_webhook_commands(app)

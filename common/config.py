@@ -39,4 +39,12 @@ def load_config(instance_path: str) -> dict:
         "FOLLOW_UP_MAX_ATTEMPTS": 3,
         "FOLLOW_UP_MIN_SPACING_H": 2,
         "QUOTA_UNDER_3000": int(os.environ.get("QUOTA_UNDER_3000", 1)),
+        # Webhooks: receivers on this machine's loopback are refused unless allowed (local test receivers);
+        # the app's own host:port is refused always.
+        "WEBHOOK_ALLOW_LOOPBACK": os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "0") == "1",
+        "WEBHOOK_OWN_HOSTS": [h for h in os.environ.get("WEBHOOK_OWN_HOSTS", "").split(",") if h.strip()],
+        "WEBHOOK_QUEUE": os.environ.get("WEBHOOK_QUEUE", "webhooks"),
+        "WEBHOOK_CONNECT_TIMEOUT_S": float(os.environ.get("WEBHOOK_CONNECT_TIMEOUT_S", 3)),
+        "WEBHOOK_READ_TIMEOUT_S": float(os.environ.get("WEBHOOK_READ_TIMEOUT_S", 5)),
+        "WEBHOOK_RETRY_HOURS": float(os.environ.get("WEBHOOK_RETRY_HOURS", 24)),
     }

@@ -11,10 +11,12 @@ from common.db import db, utcnow
 from common.errors import Conflict, Forbidden, NotFound
 from common.i18n import local_zone
 from common.models import Role, User
+from common.outbox import OutboundEvent
 from dispatch import rules
 from dispatch.enums import CallOutcome, CloseReason, FollowUpStatus, TicketStatus
 from dispatch.models import CallAttempt, FollowUp, Ticket, Visit
 from dispatch.service import one_transaction
+from dispatch.service.outbound import announce
 from dispatch.service.tickets import close_ticket, set_ticket_status
 from dispatch.service.timeline import record_event
 from dispatch.service.visits import add_follow_on_visit
@@ -98,6 +100,9 @@ def record_call_attempt(follow_up_id: int, *, outcome: CallOutcome, satisfaction
     number = len(follow_up.attempts)
     record_event(ticket, "follow_up_attempt", by=by, at=now, visit=follow_up.visit, follow_up_id=follow_up.id,
                  attempt=number, outcome=outcome, satisfaction=satisfaction, resolved=resolved, note=note)
+    announce(ticket, OutboundEvent.FOLLOW_UP_RECORDED, visit=follow_up.visit, at=now,
+             follow_up={"id": follow_up.id, "attempt": number, "max_attempts": policy.max_attempts,
+                        "outcome": outcome.value, "satisfaction": satisfaction, "resolved": resolved, "note": note})
 
     if outcome is CallOutcome.REACHED:
         follow_up.satisfaction, follow_up.resolved, follow_up.closed_at = satisfaction, resolved, now
@@ -108,6 +113,7 @@ def record_call_attempt(follow_up_id: int, *, outcome: CallOutcome, satisfaction
             visit = add_follow_on_visit(ticket, by=by, reason="follow-up: not resolved")
             set_ticket_status(ticket, TicketStatus.REOPENED, by=by)
             record_event(ticket, "reopened", by=by, at=now, visit=visit, note=note)
+            announce(ticket, OutboundEvent.TICKET_REOPENED, visit=visit, at=now, note=note)
     elif number >= policy.max_attempts:
         follow_up.status, follow_up.closed_at = FollowUpStatus.UNREACHABLE, now
         times = ", ".join(a.at.astimezone(policy.zone).strftime("%m-%d %H:%M") for a in follow_up.attempts)

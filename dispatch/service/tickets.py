@@ -14,12 +14,14 @@ from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
 from common.i18n import local_day_bounds, to_local
 from common.models import Role, User
+from common.outbox import OutboundEvent
 from common.uploads import stored_images, upload_dir
 from dispatch import rules
 from dispatch.enums import CloseReason, Platform, FollowUpStatus, TicketStatus, VisitStatus
 from dispatch.models import AvailabilityWindow, Customer, Order, Product, Skill, Ticket, Visit
 from dispatch.rules import check_ticket_transition, check_visit_transition
 from dispatch.service import one_transaction
+from dispatch.service.outbound import announce
 from dispatch.service.timeline import record_event
 from common.images import decode_photo
 
@@ -86,6 +88,7 @@ def register_ticket(request: dict, *, by: User, now: datetime | None = None) -> 
     record_event(ticket, "created", by=by, at=now, visit=visit, type=ticket.type, order_no=order.order_no,
                  serial_no=product.serial_no, visit_quota=quota, due_at=ticket.due_at,
                  responsibility=ticket.responsibility)
+    announce(ticket, OutboundEvent.TICKET_REGISTERED, visit=visit, at=now)
     with stored_images(TICKET_PHOTO_DIR) as store:
         ticket.photos = [store(image) for image in images]
         db.session.commit()
@@ -147,11 +150,13 @@ def cancel_ticket(ticket_id: int, *, reason: str, by: User, now: datetime | None
             check_visit_transition(visit.status, VisitStatus.CANCELLED)
             visit.status = VisitStatus.CANCELLED
             record_event(ticket, "visit_cancelled", by=by, visit=visit, reason=reason)
+            announce(ticket, OutboundEvent.VISIT_CANCELLED, visit=visit, at=now, reason=reason)
     for follow_up in ticket.follow_ups:
         if follow_up.status is FollowUpStatus.PENDING:
             follow_up.status, follow_up.closed_at = FollowUpStatus.CANCELLED, now
     ticket.close_reason, ticket.close_note, ticket.closed_at = CloseReason.CANCELLED, reason, now
     record_event(ticket, "cancelled", by=by, reason=reason)
+    announce(ticket, OutboundEvent.TICKET_CLOSED, at=now, reason=reason)
     db.session.commit()
     return ticket
 
@@ -163,6 +168,7 @@ def close_ticket(ticket: Ticket, *, reason: CloseReason, note: str | None, by: U
     set_ticket_status(ticket, TicketStatus.CLOSED, by=by, reason=reason.value)
     ticket.close_reason, ticket.close_note, ticket.closed_at = reason, note, now
     record_event(ticket, "closed", by=by, reason=reason, note=note)
+    announce(ticket, OutboundEvent.TICKET_CLOSED, at=now, note=note)
 
 
 def visits_used(ticket: Ticket) -> int:

@@ -12,12 +12,14 @@ from common.db import db, utcnow
 from common.errors import NotFound, RuleViolation
 from common.i18n import local_day_bounds, local_zone
 from common.models import Role, User
+from common.outbox import OutboundEvent
 from dispatch import rules
 from dispatch.enums import TicketStatus, VisitStatus
 from dispatch.models import Ticket, Visit
 from dispatch.rules import check_visit_transition
 from dispatch.schemas import VisitForTechnicianSchema, VisitSchema
 from dispatch.service import one_transaction
+from dispatch.service.outbound import announce
 from dispatch.service.tickets import set_ticket_status
 from dispatch.service.timeline import record_event
 
@@ -35,7 +37,8 @@ def place_visit(visit: Visit, *, technician, start: datetime, end: datetime | No
     """
     check_visit_transition(visit.status, VisitStatus.SCHEDULED)
     end = end or start + timedelta(seconds=visit.duration_s)
-    moved = visit.technician_id is not None and (visit.technician_id != technician.id or visit.planned_start != start)
+    first = visit.technician_id is None
+    moved = not first and (visit.technician_id != technician.id or visit.planned_start != start)
     visit.technician_id = technician.id
     visit.technician = technician
     visit.planned_start, visit.planned_end = start, end
@@ -44,6 +47,9 @@ def place_visit(visit: Visit, *, technician, start: datetime, end: datetime | No
         set_ticket_status(visit.ticket, TicketStatus.SCHEDULED, by=by)
     record_event(visit.ticket, "visit_rescheduled" if moved else "visit_scheduled", by=by, visit=visit,
                  technician_id=technician.id, technician=technician.name, start=start, end=end, source=source)
+    if first or moved:
+        announce(visit.ticket, OutboundEvent.VISIT_BOOKED if first else OutboundEvent.VISIT_RESCHEDULED,
+                 visit=visit, source=source)
 
 
 def return_for_rebooking(visit: Visit, *, reason: str, note: str | None, by: User | None) -> Visit:
@@ -58,6 +64,7 @@ def return_for_rebooking(visit: Visit, *, reason: str, note: str | None, by: Use
     set_ticket_status(ticket, TicketStatus.OPEN, by=by, reason=reason)
     record_event(ticket, "rebooking_needed", by=by, visit=new_visit, failed_visit_id=visit.id, reason=reason,
                  note=note)
+    announce(ticket, OutboundEvent.REBOOK_NEEDED, visit=new_visit, failed_visit_id=visit.id, reason=reason, note=note)
     return new_visit
 
 

@@ -21,9 +21,11 @@ from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
 from common.i18n import to_local
 from common.models import User
+from common.outbox import OutboundEvent
 from dispatch.enums import MessageKind, VisitStatus
 from dispatch.models import Ticket, Visit
 from dispatch.service.messages import queue_customer_message, send_after_commit
+from dispatch.service.outbound import announce
 from dispatch.service.timeline import record_event
 from dispatch.service.visits import BUSY_STATUSES, place_visit
 from scheduling import store
@@ -228,6 +230,8 @@ def _retime_route(found: "_FoundOffer", technician: Technician, day: date, *, by
         visit.planned_start, visit.planned_end = start, store.from_day_seconds(stop.end, day)
         record_event(visit.ticket, "visit_retimed", by=by, visit=visit, technician_id=technician.id,
                      start_before=before, start=start, made_room_for_visit=booked.id)
+        announce(visit.ticket, OutboundEvent.VISIT_RESCHEDULED, visit=visit, source="booking",
+                 start_before=before, made_room_for_visit=booked.id)
         moved.append(visit_id)
     return moved
 

@@ -9,11 +9,13 @@ from sqlalchemy import select
 from common.db import db, utcnow
 from common.errors import NotFound, RuleViolation
 from common.models import User
+from common.outbox import OutboundEvent
 from dispatch.enums import MessageKind, TicketStatus
 from dispatch.models import Visit
 from dispatch.rules import check_visit_transition
 from dispatch.service.follow_ups import queue_follow_up
 from dispatch.service.messages import queue_customer_message
+from dispatch.service.outbound import announce
 from dispatch.service.tickets import set_ticket_status
 from dispatch.service.timeline import record_event
 from dispatch.service.visits import return_for_rebooking
@@ -63,17 +65,31 @@ def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | Non
         visit.checkin_lat, visit.checkin_lon = lat, lon
     event = record_event(ticket, f"visit_{kind}", by=by, visit=visit, at=at, lat=lat, lon=lon, reason=reason,
                          note=note)
+    if kind == "en_route":
+        announce(ticket, OutboundEvent.TECHNICIAN_ON_THE_WAY, visit=visit, at=at)
     if kind == "completed":
         visit.finished_at = at
+        announce(ticket, OutboundEvent.VISIT_DONE, visit=visit, at=at, report=report_data(_report_of(visit)))
         follow_up_id = queue_follow_up(ticket, visit=visit, by=by).id
     elif kind == "failed":
         visit.finished_at = at
         visit.failure_reason, visit.failure_note = reason, note
+        announce(ticket, OutboundEvent.VISIT_FAILED, visit=visit, at=at, report=report_data(_report_of(visit)))
         rebooking_visit_id = return_for_rebooking(visit, reason=reason, note=note, by=by).id
     db.session.commit()
     return VisitEventResult(kind=kind, at=at, timeline_event_id=event.id, visit_id=visit.id,
                             visit_status=visit.status.value, ticket_id=ticket.id, ticket_status=ticket.status.value,
                             follow_up_id=follow_up_id, rebooking_visit_id=rebooking_visit_id)
+
+
+def report_data(report: ServiceReport | None) -> dict | None:
+    """The service report as an outside system gets it with a visit's result (files stay here: only counts)."""
+    if report is None:
+        return None
+    return {"id": report.id, "result": report.result.value, "work_done": report.work_done, "parts": report.parts,
+            "fees_yuan": str(report.fees_yuan), "photos": len(report.photos or []),
+            "signed": report.signature is not None, "customer_confirmed": report.customer_confirmed,
+            "submitted_at": report.submitted_at.isoformat() if report.submitted_at else None}
 
 
 def own_visit(visit_id: int, *, by: User, lock: bool = False) -> Visit:

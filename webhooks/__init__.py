@@ -1,0 +1,1 @@
+"""Signed webhooks to outside CS systems: endpoints admins register, and delivery of the outbox's events."""
