@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -10,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scheduling.bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     solomon = commands.add_parser("solomon", help="Solomon VRPTW 100-customer instances against bks.csv")
-    solomon.add_argument("--instances", default="../shared/benchmarks/solomon",
+    solomon.add_argument("--instances", default=str(REPO / "benchmarks" / "solomon"),
                          help="the benchmark folder (holding instances/ and bks.csv) or its instances/ folder")
     solomon.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance")
     solomon.add_argument("--only", default="", help="comma-separated instance names, e.g. C101,R101")
@@ -28,6 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     slots.add_argument("--days", type=int, default=7)
     slots.add_argument("--seed", type=int, default=1)
     slots.add_argument("--time-limit", type=float, default=10.0, help="seconds for each day's re-plan")
+    iterations = commands.add_parser("iterations", help="iterations per second of the compiled search, on a fixed "
+                                                        "field day with a fixed iteration budget")
+    iterations.add_argument("--technicians", type=int, default=50)
+    iterations.add_argument("--visits", type=int, default=500)
+    iterations.add_argument("--seed", type=int, default=1)
+    iterations.add_argument("--iterations", type=int, default=20000, help="iterations per run")
+    iterations.add_argument("--repeat", type=int, default=3, help="runs; the fastest is reported")
     args = parser.parse_args(argv)
 
     if args.command == "solomon":
@@ -37,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
         results = run(args.instances, time_limit_s=args.time_limit, only=only or None, out=args.out,
                       workers=args.workers)
         return 0 if results and all(r.ok for r in results) else 1
+    if args.command == "iterations":
+        from scheduling.bench.iterations import run as run_iterations
+
+        run_iterations(args.technicians, args.visits, args.seed, iterations=args.iterations, repeat=args.repeat)
+        return 0
     if args.command == "slots":
         from scheduling.bench.slots import run as run_slots
 
