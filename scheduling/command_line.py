@@ -7,6 +7,7 @@ import sys
 from typing import Any, TextIO
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
+AUTO = "auto"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     solve.add_argument("problem", help="problem.json, or - for stdin")
     solve.add_argument("--time-limit", type=float, default=None, help="seconds of search (default: options or 10)")
     solve.add_argument("--workers", type=int, default=1, help="searches run side by side in separate processes")
+    solve.add_argument("--engine", choices=(AUTO, "ruin_and_recreate", "ortools"), default=AUTO,
+                       help="the search that improves on the construction plan (default: ruin_and_recreate once "
+                            "compiled, else ortools)")
     check = commands.add_parser("check", help="list what makes a plan infeasible; exit 1 if anything does")
     check.add_argument("problem", help="problem.json, or - for stdin")
     check.add_argument("plan", help="plan.json, or - for stdin")
@@ -34,18 +38,23 @@ def main(argv: list[str] | None = None) -> int:
         return _rebalance(args.problem, args.plan, args.event, now=args.now,
                           under_way=[v for v in args.under_way.split(",") if v])
     if args.command == "solve":
-        return _solve(args.problem, time_limit_s=args.time_limit, workers=args.workers)
+        return _solve(args.problem, engine=args.engine, time_limit_s=args.time_limit, workers=args.workers)
     return _check(args.problem, args.plan)
 
 
-def _solve(path: str, *, time_limit_s: float | None, workers: int, out: TextIO = sys.stdout) -> int:
-    from scheduling.core import ProblemError, solve_json
+def _solve(path: str, *, engine: str, time_limit_s: float | None, workers: int, out: TextIO = sys.stdout) -> int:
+    from scheduling.core import RUIN_AND_RECREATE, ProblemError, ready_engine, solve_json
 
     data = _read_json(path)
     if data is None:
         return EXIT_BAD_INPUT
+    if engine == AUTO:
+        engine = ready_engine()
+        if engine != RUIN_AND_RECREATE:
+            print(f"engine: {engine} (the ruin and recreate search is not compiled yet; "
+                  "compile it with python -m scheduling.core.ruin_and_recreate)", file=sys.stderr)
     try:
-        plan = solve_json(data, time_limit_s=time_limit_s, workers=max(1, workers))
+        plan = solve_json(data, engine=engine, time_limit_s=time_limit_s, workers=max(1, workers))
     except ProblemError as err:
         print("problem.json is invalid:", file=sys.stderr)
         for message in err.errors:

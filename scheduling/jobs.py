@@ -12,7 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from common.db import db, utcnow
 from scheduling import service, store
 from scheduling.check import check_plan
-from scheduling.core import parse_problem, plan_to_dict, solve
+from scheduling.core import RUIN_AND_RECREATE, parse_problem, plan_to_dict, ready_engine, solve
+from scheduling.core.ruin_and_recreate import driver as search
 from scheduling.enums import JobState
 from scheduling.models import SolveJob
 
@@ -34,12 +35,13 @@ def run_solve_job(job_id: int) -> None:
     job.state, job.started_at, job.heartbeat_at, job.finished_at = JobState.RUNNING, now, now, None
     job.attempts += 1
     job.error, job.best_cost, job.solutions, job.elapsed_s = None, None, 0, 0.0
+    job.engine = choose_engine()
     db.session.commit()
     plan = job.plan
     try:
         problem = parse_problem(plan.problem)
-        result = plan_to_dict(solve(problem, time_limit_s=plan.time_limit_s, on_progress=Heartbeat(job_id),
-                                    workers=current_app.config.get("SOLVE_WORKERS", 1)))
+        result = plan_to_dict(solve(problem, engine=job.engine, time_limit_s=plan.time_limit_s,
+                                    on_progress=Heartbeat(job_id), workers=current_app.config.get("SOLVE_WORKERS", 1)))
         violations = check_plan(plan.problem, result)
     except Exception as error:  # the job must end in a state a dispatcher can read, whatever happened
         log.exception("solve job %s failed", job_id)
@@ -54,6 +56,15 @@ def run_solve_job(job_id: int) -> None:
     job.heartbeat_at = job.finished_at
     job.elapsed_s = float(result.get("kpis", {}).get("solve_s", job.elapsed_s))
     db.session.commit()
+
+
+def choose_engine() -> str:
+    """The engine for the next solve: ruin and recreate once compiled; until then OR-Tools, while the search
+    compiles in a background process, so a fresh installation plans days at once."""
+    engine = ready_engine()
+    if engine != RUIN_AND_RECREATE:
+        search.start_warm_up()
+    return engine
 
 
 class Heartbeat:

@@ -66,6 +66,7 @@ class SolveJob(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(Text)
     rq_job_id: Mapped[str | None] = mapped_column(String(64))
+    engine: Mapped[str | None] = mapped_column(String(32))  # the search that planned it; None before it ran
 
     plan: Mapped[Plan] = relationship(back_populates="job")
 

@@ -76,6 +76,8 @@ TEMPLATES: dict[str, LazyString] = {
     "no_room.only": _l("no room left in the route of %(technicians)s, the only technician who could do it during "
                        "its windows"),
     "no_plan_in_time": _l("the solver found no plan within the time limit; solve again with a longer time limit"),
+    "search_out_of_time": _l("the time limit ran out before the search could try to fit it in; solve again with a "
+                             "longer time limit"),
     # why a slot is cheap
     "slot_empty_route": _l("%(technician_name)s has no other visit that day: %(minutes)d min of travel there and "
                            "back"),

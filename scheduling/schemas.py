@@ -41,6 +41,8 @@ class SolveJobSchema(ma.Schema):
     started_at = AwareDateTime(allow_none=True)
     finished_at = AwareDateTime(allow_none=True)
     error = fields.String(allow_none=True, metadata={"description": "Why the job failed."})
+    engine = fields.String(allow_none=True, metadata={
+        "description": "The search that planned the day: ruin_and_recreate, or ortools while the former compiles."})
 
     def get_attribute(self, obj, attr, default):
         if attr == "progress":
@@ -99,7 +101,7 @@ class PlanSummarySchema(ma.Schema):
     created_by_id = fields.Integer(allow_none=True)
     published_at = AwareDateTime(allow_none=True)
     published_by_id = fields.Integer(allow_none=True)
-    kpis = fields.Dict(allow_none=True, metadata={"description": "served, unassigned, travel_s, distance_m, solve_s."})
+    kpis = fields.Dict(allow_none=True, metadata={"description": "served, unassigned, travel_s, distance_m, solve_s, engine."})
     job = fields.Nested(SolveJobSchema, allow_none=True)
 
 

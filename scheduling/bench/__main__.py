@@ -42,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     rebalance.add_argument("--runs", type=int, default=3, help="rebalances timed; the median is printed")
     rebalance.add_argument("--scratch-time-limit", type=float, default=10.0,
                            help="seconds for the from-scratch re-solve it is compared with")
+    iterations = commands.add_parser("iterations", help="iterations per second of the compiled search, on a fixed "
+                                                        "field day with a fixed iteration budget")
+    iterations.add_argument("--technicians", type=int, default=50)
+    iterations.add_argument("--visits", type=int, default=500)
+    iterations.add_argument("--seed", type=int, default=1)
+    iterations.add_argument("--iterations", type=int, default=20000, help="iterations per run")
+    iterations.add_argument("--repeat", type=int, default=3, help="runs; the fastest is reported")
     args = parser.parse_args(argv)
     if args.command == "rebalance":
         from scheduling.bench.rebalance import run as run_rebalance
@@ -57,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         results = run(args.instances, time_limit_s=args.time_limit, only=only or None, out=args.out,
                       workers=args.workers)
         return 0 if results and all(r.ok for r in results) else 1
+    if args.command == "iterations":
+        from scheduling.bench.iterations import run as run_iterations
+
+        run_iterations(args.technicians, args.visits, args.seed, iterations=args.iterations, repeat=args.repeat)
+        return 0
     if args.command == "slots":
         from scheduling.bench.slots import run as run_slots
 

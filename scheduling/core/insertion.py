@@ -128,14 +128,27 @@ def _deadline(visit: Visit, techs: Sequence[Technician]) -> int:
     return max(b for a, b in visit.windows) if visit.windows else max(t.shift[1] for t in techs)
 
 
-def _schedule_end(tech: Technician, route: list[Visit], durations, index) -> int | None:
+def break_gaps(problem: Problem, tech: Technician, route: Sequence[Visit]) -> list[int]:
+    """Before which stop of a feasible `route` each break is taken (as timing.timed_route wants them)."""
+    taken: list[int] = []
+    _schedule_end(tech, list(route), problem.matrix.durations_s, problem.location_index, taken)
+    by_window = sorted(range(len(tech.breaks)), key=lambda b: tech.breaks[b].window)
+    gaps = [len(route)] * len(tech.breaks)
+    for b, gap in zip(by_window, taken):
+        gaps[b] = gap
+    return gaps
+
+
+def _schedule_end(tech: Technician, route: list[Visit], durations, index,
+                  taken: list[int] | None = None) -> int | None:
     """When the technician is back at the end place, or None if the route breaks a window, break or shift.
 
-    Breaks are taken in a gap when waiting leaves room for them, or when later would be too late.
+    Breaks are taken in a gap when waiting leaves room for them, or when later would be too late; `taken`
+    (if given) gets, per break in window order, the number of stops served before it.
     """
     pending = sorted(tech.breaks, key=lambda b: b.window)
     place, ready = tech.start, tech.shift[0]
-    for visit in route:
+    for stop, visit in enumerate(route):
         leg = durations[index[place]][index[visit.location]]
         start = _earliest_start(visit, tech, ready + leg)
         if start is None:
@@ -151,6 +164,8 @@ def _schedule_end(tech: Technician, route: list[Visit], durations, index) -> int
             if break_end > b:
                 return INFEASIBLE
             pending.pop(0)
+            if taken is not None:
+                taken.append(stop)
             ready = break_end  # the technician pauses first, then drives
             start = _earliest_start(visit, tech, max(ready + leg, break_end))
             if start is None:

@@ -6,6 +6,7 @@ are judged alike and the portfolio can compare them.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from scheduling.core.problem import Problem, Visit
 from scheduling.core.travel import KMH_PER_M_PER_S
@@ -20,6 +21,32 @@ SECONDS_PER_DAY = 86_400
 
 # Balance is soft: each visit a technician takes above the fair share costs as much as this much travel.
 BALANCE_EXTRA_VISIT_TRAVEL_S = 600
+
+
+def objective_table(problem: Problem) -> tuple[tuple[int, ...], ...]:
+    """The matrix the plan's cost is counted in: travel time or distance."""
+    matrix = problem.matrix
+    return matrix.distances_m if problem.options.objective == "distance" else matrix.durations_s
+
+
+def routes_cost(problem: Problem, visits: Sequence[Visit], routes: Sequence[Sequence[int]]) -> int:
+    """The cost both searches give these routes (positions into `visits`, one list per technician): travel,
+    drop penalties and the balance goal, over the places the searches model (the visits and the depots)."""
+    table, index = objective_table(problem), problem.location_index
+    places = {index[v.location] for v in visits}
+    places.update(index[loc] for t in problem.technicians for loc in (t.start, t.end))
+    max_leg = max(table[a][b] for a in places for b in places) or 1
+    total = 0
+    for tech, route in zip(problem.technicians, routes):
+        if route:
+            stops = [index[tech.start]] + [index[visits[p].location] for p in route] + [index[tech.end]]
+            total += sum(table[a][b] for a, b in zip(stops, stops[1:]))
+    served = {p for route in routes for p in route}
+    total += sum(penalty for p, penalty in enumerate(drop_penalties(list(visits), max_leg)) if p not in served)
+    if balance_wanted(problem):
+        fair, extra = fair_share(problem, len(visits)), balance_cost(problem)
+        total += sum(max(0, len(route) - fair) * extra for route in routes)
+    return total
 
 
 def drop_penalties(visits: list[Visit], max_leg: int) -> list[int]:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from scheduling.core.clock import elapsed_clock_s
-from scheduling.core.insertion import build_routes
 from scheduling.core.objective import balance_cost, balance_wanted, drop_penalties, fair_share
 from scheduling.core.plan import Route
 from scheduling.core.problem import Problem, Technician, Visit
@@ -76,7 +75,6 @@ class RoutingModel:
         """The objective: total travel time (or distance) of all routes."""
         matrix = self.problem.matrix
         table = matrix.distances_m if self.problem.options.objective == "distance" else matrix.durations_s
-        self.objective_table = table
         self.cost_legs = self._leg_matrix(table)
         self.max_leg = max(max(row) for row in self.cost_legs) or 1
         callback = self.routing.RegisterTransitMatrix(self.cost_legs)
@@ -188,9 +186,10 @@ class RoutingModel:
 
     # -- search --------------------------------------------------------------------------------
 
-    def solve(self, config: SearchConfig, *, deadline: float, started: float,
+    def solve(self, config: SearchConfig, *, deadline: float, started: float, initial: list[list[int]] | None,
               on_progress: Callable[[SolveProgress], None] | None) -> tuple[list[Route], list[Visit], int] | None:
-        """Search until the deadline and copy the best assignment into plan dataclasses."""
+        """Search from the `initial` routes (positions into the visits, per technician) until the deadline and
+        copy the best assignment into plan dataclasses."""
         if on_progress is not None:
             found = {"solutions": 0, "best": None}
 
@@ -205,11 +204,14 @@ class RoutingModel:
         greedy = config.greedy_start
         if greedy is None:
             greedy = len(self.visits) >= GREEDY_START_MIN_VISITS
-        initial = self._greedy_start() if greedy else None
+        start = None
+        if greedy and initial is not None:
+            indices = [[self.visit_index(position) for position in route] for route in initial]
+            start = self.routing.ReadAssignmentFromRoutes(indices, True)
         params = _search_parameters(config, max(deadline - elapsed_clock_s(), MIN_SEARCH_S))
         solution = None
-        if initial is not None:
-            solution = self.routing.SolveFromAssignmentWithParameters(initial, params)
+        if start is not None:
+            solution = self.routing.SolveFromAssignmentWithParameters(start, params)
             params.time_limit.FromMilliseconds(int(1000 * max(deadline - elapsed_clock_s(), MIN_SEARCH_S)))
         if solution is None:
             solution = self.routing.SolveWithParameters(params)
@@ -219,12 +221,6 @@ class RoutingModel:
             params.time_limit.FromMilliseconds(int(1000 * max(deadline - elapsed_clock_s(), MIN_SEARCH_S)))
             solution = self.routing.SolveWithParameters(params)
         return None if solution is None else self._extract(solution)
-
-    def _greedy_start(self):
-        """A first assignment from the quick greedy insertion, or None if OR-Tools does not accept it."""
-        routes = build_routes(self.problem, self.visits, self.suitable, objective_table=self.objective_table)
-        indices = [[self.visit_index(position) for position in route] for route in routes]
-        return self.routing.ReadAssignmentFromRoutes(indices, True)
 
     def _extract(self, solution) -> tuple[list[Route], list[Visit], int]:
         """Copy the assignment out of OR-Tools: each route's order, and between which stops each break falls."""

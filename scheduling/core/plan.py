@@ -49,6 +49,7 @@ class Kpis:
     travel_s: int
     distance_m: int
     solve_s: float
+    engine: str = ""  # the engine that searched: "ruin_and_recreate" or "ortools"
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ class Plan:
     cost: int = field(default=0, compare=False)
 
 
-def make_plan(routes: list[Route], unassigned: list[Unassigned], *, solve_s: float, cost: int = 0) -> Plan:
+def make_plan(routes: list[Route], unassigned: list[Unassigned], *, solve_s: float, cost: int = 0,
+              engine: str = "") -> Plan:
     """Assemble a Plan and add up its totals."""
     kpis = Kpis(
         served=sum(len(r.stops) for r in routes),
@@ -68,6 +70,7 @@ def make_plan(routes: list[Route], unassigned: list[Unassigned], *, solve_s: flo
         travel_s=sum(r.travel_s for r in routes),
         distance_m=sum(r.distance_m for r in routes),
         solve_s=round(solve_s, 3),
+        engine=engine,
     )
     return Plan(tuple(routes), tuple(unassigned), kpis, cost)
 
@@ -95,6 +98,7 @@ def plan_to_dict(plan: Plan) -> dict:
             "travel_s": plan.kpis.travel_s,
             "distance_m": plan.kpis.distance_m,
             "solve_s": plan.kpis.solve_s,
+            "engine": plan.kpis.engine,
         },
     }
 

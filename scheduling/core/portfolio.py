@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from scheduling.core.clock import elapsed_clock_s, wall_clock_s
 from scheduling.core.plan import Plan
 from scheduling.core.problem import Problem
-from scheduling.core.engine import choose_searches, solve_with
+from scheduling.core.engine import solve_with
 from scheduling.core.solve_config import SearchConfig, SolveProgress
 
 # Helpers aim to be done this long before the deadline, to hand their plan back in time.
@@ -17,11 +17,11 @@ HAND_BACK_S = 0.2
 MIN_HELPER_SEARCH_S = 0.1
 
 
-def solve_in_parallel(problem: Problem, *, time_limit_s: float, workers: int,
+def solve_in_parallel(problem: Problem, configs: list[SearchConfig], *, time_limit_s: float,
                       on_progress: Callable[[SolveProgress], None] | None = None) -> Plan:
-    """Solve with `workers` searches at once (this process runs the first) and return the cheapest plan."""
+    """Solve with each of `configs` at once (this process runs the first) and return the cheapest plan."""
     started = elapsed_clock_s()
-    configs = choose_searches(problem, workers)
+    workers = len(configs)
     # an absolute wall-clock deadline: a helper's start-up (a fresh Python importing OR-Tools) comes off its search
     deadline = wall_clock_s() + time_limit_s - HAND_BACK_S
     # spawn, not fork: OR-Tools holds threads and locks that a forked child must not inherit

@@ -267,6 +267,8 @@ _ENGLISH: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "no_room": _no_room,
     "no_plan_in_time": lambda p: ("the solver found no plan within the time limit; solve again with a longer "
                                   "time limit"),
+    "search_out_of_time": lambda p: ("the time limit ran out before the search could try to fit it in; solve again "
+                                     "with a longer time limit"),
     # why a slot is cheap
     "slot_empty_route": lambda p: (f"{p['technician_name']} has no other visit that day: "
                                    f"{_minutes(p['added_travel_s'])} of travel there and back"),

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from scheduling.core.clock import elapsed_clock_s
-from scheduling.core.engine import choose_searches, solve_with
+from scheduling.core.engine import ready_engine, searches_for, solve_with
 from scheduling.core.parse import parse_problem
 from scheduling.core.plan import Plan, Unassigned, make_plan, plan_to_dict
 from scheduling.core.problem import Problem
@@ -50,7 +50,7 @@ class RebalanceResult:
 
 def rebalance(problem: dict, current_plan: dict, *, now_s: int, event: dict | Event,
               under_way: Collection[str] = (), search_time_s: float = SEARCH_TIME_S,
-              keep_routes: bool = True) -> RebalanceResult:
+              keep_routes: bool = True, engine: str | None = None) -> RebalanceResult:
     """Answer `event` at `now_s` with the fewest moves; `under_way` visits (en route, on site) stay first.
 
     `keep_routes=False` re-plans the rest of the day from scratch instead (only history stays), which is
@@ -104,6 +104,7 @@ def rebalance(problem: dict, current_plan: dict, *, now_s: int, event: dict | Ev
         insert_freed(parsed, techs, _insertion_order(free, by_id, windows), by_id, windows,
                      original=original, urgent=urgent, promised=promises)
     plan = _search(parsed, day, techs, windows, search_time_s=search_time_s, pin_inserted=keep_routes, late=late,
+                   engine=engine or ready_engine(),
                    unplanned=[(vid, _reason_before(current_plan, vid)) for vid in unplanned])
     changes = change_set(problem, day, current_plan, plan, event=event, tolerance_s=MOVE_TOLERANCE_S)
     kpis = {"answer_s": round(elapsed_clock_s() - started, 3), "moved": len(changes["moved"]),
@@ -169,7 +170,7 @@ def _insertion_order(free: list[str], by_id, windows) -> list[str]:
 
 
 def _search(parsed: Problem, day: dict, techs: dict[str, TechDay], windows: dict, *,
-            search_time_s: float, pin_inserted: bool, late: list[tuple[str, Reason]],
+            search_time_s: float, pin_inserted: bool, late: list[tuple[str, Reason]], engine: str,
             unplanned: list[tuple[str, dict]]) -> dict:
     """Let the engine improve under the pins; keep its plan unless the insertion alone served more."""
     sub = _sub_problem(day, techs, windows, pin_inserted=pin_inserted)
@@ -177,7 +178,7 @@ def _search(parsed: Problem, day: dict, techs: dict[str, TechDay], windows: dict
     sub["matrix"] = {"durations_s": [list(row) for row in parsed.matrix.durations_s],
                      "distances_m": [list(row) for row in parsed.matrix.distances_m]}
     sub_parsed = parse_problem(sub)
-    searched = solve_with(sub_parsed, choose_searches(sub_parsed, 1)[0], time_limit_s=search_time_s)
+    searched = solve_with(sub_parsed, searches_for(engine, 1)[0], time_limit_s=search_time_s)
     # The insertion placed each visit by the move weights; the search only knows travel, so its plan is
     # taken only when it serves more promised visits, or as many and more visits in all.
     fallback = _insertion_plan(sub_parsed, techs, searched) if pin_inserted else None

@@ -88,3 +88,13 @@ def test_field_day_ids_are_consistent_and_it_can_be_served_completely():
 def test_field_day_refuses_more_visits_than_the_crews_can_hold():
     with pytest.raises(ValueError, match="2 technicians cannot hold 100 visits"):
         generate_day(2, 100, seed=1)
+
+
+def test_the_iterations_bench_makes_the_same_moves_every_run():
+    # its figure compares versions of the search by time alone, so a budget must mean the same plan
+    from scheduling.bench.iterations import run
+
+    lines = []
+    result = run(4, 30, 1, iterations=1500, repeat=2, echo=lines.append)
+    assert len(result["costs"]) == 1 and result["iterations_per_s"] > 0
+    assert lines[-1].startswith("best: ") and "iterations/s" in lines[-1]

@@ -57,7 +57,7 @@ def test_tiny_day_is_served_in_the_shortest_order_at_the_earliest_times():
         ("a", 29400, 29400, 31200), ("b", 31800, 31800, 33600), ("c", 34200, 34200, 36000)]
     assert (route["travel_s"], route["distance_m"]) == (1800, 3000)
     assert plan["kpis"] == {"served": 3, "unassigned": 0, "travel_s": 1800, "distance_m": 3000,
-                            "solve_s": plan["kpis"]["solve_s"]}
+                            "solve_s": plan["kpis"]["solve_s"], "engine": "ruin_and_recreate"}
     assert route["break"] is None and route["breaks"] == []
 
 

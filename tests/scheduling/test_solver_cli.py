@@ -35,6 +35,19 @@ def test_solve_writes_plan_json_and_check_accepts_it(tmp_path):
     assert checked.returncode == 0, checked.stdout
 
 
+def test_a_twentieth_of_a_second_still_serves_the_visit_with_the_named_engine(tmp_path):
+    problem_path = tmp_path / "problem.json"
+    problem_path.write_text(json.dumps(PROBLEM))
+    for engine in ("ortools", "ruin_and_recreate"):
+        solved = run("solve", str(problem_path), "--time-limit", "0.05", "--engine", engine)
+        assert solved.returncode == 0, solved.stderr
+        plan = json.loads(solved.stdout)
+        assert plan["kpis"]["served"] == 1 and plan["kpis"]["engine"] == engine
+        plan_path = tmp_path / f"plan-{engine}.json"
+        plan_path.write_text(solved.stdout)
+        assert run("check", str(problem_path), str(plan_path)).returncode == 0
+
+
 def test_solve_reads_stdin_and_exits_2_listing_validation_errors():
     bad = dict(PROBLEM, visits=[{"id": "a", "location": "L99", "duration_s": -5}])
     result = run("solve", "-", stdin=json.dumps(bad))

@@ -1,5 +1,4 @@
-"""The ruin-and-recreate search (search.py) keeps every rule the OR-Tools model keeps, and solve() uses it
-only once numba has compiled it.
+"""The ruin-and-recreate search (the ruin_and_recreate package) keeps every rule the OR-Tools model keeps.
 
 Days on a straight street as in test_solver.py: 600 s and 1000 m per kilometre.
 """
@@ -10,9 +9,8 @@ from hypothesis import HealthCheck, given, settings
 
 from scheduling.check import check_plan
 from scheduling.core import parse_problem, plan_to_dict
-from scheduling.core.engine import choose_searches, solve_with
-from scheduling.core.ruin_and_recreate import driver as search_module
-from scheduling.core.solve_config import PORTFOLIO, RUIN_AND_RECREATE, RUIN_AND_RECREATE_PORTFOLIO, SearchConfig
+from scheduling.core.engine import solve_with
+from scheduling.core.solve_config import RUIN_AND_RECREATE, SearchConfig
 
 from .test_random_plans_are_feasible import problems
 from .test_solver import route_of, street
@@ -83,16 +81,6 @@ def test_must_serve_visit_is_kept_over_urgent_ones():
                      + [{"id": f"u{i}", "location": "A", "priority": 5, "duration_s": 1800,
                          "windows": [[36000 + 1800 * i, 36000 + 1800 * i]]} for i in range(3)])
     assert route_of(searched(problem), "t1") == ["promised"]
-
-
-def test_solve_plans_with_or_tools_while_the_search_is_not_compiled(monkeypatch):
-    problem = parse_problem(street({"D": 0, "A": 1}, [{"id": "t1"}], [{"id": "a", "location": "A"}]))
-    warmed = []
-    monkeypatch.setattr(search_module, "is_compiled", lambda: False)
-    monkeypatch.setattr(search_module, "start_warm_up", lambda: warmed.append(True))
-    assert choose_searches(problem, 2) == list(PORTFOLIO) and warmed == [True]
-    monkeypatch.setattr(search_module, "is_compiled", lambda: True)
-    assert choose_searches(problem, 2) == list(RUIN_AND_RECREATE_PORTFOLIO)
 
 
 @pytest.mark.slow

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from common.db import db, utcnow
 from scheduling import jobs, service
+from scheduling.core.ruin_and_recreate import driver as search
 from scheduling.enums import JobState, PlanStatus
 from scheduling.models import Plan, SolveJob
 from tests.scheduling_app.builders import DAY, make_crew, make_visit
@@ -182,3 +183,27 @@ def test_solve_day_command_plans_and_publishes(app):
     assert "published plan 1: 1 visits scheduled" in result.output
     db.session.refresh(visit)
     assert visit.status.value == "scheduled"
+
+
+def test_while_the_search_compiles_a_day_is_planned_with_or_tools_and_the_plan_says_so(app, login_as, monkeypatch):
+    compiling = []
+    monkeypatch.setattr(search, "is_compiled", lambda: False)
+    monkeypatch.setattr(search, "start_warm_up", lambda: compiling.append(True))
+    make_crew(1)
+    make_visit()
+    plan = service.start_day_plan(DAY, "shanghai", time_limit_s=1, by=None)  # JOBS_EAGER: solved inline
+
+    shown = login_as("dispatcher").get(f"/api/v1/plans/{plan.id}").json
+    assert shown["job"]["state"] == "succeeded" and shown["job"]["engine"] == "ortools"
+    assert shown["kpis"]["engine"] == "ortools" and shown["kpis"]["served"] == 1
+    assert compiling == [True]  # the search compiles in the background meanwhile
+
+
+def test_once_compiled_a_day_is_planned_with_ruin_and_recreate(app, login_as, monkeypatch):
+    monkeypatch.setattr(search, "is_compiled", lambda: True)
+    make_crew(1)
+    make_visit()
+    plan = service.start_day_plan(DAY, "shanghai", time_limit_s=1, by=None)
+
+    shown = login_as("dispatcher").get(f"/api/v1/plans/{plan.id}").json
+    assert shown["job"]["engine"] == shown["kpis"]["engine"] == "ruin_and_recreate"

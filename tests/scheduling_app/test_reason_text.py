@@ -41,6 +41,7 @@ SAMPLES: dict[str, list[dict]] = {
     "max_visits_or_capacity": [{"technicians": ["t1", "t2"], "technician_count": 2}],
     "no_room": [{"technicians": ["t1"], "technician_count": 1}, {"technicians": ["t1", "t2"], "technician_count": 2}],
     "no_plan_in_time": [{}],
+    "search_out_of_time": [{"technicians": ["t1", "t2"], "technician_count": 2}],
     "slot_empty_route": [{**ONE, "added_travel_s": 3000}],
     "slot_on_the_way": [{**ONE, "added_travel_s": 0}],
     "slot_adds_travel": [{**ONE, "added_travel_s": 360}],

@@ -39,14 +39,15 @@ NEAREST_FOR_SCALE = 5
 # may give up a visit for a while to reshape routes (must-serve visits excepted). On the 500-visit field
 # day this serves 493-494 visits in 30 s against 486-487 with the true cost (which ramps did not beat).
 SEARCH_PENALTY_LEGS = (10.0, 10.0)
-STRICT_FROM = 2.0  # share of the time after which the true drop costs judge (2 = never)
 NEAR_VISITS = 50  # on big days a visit is only tried in routes through this many of its nearest visits
 CHUNK_S = 0.05  # seconds between clock checks
 MAX_CHUNK_ITERATIONS = 2000
 # While the best plan leaves visits out, the ejection search (eject.py) gets this many steps this often.
 EJECT_EVERY_S = 1.0
 EJECT_STEPS = 200
-last_iterations = 0  # of the last improve() in this process, for tuning
+# With an iteration budget (the speed bench): iterations per chunk, and the ejection search every so many.
+BUDGET_CHUNK = 500
+BUDGET_EJECT_EVERY = 5000
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,13 @@ def fresh_state(technicians: int, visits: int) -> tuple:
 
 
 def improve(data: SearchData, *, deadline: float, seed: int = 1, initial: list[list[int]] | None = None,
-            on_improve: Callable[[int], None] | None = None) -> tuple[list[list[int]], list[list[int]], int]:
+            on_improve: Callable[[int], None] | None = None, iterations: int | None = None
+            ) -> tuple[list[list[int]], list[list[int]], int]:
     """Search until `deadline` (scheduling.core.clock time); the best routes (visit numbers per technician), the
-    stop before which each break is taken (as timing.timed_route wants them) and the cost."""
+    stop before which each break is taken (as timing.timed_route wants them) and the cost.
+
+    With `iterations` (the speed bench) it searches that many iterations in fixed chunks, with the schedule
+    and the ejection search driven by the count instead of the clock: the same moves on any machine."""
     n, k = len(data.service), len(data.start_place)
     problem = _problem_tuple(data)
     places = data.cost.shape[0]
@@ -108,8 +113,6 @@ def improve(data: SearchData, *, deadline: float, seed: int = 1, initial: list[l
     weight = data.penalty / data.penalty.min()
 
     def search_penalties(share: float) -> np.ndarray:
-        if share >= STRICT_FROM:
-            return data.penalty
         legs = SEARCH_PENALTY_LEGS[0] * (SEARCH_PENALTY_LEGS[1] / SEARCH_PENALTY_LEGS[0]) ** share
         softer = np.minimum(data.penalty, np.ceil(weight * legs * leg).astype(np.int64))
         return np.where(data.must_serve != 0, data.penalty, softer)  # never trade a must-serve visit
@@ -119,15 +122,19 @@ def improve(data: SearchData, *, deadline: float, seed: int = 1, initial: list[l
     total = max(deadline - started, 1e-3)
     hot, cold = START_TEMPERATURE_LEGS * leg, END_TEMPERATURE_LEGS * leg
     reported = None
-    chunk, iterations = 1, 0
+    budget, chunk, done = iterations, 1, 0
     ejected_at, counters = started, np.zeros(n, np.int64)
     while True:
         now = elapsed_clock_s()
-        # the first step always runs: from an empty start it builds the first plan (and a first call after
-        # the code changed compiles it, which may take longer than a short time limit)
-        if now + CHUNK_S / 2 >= deadline and iterations > 0:
-            break
-        share = (now - started) / total
+        if budget is None:
+            # the first step always runs: from an empty start it builds the first plan
+            if now + CHUNK_S / 2 >= deadline and done > 0:
+                break
+            share = (now - started) / total
+        else:
+            if done >= budget:
+                break
+            share, chunk = done / budget, min(BUDGET_CHUNK, budget - done)
         share_next = min(1.0, share + 0.002)
         t_from = hot * (cold / hot) ** share
         t_to = hot * (cold / hot) ** share_next
@@ -135,18 +142,20 @@ def improve(data: SearchData, *, deadline: float, seed: int = 1, initial: list[l
         left = current[6] == NONE
         costs[2] = costs[0] - int(data.penalty[left].sum()) + int(search_penalty[left].sum())
         _iterate(chunk, t_from, t_to, problem, current, work, best, costs, search_penalty)
-        iterations += chunk
-        took = elapsed_clock_s() - now
-        # keep each chunk near CHUNK_S so the deadline is kept on big days too
-        chunk = max(1, min(MAX_CHUNK_ITERATIONS, int(chunk * CHUNK_S / max(took, 1e-6))))
-        if now - ejected_at >= EJECT_EVERY_S and (best[6] == NONE).any():
+        done += chunk
+        if budget is None:
+            took = elapsed_clock_s() - now
+            # keep each chunk near CHUNK_S so the deadline is kept on big days too
+            chunk = max(1, min(MAX_CHUNK_ITERATIONS, int(chunk * CHUNK_S / max(took, 1e-6))))
+            eject_due = now - ejected_at >= EJECT_EVERY_S
+        else:
+            eject_due = done % BUDGET_EJECT_EVERY == 0
+        if eject_due and (best[6] == NONE).any():
             if not _serve_left_out(problem, current, work, best, costs, counters):
                 ejected_at = elapsed_clock_s()  # after a success, try again at once
         if on_improve is not None and (reported is None or costs[1] < reported):
             reported = int(costs[1])
             on_improve(reported)
-    global last_iterations
-    last_iterations = iterations
     routes_array, lengths = best[0], best[1]
     routes = [[int(v) for v in routes_array[t, :lengths[t]]] for t in range(k)]
     gaps = []

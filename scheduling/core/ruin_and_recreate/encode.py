@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from scheduling.core.objective import balance_cost, balance_wanted, drop_penalties, fair_share
+from scheduling.core.objective import balance_cost, balance_wanted, drop_penalties, fair_share, objective_table
 from scheduling.core.plan import Route
 from scheduling.core.problem import Problem, Technician, Visit
 from scheduling.core.ruin_and_recreate.driver import NONE, SearchData, improve
@@ -32,12 +32,6 @@ def plan_with_ruin_and_recreate(problem: Problem, visits: list[Visit], suitable:
         routes.append(timed_route(problem, tech, [visits[u] for u in order], break_gaps))
     dropped = [visit for u, visit in enumerate(visits) if u not in served]
     return routes, dropped, cost
-
-
-def objective_table(problem: Problem) -> tuple[tuple[int, ...], ...]:
-    """The matrix the plan's cost is counted in: travel time or distance."""
-    matrix = problem.matrix
-    return matrix.distances_m if problem.options.objective == "distance" else matrix.durations_s
 
 
 def search_data(problem: Problem, visits: list[Visit], suitable: dict[str, tuple[Technician, ...]]) -> SearchData:
