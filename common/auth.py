@@ -10,6 +10,7 @@ from typing import Callable
 from flask import current_app, g, request
 from flask_login import LoginManager, current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from common.db import db, utcnow
@@ -51,7 +52,9 @@ def load_user_from_bearer_token(req) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_sha256 == _token_digest(token.strip())))
+    # The user and their technician profile come in the same query: every API call needs them.
+    row = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.technician))
+                            .where(ApiToken.token_sha256 == _token_digest(token.strip())))
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
         return None
     g.login_via = "bearer"
