@@ -9,13 +9,16 @@ from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 
 from common.api import create_api
-from common.auth import login_manager
+from common.auth import authenticated_by_bearer_token, login_manager
 from common.config import load_config
 from common.db import db
 from common.error_handlers import register_error_handlers
 from common.i18n import init_i18n
+from common.security import init_security
+from common.throttle import init_throttle
 
 ROOT = Path(__file__).resolve().parent
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 migrate = Migrate()
 csrf = CSRFProtect()
 
@@ -38,8 +41,11 @@ def create_app(config: dict | None = None) -> Flask:
     init_i18n(app)
     api = create_api(app)
     register_error_handlers(app)
+    init_security(app)
     _register_api(app, api)
     _register_pages(app)
+    # After the views exist: it wraps the login views.
+    init_throttle(app)
     _register_commands(app)
     return app
 
@@ -82,12 +88,12 @@ def _register_api(app: Flask, api) -> None:
         api.register_blueprint(blp)
 
     @app.before_request
-    def require_csrf_header_for_cookie_api_calls():
-        # ... but our own pages call the API with the session cookie, so those calls must
-        # prove they come from our pages with the X-CSRFToken header.
-        if (request.path.startswith("/api/") and request.method not in ("GET", "HEAD", "OPTIONS")
-                and "Authorization" not in request.headers and app.config.get("WTF_CSRF_ENABLED", True)
-                and current_user.is_authenticated):
+    def require_csrf_token_for_cookie_api_calls():
+        # ... but our own pages call the API with the session cookie, so those calls must prove they
+        # come from our pages with the X-CSRFToken header, whatever other headers come with them.
+        if (request.path.startswith("/api/") and request.method not in SAFE_METHODS
+                and app.config.get("WTF_CSRF_ENABLED", True) and current_user.is_authenticated
+                and not authenticated_by_bearer_token()):
             csrf.protect()
 
 

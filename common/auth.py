@@ -4,12 +4,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Callable
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_login import LoginManager, current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from common.db import db, utcnow
@@ -41,6 +42,7 @@ def load_user_from_session(session_id: str) -> User | None:
     user = db.session.get(User, int(user_id))
     if user is None or user.session_nonce != nonce or not user.active:
         return None
+    g.login_via = "session"
     return user
 
 
@@ -50,10 +52,21 @@ def load_user_from_bearer_token(req) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_sha256 == _token_digest(token.strip())))
+    # The user and their technician profile come in the same query: every API call needs them.
+    row = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.technician))
+                            .where(ApiToken.token_sha256 == _token_digest(token.strip())))
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
         return None
+    g.login_via = "bearer"
     return row.user
+
+
+def authenticated_by_bearer_token() -> bool:
+    """True when this request's user came from a valid Bearer token, not from a session cookie.
+
+    Flask-Login asks the session first, so a request carrying both is a cookie request.
+    """
+    return current_user.is_authenticated and g.get("login_via") == "bearer"
 
 
 @login_manager.unauthorized_handler
@@ -66,11 +79,23 @@ def answer_unauthorized():
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None.
+
+    An unknown or inactive username costs the same hash check as a wrong password, so the answer's
+    timing does not tell which usernames exist.
+    """
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    stored_hash = user.password_hash if user is not None else _dummy_password_hash()
+    password_ok = check_password_hash(stored_hash, password)
+    if user is None or not user.active or not password_ok:
         return None
     return user
+
+
+@lru_cache(maxsize=1)
+def _dummy_password_hash() -> str:
+    # Made with the same method and cost as stored passwords; no password matches it.
+    return hash_password(secrets.token_urlsafe(32))
 
 
 def issue_token(user: User) -> str:

@@ -34,6 +34,20 @@ def load_config(instance_path: str) -> dict:
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Served over HTTPS (usually a proxy that terminates TLS): Secure cookies and HSTS.
+        "HTTPS": os.environ.get("HTTPS", "0") == "1",
+        # How many reverse proxies stand in front of the app and set X-Forwarded-For / -Proto.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # Failed logins: counted on Redis (RATELIMIT_STORAGE_URI, else REDIS_URL), in memory without it.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "dispatch"),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"),
+        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per minute;100 per hour"),
+        # Seconds a client is told to wait when the database or the job queue is down.
+        "UNAVAILABLE_RETRY_AFTER_S": int(os.environ.get("UNAVAILABLE_RETRY_AFTER_S", 10)),
         # Business rules (docs/rules.md)
         "FOLLOW_UP_WINDOW": (10, 18),
         "FOLLOW_UP_MAX_ATTEMPTS": 3,

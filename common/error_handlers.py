@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from common.auth import login_manager
 from common.db import db
-from common.errors import DomainError
+from common.errors import DomainError, ServiceUnavailable
 
 
 def error_payload(status: int, message: str, errors: dict | None = None, **extra: Any) -> dict:
@@ -36,9 +40,34 @@ def register_error_handlers(app: Flask) -> None:
     def handle_domain_error(error: DomainError):
         # A refused use case may have flushed rows before it failed: none of them may be committed later.
         db.session.rollback()
+        headers = _retry_after() if isinstance(error, ServiceUnavailable) else {}
         if wants_json():
-            return error_payload(error.status, error.message, error.errors, **error.extra), error.status
-        return render_template("error.html", status=error.status, message=error.message), error.status
+            return error_payload(error.status, error.message, error.errors, **error.extra), error.status, headers
+        return render_template("error.html", status=error.status, message=error.message), error.status, headers
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeoutError)
+    def handle_database_unavailable(error: SQLAlchemyError):
+        # The details (host, port, user) are for the log, never for the client.
+        current_app.logger.error("The database is unavailable: %s", error)
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            pass
+        # The user could not be loaded either: answer as to an anonymous visitor (the language
+        # choice and the page's menu ask for the user).
+        g._login_user = login_manager.anonymous_user()
+        headers = _retry_after()
+        message = _("The database cannot answer right now; try again in %(seconds)d seconds.",
+                    seconds=int(headers["Retry-After"]))
+        if wants_json():
+            return error_payload(503, message), 503, headers
+        return render_template("error.html", status=503, message=message), 503, headers
+
+
+def _retry_after() -> dict:
+    return {"Retry-After": str(current_app.config.get("UNAVAILABLE_RETRY_AFTER_S", 10))}
 
 
 def summarize_validation_errors(errors: dict) -> str:

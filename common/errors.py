@@ -30,6 +30,12 @@ class Conflict(DomainError):
     status = 409
 
 
+class ServiceUnavailable(DomainError):
+    """A service the request needs is down; the client may send it again later (503 with Retry-After)."""
+
+    status = 503
+
+
 class RuleViolation(DomainError):
     """A business rule refuses the request; `field` names the input to fix."""
 

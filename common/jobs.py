@@ -14,17 +14,15 @@ from rq import Queue, Worker
 from werkzeug.utils import import_string
 
 from common.db import db
-from common.errors import DomainError
+from common.errors import ServiceUnavailable
 
 DEFAULT_QUEUE = "solve"
 # Time a job may take beyond its own time limit (loading, checking, storing) before RQ kills it.
 JOB_TIMEOUT_MARGIN_S = 300
 
 
-class QueueUnavailable(DomainError):
+class QueueUnavailable(ServiceUnavailable):
     """The job queue cannot be reached; the request may be retried later."""
-
-    status = 503
 
 
 def queue_name() -> str:
@@ -52,9 +50,11 @@ def enqueue(job: str, *args: Any, job_id: str | None = None, timeout_s: int | No
     try:
         job_queue().enqueue(job, *args, job_id=job_id, job_timeout=(timeout_s or 0) + JOB_TIMEOUT_MARGIN_S)
     except RedisError as error:
+        # REDIS_URL may hold a password: it goes to the log, not to the client.
+        current_app.logger.error("The job queue at %s cannot be reached: %s", current_app.config["REDIS_URL"], error)
         raise QueueUnavailable(
-            f"The job queue at {current_app.config['REDIS_URL']} cannot be reached ({error}); "
-            "start Redis and a worker (`flask --app app scheduling worker`), or set JOBS_EAGER=1.") from error
+            "The job queue cannot be reached; try again later. An administrator must start Redis and a worker "
+            "(`flask --app app scheduling worker`), or set JOBS_EAGER=1.") from error
 
 
 class AppWorker(Worker):

@@ -102,6 +102,8 @@ def app(_backend_app):
         db.session.remove()
         _empty_all_tables(_backend_app)
         db.session.remove()
+        # Failed logins of one test must not throttle the next (all come from 127.0.0.1).
+        _backend_app.extensions["login_limiter"].reset()
 
 
 @pytest.fixture

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from common.db import db, utcnow
 from common.errors import NotFound, RuleViolation
 from common.models import User
 from common.outbox import OutboundEvent
 from dispatch.enums import MessageKind, TicketStatus
-from dispatch.models import Visit
+from dispatch.models import Ticket, Visit
 from dispatch.rules import check_visit_transition
 from dispatch.service.follow_ups import queue_follow_up
 from dispatch.service.messages import queue_customer_message
@@ -76,10 +77,12 @@ def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | Non
         visit.failure_reason, visit.failure_note = reason, note
         announce(ticket, OutboundEvent.VISIT_FAILED, visit=visit, at=at, report=report_data(_report_of(visit)))
         rebooking_visit_id = return_for_rebooking(visit, reason=reason, note=note, by=by).id
+    # Read before the commit expires them: afterwards each would cost another round trip.
+    result = VisitEventResult(kind=kind, at=at, timeline_event_id=event.id, visit_id=visit.id,
+                              visit_status=visit.status.value, ticket_id=ticket.id, ticket_status=ticket.status.value,
+                              follow_up_id=follow_up_id, rebooking_visit_id=rebooking_visit_id)
     db.session.commit()
-    return VisitEventResult(kind=kind, at=at, timeline_event_id=event.id, visit_id=visit.id,
-                            visit_status=visit.status.value, ticket_id=ticket.id, ticket_status=ticket.status.value,
-                            follow_up_id=follow_up_id, rebooking_visit_id=rebooking_visit_id)
+    return result
 
 
 def report_data(report: ServiceReport | None) -> dict | None:
@@ -95,10 +98,12 @@ def report_data(report: ServiceReport | None) -> dict | None:
 def own_visit(visit_id: int, *, by: User, lock: bool = False) -> Visit:
     """The visit if it is on `by`'s list; another technician's visit is reported as missing (flushes nothing)."""
     technician = _technician_of(by)
-    query = select(Visit).where(Visit.id == visit_id, Visit.technician_id == technician.id)
+    # The ticket (and its customer, texted on en_route) is needed by every event: one round trip for all.
+    query = (select(Visit).options(joinedload(Visit.ticket, innerjoin=True).joinedload(Ticket.customer, innerjoin=True))
+             .where(Visit.id == visit_id, Visit.technician_id == technician.id))
     if lock:
         # Two status events for one visit (two phones, a retry with a new key) are applied one after the other.
-        query = query.with_for_update()
+        query = query.with_for_update(of=Visit)
     visit = db.session.scalar(query)
     if visit is None:
         raise NotFound(f"No visit {visit_id} on your list.")

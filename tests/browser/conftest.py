@@ -33,6 +33,7 @@ def live_app(tmp_path_factory):
         "UPLOAD_DIR": str(folder / "uploads"),
         "BABEL_DEFAULT_LOCALE": "en",
         "JOBS_EAGER": True,
+        "RATELIMIT_STORAGE_URI": "memory://",  # login counters of this run only
     })
     with app.app_context():
         db.create_all()
