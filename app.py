@@ -11,9 +11,10 @@ from flask_wtf import CSRFProtect
 from common.api import create_api
 from common.auth import login_manager
 from common.config import load_config
-from common.db import db
+from common.db import db, engine_options
 from common.error_handlers import register_error_handlers
 from common.i18n import init_i18n
+from common.input_limits import init_input_limits
 
 ROOT = Path(__file__).resolve().parent
 migrate = Migrate()
@@ -29,12 +30,15 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                             app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
     _import_models()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     init_i18n(app)
+    init_input_limits(app)
     api = create_api(app)
     register_error_handlers(app)
     _register_api(app, api)
@@ -55,11 +59,13 @@ def _register_api(app: Flask, api) -> None:
     from common.auth_api import blp as auth_blp
     from dispatch.api import blueprints as dispatch_blueprints
     from scheduling.api import blueprints as scheduling_blueprints
+    from scheduling.assignments.api import blueprints as assignment_blueprints
     from scheduling.offers.api import blueprints as slot_blueprints
     from technicians.api import blueprints as technician_blueprints
 
     # Bearer-token calls carry no ambient credentials, so CSRF does not apply to them ...
-    for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints, *slot_blueprints]:
+    for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints, *slot_blueprints,
+                *assignment_blueprints]:
         csrf.exempt(blp)
         api.register_blueprint(blp)
 

@@ -8,7 +8,9 @@ from sqlalchemy import select
 
 from common.db import db, utcnow
 from common.errors import NotFound, RuleViolation
+from common.i18n import local_zone
 from common.models import User
+from common.transaction import transactional
 from dispatch.enums import MessageKind, TicketStatus
 from dispatch.models import Visit
 from dispatch.rules import check_visit_transition
@@ -19,6 +21,10 @@ from dispatch.service.timeline import record_event
 from dispatch.service.visits import return_for_rebooking
 from technicians.models import ServiceReport, Technician
 from technicians.rules import TECHNICIAN_EVENTS, check_event_details, check_event_time
+
+
+# Events that only happen on the visit's own day (the customer is told the technician is coming).
+ON_THE_DAY = frozenset({"en_route", "arrived"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class VisitEventResult:
     rebooking_visit_id: int | None = None
 
 
+@transactional
 def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | None = None, reason: str | None = None,
                        note: str | None = None, lat: float | None = None, lon: float | None = None,
                        now: datetime | None = None) -> VisitEventResult:
@@ -46,7 +53,8 @@ def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | Non
     visit = own_visit(visit_id, by=by, lock=True)
     target = TECHNICIAN_EVENTS[kind]
     check_visit_transition(visit.status, target)
-    check_event_time(at, now=now, not_before=visit.started_at if kind in ("completed", "failed") else None)
+    check_event_time(at, now=now, not_before=visit.started_at if kind in ("completed", "failed") else None,
+                     planned_start=visit.planned_start if kind in ON_THE_DAY else None, zone=local_zone())
     ticket = visit.ticket
     follow_up_id = rebooking_visit_id = None
 
@@ -70,7 +78,7 @@ def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | Non
         visit.finished_at = at
         visit.failure_reason, visit.failure_note = reason, note
         rebooking_visit_id = return_for_rebooking(visit, reason=reason, note=note, by=by).id
-    db.session.commit()
+    db.session.flush()
     return VisitEventResult(kind=kind, at=at, timeline_event_id=event.id, visit_id=visit.id,
                             visit_status=visit.status.value, ticket_id=ticket.id, ticket_status=ticket.status.value,
                             follow_up_id=follow_up_id, rebooking_visit_id=rebooking_visit_id)
