@@ -24,7 +24,7 @@ def solve_queue(app, monkeypatch):
     name = f"solve-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setitem(app.config, "JOBS_EAGER", False)
     monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
-    monkeypatch.setitem(app.config, "SOLVE_QUEUE", name)
+    monkeypatch.setitem(app.config, "JOB_QUEUE", name)
     queue = Queue(name, connection=connection)
     yield queue
     job_ids = [j.rq_job_id for j in db.session.scalars(select(SolveJob)) if j.rq_job_id]
@@ -182,3 +182,17 @@ def test_solve_day_command_plans_and_publishes(app):
     assert "published plan 1: 1 visits scheduled" in result.output
     db.session.refresh(visit)
     assert visit.status.value == "scheduled"
+
+
+def test_two_deployments_sharing_one_redis_have_their_own_queues(app, monkeypatch):
+    from common.jobs import queue_name
+
+    monkeypatch.setitem(app.config, "JOB_QUEUE", "")
+    names = set()
+    for url in ("postgresql://postgres@127.0.0.1/dispatch_demo", "postgresql://postgres@127.0.0.1/dispatch_staging",
+                "sqlite:////srv/app/instance/dispatch.db"):
+        monkeypatch.setitem(app.config, "SQLALCHEMY_DATABASE_URI", url)
+        names.add(queue_name())
+    assert names == {"solve-dispatch_demo", "solve-dispatch_staging", "solve-dispatch"}
+    monkeypatch.setitem(app.config, "JOB_QUEUE", "solve-blue")
+    assert queue_name() == "solve-blue"
