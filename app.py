@@ -11,9 +11,10 @@ from flask_wtf import CSRFProtect
 from common.api import create_api
 from common.auth import authenticated_by_bearer_token, login_manager
 from common.config import load_config
-from common.db import db
+from common.db import db, engine_options
 from common.error_handlers import register_error_handlers
 from common.i18n import init_i18n
+from common.input_limits import init_input_limits
 from common.security import init_security
 from common.throttle import init_throttle
 
@@ -32,6 +33,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                             app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
     _import_models()
     _register_labels()
     db.init_app(app)
@@ -39,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     init_i18n(app)
+    init_input_limits(app)
     api = create_api(app)
     register_error_handlers(app)
     init_security(app)
@@ -75,6 +79,7 @@ def _register_api(app: Flask, api) -> None:
     from dispatch.api import blueprints as dispatch_blueprints
     from reporting.api import blueprints as reporting_blueprints
     from scheduling.api import blueprints as scheduling_blueprints
+    from scheduling.assignments.api import blueprints as assignment_blueprints
     from scheduling.board.api import blueprints as board_blueprints
     from scheduling.offers.api import blueprints as slot_blueprints
     from scheduling.rebalance.api import blueprints as rebalance_blueprints
@@ -83,7 +88,8 @@ def _register_api(app: Flask, api) -> None:
 
     # Bearer-token calls carry no ambient credentials, so CSRF does not apply to them ...
     for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints, *slot_blueprints,
-                *rebalance_blueprints, *reporting_blueprints, *board_blueprints, *webhook_blueprints]:
+                *rebalance_blueprints, *reporting_blueprints, *board_blueprints, *webhook_blueprints,
+                *assignment_blueprints]:
         csrf.exempt(blp)
         api.register_blueprint(blp)
 

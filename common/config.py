@@ -14,6 +14,8 @@ def load_config(instance_path: str) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-change-me"),
         "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        # The solve queue's name; empty means "solve-<database name>" (see common.jobs.queue_name).
+        "JOB_QUEUE": os.environ.get("JOB_QUEUE", ""),
         # Without a worker running, solve jobs run in the web process (fine for the demo).
         "JOBS_EAGER": os.environ.get("JOBS_EAGER", "1") == "1",
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(Path(instance_path) / "uploads")),

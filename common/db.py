@@ -52,3 +52,18 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
     return datetime.now(timezone.utc)
+
+
+# SQLite has one writer at a time; the others wait this long for its lock before failing with "database is
+# locked". A booking holds the lock for well under a second, so a queue of them gets through.
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def engine_options(url: str, options: dict | None) -> dict:
+    """The engine options for `url`: on SQLite, writers wait for each other instead of failing at once."""
+    options = dict(options or {})
+    if url.startswith("sqlite"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
+        options["connect_args"] = connect_args
+    return options

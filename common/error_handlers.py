@@ -9,21 +9,38 @@ from typing import Any
 
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from common.auth import login_manager
 from common.db import db
-from common.errors import DomainError, ServiceUnavailable
+from common.errors import Conflict, DomainError, ServiceUnavailable
+
+# What to do when a database constraint refuses a write that raced past the checks, by constraint name.
+# Domains register theirs with `explain_constraint`; any other one gets the generic advice.
+_CONSTRAINT_ADVICE: dict[str, Any] = {}
+
+
+def explain_constraint(name: str, advice: Any) -> None:
+    """Answer a violation of constraint `name` with `advice` (a lazy translatable string) instead of the generic one."""
+    _CONSTRAINT_ADVICE[name] = advice
+
+
+def conflict_for_integrity_error(error: IntegrityError) -> Conflict:
+    """The 409 for a unique, exclusion or foreign-key violation: what clashed and what to do."""
+    text = str(error.orig)
+    for name, advice in _CONSTRAINT_ADVICE.items():
+        if name in text:
+            return Conflict(str(advice), constraint=name)
+    return Conflict(_("Someone else changed the same data at the same moment; reload it and try again."))
 
 
 def error_payload(status: int, message: str, errors: dict | None = None, **extra: Any) -> dict:
     """The JSON body of every error answer."""
-    payload: dict[str, Any] = {"code": status, "status": HTTP_STATUS_CODES.get(status, "Error"), "message": message}
-    if errors:
-        payload["errors"] = errors
+    payload: dict[str, Any] = {"code": status, "status": HTTP_STATUS_CODES.get(status, "Error"), "message": message,
+                               "errors": errors or {}}
     payload.update(extra)
     return payload
 
@@ -44,6 +61,12 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return error_payload(error.status, error.message, error.errors, **error.extra), error.status, headers
         return render_template("error.html", status=error.status, message=error.message), error.status, headers
+
+    @app.errorhandler(IntegrityError)
+    def handle_integrity_error(error: IntegrityError):
+        # Checks run before writing, so this is a concurrent request that won the race: a conflict, not a crash.
+        db.session.rollback()
+        return handle_domain_error(conflict_for_integrity_error(error))
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

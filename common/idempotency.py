@@ -8,10 +8,11 @@ Without the header the view runs as usual. With it:
 - the same key with another request is refused with 422;
 - only successful (2xx) answers are kept: a refused request leaves no record, so the client may fix and
   retry it with the same key (a phone's offline queue resends what the technician queued);
-- the record is written in the same transaction as the effect: the use case's commit is held back until the
-  answer is known, then the effect and the record commit together. A concurrent duplicate therefore fails on
-  the (user_id, key) unique constraint, rolls back and answers with the stored response, or with 409 "still
-  being processed" when the first request has not finished yet.
+- the record is written in the same transaction as the effect: the decorator opens the outermost
+  `common.transaction.transaction()`, so the use case's own block only flushes, and the effect and the record
+  commit together. A concurrent duplicate therefore fails on the (user_id, key) unique constraint, rolls back
+  and answers with the stored response, or with 409 "still being processed" when the first request has not
+  finished yet. Use cases under ``@idempotent`` must end their work with `transaction()`, never a bare commit.
 
 Records are kept IDEMPOTENCY_KEEP_HOURS; `flask --app app purge-idempotency-keys` (from cron) deletes older ones.
 """
@@ -19,20 +20,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Callable, Iterator
+from typing import Callable
 
 from flask import Response, jsonify, request
 from flask_login import current_user
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
 
 from common.db import db, utcnow
 from common.errors import Conflict, RuleViolation
 from common.models import IdempotencyRecord
+from common.transaction import transaction
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 128
@@ -118,36 +118,48 @@ def _replay(stored: IdempotencyRecord, fingerprint: str) -> Response:
 
 def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprint: str) -> Response:
     """Claim the key, run the view, store its answer, and commit the effect and the record together."""
-    session = db.session()
     user_id = current_user.id
     record = IdempotencyRecord(user_id=user_id, key=key, method=request.method, path=request.path[:255],
                                body_sha256=fingerprint, status_code=0, response_body={})
-    session.add(record)
     try:
-        # Claiming first makes a concurrent duplicate wait here (PostgreSQL) and then fail on the
-        # unique constraint, before either request has applied anything twice.
-        session.flush()
-    except (IntegrityError, OperationalError):
-        session.rollback()
-        return _answer_duplicate(user_id, key, fingerprint)
-    try:
-        with _commit_held_back(session):
+        # The decorator owns the transaction: the use case's own `transaction()` only flushes inside it.
+        with transaction() as session:
+            session.add(record)
+            try:
+                # Claiming first makes a concurrent duplicate wait here (PostgreSQL; SQLite's write lock)
+                # and then fail on the unique constraint, before either request has applied anything.
+                session.flush()
+            except (IntegrityError, OperationalError) as error:
+                raise _AlreadyClaimed from error
             response = view(*args, **kwargs)
-        if not 200 <= response.status_code < 300:
-            session.rollback()
-            return response
-        if not response.is_json:
-            raise TypeError("@idempotent stores JSON answers; put it on a view that answers JSON")
-        record.status_code = response.status_code
-        record.response_body = response.get_json()
-        session.commit()
-    except IntegrityError:
-        session.rollback()
+            if not 200 <= response.status_code < 300:
+                raise _NotKept(response)
+            if not response.is_json:
+                raise TypeError("@idempotent stores JSON answers; put it on a view that answers JSON")
+            record.status_code = response.status_code
+            record.response_body = response.get_json()
+    except _AlreadyClaimed:
         return _answer_duplicate(user_id, key, fingerprint)
-    except BaseException:
-        session.rollback()
-        raise
+    except _NotKept as refused:
+        return refused.response
+    except IntegrityError:
+        # The commit lost to a duplicate that committed first; anything else is the effect's own conflict.
+        if _find(user_id, key) is None:
+            raise
+        return _answer_duplicate(user_id, key, fingerprint)
     return response
+
+
+class _AlreadyClaimed(Exception):
+    """Another request holds (or held) this key."""
+
+
+class _NotKept(Exception):
+    """The view refused the request: its answer goes out, nothing is stored or committed."""
+
+    def __init__(self, response: Response):
+        super().__init__(response.status_code)
+        self.response = response
 
 
 def _answer_duplicate(user_id: int, key: str, fingerprint: str) -> Response:
@@ -155,17 +167,3 @@ def _answer_duplicate(user_id: int, key: str, fingerprint: str) -> Response:
     if stored is None:
         raise Conflict(f"A request with this {HEADER} is still being processed; retry in a moment.")
     return _replay(stored, fingerprint)
-
-
-@contextmanager
-def _commit_held_back(session: Session) -> Iterator[None]:
-    """Inside, the use case's own commit only flushes, so the caller commits its effect and the record at once.
-
-    Use cases commit once at their end; under an Idempotency-Key the decorator owns the
-    transaction instead, which keeps those use cases unaware of idempotency.
-    """
-    session.commit = session.flush  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        del session.commit

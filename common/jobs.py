@@ -5,18 +5,21 @@ A job takes ids only (a worker has nothing else) and runs inside the app's conte
 """
 from __future__ import annotations
 
+import re
+from pathlib import PurePath
 from typing import Any
 
 from flask import Flask, current_app
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Worker
+from sqlalchemy.engine import make_url
 from werkzeug.utils import import_string
 
 from common.db import db
 from common.errors import ServiceUnavailable
 
-DEFAULT_QUEUE = "solve"
+QUEUE_PREFIX = "solve"
 # Time a job may take beyond its own time limit (loading, checking, storing) before RQ kills it.
 JOB_TIMEOUT_MARGIN_S = 300
 
@@ -26,8 +29,23 @@ class QueueUnavailable(ServiceUnavailable):
 
 
 def queue_name() -> str:
-    """The queue jobs go to (config SOLVE_QUEUE, "solve" by default)."""
-    return current_app.config.get("SOLVE_QUEUE", DEFAULT_QUEUE)
+    """This deployment's queue: config JOB_QUEUE, else "solve-<database name>".
+
+    Deployments sharing one Redis (demo and staging) must never take each other's jobs: a worker would
+    solve them against the wrong database. Naming the queue after the database keeps them apart.
+    """
+    config = current_app.config
+    explicit = config.get("JOB_QUEUE")
+    if explicit:
+        return explicit
+    return f"{QUEUE_PREFIX}-{database_label(config['SQLALCHEMY_DATABASE_URI'])}"
+
+
+def database_label(url: str) -> str:
+    """A short name for the database at `url`: PostgreSQL's database name, SQLite's file name."""
+    database = make_url(url).database or "memory"
+    name = PurePath(database).stem if make_url(url).get_backend_name() == "sqlite" else database
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "default"
 
 
 def redis_connection() -> Redis:

@@ -4,11 +4,14 @@ from __future__ import annotations
 from flask import jsonify, send_file
 from flask.views import MethodView
 from flask_login import current_user
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 
 from common.auth import login_required_any, role_required
+from common.error_handlers import explain_constraint
+from common.idempotency import idempotent
 from common.models import Role
-from dispatch.schemas import (AssignmentSchema, CallAttemptCreateSchema, FollowUpQueryArgsSchema, FollowUpSchema,
+from dispatch.schemas import (CallAttemptCreateSchema, FollowUpQueryArgsSchema, FollowUpSchema,
                               TicketCancelSchema, TicketCreateSchema, TicketDetailSchema, TicketQueryArgsSchema,
                               TicketSchema, TicketSummarySchema, VisitQueryArgsSchema, VisitSchema)
 from dispatch.service import follow_ups, tickets, visits
@@ -21,10 +24,18 @@ follow_ups_blp = Blueprint("followups", __name__, url_prefix="/api/v1/followups"
 
 STAFF = (Role.CS, Role.DISPATCHER, Role.MANAGER)
 
+# Constraints that refuse a write which raced past the checks, and what the person should do then.
+explain_constraint("uq_tickets_open_per_unit_and_type",
+                   _l("This unit already has an open ticket of this type; open that ticket and add to it instead."))
+explain_constraint("ex_visits_technician_no_overlap",
+                   _l("The technician already has a visit at that time; ask for fresh slot offers or pick "
+                      "another time."))
+
 
 @tickets_blp.route("")
 class Tickets(MethodView):
     @role_required(Role.CS)
+    @idempotent
     @tickets_blp.arguments(TicketCreateSchema)
     @tickets_blp.response(201, TicketSchema)
     @tickets_blp.alt_response(409, description="The same ticket is already open (names its id), or the order "
@@ -68,6 +79,7 @@ class TicketPhoto(MethodView):
 @tickets_blp.route("/<int:ticket_id>/cancel")
 class TicketCancel(MethodView):
     @role_required(Role.CS)
+    @idempotent
     @tickets_blp.arguments(TicketCancelSchema)
     @tickets_blp.response(200, TicketSchema)
     def post(self, data: dict, ticket_id: int):
@@ -99,25 +111,6 @@ class VisitById(MethodView):
         return jsonify(view.schema().dump(view.items[0]))
 
 
-@visits_blp.route("/<int:visit_id>/assignment")
-class VisitAssignment(MethodView):
-    @role_required(Role.DISPATCHER)
-    @visits_blp.arguments(AssignmentSchema)
-    @visits_blp.response(200, VisitSchema)
-    @visits_blp.alt_response(409, description="Overlaps another visit of the technician, or the visit's state "
-                                              "does not allow it.")
-    def post(self, data: dict, visit_id: int):
-        """Assign a visit to a technician by hand, after a feasibility check (skills, day, shift, window, overlap)."""
-        return visits.assign_visit(visit_id, technician_id=data["technician_id"], start=data["start"],
-                                   by=current_user)
-
-    @role_required(Role.DISPATCHER)
-    @visits_blp.response(200, VisitSchema)
-    def delete(self, visit_id: int):
-        """Take a visit off its technician's day (back to unscheduled)."""
-        return visits.unassign_visit(visit_id, by=current_user)
-
-
 @follow_ups_blp.route("")
 class FollowUps(MethodView):
     @role_required(Role.CS)
@@ -131,6 +124,7 @@ class FollowUps(MethodView):
 @follow_ups_blp.route("/<int:follow_up_id>/attempts")
 class FollowUpAttempts(MethodView):
     @role_required(Role.CS)
+    @idempotent
     @follow_ups_blp.arguments(CallAttemptCreateSchema)
     @follow_ups_blp.response(201, FollowUpSchema)
     def post(self, data: dict, follow_up_id: int):

@@ -5,13 +5,17 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (JSON, CheckConstraint, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.db import UTCDateTime, db, utcnow
 from common.models import User, str_enum
 from dispatch.enums import (Cause, CallOutcome, CloseReason, FollowUpStatus, MessageKind, MessageStatus, Platform,
                             ProductCategory, Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus)
+from dispatch.rules import TICKET_OPEN
+
+# The statuses of dispatch.rules.TICKET_OPEN as SQL, for the partial unique index (and its migration).
+OPEN_TICKET_CONDITION = "status IN (" + ", ".join(f"'{s.value}'" for s in sorted(TICKET_OPEN)) + ")"
 
 
 class Customer(db.Model):
@@ -70,6 +74,9 @@ class Ticket(db.Model):
     __table_args__ = (
         CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),
         Index("ix_tickets_open_duplicate_key", "order_id", "product_id", "type", "status"),
+        # One open ticket per unit and type: a double-click at intake must not open a second one.
+        Index("uq_tickets_open_per_unit_and_type", "order_id", "product_id", "type", unique=True,
+              postgresql_where=text(OPEN_TICKET_CONDITION), sqlite_where=text(OPEN_TICKET_CONDITION)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

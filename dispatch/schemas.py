@@ -7,6 +7,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from common.db import utcnow
+from common.input_limits import MAX_ID
 from common.schemas import AwareDateTime, PhotoUploadSchema
 from dispatch import rules
 from common.images import MAX_PHOTOS
@@ -105,7 +106,7 @@ class TicketCreateSchema(ma.Schema):
 
 class TicketQueryArgsSchema(ma.Schema):
     status = _enum(TicketStatus, description="Only tickets in this status.")
-    owner = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Only tickets of this CS owner (user id)."})
+    owner = fields.Integer(validate=validate.Range(min=1, max=MAX_ID), metadata={"description": "Only tickets of this CS owner (user id)."})
     date = fields.Date(metadata={"description": "Only tickets registered on this local date (YYYY-MM-DD)."})
 
 
@@ -114,14 +115,14 @@ class TicketCancelSchema(ma.Schema):
 
 
 class AssignmentSchema(ma.Schema):
-    technician_id = fields.Integer(required=True, validate=validate.Range(min=1),
+    technician_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID),
                                    metadata={"description": "The technician who does the visit."})
     start = AwareDateTime(required=True, metadata={"description": "Planned start, ISO 8601 with offset."})
 
 
 class VisitQueryArgsSchema(ma.Schema):
     date = fields.Date(metadata={"description": "Only visits planned on this local date (YYYY-MM-DD)."})
-    technician_id = fields.Integer(validate=validate.Range(min=1),
+    technician_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
                                    metadata={"description": "Only this technician's visits (ignored for technicians)."})
     status = _enum(VisitStatus, description="Only visits in this status.")
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=500),
@@ -129,7 +130,7 @@ class VisitQueryArgsSchema(ma.Schema):
 
 
 class FollowUpQueryArgsSchema(ma.Schema):
-    owner = fields.Integer(validate=validate.Range(min=1),
+    owner = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
                            metadata={"description": "Managers: only this CS owner's queue (user id)."})
 
 

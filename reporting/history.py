@@ -41,7 +41,7 @@ from dispatch.models import (
     TimelineEvent,
     Visit,
 )
-from dispatch.rules import DEFAULT_DUE_DAYS, default_skills, responsibility_for
+from dispatch.rules import DEFAULT_DUE_DAYS, TICKET_OPEN, default_skills, responsibility_for
 from technicians.enums import ServiceResult
 from technicians.models import ServiceReport, Technician
 
@@ -100,13 +100,15 @@ def generate_history(*, tickets: int, days: int, region: str = "shanghai", techn
                            TimelineEvent)})
     products_seen: list[tuple[int, int, int, ProductCategory]] = []  # (order, product, customer, category)
     counts = {"visits": 0, "follow_ups": 0}
+    open_units: set[tuple[int, int, TicketType]] = set()
     for n in range(tickets):
         # Customers call in between 09:00 and 21:00 local time.
         created = start + timedelta(days=rng.randrange(days), hours=rng.uniform(9, 21))
         if created >= now:
             created = now - timedelta(minutes=rng.randint(1, 600))
-        if products_seen and rng.random() < REPEAT_SHARE:
-            order_id, product_id, customer_id, category = rng.choice(products_seen[-2_000:])
+        repeat = rng.choice(products_seen[-2_000:]) if products_seen and rng.random() < REPEAT_SHARE else None
+        if repeat is not None and (repeat[0], repeat[1], TicketType.REPAIR) not in open_units:
+            order_id, product_id, customer_id, category = repeat
             ticket_type = TicketType.REPAIR
         else:
             order_id, product_id, customer_id, category = _new_unit(rows, rng, n, created, region)
@@ -115,6 +117,9 @@ def generate_history(*, tickets: int, days: int, region: str = "shanghai", techn
         _ticket_life(rows, rng, counts, ticket_type=ticket_type, category=category, created=created, now=now,
                      order_id=order_id, product_id=product_id, customer_id=customer_id,
                      owner_id=rng.choice(owners), technician_id=rng.choice(crew), zone=zone)
+        if rows.rows[Ticket][-1]["status"] in TICKET_OPEN:
+            # One open ticket per unit and type, as the database enforces.
+            open_units.add((order_id, product_id, ticket_type))
         if (n + 1) % CHUNK == 0:
             rows.flush()
     rows.flush()

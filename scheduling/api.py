@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from common.auth import role_required
+from common.idempotency import idempotent
 from scheduling import service
 from scheduling.schemas import PlanCreateSchema, PlanQueryArgsSchema, PlanSchema, PlanSummarySchema
 
@@ -35,6 +36,7 @@ class Plans(MethodView):
 @blp.route("/<int:plan_id>")
 class PlanById(MethodView):
     @role_required("dispatcher")
+    @idempotent
     @blp.response(200, PlanSchema)
     @blp.alt_response(404, description="No such plan.")
     def get(self, plan_id: int):
@@ -45,6 +47,7 @@ class PlanById(MethodView):
 @blp.route("/<int:plan_id>/publish")
 class PlanPublish(MethodView):
     @role_required("dispatcher")
+    @idempotent
     @blp.response(200, PlanSchema)
     @blp.alt_response(404, description="No such plan.")
     @blp.alt_response(409, description="Not a feasible, succeeded draft, or its visits changed since the solve.")

@@ -18,7 +18,7 @@ scheduling_cli = AppGroup("scheduling", help="Plan days with the optimizer and r
 @scheduling_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
-    """Run an RQ worker on the solve queue (REDIS_URL, SOLVE_QUEUE)."""
+    """Run an RQ worker on the solve queue (REDIS_URL; JOB_QUEUE, by default named after the database)."""
     jobs.run_worker(current_app._get_current_object(), burst=burst)
 
 

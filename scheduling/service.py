@@ -10,9 +10,11 @@ from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
 from common.models import User
 from common import jobs
+from common.transaction import begin_write, transactional
 from scheduling import store
 from scheduling.enums import JobState, PlanStatus
 from scheduling.models import Plan, SolveJob
+from technicians.service.days import lock_technician_days, lock_visits
 
 
 # A job whose worker died this many times is given up, so a plan that kills workers cannot loop forever.
@@ -79,12 +81,14 @@ def list_plans(*, day: date | None = None, region: str | None = None, by: User) 
     return list(db.session.scalars(query))
 
 
+@transactional
 def publish_plan(plan_id: int, *, by: User | None) -> Plan:
     """Schedule the visits of a solved, feasible draft plan and supersede the day's earlier published plan.
 
     Refused (409) when the plan is not a succeeded draft, has violations, or any of its visits changed
     since it was loaded (started, cancelled, moved by hand or by another plan): solve again instead.
     """
+    begin_write()
     plan = db.session.scalar(select(Plan).where(Plan.id == plan_id).with_for_update())
     if plan is None:
         raise NotFound(f"There is no plan {plan_id}.")
@@ -99,6 +103,10 @@ def publish_plan(plan_id: int, *, by: User | None) -> Plan:
     if plan.violations:
         raise Conflict(f"Plan {plan.id} breaks {len(plan.violations)} rule(s) and cannot be published: "
                        + "; ".join(plan.violations[:5]), violations=plan.violations)
+    # Bookings and manual assignments of the day wait while the plan is checked and written (and the
+    # plan waits for theirs), so nothing changes between the check and the write.
+    lock_visits(store.plan_visit_ids(plan))
+    lock_technician_days(store.plan_technician_ids(plan), plan.date)
     changed = store.visits_changed_since_load(plan)
     if changed:
         raise Conflict(f"Plan {plan.id} is out of date; solve the day again: " + "; ".join(changed),
@@ -110,7 +118,6 @@ def publish_plan(plan_id: int, *, by: User | None) -> Plan:
         old.status = PlanStatus.SUPERSEDED
     plan.status, plan.published_at, plan.published_by_id = PlanStatus.PUBLISHED, utcnow(), by.id if by else None
     plan.publish_report = report
-    db.session.commit()
     return plan
 
 

@@ -34,12 +34,12 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from common.db import db
-from common.i18n import local_zone
+from common.i18n import local_day_bounds, local_zone
 from common.models import User
 from dispatch.enums import VisitStatus
 from dispatch.models import AvailabilityWindow, Customer, Ticket, Visit
 from dispatch.rules import VISIT_OPEN
-from dispatch.service.visits import place_visit
+from dispatch.service.visits import BUSY_STATUSES as VISIT_HOLDING_TIME, place_visit
 from scheduling.models import Plan
 from technicians.models import Technician
 
@@ -349,7 +349,31 @@ def visits_changed_since_load(plan: Plan) -> list[str]:
             changes.append(f"visit {visit.id} was moved since the plan was made (technician "
                            f"{before['technician_id']} -> {now['technician_id']}, start "
                            f"{before['planned_start']} -> {now['planned_start']})")
+    for visit in _visits_added_to_day(plan, known=set(current)):
+        changes.append(f"visit {visit.id} was placed on technician {visit.technician_id}'s day since the plan was "
+                       f"made ({visit.status.value}, start {visit.planned_start.isoformat()})")
     return changes
+
+
+def plan_visit_ids(plan: Plan) -> list[int]:
+    """The visits the plan was made for (its snapshot), in id order."""
+    return sorted(_int_id(v) for v in plan.visit_snapshot)
+
+
+def plan_technician_ids(plan: Plan) -> list[int]:
+    """The technicians whose day the plan lays out, in id order (the order their day locks are taken in)."""
+    return sorted(_int_id(t["id"]) for t in plan.problem.get("technicians", []))
+
+
+def _visits_added_to_day(plan: Plan, *, known: set[int]) -> list[Visit]:
+    """Visits holding time on the plan's technicians that day which the plan never saw (a booking, a manual move)."""
+    technician_ids = plan_technician_ids(plan)
+    if not technician_ids:
+        return []
+    start, end = local_day_bounds(plan.date)
+    query = select(Visit).where(Visit.technician_id.in_(technician_ids), Visit.status.in_(VISIT_HOLDING_TIME),
+                                Visit.planned_start < end, Visit.planned_end > start).order_by(Visit.id)
+    return [visit for visit in db.session.scalars(query) if visit.id not in known]
 
 
 def apply_plan(plan: Plan, *, by: User | None) -> dict:

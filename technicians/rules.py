@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from common.errors import RuleViolation
 from dispatch.enums import VisitStatus
@@ -66,8 +67,13 @@ MAX_CLOCK_SKEW_S = 120
 MAX_EVENT_AGE = timedelta(days=7)
 
 
-def check_event_time(at: datetime, *, now: datetime, not_before: datetime | None = None) -> None:
-    """Refuse an event time in the future (beyond clock skew), too old, or before the visit's previous step."""
+def check_event_time(at: datetime, *, now: datetime, not_before: datetime | None = None,
+                     planned_start: datetime | None = None, zone: ZoneInfo | None = None) -> None:
+    """Refuse an event time in the future (beyond clock skew), too old, or before the visit's previous step.
+
+    With `planned_start` (for en_route and arrived), the event must also fall on the visit's planned local
+    day: "on the way" texts the customer, and a day early it would send them waiting at home.
+    """
     if at > now + timedelta(seconds=MAX_CLOCK_SKEW_S):
         raise RuleViolation(f"'at' ({at.isoformat()}) is in the future; send the time the event happened "
                             f"(server time is {now.isoformat(timespec='seconds')}).", field="at")
@@ -77,6 +83,12 @@ def check_event_time(at: datetime, *, now: datetime, not_before: datetime | None
     if not_before is not None and at < not_before:
         raise RuleViolation(f"'at' ({at.isoformat()}) is before the visit's previous step at "
                             f"{not_before.isoformat()}; check the phone's clock.", field="at")
+    if planned_start is not None and zone is not None:
+        planned_day, event_day = planned_start.astimezone(zone).date(), at.astimezone(zone).date()
+        if event_day != planned_day:
+            raise RuleViolation(f"This visit is planned for {planned_day.isoformat()}, not {event_day.isoformat()}; "
+                                "send it on the day of the visit, or ask the dispatcher to move the visit.",
+                                field="at")
 
 
 def check_event_details(kind: str, *, reason: str | None, lat: float | None, lon: float | None) -> None:

@@ -15,7 +15,7 @@ from common.outbox import OutboundEvent
 from dispatch import rules
 from dispatch.enums import CallOutcome, CloseReason, FollowUpStatus, TicketStatus
 from dispatch.models import CallAttempt, FollowUp, Ticket, Visit
-from dispatch.service import one_transaction
+from common.transaction import transactional
 from dispatch.service.outbound import announce
 from dispatch.service.tickets import close_ticket, set_ticket_status
 from dispatch.service.timeline import record_event
@@ -70,7 +70,7 @@ def list_follow_ups(*, owner_id: int | None = None, by: User) -> list[FollowUp]:
     return list(db.session.scalars(query))
 
 
-@one_transaction
+@transactional
 def record_call_attempt(follow_up_id: int, *, outcome: CallOutcome, satisfaction: int | None = None,
                         resolved: bool | None = None, note: str | None = None, by: User,
                         now: datetime | None = None) -> FollowUp:
@@ -121,7 +121,6 @@ def record_call_attempt(follow_up_id: int, *, outcome: CallOutcome, satisfaction
         if note:
             close_note += f" {note}"
         close_ticket(ticket, reason=CloseReason.UNREACHABLE, note=close_note, by=by, now=now)
-    db.session.commit()
     return follow_up
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from common.db import db, utcnow
@@ -15,12 +16,12 @@ from common.errors import Conflict, NotFound, RuleViolation
 from common.i18n import local_day_bounds, to_local
 from common.models import Role, User
 from common.outbox import OutboundEvent
+from common.transaction import begin_write, transaction, transactional
 from common.uploads import stored_images, upload_dir
 from dispatch import rules
 from dispatch.enums import CloseReason, Platform, FollowUpStatus, TicketStatus, VisitStatus
 from dispatch.models import AvailabilityWindow, Customer, Order, Product, Skill, Ticket, Visit
 from dispatch.rules import check_ticket_transition, check_visit_transition
-from dispatch.service import one_transaction
 from dispatch.service.outbound import announce
 from dispatch.service.timeline import record_event
 from common.images import decode_photo
@@ -46,14 +47,18 @@ class TicketPage:
     total: int
 
 
-@one_transaction
 def register_ticket(request: dict, *, by: User, now: datetime | None = None) -> Ticket:
     """Register a service request from an order, with its first (unscheduled) visit; `by` becomes the owner.
 
     `request` is TicketCreateSchema's output. An existing order (same platform and order number) and
     its customer are reused; the order's value and purchase date must match what is stored (409).
     """
-    now = now or utcnow()
+    # Files written are deleted again when the transaction does not commit.
+    with stored_images(TICKET_PHOTO_DIR) as store, transaction():
+        return _register_ticket(request, by=by, now=now or utcnow(), store=store)
+
+
+def _register_ticket(request: dict, *, by: User, now: datetime, store) -> Ticket:
     config = current_app.config
     order = _find_or_add_order(request["order"], request["customer"], region=request["region"],
                                district=request["district"])
@@ -89,9 +94,7 @@ def register_ticket(request: dict, *, by: User, now: datetime | None = None) -> 
                  serial_no=product.serial_no, visit_quota=quota, due_at=ticket.due_at,
                  responsibility=ticket.responsibility)
     announce(ticket, OutboundEvent.TICKET_REGISTERED, visit=visit, at=now)
-    with stored_images(TICKET_PHOTO_DIR) as store:
-        ticket.photos = [store(image) for image in images]
-        db.session.commit()
+    ticket.photos = [store(image) for image in images]
     return ticket
 
 
@@ -139,7 +142,7 @@ def get_ticket(ticket_id: int, *, by: User) -> Ticket:
     return ticket
 
 
-@one_transaction
+@transactional
 def cancel_ticket(ticket_id: int, *, reason: str, by: User, now: datetime | None = None) -> Ticket:
     """Cancel a ticket that no technician has started on, with its open visits and pending follow-ups."""
     now = now or utcnow()
@@ -157,7 +160,6 @@ def cancel_ticket(ticket_id: int, *, reason: str, by: User, now: datetime | None
     ticket.close_reason, ticket.close_note, ticket.closed_at = CloseReason.CANCELLED, reason, now
     record_event(ticket, "cancelled", by=by, reason=reason)
     announce(ticket, OutboundEvent.TICKET_CLOSED, at=now, reason=reason)
-    db.session.commit()
     return ticket
 
 
@@ -177,8 +179,9 @@ def visits_used(ticket: Ticket) -> int:
 
 
 def _find_or_add_order(data: dict, customer_data: dict, *, region: str, district: str | None) -> Order:
-    order = db.session.scalar(select(Order).where(Order.platform == data["platform"],
-                                                  Order.order_no == data["order_no"]))
+    """The order, locked until commit: registrations for one order (a double-click) run one after the other."""
+    begin_write()
+    order = _locked_order(data["platform"], data["order_no"])
     if order is not None:
         value = Decimal(data["order_value"]).quantize(Decimal("0.01"))
         if order.order_value_yuan != value or order.purchase_date != data["purchase_date"]:
@@ -191,9 +194,20 @@ def _find_or_add_order(data: dict, customer_data: dict, *, region: str, district
     customer = _find_or_add_customer(customer_data, region=region, district=district)
     order = Order(platform=data["platform"], order_no=data["order_no"], order_value_yuan=data["order_value"],
                   purchase_date=data["purchase_date"], customer=customer)
-    db.session.add(order)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(order)
+    except IntegrityError:
+        # Registered by a concurrent request a moment ago (uq_orders_platform): use that order.
+        if _locked_order(data["platform"], data["order_no"]) is None:
+            raise
+        return _find_or_add_order(data, customer_data, region=region, district=district)
     return order
+
+
+def _locked_order(platform: Platform, order_no: str) -> Order | None:
+    return db.session.scalar(select(Order).where(Order.platform == platform, Order.order_no == order_no)
+                             .with_for_update().execution_options(populate_existing=True))
 
 
 def _find_or_add_customer(data: dict, *, region: str, district: str | None) -> Customer:

@@ -1,4 +1,4 @@
-"""Visit use cases: list and show visits per audience, assign and unassign by hand, place, rebook."""
+"""Visit use cases: list and show visits per audience, unassign by hand, place, rebook (assigning is scheduling's)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ from dispatch.enums import TicketStatus, VisitStatus
 from dispatch.models import Ticket, Visit
 from dispatch.rules import check_visit_transition
 from dispatch.schemas import VisitForTechnicianSchema, VisitSchema
-from dispatch.service import one_transaction
+from common.transaction import transactional
 from dispatch.service.outbound import announce
 from dispatch.service.tickets import set_ticket_status
 from dispatch.service.timeline import record_event
@@ -135,37 +135,7 @@ def get_visit(visit_id: int, *, by: User, now: datetime | None = None) -> VisitV
     return _for_reader([visit], by=by, now=now or utcnow())
 
 
-@one_transaction
-def assign_visit(visit_id: int, *, technician_id: int, start: datetime, by: User,
-                 now: datetime | None = None) -> Visit:
-    """Put a visit on a technician's day by hand, after checking that they can do it then."""
-    from technicians.models import Technician
-
-    now = now or utcnow()
-    visit = _visit_or_404(visit_id)
-    check_visit_transition(visit.status, VisitStatus.SCHEDULED)
-    technician = db.session.get(Technician, technician_id)
-    if technician is None:
-        raise RuleViolation(f"There is no technician {technician_id}.", field="technician_id")
-    if start < now:
-        raise RuleViolation("The start is in the past; pick a time from now on.", field="start")
-    end = start + timedelta(seconds=visit.duration_s)
-    busy = db.session.execute(select(Visit.id, Visit.planned_start, Visit.planned_end).where(
-        Visit.technician_id == technician.id, Visit.id != visit.id, Visit.status.in_(BUSY_STATUSES),
-        Visit.planned_start < end, Visit.planned_end > start)).all()
-    crew = rules.CrewMember(name=technician.name, active=technician.active, skills=frozenset(technician.skill_codes),
-                            working_days=frozenset(technician.working_days or ()),
-                            shift_start=technician.shift_start, shift_end=technician.shift_end)
-    promised = (visit.promised_start, visit.promised_end) if visit.promised_start and visit.promised_end else None
-    rules.check_assignment(start=start, end=end, required_skills=list(visit.required_skills or ()), crew=crew,
-                           zone=local_zone(), promised=promised,
-                           busy=[rules.BusySpan(row.id, row.planned_start, row.planned_end) for row in busy])
-    place_visit(visit, technician=technician, start=start, end=end, by=by, source="manual")
-    db.session.commit()
-    return visit
-
-
-@one_transaction
+@transactional
 def unassign_visit(visit_id: int, *, by: User) -> Visit:
     """Take a planned visit off its technician's day; the ticket waits for planning again."""
     visit = _visit_or_404(visit_id)
@@ -179,7 +149,6 @@ def unassign_visit(visit_id: int, *, by: User) -> Visit:
     if ticket.status is TicketStatus.SCHEDULED and not still_planned:
         set_ticket_status(ticket, TicketStatus.OPEN, by=by, reason="visit unassigned")
     record_event(ticket, "visit_unscheduled", by=by, visit=visit, **previous)
-    db.session.commit()
     return visit
 
 

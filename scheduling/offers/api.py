@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from common.auth import role_required
+from common.idempotency import idempotent
 from common.models import Role
 from scheduling.offers import service as offers
 from scheduling.offers.schemas import BookingCreateSchema, BookingSchema, SlotOffersSchema, SlotQueryArgsSchema
@@ -30,6 +31,7 @@ class VisitSlots(MethodView):
 @blp.route("/<int:visit_id>/booking")
 class VisitBooking(MethodView):
     @role_required(Role.CS, Role.DISPATCHER)
+    @idempotent
     @blp.arguments(BookingCreateSchema)
     @blp.response(201, BookingSchema)
     @blp.alt_response(409, description="The slot is not among the current offers (the body carries fresh "

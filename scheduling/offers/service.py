@@ -14,7 +14,6 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from flask import current_app, g
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from common.db import db, utcnow
@@ -22,6 +21,7 @@ from common.errors import Conflict, NotFound, RuleViolation
 from common.i18n import to_local
 from common.models import User
 from common.outbox import OutboundEvent
+from common.transaction import after_commit, begin_write, transaction
 from dispatch.enums import MessageKind, VisitStatus
 from dispatch.models import Ticket, Visit
 from dispatch.service.messages import queue_customer_message, send_after_commit
@@ -32,13 +32,14 @@ from scheduling import store
 from scheduling.core import parse_problem
 from scheduling.core.reasons import Reason
 from scheduling.core.slots import Offer, offer_slots as core_offer_slots, slot_grid
-from scheduling.locks import begin_immediate_on_sqlite as _begin_immediate_on_sqlite
-from scheduling.locks import lock_technician_day as _lock_technician_day
 from scheduling.offers.rules import DEFAULT_DAYS, MAX_DAYS
 from scheduling.offers.schemas import SlotOffersSchema
 from technicians.models import Technician, TechnicianDay
+from technicians.service.days import lock_technician_day
 
-BOOKING_ATTEMPTS = 3  # the cheapest technician's day changed under us: look again, up to this many times
+# Each lost race means another booking of that room committed, so a slot runs out after a few; the bound
+# only guards against a livelock.
+MAX_BOOKING_ATTEMPTS = 20
 DEFAULT_SLOT_GRID = {"first_start": "08:00", "last_end": "18:00", "length_min": 120}
 DONE_STATUSES = frozenset({VisitStatus.COMPLETED, VisitStatus.FAILED, VisitStatus.CANCELLED})
 UNDER_WAY = frozenset({VisitStatus.EN_ROUTE, VisitStatus.ARRIVED})
@@ -105,50 +106,43 @@ def book_slot(visit_id: int, *, slot_start: datetime, by: User, now: datetime | 
 
     The slot must be among the current offers, re-computed under the technician day's lock; otherwise
     Conflict (409) carrying fresh offers. The window, the placement, a timeline entry and the customer's
-    confirmation text are written in one transaction.
+    confirmation text are written in one transaction; the text is sent once it has committed.
     """
     now = now or utcnow()
     if slot_start <= now:
         raise RuleViolation(f"The slot {_say(slot_start)} has already begun; pick one of the offered slots "
                             "from tomorrow on.", field="slot")
     day = to_local(slot_start).date()
-    try:
-        for _ in range(BOOKING_ATTEMPTS):
-            _begin_immediate_on_sqlite()
-            visit = _visit_or_404(visit_id, lock=True)
-            _check_bookable(visit)
-            if not _within_offer_days(day, now):
-                break
-            found = _offer_for_slot(visit, day, slot_start)
+    with transaction():
+        begin_write()
+        visit = _visit_or_404(visit_id, lock=True)
+        _check_bookable(visit)
+        for _ in range(MAX_BOOKING_ATTEMPTS):
+            found = _offer_for_slot(visit, day, slot_start) if _within_offer_days(day, now) else None
             if found is None:
-                break
+                break  # a true refusal: the slot is not offered any more
             technician_id = found.offer.technician_id
-            technician_day = _lock_technician_day(technician_id, day)
+            attempt = db.session.begin_nested()
+            technician_day = lock_technician_day(technician_id, day)
             # Another booking may have committed while we waited for the lock: read the day again.
             db.session.expire_all()
             visit = _visit_or_404(visit_id)
-            _check_bookable(visit)
             found = _offer_for_slot(visit, day, slot_start, only_technician=technician_id)
             if found is None:
-                db.session.rollback()  # release the lock before looking at another technician
+                # That technician's day filled up meanwhile; letting go of its lock, look at the slot again.
+                attempt.rollback()
                 continue
             booking = _book(visit, found, technician_day, by=by)
-            try:
-                db.session.commit()
-            except IntegrityError as error:  # the backstop: an overlap slipped past the lock
-                db.session.rollback()
-                if "ex_visits_technician_no_overlap" not in str(error.orig):
-                    raise
-                continue
-            send_after_commit([booking.message_id])
+            attempt.commit()
+            after_commit(lambda: send_after_commit([booking.message_id]))
             return booking
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.rollback()
-    fresh = offer_slots(visit_id, days=DEFAULT_DAYS, by=by, now=now)
-    raise Conflict(f"The slot {_say(slot_start)} is not among the current offers any more (another booking may "
-                   "have taken it); pick one of the fresh offers.", offers=SlotOffersSchema().dump(fresh))
+        else:
+            fresh = offer_slots(visit_id, days=DEFAULT_DAYS, by=by, now=now)
+            raise Conflict(f"The slot {_say(slot_start)} is being booked by several agents at this moment; send "
+                           "the booking again.", offers=SlotOffersSchema().dump(fresh))
+        fresh = offer_slots(visit_id, days=DEFAULT_DAYS, by=by, now=now)
+        raise Conflict(f"The slot {_say(slot_start)} is not among the current offers any more (another booking "
+                       "may have taken it); pick one of the fresh offers.", offers=SlotOffersSchema().dump(fresh))
 
 
 # --- checks ------------------------------------------------------------------------------------------

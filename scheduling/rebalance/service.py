@@ -10,6 +10,7 @@ from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
 from common.i18n import local_zone
 from common.models import User
+from common.transaction import begin_write, transactional
 from dispatch.enums import TicketStatus, VisitStatus
 from dispatch.models import Visit
 from dispatch.rules import check_visit_transition
@@ -20,9 +21,9 @@ from scheduling import store
 from scheduling.core.rebalance import rebalance
 from scheduling.core.rebalance_events import EventError
 from scheduling.enums import RebalanceStatus
-from scheduling.locks import begin_immediate_on_sqlite, lock_technician_day
 from scheduling.models import Rebalance
 from scheduling.rebalance.schemas import EventSchema
+from technicians.service.days import lock_technician_day
 from technicians.models import Technician
 
 LOAD_TIME_LIMIT_S = 10
@@ -59,11 +60,12 @@ def get_rebalance(rebalance_id: int, *, by: User) -> Rebalance:
     return row
 
 
+@transactional
 def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None) -> Rebalance:
     """Write the previewed change set in one transaction, under the technician-day locks bookings take.
 
     Refused (409) when it was applied already or any visit of the day changed since the preview."""
-    begin_immediate_on_sqlite()
+    begin_write()
     row = db.session.scalar(select(Rebalance).where(Rebalance.id == rebalance_id).with_for_update())
     if row is None:
         raise NotFound(f"There is no rebalance {rebalance_id}.")
@@ -113,7 +115,6 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
             technician_day.route_change = {"rebalance_id": row.id, **change}
             technician_day.route_changed_at = now
     row.status, row.applied_at, row.applied_by_id = RebalanceStatus.APPLIED, now, by.id
-    db.session.commit()
     return row
 
 

@@ -9,8 +9,10 @@ from sqlalchemy.orm import joinedload
 
 from common.db import db, utcnow
 from common.errors import NotFound, RuleViolation
+from common.i18n import local_zone
 from common.models import User
 from common.outbox import OutboundEvent
+from common.transaction import transactional
 from dispatch.enums import MessageKind, TicketStatus
 from dispatch.models import Ticket, Visit
 from dispatch.rules import check_visit_transition
@@ -22,6 +24,10 @@ from dispatch.service.timeline import record_event
 from dispatch.service.visits import return_for_rebooking
 from technicians.models import ServiceReport, Technician
 from technicians.rules import TECHNICIAN_EVENTS, check_event_details, check_event_time
+
+
+# Events that only happen on the visit's own day (the customer is told the technician is coming).
+ON_THE_DAY = frozenset({"en_route", "arrived"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class VisitEventResult:
     rebooking_visit_id: int | None = None
 
 
+@transactional
 def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | None = None, reason: str | None = None,
                        note: str | None = None, lat: float | None = None, lon: float | None = None,
                        now: datetime | None = None) -> VisitEventResult:
@@ -49,7 +56,8 @@ def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | Non
     visit = own_visit(visit_id, by=by, lock=True)
     target = TECHNICIAN_EVENTS[kind]
     check_visit_transition(visit.status, target)
-    check_event_time(at, now=now, not_before=visit.started_at if kind in ("completed", "failed") else None)
+    check_event_time(at, now=now, not_before=visit.started_at if kind in ("completed", "failed") else None,
+                     planned_start=visit.planned_start if kind in ON_THE_DAY else None, zone=local_zone())
     ticket = visit.ticket
     follow_up_id = rebooking_visit_id = None
 
@@ -77,12 +85,10 @@ def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | Non
         visit.failure_reason, visit.failure_note = reason, note
         announce(ticket, OutboundEvent.VISIT_FAILED, visit=visit, at=at, report=report_data(_report_of(visit)))
         rebooking_visit_id = return_for_rebooking(visit, reason=reason, note=note, by=by).id
-    # Read before the commit expires them: afterwards each would cost another round trip.
-    result = VisitEventResult(kind=kind, at=at, timeline_event_id=event.id, visit_id=visit.id,
-                              visit_status=visit.status.value, ticket_id=ticket.id, ticket_status=ticket.status.value,
-                              follow_up_id=follow_up_id, rebooking_visit_id=rebooking_visit_id)
-    db.session.commit()
-    return result
+    db.session.flush()
+    return VisitEventResult(kind=kind, at=at, timeline_event_id=event.id, visit_id=visit.id,
+                            visit_status=visit.status.value, ticket_id=ticket.id, ticket_status=ticket.status.value,
+                            follow_up_id=follow_up_id, rebooking_visit_id=rebooking_visit_id)
 
 
 def report_data(report: ServiceReport | None) -> dict | None:

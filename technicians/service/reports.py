@@ -13,6 +13,7 @@ from sqlalchemy import select
 from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
 from common.models import Role, User
+from common.transaction import transaction
 from common.uploads import stored_images, upload_dir
 from dispatch.enums import VisitStatus
 from dispatch.models import Visit
@@ -31,34 +32,29 @@ def submit_service_report(visit_id: int, *, work_done: str, result: ServiceResul
                           photos: list[dict] | None = None, signature: str | None = None,
                           customer_confirmed: bool = False) -> ServiceReport:
     """File the service report of the technician's own visit while on site; photos and signature go to files."""
-    visit = own_visit(visit_id, by=by, lock=True)
-    if _report_of(visit.id) is not None:
-        raise Conflict(f"Visit {visit.id} already has a service report; a submitted report is not replaced. "
-                       "Ask the CS owner to note corrections on the ticket.")
-    if visit.status is not VisitStatus.ARRIVED:
-        hint = " Send arrived first." if visit.status in VISIT_BEFORE_ARRIVAL else ""
-        raise Conflict(f"A service report is filed on site, after arrived; this visit is {visit.status.value}.{hint}",
-                       current=visit.status.value)
-    priced_parts = _priced_parts(parts or [])
-    images = [decode_photo(index=i, **photo) for i, photo in enumerate(photos or [], start=1)]
-    drawn = decode_signature(signature) if signature else None
-
-    try:
-        with stored_images(REPORT_DIR) as store:
-            photo_names = [store(image) for image in images]
-            signature_name = store(drawn) if drawn else None
-            report = ServiceReport(visit_id=visit.id, technician_id=visit.technician_id, work_done=work_done,
-                                   result=result, parts=priced_parts, fees_yuan=fees_yuan, photos=photo_names,
-                                   signature=signature_name, customer_confirmed=customer_confirmed,
-                                   submitted_at=utcnow())
-            db.session.add(report)
-            db.session.flush()
-            record_event(visit.ticket, "service_report_submitted", by=by, visit=visit, report_id=report.id,
-                         result=result, photos=len(photo_names), customer_confirmed=customer_confirmed)
-            db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    # Files written are deleted again when the transaction does not commit.
+    with stored_images(REPORT_DIR) as store, transaction():
+        visit = own_visit(visit_id, by=by, lock=True)
+        if _report_of(visit.id) is not None:
+            raise Conflict(f"Visit {visit.id} already has a service report; a submitted report is not replaced. "
+                           "Ask the CS owner to note corrections on the ticket.")
+        if visit.status is not VisitStatus.ARRIVED:
+            hint = " Send arrived first." if visit.status in VISIT_BEFORE_ARRIVAL else ""
+            raise Conflict(f"A service report is filed on site, after arrived; this visit is "
+                           f"{visit.status.value}.{hint}", current=visit.status.value)
+        priced_parts = _priced_parts(parts or [])
+        images = [decode_photo(index=i, **photo) for i, photo in enumerate(photos or [], start=1)]
+        drawn = decode_signature(signature) if signature else None
+        photo_names = [store(image) for image in images]
+        signature_name = store(drawn) if drawn else None
+        report = ServiceReport(visit_id=visit.id, technician_id=visit.technician_id, work_done=work_done,
+                               result=result, parts=priced_parts, fees_yuan=fees_yuan, photos=photo_names,
+                               signature=signature_name, customer_confirmed=customer_confirmed,
+                               submitted_at=utcnow())
+        db.session.add(report)
+        db.session.flush()
+        record_event(visit.ticket, "service_report_submitted", by=by, visit=visit, report_id=report.id,
+                     result=result, photos=len(photo_names), customer_confirmed=customer_confirmed)
     return report
 
 

@@ -25,7 +25,7 @@ def solve_queue(app, monkeypatch):
     name = f"solve-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setitem(app.config, "JOBS_EAGER", False)
     monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
-    monkeypatch.setitem(app.config, "SOLVE_QUEUE", name)
+    monkeypatch.setitem(app.config, "JOB_QUEUE", name)
     queue = Queue(name, connection=connection)
     yield queue
     job_ids = [j.rq_job_id for j in db.session.scalars(select(SolveJob)) if j.rq_job_id]
@@ -207,3 +207,17 @@ def test_once_compiled_a_day_is_planned_with_ruin_and_recreate(app, login_as, mo
 
     shown = login_as("dispatcher").get(f"/api/v1/plans/{plan.id}").json
     assert shown["job"]["engine"] == shown["kpis"]["engine"] == "ruin_and_recreate"
+
+
+def test_two_deployments_sharing_one_redis_have_their_own_queues(app, monkeypatch):
+    from common.jobs import queue_name
+
+    monkeypatch.setitem(app.config, "JOB_QUEUE", "")
+    names = set()
+    for url in ("postgresql://postgres@127.0.0.1/dispatch_demo", "postgresql://postgres@127.0.0.1/dispatch_staging",
+                "sqlite:////srv/app/instance/dispatch.db"):
+        monkeypatch.setitem(app.config, "SQLALCHEMY_DATABASE_URI", url)
+        names.add(queue_name())
+    assert names == {"solve-dispatch_demo", "solve-dispatch_staging", "solve-dispatch"}
+    monkeypatch.setitem(app.config, "JOB_QUEUE", "solve-blue")
+    assert queue_name() == "solve-blue"

@@ -32,7 +32,7 @@ def test_two_agents_booking_the_last_room_at_once_get_one_booking_and_one_confli
     # Both agents have checked the slot before either takes the technician day's lock: a true race.
     both_checked = threading.Barrier(2, timeout=20)
     waited = threading.local()
-    lock_day = offers._lock_technician_day
+    lock_day = offers.lock_technician_day
 
     def lock_after_both_checked(technician_id, day):
         if not getattr(waited, "done", False):
@@ -40,7 +40,7 @@ def test_two_agents_booking_the_last_room_at_once_get_one_booking_and_one_confli
             both_checked.wait()
         return lock_day(technician_id, day)
 
-    monkeypatch.setattr(offers, "_lock_technician_day", lock_after_both_checked)
+    monkeypatch.setattr(offers, "lock_technician_day", lock_after_both_checked)
     answers: dict[int, object] = {}
 
     def book(token: str, visit_id: int) -> None:

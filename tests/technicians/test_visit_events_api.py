@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
 from common.db import db
+from common.i18n import local_zone
 from common.models import IdempotencyRecord
 from dispatch.enums import FollowUpStatus, TicketStatus, VisitStatus
 from dispatch.models import FollowUp, Ticket, TimelineEvent, Visit
@@ -17,6 +18,10 @@ from tests.technicians.conftest import event
 
 
 def own_visit(api, **kw):
+    """A visit on the technician's list, planned for local noon today (events of today fall on its day)."""
+    noon = datetime.combine(datetime.now(local_zone()).date(), time(12), tzinfo=local_zone())
+    kw.setdefault("planned_start", noon)
+    kw.setdefault("planned_end", noon + timedelta(hours=1))
     return factories.make_ticket_with_visit(technician=api.user.technician, **kw)
 
 
@@ -306,3 +311,20 @@ def test_concurrent_duplicates_on_postgresql_apply_the_event_once(app, technicia
     assert [status for status, _ in answers] == [201] * 4
     assert len({str(body) for _, body in answers}) == 1
     assert len(timeline(ticket_id, "visit_accepted")) == 1
+
+
+def test_en_route_today_for_a_visit_planned_tomorrow_is_refused_and_the_customer_not_texted(technician):
+    from dispatch.models import CustomerMessage
+
+    tomorrow_noon = datetime.combine(datetime.now(local_zone()).date() + timedelta(days=1), time(12),
+                                     tzinfo=local_zone())
+    ticket, visit = own_visit(technician, planned_start=tomorrow_noon,
+                              planned_end=tomorrow_noon + timedelta(hours=1))
+    response = event(technician, visit.id, "en_route")
+    assert response.status_code == 422
+    assert response.json["errors"] == {"json": {"at": [response.json["message"]]}}
+    assert f"planned for {tomorrow_noon.date().isoformat()}" in response.json["message"]
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).status is VisitStatus.SCHEDULED
+    assert db.session.scalar(select(func.count()).select_from(CustomerMessage)
+                             .where(CustomerMessage.ticket_id == ticket.id)) == 0

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
+from common.transaction import transactional
 from common.db import db, utcnow
 from common.errors import Conflict, NotFound
 from common.models import User
@@ -103,6 +104,7 @@ def list_deliveries(*, status: DeliveryStatus | None = None, endpoint_id: int | 
     return list(db.session.scalars(query))
 
 
+@transactional
 def replay_delivery(delivery_id: int, *, by: User, now: datetime | None = None) -> WebhookDelivery:
     """Send a dead delivery again, with the same message id, and give it a new retry period."""
     now = now or utcnow()
@@ -115,7 +117,6 @@ def replay_delivery(delivery_id: int, *, by: User, now: datetime | None = None) 
     delivery.status = DeliveryStatus.PENDING
     delivery.next_attempt_at, delivery.first_attempt_at = now, None
     db.session.info[SESSION_FLAG] = True  # wakes the sender after commit, as a new event does
-    db.session.commit()
     return delivery
 
 

@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from common.transaction import transactional
 from common.db import db, utcnow
 from common.errors import NotFound, RuleViolation
 from common.models import User
@@ -63,6 +64,7 @@ def check_endpoint_url(url: str, *, own: frozenset[tuple[str, int]]) -> None:
     raise RuleViolation(messages[problem.code], field="url")
 
 
+@transactional
 def register_endpoint(url: str, *, events: list[str], description: str = "", by: User,
                       own: frozenset[tuple[str, int]], now: datetime | None = None) -> RegisteredEndpoint:
     """Register a receiver for `events`; it gets events recorded from now on, signed with a new secret."""
@@ -72,7 +74,6 @@ def register_endpoint(url: str, *, events: list[str], description: str = "", by:
     endpoint = WebhookEndpoint(url=url, events=list(events), description=description.strip(), secret=secret,
                                active=True, created_by_id=by.id, created_at=now or utcnow())
     db.session.add(endpoint)
-    db.session.commit()
     return RegisteredEndpoint(endpoint=endpoint, secret=secret)
 
 
