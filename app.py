@@ -75,10 +75,11 @@ def _register_api(app: Flask, api) -> None:
 
 def _register_pages(app: Flask) -> None:
     from common.auth_views import bp as auth_pages
+    from dispatch.ticket_views import bp as ticket_pages
     from dispatch.views import bp as dispatch_pages
     from technicians.views import bp as technician_pages
 
-    for bp in (auth_pages, dispatch_pages, technician_pages):
+    for bp in (auth_pages, dispatch_pages, ticket_pages, technician_pages):
         app.register_blueprint(bp)
 
     @app.get("/")

@@ -21,6 +21,7 @@ from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
 from common.i18n import to_local
 from common.models import User
+from dispatch import rules
 from dispatch.enums import MessageKind, VisitStatus
 from dispatch.models import Ticket, Visit
 from dispatch.service.messages import queue_customer_message, send_after_commit
@@ -119,7 +120,7 @@ def book_slot(visit_id: int, *, slot_start: datetime, by: User, now: datetime | 
             if found is None:
                 break
             technician_id = found.offer.technician_id
-            technician_day = _lock_technician_day(technician_id, day)
+            technician_day = _lock_days(visit, technician_id, day)
             # Another booking may have committed while we waited for the lock: read the day again.
             db.session.expire_all()
             visit = _visit_or_404(visit_id)
@@ -171,15 +172,7 @@ def _check_bookable(visit: Visit) -> None:
         raise Conflict(f"Visit {visit.id} is already {visit.status.value}: the technician is on it; it cannot be "
                        "booked into another slot.", current=visit.status.value)
     ticket = visit.ticket
-    if visit.counts_against_quota and visit.approved_by_id is None:
-        counted = sorted((v for v in ticket.visits if v.counts_against_quota and v.status is not VisitStatus.CANCELLED),
-                         key=lambda v: v.sequence_no)
-        number = next((i for i, v in enumerate(counted, start=1) if v.id == visit.id), len(counted))
-        if number > ticket.visit_quota:
-            raise RuleViolation(
-                f"Visit {visit.id} is on-site visit {number} of ticket {ticket.id}, beyond the order's quota of "
-                f"{ticket.visit_quota}; a manager must approve it before a slot is booked.",
-                visit_quota=ticket.visit_quota, visits_used=number)
+    rules.check_quota_approved(rules.quota_standing(ticket.visits, ticket.visit_quota), visit.id)
     customer = ticket.customer
     if customer.lat is None or customer.lon is None:
         raise RuleViolation(f"The customer's address ({customer.address}) has no coordinates; enter its latitude "
@@ -210,6 +203,22 @@ def _begin_immediate_on_sqlite() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _lock_days(visit: Visit, technician_id: int, day: date) -> TechnicianDay:
+    """Lock the new technician's day and, on a reschedule, the day the visit leaves, always in the same order.
+
+    The old slot is released in the booking's transaction, so the day it leaves is locked as well; taking
+    both locks in (technician, day) order keeps two crossing reschedules from deadlocking.
+    """
+    wanted = {(technician_id, day)}
+    if visit.technician_id is not None and visit.planned_start is not None:
+        wanted.add((visit.technician_id, to_local(visit.planned_start).date()))
+    locked = {key: _lock_technician_day(*key) for key in sorted(wanted)}
+    for key, row in locked.items():
+        if key != (technician_id, day):
+            row.version += 1  # the day the visit leaves changes too
+    return locked[(technician_id, day)]
+
+
 def _lock_technician_day(technician_id: int, day: date) -> TechnicianDay:
     """The technician's day row, created if missing and locked until commit (PostgreSQL; SQLite holds its lock)."""
     dialect = db.session.connection().dialect.name
@@ -229,6 +238,11 @@ def _lock_technician_day(technician_id: int, day: date) -> TechnicianDay:
 def _book(visit: Visit, found: "_FoundOffer", technician_day: TechnicianDay, *, by: User) -> Booking:
     offer, day = found.offer, found.day
     technician = db.session.get(Technician, offer.technician_id)
+    if visit.promised_start is not None:
+        # A reschedule: the old promise is given up in this same transaction, so nobody holds two slots.
+        record_event(visit.ticket, "slot_released", by=by, visit=visit, slot_start=visit.promised_start,
+                     slot_end=visit.promised_end, technician_id=visit.technician_id,
+                     technician=visit.technician.name if visit.technician else None)
     visit.promised_start, visit.promised_end = offer.slot_start, offer.slot_end
     place_visit(visit, technician=technician, start=offer.planned_start,
                 end=offer.planned_start + timedelta(seconds=visit.duration_s), by=by, source="booking")
