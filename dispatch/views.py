@@ -215,7 +215,10 @@ def intake_slots(ticket_id: int):
     visit = next((v for v in reversed(ticket.visits) if v.status in rules.VISIT_OPEN
                   and (wanted is None or v.id == wanted)), None)
     slot_offers, refusal = None, None
-    if visit is not None:
+    if visit is not None and rules.quota_standing(ticket.visits, ticket.visit_quota).needs_approval(visit.id):
+        refusal = _("This visit is beyond the order's visit quota: a manager approves it on the ticket page before "
+                    "a slot can be booked.")
+    elif visit is not None:
         try:
             slot_offers = offers.offer_slots(visit.id, days=_int_arg("days") or offers.DEFAULT_DAYS, by=current_user)
         except DomainError as error:
