@@ -105,13 +105,14 @@ def _register_api(app: Flask, api) -> None:
 
 def _register_pages(app: Flask) -> None:
     from common.auth_views import bp as auth_pages
+    from dispatch.ticket_views import bp as ticket_pages
     from dispatch.views import bp as dispatch_pages
     from reporting.views import bp as reporting_pages
     from scheduling.board.views import bp as board_pages
     from technicians.views import bp as technician_pages
     from webhooks.views import bp as webhook_pages
 
-    for bp in (auth_pages, dispatch_pages, technician_pages, reporting_pages, board_pages, webhook_pages):
+    for bp in (auth_pages, dispatch_pages, ticket_pages, technician_pages, reporting_pages, board_pages, webhook_pages):
         app.register_blueprint(bp)
 
     @app.get("/")

@@ -20,8 +20,10 @@ _ALL_VALUES: dict[str, Any] = {}
 
 def register_labels(*, enums: Mapping[type[enum.Enum], Mapping[str, Any]] | None = None,
                     timeline_actions: Mapping[str, Any] | None = None, detail_keys: Mapping[str, Any] | None = None,
-                    hidden_detail_keys: Iterable[str] = ()) -> None:
-    """Add a domain's words: per-enum tables, timeline actions, detail keys and the detail keys to hide."""
+                    hidden_detail_keys: Iterable[str] = (), codes: Mapping[str, Any] | None = None) -> None:
+    """Add a domain's words: per-enum tables, timeline actions, detail keys, the detail keys to hide, and words
+    for bare codes that belong to no enum (e.g. skill codes)."""
+    _ALL_VALUES.update(codes or {})
     for enum_type, table in (enums or {}).items():
         ENUM_LABELS.setdefault(enum_type, {}).update(table)
         for code, word in table.items():

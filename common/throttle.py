@@ -31,6 +31,9 @@ def init_throttle(app: Flask) -> Limiter:
                       storage_options={"socket_connect_timeout": 2, "socket_timeout": 2},
                       # Redis down: keep counting in this process rather than failing every login.
                       in_memory_fallback_enabled=True, swallow_errors=True,
+                      # A moving window: five failures at 10:00:58 and 10:01:02 are five in a minute, not two
+                      # windows of fewer (a fixed window lets an attacker double the rate at each boundary).
+                      strategy="moving-window",
                       key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "dispatch"))
     limiter.init_app(app)
     app.extensions["login_limiter"] = limiter

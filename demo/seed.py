@@ -18,13 +18,17 @@ from common.db import db
 from common.i18n import local_zone
 from common.models import Role, User
 from demo.shanghai import DEMO_DISTRICT_WEIGHTS, DISTRICTS, District
-from dispatch.enums import Platform, ProductCategory, TicketType
+from dispatch.enums import Platform, ProductCategory, TicketStatus, TicketType, VisitStatus
+from dispatch.models import Ticket, Visit
 from dispatch.rules import DEFAULT_SKILLS
 from dispatch.schemas import TicketCreateSchema
+from dispatch.service.follow_ups import queue_follow_up
 from dispatch.service.tickets import register_ticket
-from scheduling.service import publish_plan, start_day_plan
 from dispatch.models import Skill
-from technicians.models import Part, Technician
+from dispatch.service.visits import place_visit, return_for_rebooking
+from scheduling.service import publish_plan, start_day_plan
+from technicians.enums import ServiceResult
+from technicians.models import Part, ServiceReport, Technician
 
 DEMO_PASSWORD = "demo-pass"
 REGION = "shanghai"
@@ -133,6 +137,8 @@ def seed_demo(*, today: date | None = None, tickets: int = 150, plan_days: int =
     for n in range(tickets + EVENING_REQUESTS, tickets + EVENING_REQUESTS + LATE_REQUESTS):
         register_ticket(schema.load(_ticket_request(rng, n, today, only=(time(13, 0), time(17, 0)))),
                         by=cs_users[1])
+    _add_morning_so_far(today, technicians[0], owner=staff["cs"], by=staff["dispatcher"])
+    db.session.commit()
     return SeedSummary(users=len(staff) + len(technicians), technicians=len(technicians),
                        tickets=tickets + EVENING_REQUESTS + LATE_REQUESTS,
                        planned_days=planned)
@@ -193,7 +199,8 @@ def _neighbour_districts(home: District) -> list[str]:
 
 def _add_parts() -> None:
     for sku, name, price in PARTS:
-        db.session.add(Part(sku=sku, name=name, price_yuan=Decimal(price)))
+        # The team works in Chinese: the English half of each name is there for readers of this file.
+        db.session.add(Part(sku=sku, name=name.split(" ", 1)[0], price_yuan=Decimal(price)))
 
 
 def _near(rng: random.Random, district: District, *, spread_km: float) -> tuple[float, float]:
@@ -255,6 +262,49 @@ def _plan_first_days(today: date, days: int, *, by: User) -> list[str]:
             publish_plan(plan.id, by=by)
             planned.append(day.isoformat())
     return planned
+
+
+# What tech01 already did this morning, so every CS page has something to show: two visits done and
+# reported (their follow-up calls wait), one the customer missed (the ticket needs rebooking), and a
+# ticket past its due time.
+MORNING_REPORTS = (("拆旧机，安装新机并试机，制冷正常", "P-BRKT-AC"), ("更换进水阀，试运行无漏水", "P-VALVE-IN"))
+
+
+def _add_morning_so_far(today: date, tech01: Technician, *, owner: User, by: User) -> None:
+    zone = local_zone()
+    candidates = (select(Visit).join(Visit.ticket)
+                  .where(Visit.status.in_((VisitStatus.UNSCHEDULED, VisitStatus.SCHEDULED)),
+                         Ticket.status.in_((TicketStatus.OPEN, TicketStatus.SCHEDULED)))
+                  .order_by(Visit.planned_start.is_(None), Visit.planned_start, Visit.id))
+    # The follow-ups and the rebooking go to `cs`, the user the README suggests; any ticket may run late.
+    waiting = list(db.session.scalars(candidates.where(Ticket.owner_id == owner.id).limit(3)))
+    waiting += list(db.session.scalars(candidates.where(Visit.id.not_in([v.id for v in waiting]),
+                                                        Visit.status == VisitStatus.UNSCHEDULED).limit(1)))
+    if len(waiting) < 4:
+        return
+    parts = {part.sku: part for part in db.session.scalars(select(Part))}
+    for hour, visit in zip((8, 9, 10), waiting[:3]):
+        # This morning, on tech01's route (a visit the plan gave to someone else moves to tech01).
+        start = datetime.combine(today, time(hour, 0), tzinfo=zone)
+        visit.promised_start, visit.promised_end = start, start + timedelta(hours=2)
+        place_visit(visit, technician=tech01, start=start + timedelta(minutes=20), by=by, source="demo")
+        visit.started_at = start + timedelta(minutes=15)
+        visit.finished_at = visit.started_at + timedelta(seconds=visit.duration_s)
+        visit.ticket.status = TicketStatus.IN_SERVICE
+    for visit, (work, sku) in zip(waiting[:2], MORNING_REPORTS):
+        part = parts.get(sku)
+        visit.status = VisitStatus.COMPLETED
+        db.session.add(ServiceReport(
+            visit_id=visit.id, technician_id=tech01.id, work_done=work, result=ServiceResult.RESOLVED,
+            parts=[{"sku": part.sku, "name": part.name, "qty": 1, "price_yuan": str(part.price_yuan)}] if part else [],
+            fees_yuan=Decimal("80.00"), customer_confirmed=False))
+        queue_follow_up(visit.ticket, visit=visit, by=None)
+    missed = waiting[2]
+    missed.status, missed.failure_reason, missed.failure_note = VisitStatus.FAILED, "customer_absent", "敲门无人，电话未接"
+    return_for_rebooking(missed, reason="customer_absent", note=missed.failure_note, by=None)
+    late = waiting[3].ticket
+    late.created_at = late.created_at - timedelta(days=6)
+    late.due_at = late.created_at + timedelta(days=5)
 
 
 def reset_database() -> None:

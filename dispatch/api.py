@@ -11,10 +11,11 @@ from common.auth import login_required_any, role_required
 from common.error_handlers import explain_constraint
 from common.idempotency import idempotent
 from common.models import Role
-from dispatch.schemas import (CallAttemptCreateSchema, FollowUpQueryArgsSchema, FollowUpSchema,
-                              TicketCancelSchema, TicketCreateSchema, TicketDetailSchema, TicketQueryArgsSchema,
+from dispatch.schemas import (CallAttemptCreateSchema, CustomerUpdateSchema, FollowUpQueryArgsSchema, FollowUpSchema,
+                              QuotaDecisionSchema, ReasonInSchema, TicketCancelSchema, TicketCreateSchema,
+                              TicketDetailSchema, TicketQueryArgsSchema,
                               TicketSchema, TicketSummarySchema, VisitQueryArgsSchema, VisitSchema)
-from dispatch.service import follow_ups, tickets, visits
+from dispatch.service import follow_ups, ticket_changes, tickets, visits
 
 tickets_blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="On-site service tickets")
 visits_blp = Blueprint("visits", __name__, url_prefix="/api/v1/visits",
@@ -49,9 +50,11 @@ class Tickets(MethodView):
     @tickets_blp.response(200, TicketSummarySchema(many=True))
     @tickets_blp.paginate()
     def get(self, args: dict, pagination_parameters):
-        """Tickets, newest first, paginated (page, page_size <= 100; X-Pagination header)."""
+        """Tickets, newest first, paginated (page, page_size <= 100; X-Pagination header); `q` searches."""
         page = tickets.list_tickets(status=args.get("status"), owner_id=args.get("owner"),
-                                    created_on=args.get("date"), page=pagination_parameters.page,
+                                    created_on=args.get("date"), q=args.get("q"),
+                                    needs_rebooking=args.get("needs_rebooking", False),
+                                    overdue=args.get("overdue", False), page=pagination_parameters.page,
                                     page_size=pagination_parameters.page_size, by=current_user)
         pagination_parameters.item_count = page.total
         return page.items
@@ -85,6 +88,65 @@ class TicketCancel(MethodView):
     def post(self, data: dict, ticket_id: int):
         """Cancel a ticket and its open visits (409 once a technician has started)."""
         return tickets.cancel_ticket(ticket_id, reason=data["reason"], by=current_user)
+
+
+@tickets_blp.route("/<int:ticket_id>/reopen")
+class TicketReopen(MethodView):
+    @role_required(Role.CS)
+    @idempotent
+    @tickets_blp.arguments(ReasonInSchema)
+    @tickets_blp.response(200, TicketSchema)
+    @tickets_blp.alt_response(409, description="The ticket is not closed.")
+    def post(self, data: dict, ticket_id: int):
+        """Reopen a closed ticket with a new visit; beyond the order's quota that visit waits for a manager."""
+        return ticket_changes.reopen_ticket(ticket_id, reason=data["reason"], by=current_user)
+
+
+@tickets_blp.route("/<int:ticket_id>/customer")
+class TicketCustomer(MethodView):
+    @role_required(Role.CS)
+    @tickets_blp.arguments(CustomerUpdateSchema(partial=True))
+    @tickets_blp.response(200, TicketSchema)
+    def patch(self, data: dict, ticket_id: int):
+        """Correct the customer's name, phone or address; a new address is located again (lat/lon, approximate)."""
+        return ticket_changes.update_customer(ticket_id, changes=data, by=current_user)
+
+
+@tickets_blp.route("/<int:ticket_id>/visits")
+class TicketVisits(MethodView):
+    @role_required(Role.CS)
+    @idempotent
+    @tickets_blp.arguments(ReasonInSchema)
+    @tickets_blp.response(201, VisitSchema)
+    @tickets_blp.alt_response(409, description="The ticket is finished, or one of its visits is still to be done.")
+    def post(self, data: dict, ticket_id: int):
+        """Add an on-site visit; beyond the order's quota it waits for a manager's approval (awaiting_quota_approval)."""
+        return ticket_changes.add_visit(ticket_id, reason=data["reason"], by=current_user)
+
+
+@visits_blp.route("/<int:visit_id>/quota-approval")
+class VisitQuotaApproval(MethodView):
+    @role_required(Role.MANAGER)
+    @idempotent
+    @visits_blp.arguments(QuotaDecisionSchema)
+    @visits_blp.response(200, VisitSchema)
+    @visits_blp.alt_response(409, description="The visit is not waiting for an approval.")
+    def post(self, data: dict, visit_id: int):
+        """Approve a visit beyond the order's quota (it may then be booked and planned), or refuse it with a reason."""
+        return visits.decide_quota_approval(visit_id, approve=data["decision"] == "approve", reason=data["reason"],
+                                            by=current_user)
+
+
+@visits_blp.route("/<int:visit_id>/cancel")
+class VisitCancel(MethodView):
+    @role_required(Role.CS)
+    @idempotent
+    @visits_blp.arguments(ReasonInSchema)
+    @visits_blp.response(200, VisitSchema)
+    @visits_blp.alt_response(409, description="A technician has started the visit, or it is finished.")
+    def post(self, data: dict, visit_id: int):
+        """Cancel one visit with a reason; its slot is freed."""
+        return ticket_changes.cancel_visit(visit_id, reason=data["reason"], by=current_user)
 
 
 @visits_blp.route("")

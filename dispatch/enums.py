@@ -97,3 +97,15 @@ class MessageStatus(str, enum.Enum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"  # gave up after the last attempt
+
+
+class LocationPrecision(str, enum.Enum):
+    """How a customer's coordinates were found; the last two are approximate."""
+
+    GIVEN = "given"          # typed in by CS (or a phone's GPS)
+    ADDRESS = "address"      # the configured geocoding service found the address
+    DISTRICT = "district"    # the offline gazetteer: the centre of the district the address names
+    CITY = "city"            # the address names no district: the city centre
+
+
+APPROXIMATE_PRECISIONS = frozenset({LocationPrecision.DISTRICT.value, LocationPrecision.CITY.value})

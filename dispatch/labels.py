@@ -46,6 +46,11 @@ TIMELINE_ACTIONS: dict[str, Any] = {
     "rebooking_needed": _l("Needs rebooking"), "slot_promised": _l("Slot promised to the customer"),
     "reopened": _l("Reopened"), "closed": _l("Closed"), "cancelled": _l("Cancelled"),
     "visit_overrun": _l("Visit took longer than planned"),
+    "quota_approval_requested": _l("Visit beyond the quota: waits for a manager's approval"),
+    "quota_approved": _l("Manager approved the visit beyond the quota"),
+    "quota_refused": _l("Manager refused the visit beyond the quota"),
+    "customer_updated": _l("Customer details changed"),
+    "slot_released": _l("Earlier slot given up"),
 }
 
 # Keys of timeline details worth a word; the rest show as they are.
@@ -55,14 +60,28 @@ DETAIL_KEYS: dict[str, Any] = {
     "owner": _l("owner"), "outcome": _l("outcome"), "satisfaction": _l("satisfaction"),
     "resolved": _l("resolved"), "start_before": _l("previous start"),
     "made_room_for_visit": _l("moved to make room for visit"),
+    "slot_start": _l("slot from"), "slot_end": _l("slot until"), "planned_start": _l("planned start"),
+    "visits_used": _l("on-site visit no."), "approved_by": _l("approved by"), "phone": _l("phone"),
+    "name": _l("name"), "address": _l("address"), "district": _l("district"), "approximate": _l("approximate"),
 }
 # Ids and coordinates help support staff, not the reader of the timeline.
 HIDDEN_DETAIL_KEYS = frozenset({"technician_id", "follow_up_id", "failed_visit_id", "lat", "lon", "order_no",
-                                "serial_no", "visit_quota", "responsibility", "type"})
+                                "serial_no", "visit_quota", "responsibility", "type",
+                                "added_travel_s", "report_id"})
+
+# The skills the default rules ask for (dispatch/rules.py DEFAULT_SKILLS); other skills show their stored code.
+SKILL_LABELS: dict[str, Any] = {
+    "large_appliance_install": _l("Large appliance installation"),
+    "large_appliance_repair": _l("Large appliance repair"),
+    "small_appliance_install": _l("Small appliance installation"),
+    "small_appliance_repair": _l("Small appliance repair"),
+    "furniture_assembly": _l("Furniture assembly"),
+    "furniture_repair": _l("Furniture repair"),
+}
 
 
 
 def register() -> None:
     """Make these words known to the `label` and `timeline_detail` filters."""
     register_labels(enums=ENUM_LABELS, timeline_actions=TIMELINE_ACTIONS, detail_keys=DETAIL_KEYS,
-                    hidden_detail_keys=HIDDEN_DETAIL_KEYS)
+                    hidden_detail_keys=HIDDEN_DETAIL_KEYS, codes=SKILL_LABELS)

@@ -27,6 +27,8 @@ class Customer(db.Model):
     address: Mapped[str] = mapped_column(String(300))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    # How lat/lon were found (dispatch/enums.py LocationPrecision); NULL for rows from before the app located addresses.
+    location_precision: Mapped[str | None] = mapped_column(String(16))
     district: Mapped[str | None] = mapped_column(String(64), index=True)
     # The city or area one dispatcher plans at a time, e.g. "shanghai".
     region: Mapped[str] = mapped_column(String(64), default="default", server_default="default", index=True)
@@ -165,6 +167,8 @@ class Visit(db.Model):
 
     ticket: Mapped[Ticket] = relationship(back_populates="visits")
     technician: Mapped["Technician | None"] = relationship()  # noqa: F821
+    # What the technician filed on site; named by string so dispatch does not import the technicians package.
+    report: Mapped["ServiceReport | None"] = relationship(uselist=False, viewonly=True)  # noqa: F821
 
 
 class FollowUp(db.Model):

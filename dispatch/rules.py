@@ -5,9 +5,12 @@ No Flask, no database: the service passes configured values in.
 from __future__ import annotations
 
 import calendar
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from common.errors import Conflict, RuleViolation
@@ -23,7 +26,7 @@ TICKET_TRANSITIONS: dict[TicketStatus, frozenset[TicketStatus]] = {
     T.IN_SERVICE: frozenset({T.AWAITING_FOLLOW_UP, T.OPEN, T.SCHEDULED}),
     T.AWAITING_FOLLOW_UP: frozenset({T.CLOSED, T.REOPENED}),
     T.REOPENED: frozenset({T.SCHEDULED, T.CANCELLED}),
-    T.CLOSED: frozenset(),
+    T.CLOSED: frozenset({T.REOPENED}),  # CS reopens a closed ticket with a reason and a new visit
     T.CANCELLED: frozenset(),
 }
 
@@ -165,6 +168,56 @@ def visit_quota(order_value_yuan: Decimal | float | int, *, under_3000: int = 1)
         if value >= low:
             quota = band_quota
     return quota
+
+
+class QuotaVisit(Protocol):
+    """What the quota rule reads of a visit (a stored Visit has these attributes)."""
+
+    id: int
+    sequence_no: int
+    status: VisitStatus
+    counts_against_quota: bool
+    approved_by_id: int | None
+
+
+@dataclass(frozen=True)
+class QuotaStanding:
+    """How a ticket stands against its order's visit quota.
+
+    `numbers` gives each counted visit its place (1 = first on-site visit); a counted visit past the
+    quota that no manager approved waits for approval, and nothing may plan it until then.
+    """
+
+    quota: int
+    used: int
+    numbers: dict[int, int]
+    awaiting_approval: frozenset[int]
+
+    @property
+    def left(self) -> int:
+        return max(self.quota - self.used, 0)
+
+    def needs_approval(self, visit_id: int) -> bool:
+        return visit_id in self.awaiting_approval
+
+
+def quota_standing(visits: Iterable[QuotaVisit], quota: int) -> QuotaStanding:
+    """Count a ticket's visits against its quota: counted ones not cancelled, in visit order (the one place it is counted)."""
+    counted = sorted((v for v in visits if v.counts_against_quota and v.status is not VisitStatus.CANCELLED),
+                     key=lambda v: v.sequence_no)
+    numbers = {v.id: n for n, v in enumerate(counted, start=1)}
+    waiting = frozenset(v.id for v in counted if numbers[v.id] > quota and v.approved_by_id is None
+                        and v.status in VISIT_OPEN)
+    return QuotaStanding(quota=quota, used=len(counted), numbers=numbers, awaiting_approval=waiting)
+
+
+def check_quota_approved(standing: QuotaStanding, visit_id: int) -> None:
+    """Refuse to plan or book a visit beyond the quota that no manager has approved (422)."""
+    if standing.needs_approval(visit_id):
+        number = standing.numbers[visit_id]
+        raise RuleViolation(f"Visit {visit_id} is on-site visit {number}, beyond the order's quota of "
+                            f"{standing.quota}; a manager must approve it before it is booked or planned.",
+                            visit_quota=standing.quota, visits_used=number, visit_id=visit_id)
 
 
 def check_visit_quota(visits_used: int, quota: int, *, approved: bool) -> None:
@@ -323,3 +376,19 @@ def check_assignment(*, start: datetime, end: datetime, required_skills: list[st
             s_from, s_to = span.start.astimezone(zone), span.end.astimezone(zone)
             raise Conflict(f"{crew.name} already has visit {span.visit_id} at {s_from:%H:%M}-{s_to:%H:%M} "
                            "local time; pick another time or technician.", visit_id=span.visit_id)
+
+
+# --- Phone numbers ----------------------------------------------------------------------------------------
+
+# Mainland numbers as customers give them: an 11-digit mobile (1[3-9]..., optionally +86), a landline with
+# its 3- or 4-digit area code (021-6543 2100, with an optional extension), or a 400/800 service number.
+_MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^(?:\+?86)?0\d{2,3}\d{7,8}(?:#\d{1,6})?$")
+_SERVICE = re.compile(r"^[48]00\d{7}$")
+
+
+def is_mainland_phone(text: str) -> bool:
+    """True for a mainland mobile, landline (with area code) or 400/800 number; spaces and dashes are ignored."""
+    compact = re.sub(r"[\s\-()]", "", text or "")
+    compact = re.sub(r"(?:ext\.?|转)(\d+)$", r"#\1", compact, flags=re.IGNORECASE)
+    return bool(_MOBILE.match(compact) or _LANDLINE.match(compact) or _SERVICE.match(compact))

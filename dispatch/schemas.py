@@ -11,10 +11,12 @@ from common.input_limits import MAX_ID
 from common.schemas import AwareDateTime, PhotoUploadSchema
 from dispatch import rules
 from common.images import MAX_PHOTOS
-from dispatch.enums import (CallOutcome, Cause, CloseReason, FollowUpStatus, Platform, ProductCategory,
+from dispatch.enums import (APPROXIMATE_PRECISIONS, CallOutcome, Cause, CloseReason, FollowUpStatus, Platform, ProductCategory,
                             Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus)
 
 MAX_ORDER_VALUE_YUAN = 10_000_000
+PHONE_FORMAT_MESSAGE = ("Give a mainland mobile number (11 digits, e.g. 13812345678) or a landline with its area "
+                        "code (e.g. 021-65432100).")
 
 
 def _text(max_len: int, *, required: bool = True, description: str, min_len: int = 1, also: tuple = (),
@@ -46,9 +48,12 @@ class OrderInSchema(ma.Schema):
 
 class CustomerInSchema(ma.Schema):
     name = _text(120, description="Customer name.")
-    phone = _text(32, description="Phone number the technician and CS call.",
-                  also=(validate.Regexp(r"^\+?[0-9][0-9 -]{4,30}$",
-                                        error="Give a phone number of digits, e.g. 13812345678."),))
+    phone = _text(32, description="Mainland mobile (13812345678) or landline with area code (021-65432100).")
+
+    @ma.validates("phone")
+    def _mainland_phone(self, value, **kwargs):
+        if not rules.is_mainland_phone(value):
+            raise ma.ValidationError(PHONE_FORMAT_MESSAGE)
     address = _text(300, description="Service address.")
     lat = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90),
                        metadata={"description": "Latitude of the address (WGS84)."})
@@ -108,10 +113,46 @@ class TicketQueryArgsSchema(ma.Schema):
     status = _enum(TicketStatus, description="Only tickets in this status.")
     owner = fields.Integer(validate=validate.Range(min=1, max=MAX_ID), metadata={"description": "Only tickets of this CS owner (user id)."})
     date = fields.Date(metadata={"description": "Only tickets registered on this local date (YYYY-MM-DD)."})
+    q = fields.String(validate=validate.Length(min=1, max=64), metadata={
+        "description": "Search: the customer's phone (any part of the digits) or name, the order number, the unit's "
+                       "serial number, or the ticket number."})
+    needs_rebooking = fields.Boolean(metadata={
+        "description": "true: only open tickets whose visit failed or was reopened and waits for a new slot."})
+    overdue = fields.Boolean(metadata={"description": "true: only open tickets past their due time."})
 
 
 class TicketCancelSchema(ma.Schema):
     reason = _text(500, description="Why the ticket is cancelled (kept on the timeline).")
+
+
+class CustomerUpdateSchema(CustomerInSchema):
+    """A correction of the customer's contact or address; only the fields sent change."""
+
+    district = _text(64, required=False, allow_none=True, description="District of the address; found from a "
+                                                                       "new address when left out.")
+
+    @ma.validates_schema
+    def _something_to_change(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError("Send at least one of name, phone, address, district, lat and lon.",
+                                     field_name="_schema")
+
+
+class ReasonInSchema(ma.Schema):
+    reason = _text(500, description="Why (kept on the timeline, and said to the customer where it matters).")
+
+
+class QuotaDecisionSchema(ma.Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(("approve", "refuse")),
+                             metadata={"description": "approve: the visit may be booked and planned; refuse: "
+                                                      "it is cancelled."})
+    reason = _text(500, required=False, load_default=None, allow_none=True,
+                   description="Why; required when refusing (CS tells the customer).")
+
+    @ma.validates_schema
+    def _refusal_says_why(self, data, **kwargs):
+        if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
+            raise ma.ValidationError("Say why the visit is refused.", field_name="reason")
 
 
 class AssignmentSchema(ma.Schema):
@@ -171,8 +212,13 @@ class CustomerSchema(ma.Schema):
     name = fields.String()
     phone = fields.String()
     address = fields.String()
-    lat = fields.Float(allow_none=True)
+    lat = fields.Float(allow_none=True, metadata={"description": "Latitude; found from the address when CS gave none."})
     lon = fields.Float(allow_none=True)
+    location_precision = fields.String(allow_none=True, metadata={
+        "description": "given (typed in), address (geocoded), district (the district's centre) or city (the city "
+                       "centre); null for customers stored before the app located addresses."})
+    approximate = fields.Function(lambda c: c.location_precision in APPROXIMATE_PRECISIONS, metadata={
+        "type": "boolean", "description": "True when lat/lon are only a district's or the city's centre."})
     district = fields.String(allow_none=True)
     region = fields.String()
 
@@ -222,6 +268,13 @@ class VisitSchema(_VisitBaseSchema):
     customer_phone = fields.String(attribute="ticket.customer.phone")
     counts_against_quota = fields.Boolean()
     approved_by_id = fields.Integer(allow_none=True, metadata={"description": "Manager who approved a visit beyond quota."})
+    awaiting_quota_approval = fields.Method("_awaiting_approval", metadata={
+        "type": "boolean",
+        "description": "True while the visit is beyond the order's quota and no manager has approved it: "
+                       "nothing books or plans it until then."})
+
+    def _awaiting_approval(self, visit) -> bool:
+        return rules.quota_standing(visit.ticket.visits, visit.ticket.visit_quota).needs_approval(visit.id)
 
 
 class VisitForTechnicianSchema(_VisitBaseSchema):
@@ -290,7 +343,7 @@ class TicketSchema(TicketSummarySchema):
         return WarrantySchema().dump(ticket)
 
     def _visits_used(self, ticket) -> int:
-        return sum(1 for v in ticket.visits if v.counts_against_quota and v.status is not VisitStatus.CANCELLED)
+        return rules.quota_standing(ticket.visits, ticket.visit_quota).used
 
 
 class TicketDetailSchema(TicketSchema):

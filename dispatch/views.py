@@ -33,9 +33,13 @@ def ticket_list():
     status = TicketStatus(status) if status in {s.value for s in TicketStatus} else None
     owner_id = current_user.id if request.args.get("owner") == "me" else _int_arg("owner")
     page_no = _int_arg("page") or 1
-    page = tickets.list_tickets(status=status, owner_id=owner_id, page=page_no, page_size=50, by=current_user)
+    q = (request.args.get("q") or "").strip()[:64]
+    show = request.args.get("show", "")
+    page = tickets.list_tickets(status=status, owner_id=owner_id, q=q or None,
+                                needs_rebooking=show == "needs_rebooking", overdue=show == "overdue", page=page_no,
+                                page_size=50, by=current_user)
     return render_template("dispatch/ticket_list.html", page=page, page_no=page_no, status=status,
-                           owner=request.args.get("owner", ""), statuses=list(TicketStatus),
+                           owner=request.args.get("owner", ""), statuses=list(TicketStatus), q=q, show=show,
                            is_overdue=rules.is_overdue, now=utcnow())
 
 
@@ -44,6 +48,8 @@ def ticket_list():
 def ticket_detail(ticket_id: int):
     ticket = tickets.get_ticket(ticket_id, by=current_user)
     return render_template("dispatch/ticket_detail.html", ticket=ticket, visits_used=tickets.visits_used(ticket),
+                           quota=rules.quota_standing(ticket.visits, ticket.visit_quota),
+                           open_statuses=rules.VISIT_OPEN, ticket_open=rules.TICKET_OPEN,
                            overdue=rules.is_overdue(ticket.due_at, status=ticket.status, now=utcnow()))
 
 
@@ -52,7 +58,9 @@ def ticket_detail(ticket_id: int):
 def follow_up_queue():
     queue = follow_ups.list_follow_ups(by=current_user)
     return render_template("dispatch/follow_ups.html", queue=queue, next_call_at=follow_ups.next_call_at,
-                           outcomes=list(CallOutcome))
+                           refusal_of=follow_ups.call_refusal, outcomes=list(CallOutcome),
+                           all_owners=current_user.has_role(Role.MANAGER),
+                           max_attempts=follow_ups.call_policy().max_attempts)
 
 
 @bp.post("/followups/<int:follow_up_id>/attempts")
@@ -204,10 +212,14 @@ def intake_slots(ticket_id: int):
     from scheduling.offers import service as offers
 
     ticket = tickets.get_ticket(ticket_id, by=current_user)
-    visit = next((v for v in reversed(ticket.visits) if v.status.value in ("unscheduled", "scheduled", "accepted")),
-                 None)
+    wanted = _int_arg("visit")
+    visit = next((v for v in reversed(ticket.visits) if v.status in rules.VISIT_OPEN
+                  and (wanted is None or v.id == wanted)), None)
     slot_offers, refusal = None, None
-    if visit is not None:
+    if visit is not None and rules.quota_standing(ticket.visits, ticket.visit_quota).needs_approval(visit.id):
+        refusal = _("This visit is beyond the order's visit quota: a manager approves it on the ticket page before "
+                    "a slot can be booked.")
+    elif visit is not None:
         try:
             slot_offers = offers.offer_slots(visit.id, days=_int_arg("days") or offers.DEFAULT_DAYS, by=current_user)
         except DomainError as error:
@@ -230,12 +242,13 @@ def book_visit_slot(visit_id: int):
             raise ValueError
     except ValueError:
         flash(_("Pick one of the offered slots."), "error")
-        return redirect(url_for(".intake_slots", ticket_id=ticket_id))
+        return redirect(url_for(".intake_slots", ticket_id=ticket_id, visit=visit_id))
     try:
         booking = offers.book_slot(visit_id, slot_start=slot, by=current_user)
     except DomainError as error:
         flash(error.message, "error")
-        return redirect(url_for(".intake_slots", ticket_id=ticket_id) if ticket_id else url_for(".ticket_list"))
+        return redirect(url_for(".intake_slots", ticket_id=ticket_id, visit=visit_id) if ticket_id
+                        else url_for(".ticket_list"))
     flash(_("Slot promised: %(start)s-%(end)s with %(name)s.", start=booking.offer.slot_start.strftime("%Y-%m-%d %H:%M"),
             end=booking.offer.slot_end.strftime("%H:%M"), name=booking.offer.technician_name), "success")
     return redirect(url_for(".ticket_detail", ticket_id=booking.visit.ticket_id))

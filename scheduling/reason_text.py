@@ -108,6 +108,8 @@ TEMPLATES: dict[str, LazyString] = {
                             "%(technician_id)d, who is not on shift in this region on %(day)s"),
     "no_coordinates": _l("customer %(customer_id)d (%(address)s) has no coordinates; enter its latitude and "
                          "longitude so visit %(visit_id)d can be planned"),
+    "awaiting_quota_approval": _l("visit %(visit_id)d is beyond the visit quota of %(visit_quota)d of ticket "
+                                  "%(ticket_id)d; a manager must approve it before it is planned"),
 }
 
 # Which variant of a template applies, tried in this order; a code without that variant keeps its own template.

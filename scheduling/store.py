@@ -38,6 +38,7 @@ from common.i18n import local_day_bounds, local_zone
 from common.models import User
 from dispatch.enums import VisitStatus
 from dispatch.models import AvailabilityWindow, Customer, Ticket, Visit
+from dispatch import rules
 from dispatch.rules import VISIT_OPEN
 from dispatch.service.visits import BUSY_STATUSES as VISIT_HOLDING_TIME, place_visit
 from scheduling.models import Plan
@@ -49,7 +50,7 @@ NO_DISTRICT = "(none)"
 DEFAULT_SPEED_KMH = 30
 DEFAULT_DETOUR_FACTOR = 1.3
 # Why the loader leaves a visit out; scheduling/reason_text.py words each code.
-LEFT_OUT_CODES = ("started_off_shift", "no_coordinates")
+LEFT_OUT_CODES = ("started_off_shift", "no_coordinates", "awaiting_quota_approval")
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,8 @@ def _candidate_visits(day: date, region: str) -> list[Visit]:
         select(Visit).join(Visit.ticket).join(Ticket.customer)
         .where(Customer.region == region, Visit.status.in_(VISIT_OPEN | VISIT_IN_PROGRESS), touches_day)
         .options(selectinload(Visit.ticket).selectinload(Ticket.availability),
-                 selectinload(Visit.ticket).selectinload(Ticket.customer))
+                 selectinload(Visit.ticket).selectinload(Ticket.customer),
+                 selectinload(Visit.ticket).selectinload(Ticket.visits))
         .order_by(Visit.id)))
 
 
@@ -251,6 +253,12 @@ def visit_entry(visit: Visit, day: date, tech_ids: set[int]) -> dict | LeftOut |
         windows = [w for w in (clip_window(a.start, a.end, day) for a in ticket.availability) if w]
         if not windows and not _planned_on(visit, day):
             return None
+    if pinned is None and rules.quota_standing(ticket.visits, ticket.visit_quota).needs_approval(visit.id):
+        # Beyond the order's quota no plan may take it before a manager approves it (a started visit already went).
+        return LeftOut("awaiting_quota_approval", {"visit_id": visit.id, "ticket_id": ticket.id,
+                                                   "visit_quota": ticket.visit_quota},
+                       f"visit {visit.id} is beyond the visit quota of {ticket.visit_quota} of ticket {ticket.id}; "
+                       "a manager must approve it before it is planned")
     if customer.lat is None or customer.lon is None:
         return LeftOut("no_coordinates", {"customer_id": customer.id, "address": customer.address,
                                           "visit_id": visit.id},
@@ -320,7 +328,11 @@ def add_district_skills(tech_entries: list[dict], technicians: list[Technician],
 def store_plan(plan: Plan, result: dict, *, violations: list[str]) -> None:
     """Keep the solver's plan.json, its KPIs and the checker's findings on `plan` (flushes only)."""
     plan.result = result
-    plan.kpis = result.get("kpis")
+    kpis = result.get("kpis")
+    if kpis is not None:
+        # The visits the loader left out never reached the solver, but the day leaves them unassigned all the same.
+        kpis = {**kpis, "unassigned": kpis.get("unassigned", 0) + len(plan.left_out or [])}
+    plan.kpis = kpis
     plan.violations = list(violations)
     db.session.flush()
 

@@ -186,6 +186,13 @@ class ServiceReportCreateSchema(ma.Schema):
                               metadata={"description": "The customer's drawn signature as a PNG data URL."})
     customer_confirmed = fields.Boolean(load_default=False)
 
+    @ma.validates_schema
+    def _confirmed_means_signed(self, data, **kwargs):
+        # A confirmation without the customer's signature proves nothing if the customer later disputes the work.
+        if data.get("customer_confirmed") and not data.get("signature"):
+            raise ma.ValidationError("The customer confirms the work: their signature is required.",
+                                     field_name="signature")
+
 
 class ReportPartOutSchema(ma.Schema):
     sku = fields.String()

@@ -112,6 +112,7 @@ def _js_messages() -> dict[str, str]:
         "confirm_dismiss": _("Remove this saved action from the phone? Copy your notes first if you still need them."),
         "your_notes": _("Your notes"),
         "work_done_required": _("Describe the work done."),
+        "signature_required": _("The customer confirms the work: ask them to sign first."),
         "reason_required": _("Choose why the visit failed."),
         "photo_type": _("{name}: only JPEG, PNG or WebP photos can be sent."),
         "photo_size": _("{name} is larger than {mb} MB; take a smaller photo."),

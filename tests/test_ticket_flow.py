@@ -8,6 +8,7 @@ import pytest
 from common.db import db
 from tests import factories
 from tests.clock import MONDAY_10_LOCAL
+from tests.technicians.conftest import signature_url
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def do_visit(technician, visit_id: int, clock, *, result: str = "resolved") -> i
     clock.tick(timedelta(minutes=80))
     report = technician.post(f"/api/v1/visits/{visit_id}/report",
                              json={"work_done": "Mounted and tested the unit.", "result": result,
-                                   "customer_confirmed": True})
+                                   "customer_confirmed": True, "signature": signature_url()})
     assert report.status_code == 201, report.json
     done = technician.post(f"/api/v1/visits/{visit_id}/events", json={"type": "completed"})
     assert done.status_code == 201, done.json

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from common.db import db, utcnow
-from common.errors import Conflict, Forbidden, NotFound
+from common.errors import Conflict, Forbidden, NotFound, RuleViolation
 from common.i18n import local_zone
 from common.models import Role, User
 from common.outbox import OutboundEvent
@@ -55,8 +55,11 @@ def call_policy() -> rules.CallPolicy:
                             min_spacing_h=config.get("FOLLOW_UP_MIN_SPACING_H", 2))
 
 
-def list_follow_ups(*, owner_id: int | None = None, by: User) -> list[FollowUp]:
-    """Pending follow-ups, oldest first: a CS user's own queue; a manager sees all, or one owner's."""
+def list_follow_ups(*, owner_id: int | None = None, by: User, now: datetime | None = None) -> list[FollowUp]:
+    """Pending follow-ups, those callable now first, then by when each becomes callable (oldest first on a tie).
+
+    A CS user gets their own queue; a manager sees all, or one owner's.
+    """
     if not by.has_role(Role.MANAGER):
         if owner_id is not None and owner_id != by.id:
             raise Forbidden("CS staff see only their own follow-up queue; leave out 'owner'.")
@@ -67,7 +70,26 @@ def list_follow_ups(*, owner_id: int | None = None, by: User) -> list[FollowUp]:
              .order_by(FollowUp.created_at, FollowUp.id))
     if owner_id is not None:
         query = query.where(FollowUp.owner_id == owner_id)
-    return list(db.session.scalars(query))
+    now = now or utcnow()
+    policy = call_policy()
+
+    def order(follow_up: FollowUp):
+        # Calls used up sort last: nothing more can be done with them in this queue.
+        if len(follow_up.attempts) >= policy.max_attempts:
+            return (2, now, follow_up.created_at, follow_up.id)
+        allowed = rules.next_call_allowed_at([a.at for a in follow_up.attempts], now=now, policy=policy)
+        return (0 if allowed <= now else 1, max(allowed, now), follow_up.created_at, follow_up.id)
+
+    return sorted(db.session.scalars(query), key=order)
+
+
+def call_refusal(follow_up: FollowUp, *, now: datetime | None = None) -> str | None:
+    """Why a call on this follow-up would be refused right now (the rule's own words), or None when it is allowed."""
+    try:
+        rules.check_follow_up_call([a.at for a in follow_up.attempts], now=now or utcnow(), policy=call_policy())
+    except RuleViolation as refusal:
+        return refusal.message
+    return None
 
 
 @transactional

@@ -7,7 +7,7 @@ from pathlib import Path
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -19,9 +19,10 @@ from common.outbox import OutboundEvent
 from common.transaction import begin_write, transaction, transactional
 from common.uploads import stored_images, upload_dir
 from dispatch import rules
-from dispatch.enums import CloseReason, Platform, FollowUpStatus, TicketStatus, VisitStatus
+from dispatch.enums import CloseReason, FollowUpStatus, LocationPrecision, Platform, TicketStatus, VisitStatus
 from dispatch.models import AvailabilityWindow, Customer, Order, Product, Skill, Ticket, Visit
 from dispatch.rules import check_ticket_transition, check_visit_transition
+from dispatch.service.geocoding import locate_address
 from dispatch.service.outbound import announce
 from dispatch.service.timeline import record_event
 from common.images import decode_photo
@@ -116,8 +117,9 @@ def ticket_photo_path(ticket_id: int, name: str, *, by: User) -> Path:
 
 
 def list_tickets(*, status: TicketStatus | None = None, owner_id: int | None = None, created_on=None,
-                 page: int = 1, page_size: int = 50, by: User) -> TicketPage:
-    """Tickets matching the filters, newest first, one page at a time."""
+                 q: str | None = None, needs_rebooking: bool = False, overdue: bool = False, page: int = 1,
+                 page_size: int = 50, by: User, now: datetime | None = None) -> TicketPage:
+    """Tickets matching the filters and the search, newest first, one page at a time."""
     query = select(Ticket)
     if status is not None:
         query = query.where(Ticket.status == status)
@@ -127,11 +129,37 @@ def list_tickets(*, status: TicketStatus | None = None, owner_id: int | None = N
         # A local calendar day, as CS means "registered on the 23rd".
         start, end = local_day_bounds(created_on)
         query = query.where(Ticket.created_at >= start, Ticket.created_at < end)
+    if q:
+        query = query.where(_matches(q.strip()))
+    if overdue:
+        query = query.where(Ticket.status.in_(rules.TICKET_OPEN), Ticket.due_at < (now or utcnow()))
+    if needs_rebooking:
+        query = query.where(Ticket.status.in_((TicketStatus.OPEN, TicketStatus.REOPENED)), Ticket.visits.any(
+            (Visit.status == VisitStatus.UNSCHEDULED) & (Visit.sequence_no > 1)))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(
         query.options(selectinload(Ticket.customer), selectinload(Ticket.owner))
         .order_by(Ticket.id.desc()).limit(page_size).offset((page - 1) * page_size)).all()
     return TicketPage(items=list(items), total=total)
+
+
+def _matches(text: str):
+    """What a customer on the phone may give: phone digits, name, order number, serial number or ticket number."""
+    number = text.lstrip("#")
+    if number.isdigit() and len(number) < 4:
+        # A short number is a ticket number: as a substring it would match half the order and serial numbers.
+        return Ticket.id == int(number)
+    like = f"%{text.replace('%', '').replace('_', '')}%"
+    digits = "".join(ch for ch in text if ch.isdigit())
+    phone_digits = func.replace(func.replace(func.replace(Customer.phone, " ", ""), "-", ""), "+", "")
+    conditions = [Ticket.customer.has(Customer.name.ilike(like)),
+                  Ticket.order.has(Order.order_no.ilike(like)),
+                  Ticket.product.has(Product.serial_no.ilike(like))]
+    if len(digits) >= 4:
+        conditions.append(Ticket.customer.has(phone_digits.like(f"%{digits}%")))
+    if number.isdigit() and len(number) <= 9:
+        conditions.append(Ticket.id == int(number))
+    return or_(*conditions)
 
 
 def get_ticket(ticket_id: int, *, by: User) -> Ticket:
@@ -175,7 +203,7 @@ def close_ticket(ticket: Ticket, *, reason: CloseReason, note: str | None, by: U
 
 def visits_used(ticket: Ticket) -> int:
     """Visits of `ticket` that count against its order-value quota (cancelled ones don't)."""
-    return sum(1 for v in ticket.visits if v.counts_against_quota and v.status is not VisitStatus.CANCELLED)
+    return rules.quota_standing(ticket.visits, ticket.visit_quota).used
 
 
 def _find_or_add_order(data: dict, customer_data: dict, *, region: str, district: str | None) -> Order:
@@ -217,10 +245,21 @@ def _find_or_add_customer(data: dict, *, region: str, district: str | None) -> C
         .order_by(Customer.id).limit(1))
     if customer is None:
         customer = Customer(name=data["name"], phone=data["phone"], address=data["address"], lat=data.get("lat"),
-                            lon=data.get("lon"), region=region or "default", district=district)
+                            lon=data.get("lon"), region=region or "default", district=district,
+                            location_precision=LocationPrecision.GIVEN.value if data.get("lat") is not None else None)
         db.session.add(customer)
-        db.session.flush()
+    if customer.lat is None or customer.lon is None:
+        place_customer(customer)
+    db.session.flush()
     return customer
+
+
+def place_customer(customer: Customer) -> None:
+    """Fill the customer's coordinates (and district, when none is given) from the address (flushes nothing)."""
+    found = locate_address(customer.address)
+    customer.lat, customer.lon, customer.location_precision = found.lat, found.lon, found.precision.value
+    if not customer.district and found.district:
+        customer.district = found.district
 
 
 def _find_or_add_product(order: Order, data: dict) -> Product:

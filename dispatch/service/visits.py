@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from common.db import db, utcnow
-from common.errors import NotFound, RuleViolation
+from common.errors import Conflict, NotFound, RuleViolation
 from common.i18n import local_day_bounds, local_zone
 from common.models import Role, User
 from common.outbox import OutboundEvent
@@ -71,20 +71,45 @@ def return_for_rebooking(visit: Visit, *, reason: str, note: str | None, by: Use
 def add_follow_on_visit(ticket: Ticket, *, by: User, reason: str) -> Visit:
     """A new unscheduled visit like the ticket's last one, counted against the quota (flushes only).
 
-    Beyond the quota it needs a manager: a manager adding it approves it, anyone else gets a 422.
+    Beyond the quota it waits for a manager's approval: a manager adding it approves it at once; anyone
+    else's visit is stored awaiting approval, and nothing books or plans it until a manager decides.
     """
-    used = sum(1 for v in ticket.visits if v.counts_against_quota and v.status is not VisitStatus.CANCELLED)
-    is_manager = by.has_role(Role.MANAGER)
-    rules.check_visit_quota(used, ticket.visit_quota, approved=is_manager)
+    used = rules.quota_standing(ticket.visits, ticket.visit_quota).used
+    beyond = used >= ticket.visit_quota
     last = ticket.visits[-1]
     next_no = (db.session.scalar(select(func.max(Visit.sequence_no)).where(Visit.ticket_id == ticket.id)) or 0) + 1
     visit = Visit(ticket=ticket, sequence_no=next_no, required_skills=list(last.required_skills),
                   duration_s=last.duration_s, status=VisitStatus.UNSCHEDULED, counts_against_quota=True,
-                  approved_by_id=by.id if used >= ticket.visit_quota else None)
+                  approved_by_id=by.id if beyond and by.has_role(Role.MANAGER) else None)
     db.session.add(visit)
     db.session.flush()
     record_event(ticket, "visit_added", by=by, visit=visit, reason=reason, visits_used=used + 1,
                  visit_quota=ticket.visit_quota, approved_by=by.username if visit.approved_by_id else None)
+    if beyond and visit.approved_by_id is None:
+        record_event(ticket, "quota_approval_requested", by=by, visit=visit, visits_used=used + 1,
+                     visit_quota=ticket.visit_quota)
+    return visit
+
+
+@transactional
+def decide_quota_approval(visit_id: int, *, approve: bool, reason: str | None = None, by: User) -> Visit:
+    """A manager approves a visit beyond the order's quota, or refuses it with a reason (the visit is cancelled)."""
+    visit = _visit_or_404(visit_id)
+    ticket = visit.ticket
+    standing = rules.quota_standing(ticket.visits, ticket.visit_quota)
+    if not standing.needs_approval(visit.id):
+        raise Conflict(f"Visit {visit.id} is not waiting for a quota approval (it is within the quota, already "
+                       "approved, or no longer open).", visit_id=visit.id)
+    if approve:
+        visit.approved_by_id = by.id
+        record_event(ticket, "quota_approved", by=by, visit=visit, reason=reason,
+                     visits_used=standing.numbers[visit.id], visit_quota=ticket.visit_quota)
+    else:
+        if not reason:
+            raise RuleViolation("Say why the visit is refused; CS tells the customer.", field="reason")
+        check_visit_transition(visit.status, VisitStatus.CANCELLED)
+        visit.status = VisitStatus.CANCELLED
+        record_event(ticket, "quota_refused", by=by, visit=visit, reason=reason, visit_quota=ticket.visit_quota)
     return visit
 
 

@@ -41,6 +41,7 @@ def assign_visit(visit_id: int, *, technician_id: int, start: datetime, by: User
         raise NotFound(f"There is no visit {visit_id}.")
     day = lock_technician_day(technician.id, to_local(start).date())
     check_visit_transition(visit.status, VisitStatus.SCHEDULED)
+    rules.check_quota_approved(rules.quota_standing(visit.ticket.visits, visit.ticket.visit_quota), visit.id)
     end = start + timedelta(seconds=visit.duration_s)
     busy = db.session.execute(select(Visit.id, Visit.planned_start, Visit.planned_end).where(
         Visit.technician_id == technician.id, Visit.id != visit.id, Visit.status.in_(BUSY_STATUSES),

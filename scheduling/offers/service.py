@@ -22,6 +22,7 @@ from common.i18n import to_local
 from common.models import User
 from common.outbox import OutboundEvent
 from common.transaction import after_commit, begin_write, transaction
+from dispatch import rules
 from dispatch.enums import MessageKind, VisitStatus
 from dispatch.models import Ticket, Visit
 from dispatch.service.messages import queue_customer_message, send_after_commit
@@ -123,7 +124,7 @@ def book_slot(visit_id: int, *, slot_start: datetime, by: User, now: datetime | 
                 break  # a true refusal: the slot is not offered any more
             technician_id = found.offer.technician_id
             attempt = db.session.begin_nested()
-            technician_day = lock_technician_day(technician_id, day)
+            technician_day = _lock_days(visit, technician_id, day)
             # Another booking may have committed while we waited for the lock: read the day again.
             db.session.expire_all()
             visit = _visit_or_404(visit_id)
@@ -167,15 +168,7 @@ def _check_bookable(visit: Visit) -> None:
         raise Conflict(f"Visit {visit.id} is already {visit.status.value}: the technician is on it; it cannot be "
                        "booked into another slot.", current=visit.status.value)
     ticket = visit.ticket
-    if visit.counts_against_quota and visit.approved_by_id is None:
-        counted = sorted((v for v in ticket.visits if v.counts_against_quota and v.status is not VisitStatus.CANCELLED),
-                         key=lambda v: v.sequence_no)
-        number = next((i for i, v in enumerate(counted, start=1) if v.id == visit.id), len(counted))
-        if number > ticket.visit_quota:
-            raise RuleViolation(
-                f"Visit {visit.id} is on-site visit {number} of ticket {ticket.id}, beyond the order's quota of "
-                f"{ticket.visit_quota}; a manager must approve it before a slot is booked.",
-                visit_quota=ticket.visit_quota, visits_used=number)
+    rules.check_quota_approved(rules.quota_standing(ticket.visits, ticket.visit_quota), visit.id)
     customer = ticket.customer
     if customer.lat is None or customer.lon is None:
         raise RuleViolation(f"The customer's address ({customer.address}) has no coordinates; enter its latitude "
@@ -191,11 +184,34 @@ def _say(moment: datetime) -> str:
     return to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
+# --- locks -------------------------------------------------------------------------------------------
+
+def _lock_days(visit: Visit, technician_id: int, day: date) -> TechnicianDay:
+    """Lock the new technician's day and, on a reschedule, the day the visit leaves, always in the same order.
+
+    The old slot is released in the booking's transaction, so the day it leaves is locked as well; taking
+    both locks in (technician, day) order keeps two crossing reschedules from deadlocking.
+    """
+    wanted = {(technician_id, day)}
+    if visit.technician_id is not None and visit.planned_start is not None:
+        wanted.add((visit.technician_id, to_local(visit.planned_start).date()))
+    locked = {key: lock_technician_day(*key) for key in sorted(wanted)}
+    for key, row in locked.items():
+        if key != (technician_id, day):
+            row.version += 1  # the day the visit leaves changes too
+    return locked[(technician_id, day)]
+
+
 # --- writing the booking -----------------------------------------------------------------------------
 
 def _book(visit: Visit, found: "_FoundOffer", technician_day: TechnicianDay, *, by: User) -> Booking:
     offer, day = found.offer, found.day
     technician = db.session.get(Technician, offer.technician_id)
+    if visit.promised_start is not None:
+        # A reschedule: the old promise is given up in this same transaction, so nobody holds two slots.
+        record_event(visit.ticket, "slot_released", by=by, visit=visit, slot_start=visit.promised_start,
+                     slot_end=visit.promised_end, technician_id=visit.technician_id,
+                     technician=visit.technician.name if visit.technician else None)
     visit.promised_start, visit.promised_end = offer.slot_start, offer.slot_end
     place_visit(visit, technician=technician, start=offer.planned_start,
                 end=offer.planned_start + timedelta(seconds=visit.duration_s), by=by, source="booking")

@@ -303,11 +303,28 @@
       });
     }
 
+    // What keeps the report from being sent, or "" when nothing does.
+    function reportProblem() {
+      if (!form.work_done.value.trim()) return M.work_done_required;
+      if (form.customer_confirmed.checked && pad.isEmpty()) return M.signature_required;
+      return "";
+    }
+
+    // An error shown for a field goes away as soon as the field is fixed, not at the next submit.
+    function clearFixedError() {
+      if (errors.textContent && !reportProblem()) show(errors, "");
+    }
+    form.work_done.addEventListener("input", clearFixedError);
+    form.customer_confirmed.addEventListener("change", clearFixedError);
+    document.getElementById("signature-pad").addEventListener("pointerup", clearFixedError);
+    document.getElementById("signature-clear").addEventListener("click", clearFixedError);
+
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      if (!form.work_done.value.trim()) {
-        show(errors, M.work_done_required, "error");
-        form.work_done.focus();
+      var problem = reportProblem();
+      if (problem) {
+        show(errors, problem, "error");
+        if (problem === M.work_done_required) form.work_done.focus();
         return;
       }
       show(errors, "");

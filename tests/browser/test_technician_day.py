@@ -237,3 +237,25 @@ def test_pages_render_in_chinese_when_asked(live, phone, screenshot):
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     expect(page.locator(".where").first).to_have_text("上海市浦东新区世纪大道100号")
     screenshot(page, "m_route_zh")
+
+
+def test_a_confirmed_report_needs_the_signature_and_the_error_goes_once_it_is_drawn(live, phone):
+    technician = factories.make_user("technician")
+    visit = plan_visit(technician.technician, day=local_today(), at=time(9), owner=factories.make_user("cs"))
+    page = phone().new_page()
+    log_in(page, technician.username)
+    page.click(f'#route li[data-visit-id="{visit.id}"] a.button.primary')
+    page.click("text=Accept")
+    page.click("text=On my way")
+    page.click("text=Arrived: check in here")
+    page.fill("textarea[name=work_done]", "Mounted the indoor unit.")
+    page.check("input[name=customer_confirmed]")
+
+    page.click("#complete")
+    expect(page.locator("#report-errors")).to_contain_text("ask them to sign first")
+    assert fresh(Visit, visit.id).status is VisitStatus.ARRIVED
+
+    draw_signature(page)
+    expect(page.locator("#report-errors")).to_have_text("")
+    page.click("#complete")
+    expect(page.locator("#job")).to_have_attribute("data-status", "completed")

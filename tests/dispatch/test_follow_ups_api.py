@@ -68,15 +68,17 @@ def test_reached_but_not_resolved_within_quota_reopens_with_a_new_visit(cs, disp
     assert detail["timeline"][-1]["action"] == "reopened"
 
 
-def test_cs_cannot_reopen_beyond_the_quota_and_nothing_is_written(cs, dispatcher, new_ticket, installer):
+def test_cs_reopening_beyond_the_quota_leaves_the_new_visit_waiting_for_a_manager(cs, dispatcher, new_ticket,
+                                                                                installer):
     # 4,599 yuan allows 1 visit, already used.
     ticket, follow_up = _visited_ticket(new_ticket, dispatcher, installer)
     response = call(cs, follow_up, outcome="reached", satisfaction=1, resolved=False)
-    assert response.status_code == 422
-    assert "quota of 1 on-site visit" in response.json["message"]
-    assert "a manager must approve another visit" in response.json["message"]
-    assert db.session.scalar(select(func.count()).select_from(CallAttempt)) == 0
-    assert len(cs.get(f"/api/v1/tickets/{ticket['id']}").json["visits"]) == 1
+    assert response.status_code == 201
+    detail = cs.get(f"/api/v1/tickets/{ticket['id']}").json
+    assert detail["status"] == "reopened"
+    new_visit = detail["visits"][-1]
+    assert new_visit["awaiting_quota_approval"] is True and new_visit["approved_by_id"] is None
+    assert "quota_approval_requested" in [e["action"] for e in detail["timeline"]]
 
 
 def test_a_manager_reopening_beyond_the_quota_approves_the_visit(cs, manager, dispatcher, new_ticket, installer):

@@ -23,12 +23,12 @@ def test_ticket_list_filters_by_status_and_flags_overdue(cs, new_ticket, page_lo
     late, cancelled = new_ticket(type="return_pickup"), new_ticket()
     cs.post(f"/api/v1/tickets/{cancelled['id']}/cancel", json={"reason": "duplicate"})
     browser = page_login(cs.user)
-    assert "Overdue" not in browser.get("/tickets").get_data(as_text=True)
+    assert 'class="badge late"' not in browser.get("/tickets").get_data(as_text=True)
     clock.tick(timedelta(days=3, seconds=1))  # a return pickup is due within 3 days
     html = browser.get("/tickets?status=open").get_data(as_text=True)
     assert f'href="/tickets/{late["id"]}"' in html
     assert f'href="/tickets/{cancelled["id"]}"' not in html
-    assert "Overdue" in html
+    assert 'class="badge late">Overdue' in html
 
 
 def test_ticket_page_shows_the_timeline_in_local_time(cs, new_ticket, page_login):

@@ -227,3 +227,16 @@ def test_inactive_technician_cannot_be_assigned():
     crew = rules.CrewMember(**{**CREW.__dict__, "active": False})
     with pytest.raises(RuleViolation, match="not active"):
         _check(crew=crew)
+
+
+# --- phone numbers ---
+
+@pytest.mark.parametrize("phone", ["13812345678", "+86 138 1234 5678", "138-1234-5678", "021-65432100",
+                                   "0512 6523 4567", "(021)65432100", "021-65432100 转 8021", "400-820-8820"])
+def test_mainland_mobiles_and_landlines_with_area_code_are_phones(phone):
+    assert rules.is_mainland_phone(phone)
+
+
+@pytest.mark.parametrize("phone", ["12345", "12812345678", "1381234567", "65432100", "call me", "+1 415 555 0100"])
+def test_short_foreign_or_made_up_numbers_are_not(phone):
+    assert not rules.is_mainland_phone(phone)

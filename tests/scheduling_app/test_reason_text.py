@@ -57,6 +57,7 @@ SAMPLES: dict[str, list[dict]] = {
     "windows_passed": [{"windows": [[32400, 39600]], "now_s": 43200}],
     "started_off_shift": [{"visit_id": 12, "status": "en_route", "technician_id": 3, "date": "2026-11-24"}],
     "no_coordinates": [{"customer_id": 2, "address": "201 Nanjing Road", "visit_id": 5}],
+    "awaiting_quota_approval": [{"visit_id": 7, "ticket_id": 3, "visit_quota": 1}],
 }
 
 

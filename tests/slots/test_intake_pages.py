@@ -43,7 +43,7 @@ def test_the_intake_form_marks_what_to_fix(clock, page_login):
     browser = page_login(factories.make_user("cs"))
     response = browser.post("/intake", data={**FORM, "phone": "call me"})
     assert response.status_code == 422
-    assert "Give a phone number of digits" in response.get_data(as_text=True)
+    assert "Give a mainland mobile number (11 digits" in response.get_data(as_text=True)
 
 
 def test_the_intake_page_speaks_chinese(clock, page_login):

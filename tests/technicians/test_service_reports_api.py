@@ -27,7 +27,7 @@ def arrived(technician):
 
 def report_body(**overrides) -> dict:
     body = {"work_done": "Mounted the indoor unit, replaced the capacitor, tested cooling.", "result": "resolved",
-            "parts": [], "fees_yuan": 80, "photos": [], "signature": None, "customer_confirmed": True}
+            "parts": [], "fees_yuan": 80, "photos": [], "signature": None, "customer_confirmed": False}
     body.update(overrides)
     return body
 
@@ -49,7 +49,7 @@ def test_technician_files_report_with_catalogue_parts_photos_and_signature(techn
         parts=[{"sku": "CAP-35UF", "qty": 2}, {"sku": "PIPE-3M", "qty": 1}],
         photos=[photo(JPEG), photo(PNG, content_type="image/png", filename="after.png"),
                 photo(WEBP, content_type="image/webp", filename="label.webp")],
-        signature=signature_url()))
+        signature=signature_url(), customer_confirmed=True))
     assert response.status_code == 201, response.json
     report = response.json
     assert report["parts"] == [
@@ -220,3 +220,14 @@ def test_request_over_the_upload_limit_is_refused_before_anything_is_stored(tech
         headers={"Idempotency-Key": "too-big"})
     assert response.status_code == 413 and response.json["code"] == 413
     assert report_count() == 0 and stored_files(upload_dir) == before
+
+
+def test_a_customer_confirmation_needs_the_customers_signature_and_nothing_is_stored(technician, arrived):
+    ticket, visit = arrived
+    response = technician.post(f"/api/v1/visits/{visit.id}/report", json=report_body(customer_confirmed=True))
+    assert response.status_code == 422
+    assert "signature is required" in response.json["errors"]["json"]["signature"][0]
+    assert report_count() == 0
+    signed = technician.post(f"/api/v1/visits/{visit.id}/report",
+                             json=report_body(customer_confirmed=True, signature=signature_url()))
+    assert signed.status_code == 201
