@@ -109,10 +109,12 @@ def _register_pages(app: Flask) -> None:
     from dispatch.views import bp as dispatch_pages
     from reporting.views import bp as reporting_pages
     from scheduling.board.views import bp as board_pages
+    from scheduling.offers.views import bp as offer_pages
     from technicians.views import bp as technician_pages
     from webhooks.views import bp as webhook_pages
 
-    for bp in (auth_pages, dispatch_pages, ticket_pages, technician_pages, reporting_pages, board_pages, webhook_pages):
+    for bp in (auth_pages, dispatch_pages, ticket_pages, technician_pages, reporting_pages, board_pages, webhook_pages,
+               offer_pages):
         app.register_blueprint(bp)
 
     @app.get("/")
