@@ -1,4 +1,5 @@
 """The Flask application factory: `flask --app app run`, `flask --app app db upgrade`, `flask --app app seed-demo`."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,15 +27,15 @@ csrf = CSRFProtect()
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides settings read from the environment (used by tests)."""
-    app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder="templates",
-                static_folder="static")
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder="templates", static_folder="static")
     app.config.update(load_config(app.instance_path))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     if config:
         app.config.update(config)
 
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
-                                                             app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS")
+    )
     _import_models()
     _register_labels()
     db.init_app(app)
@@ -56,7 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     """Every model module, so metadata (and Alembic autogenerate) sees every table."""
-    import common.models  # noqa: F401
+    import common.models
     import common.outbox  # noqa: F401
     import dispatch.models  # noqa: F401
     import reporting.models  # noqa: F401
@@ -87,9 +88,18 @@ def _register_api(app: Flask, api) -> None:
     from webhooks.api import blueprints as webhook_blueprints
 
     # Bearer-token calls carry no ambient credentials, so CSRF does not apply to them ...
-    for blp in [auth_blp, *dispatch_blueprints, *technician_blueprints, *scheduling_blueprints, *slot_blueprints,
-                *rebalance_blueprints, *reporting_blueprints, *board_blueprints, *webhook_blueprints,
-                *assignment_blueprints]:
+    for blp in [
+        auth_blp,
+        *dispatch_blueprints,
+        *technician_blueprints,
+        *scheduling_blueprints,
+        *slot_blueprints,
+        *rebalance_blueprints,
+        *reporting_blueprints,
+        *board_blueprints,
+        *webhook_blueprints,
+        *assignment_blueprints,
+    ]:
         csrf.exempt(blp)
         api.register_blueprint(blp)
 
@@ -97,9 +107,13 @@ def _register_api(app: Flask, api) -> None:
     def require_csrf_token_for_cookie_api_calls():
         # ... but our own pages call the API with the session cookie, so those calls must prove they
         # come from our pages with the X-CSRFToken header, whatever other headers come with them.
-        if (request.path.startswith("/api/") and request.method not in SAFE_METHODS
-                and app.config.get("WTF_CSRF_ENABLED", True) and current_user.is_authenticated
-                and not authenticated_by_bearer_token()):
+        if (
+            request.path.startswith("/api/")
+            and request.method not in SAFE_METHODS
+            and app.config.get("WTF_CSRF_ENABLED", True)
+            and current_user.is_authenticated
+            and not authenticated_by_bearer_token()
+        ):
             csrf.protect()
 
 
@@ -113,8 +127,16 @@ def _register_pages(app: Flask) -> None:
     from technicians.views import bp as technician_pages
     from webhooks.views import bp as webhook_pages
 
-    for bp in (auth_pages, dispatch_pages, ticket_pages, technician_pages, reporting_pages, board_pages, webhook_pages,
-               offer_pages):
+    for bp in (
+        auth_pages,
+        dispatch_pages,
+        ticket_pages,
+        technician_pages,
+        reporting_pages,
+        board_pages,
+        webhook_pages,
+        offer_pages,
+    ):
         app.register_blueprint(bp)
 
     @app.get("/")
@@ -127,11 +149,11 @@ def _register_pages(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    # Imported for its after-commit hook: a commit that wrote outbox events wakes the sender's queue.
+    import webhooks.jobs  # noqa: F401
     from common.cli import register as register_common_commands
     from demo.cli import register as register_demo_commands
     from dispatch.cli import register as register_dispatch_commands
-    # Imported for its after-commit hook: a commit that wrote outbox events wakes the sender's queue.
-    import webhooks.jobs  # noqa: F401
     from reporting.cli import register as register_reporting_commands
     from scheduling.cli import register as register_scheduling_commands
     from webhooks.cli import register as register_webhook_commands

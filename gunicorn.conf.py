@@ -1,4 +1,5 @@
 """gunicorn settings used by scripts/serve; every value can be set from the environment."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The flask-smorest Api: error answers that keep their headers, Bearer auth in the spec, a CDN-free docs page."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Flask, render_template, send_from_directory
@@ -16,7 +17,11 @@ class Api(SmorestApi):
     def handle_http_exception(self, error: HTTPException):
         payload, headers = http_exception_payload(error)
         if not wants_json():
-            return render_template("error.html", status=payload["code"], message=payload["message"]), payload["code"], headers
+            return (
+                render_template("error.html", status=payload["code"], message=payload["message"]),
+                payload["code"],
+                headers,
+            )
         return payload, payload["code"], headers
 
 
@@ -26,8 +31,8 @@ def create_api(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", DOCS_ASSETS_URL)
     api = Api(app, spec_kwargs={"security": [{"bearerAuth": []}]})
     api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer",
-                       "description": "A token from POST /api/v1/auth/token."})
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A token from POST /api/v1/auth/token."}
+    )
     app.register_blueprint(_docs_assets_blueprint())
     return api
 

@@ -1,11 +1,12 @@
 """Who is asking: session login for pages, Bearer tokens for the API, and role checks."""
+
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from functools import lru_cache, wraps
-from typing import Callable
 
 from flask import current_app, g, request
 from flask_login import LoginManager, current_user
@@ -53,8 +54,11 @@ def load_user_from_bearer_token(req) -> User | None:
     if scheme.lower() != "bearer" or not token:
         return None
     # The user and their technician profile come in the same query: every API call needs them.
-    row = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.technician))
-                            .where(ApiToken.token_sha256 == _token_digest(token.strip())))
+    row = db.session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user).joinedload(User.technician))
+        .where(ApiToken.token_sha256 == _token_digest(token.strip()))
+    )
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.active:
         return None
     g.login_via = "bearer"

@@ -1,4 +1,5 @@
 """API login: trade a username and password for a Bearer token."""
+
 from __future__ import annotations
 
 from flask import current_app

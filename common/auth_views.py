@@ -1,4 +1,5 @@
 """Login and logout pages (session cookies)."""
+
 from __future__ import annotations
 
 from urllib.parse import urlparse
@@ -25,8 +26,9 @@ def login():
         user = authenticate(request.form.get("username", ""), request.form.get("password", ""))
         if user is None:
             flash(_("Wrong username or password."), "error")
-            return render_template("auth/login.html", next_url=request.form.get("next", ""),
-                                   username=request.form.get("username", "")), 401
+            return render_template(
+                "auth/login.html", next_url=request.form.get("next", ""), username=request.form.get("username", "")
+            ), 401
         login_user(user)
         return redirect(_safe_next(request.form.get("next")))
     return render_template("auth/login.html", next_url=request.args.get("next", ""), username="")

@@ -1,4 +1,5 @@
 """Configuration read from the environment, with defaults that run out of the box."""
+
 from __future__ import annotations
 
 import os

@@ -3,8 +3,10 @@
 API clients always get flask-smorest's payload shape, ``{"code", "status", "message", "errors"}``,
 whether a schema or a business rule refused the request; pages show the same message.
 """
+
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from flask import Flask, current_app, g, render_template, request
@@ -39,8 +41,12 @@ def conflict_for_integrity_error(error: IntegrityError) -> Conflict:
 
 def error_payload(status: int, message: str, errors: dict | None = None, **extra: Any) -> dict:
     """The JSON body of every error answer."""
-    payload: dict[str, Any] = {"code": status, "status": HTTP_STATUS_CODES.get(status, "Error"), "message": message,
-                               "errors": errors or {}}
+    payload: dict[str, Any] = {
+        "code": status,
+        "status": HTTP_STATUS_CODES.get(status, "Error"),
+        "message": message,
+        "errors": errors or {},
+    }
     payload.update(extra)
     return payload
 
@@ -74,16 +80,16 @@ def register_error_handlers(app: Flask) -> None:
     def handle_database_unavailable(error: SQLAlchemyError):
         # The details (host, port, user) are for the log, never for the client.
         current_app.logger.error("The database is unavailable: %s", error)
-        try:
+        with contextlib.suppress(SQLAlchemyError):
             db.session.rollback()
-        except SQLAlchemyError:
-            pass
         # The user could not be loaded either: answer as to an anonymous visitor (the language
         # choice and the page's menu ask for the user).
         g._login_user = login_manager.anonymous_user()
         headers = _retry_after()
-        message = _("The database cannot answer right now; try again in %(seconds)d seconds.",
-                    seconds=int(headers["Retry-After"]))
+        message = _(
+            "The database cannot answer right now; try again in %(seconds)d seconds.",
+            seconds=int(headers["Retry-After"]),
+        )
         if wants_json():
             return error_payload(503, message), 503, headers
         return render_template("error.html", status=503, message=message), 503, headers

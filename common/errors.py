@@ -1,4 +1,5 @@
 """Domain errors raised below the views; pure, so rules and the scheduling core may raise them too."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Language and time zone: zh_CN and en, local times shown in the region's zone, UTC stored."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -12,8 +13,13 @@ from flask_login import current_user
 from common.labels import label, timeline_detail
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
-ROLE_LABELS = {"cs": _l("Customer service"), "dispatcher": _l("Dispatcher"), "technician": _l("Technician"),
-               "manager": _l("Manager"), "admin": _l("Administrator")}
+ROLE_LABELS = {
+    "cs": _l("Customer service"),
+    "dispatcher": _l("Dispatcher"),
+    "technician": _l("Technician"),
+    "manager": _l("Manager"),
+    "admin": _l("Administrator"),
+}
 babel = Babel()
 
 

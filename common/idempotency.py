@@ -16,13 +16,14 @@ Without the header the view runs as usual. With it:
 
 Records are kept IDEMPOTENCY_KEEP_HOURS; `flask --app app purge-idempotency-keys` (from cron) deletes older ones.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Callable
 
 from flask import Response, jsonify, request
 from flask_login import current_user
@@ -44,8 +45,8 @@ _HEADER_DOC = {
     "required": False,
     "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
     "description": "A unique key per intended action (e.g. a UUID). Retrying with the same key and body "
-                   "returns the first answer without applying the action twice; the same key with another "
-                   "body is refused with 422.",
+    "returns the first answer without applying the action twice; the same key with another "
+    "body is refused with 422.",
 }
 
 
@@ -96,20 +97,27 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
 def _checked_key(key: str) -> str:
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise RuleViolation(f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters, e.g. a UUID.",
-                            field=HEADER, location="headers")
+        raise RuleViolation(
+            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters, e.g. a UUID.",
+            field=HEADER,
+            location="headers",
+        )
     return key
 
 
 def _find(user_id: int, key: str) -> IdempotencyRecord | None:
     return db.session.scalar(
-        select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key))
+        select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+    )
 
 
 def _replay(stored: IdempotencyRecord, fingerprint: str) -> Response:
     if stored.body_sha256 != fingerprint:
-        raise RuleViolation(f"this {HEADER} was used with a different request; send a new key for a new "
-                            "action.", field=HEADER, location="headers")
+        raise RuleViolation(
+            f"this {HEADER} was used with a different request; send a new key for a new action.",
+            field=HEADER,
+            location="headers",
+        )
     response = jsonify(stored.response_body)
     response.status_code = stored.status_code
     response.headers["Idempotent-Replayed"] = "true"
@@ -119,8 +127,15 @@ def _replay(stored: IdempotencyRecord, fingerprint: str) -> Response:
 def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprint: str) -> Response:
     """Claim the key, run the view, store its answer, and commit the effect and the record together."""
     user_id = current_user.id
-    record = IdempotencyRecord(user_id=user_id, key=key, method=request.method, path=request.path[:255],
-                               body_sha256=fingerprint, status_code=0, response_body={})
+    record = IdempotencyRecord(
+        user_id=user_id,
+        key=key,
+        method=request.method,
+        path=request.path[:255],
+        body_sha256=fingerprint,
+        status_code=0,
+        response_body={},
+    )
     try:
         # The decorator owns the transaction: the use case's own `transaction()` only flushes inside it.
         with transaction() as session:

@@ -1,4 +1,5 @@
 """Images people upload (ticket photos, service-report photos, signatures): decoded and checked. Pure."""
+
 from __future__ import annotations
 
 import base64
@@ -51,17 +52,18 @@ def decode_photo(*, index: int, filename: str, content_type: str, data_base64: s
     if match:  # a data URL straight from the page's canvas or file input
         data_base64 = match["data"]
     if len(data_base64) > MAX_PHOTO_BASE64_CHARS + 4:
-        raise RuleViolation(f"{label} is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB; "
-                            "send a smaller photo.", field="photos")
+        raise RuleViolation(
+            f"{label} is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB; send a smaller photo.", field="photos"
+        )
     data = _b64decode(data_base64, label=label, field="photos")
     if len(data) > MAX_PHOTO_BYTES:
-        raise RuleViolation(f"{label} is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB; "
-                            "send a smaller photo.", field="photos")
+        raise RuleViolation(
+            f"{label} is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB; send a smaller photo.", field="photos"
+        )
     actual = sniff_image_type(data)
     if actual != content_type:
         found = f"its content is {actual}" if actual else "its content is not a JPEG, PNG or WebP image"
-        raise RuleViolation(f"{label} says {content_type} but {found}; send the image file itself.",
-                            field="photos")
+        raise RuleViolation(f"{label} says {content_type} but {found}; send the image file itself.", field="photos")
     return UploadedImage(content_type=content_type, data=data)
 
 

@@ -5,10 +5,12 @@ instead of reaching the database, which would refuse the query with an error. A 
 in PostgreSQL text at all, and other control characters are never typed by a person: both are refused
 with 422 naming the field, for every JSON body and query string, before any view runs.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from flask import Flask, request
 from flask_babel import gettext as _

@@ -3,6 +3,7 @@
 Jobs are named, not passed as functions, so a use case can queue a job whose module imports that use case.
 A job takes ids only (a worker has nothing else) and runs inside the app's context (see `AppWorker`).
 """
+
 from __future__ import annotations
 
 import re
@@ -58,8 +59,9 @@ def job_queue(connection: Redis | None = None) -> Queue:
     return Queue(queue_name(), connection=connection or redis_connection())
 
 
-def enqueue(job: str, *args: Any, job_id: str | None = None, timeout_s: int | None = None,
-            eager: bool | None = None) -> None:
+def enqueue(
+    job: str, *args: Any, job_id: str | None = None, timeout_s: int | None = None, eager: bool | None = None
+) -> None:
     """Run the job function named `job` (e.g. "scheduling.jobs.run_solve_job") with `args` in a worker,
     or right here when `eager` (default: config JOBS_EAGER)."""
     if current_app.config.get("JOBS_EAGER", False) if eager is None else eager:
@@ -72,7 +74,8 @@ def enqueue(job: str, *args: Any, job_id: str | None = None, timeout_s: int | No
         current_app.logger.error("The job queue at %s cannot be reached: %s", current_app.config["REDIS_URL"], error)
         raise QueueUnavailable(
             "The job queue cannot be reached; try again later. An administrator must start Redis and a worker "
-            "(`flask --app app scheduling worker`), or set JOBS_EAGER=1.") from error
+            "(`flask --app app scheduling worker`), or set JOBS_EAGER=1."
+        ) from error
 
 
 class AppWorker(Worker):

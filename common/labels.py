@@ -3,6 +3,7 @@
 The tables themselves live with the enums they word (`dispatch/labels.py`, `technicians/labels.py`), so this
 bottom layer knows no domain; `create_app` registers them.
 """
+
 from __future__ import annotations
 
 import enum
@@ -18,9 +19,14 @@ HIDDEN_DETAIL_KEYS: set[str] = set()
 _ALL_VALUES: dict[str, Any] = {}
 
 
-def register_labels(*, enums: Mapping[type[enum.Enum], Mapping[str, Any]] | None = None,
-                    timeline_actions: Mapping[str, Any] | None = None, detail_keys: Mapping[str, Any] | None = None,
-                    hidden_detail_keys: Iterable[str] = (), codes: Mapping[str, Any] | None = None) -> None:
+def register_labels(
+    *,
+    enums: Mapping[type[enum.Enum], Mapping[str, Any]] | None = None,
+    timeline_actions: Mapping[str, Any] | None = None,
+    detail_keys: Mapping[str, Any] | None = None,
+    hidden_detail_keys: Iterable[str] = (),
+    codes: Mapping[str, Any] | None = None,
+) -> None:
     """Add a domain's words: per-enum tables, timeline actions, detail keys, the detail keys to hide, and words
     for bare codes that belong to no enum (e.g. skill codes)."""
     _ALL_VALUES.update(codes or {})

@@ -1,4 +1,5 @@
 """Accounts shared by every domain: users with roles, API tokens, idempotency records."""
+
 from __future__ import annotations
 
 import enum
@@ -47,7 +48,7 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    technician: Mapped["Technician | None"] = relationship(back_populates="user", uselist=False)  # noqa: F821
+    technician: Mapped[Technician | None] = relationship(back_populates="user", uselist=False)  # noqa: F821
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_nonce}"

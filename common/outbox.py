@@ -4,11 +4,12 @@ Every domain may record an event here (it imports nothing above `common`); the w
 outbox after commit and delivers each event to the endpoints that asked for it. Nothing is sent from
 inside the use case, so a change and its event are either both stored or both rolled back.
 """
+
 from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Index, Integer, String
@@ -56,16 +57,22 @@ class OutboxEvent(db.Model):
     fanned_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-def record_outbound_event(event: OutboundEvent, *, ticket_id: int | None, data: dict[str, Any],
-                          at: datetime | None = None) -> OutboxEvent:
+def record_outbound_event(
+    event: OutboundEvent, *, ticket_id: int | None, data: dict[str, Any], at: datetime | None = None
+) -> OutboxEvent:
     """Add `event` to the outbox in the caller's transaction (flushes only; the use case commits).
 
     `data` must be JSON-ready; it becomes the message's `data` beside its `type` and `timestamp`.
     """
     at = at or utcnow()
     kind = OutboundEvent(event).value
-    row = OutboxEvent(message_id=f"msg_{uuid.uuid4().hex}", type=kind, ticket_id=ticket_id, occurred_at=at,
-                      payload={"type": kind, "timestamp": at.astimezone(timezone.utc).isoformat(), "data": data})
+    row = OutboxEvent(
+        message_id=f"msg_{uuid.uuid4().hex}",
+        type=kind,
+        ticket_id=ticket_id,
+        occurred_at=at,
+        payload={"type": kind, "timestamp": at.astimezone(UTC).isoformat(), "data": data},
+    )
     db.session.add(row)
     db.session.flush()
     db.session.info[SESSION_FLAG] = True

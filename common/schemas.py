@@ -1,7 +1,8 @@
 """Schemas shared across domains: token request/response, pagination, aware datetimes, photo uploads."""
+
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 import marshmallow as ma
 from marshmallow import fields, validate
@@ -18,7 +19,7 @@ class AwareDateTime(fields.AwareDateTime):
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return super()._serialize(value, attr, obj, **kwargs)
 
 
@@ -37,7 +38,11 @@ class TokenSchema(ma.Schema):
 
 class PhotoUploadSchema(ma.Schema):
     filename = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    content_type = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                                 metadata={"description": ", ".join(PHOTO_TYPES)})
-    data_base64 = fields.String(required=True, validate=validate.Length(min=1, max=MAX_PHOTO_BASE64_CHARS + 100),
-                                metadata={"description": "The file, base64-encoded (a data URL is accepted too)."})
+    content_type = fields.String(
+        required=True, validate=validate.Length(min=1, max=100), metadata={"description": ", ".join(PHOTO_TYPES)}
+    )
+    data_base64 = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=MAX_PHOTO_BASE64_CHARS + 100),
+        metadata={"description": "The file, base64-encoded (a data URL is accepted too)."},
+    )

@@ -1,4 +1,5 @@
 """Browser-facing hardening: cookie flags, the reverse proxy's headers and security headers on every answer."""
+
 from __future__ import annotations
 
 from flask import Flask, request
@@ -7,12 +8,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Scripts and styles come from our own static files only; pictures may also be the phone's own
 # previews (blob:) and signatures (data:). Inline styles stay allowed: chart and map libraries set them.
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 # flask-smorest's Swagger UI page starts itself with an inline script.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+)
 DOCS_PATH_PREFIX = "/api/docs"
 HSTS_MAX_AGE_S = 365 * 24 * 3600
 
@@ -36,8 +41,9 @@ def init_security(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
-        headers.setdefault("Content-Security-Policy",
-                           DOCS_CSP if request.path.startswith(DOCS_PATH_PREFIX) else PAGE_CSP)
+        headers.setdefault(
+            "Content-Security-Policy", DOCS_CSP if request.path.startswith(DOCS_PATH_PREFIX) else PAGE_CSP
+        )
         if https:
             headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_MAX_AGE_S}")
         return response

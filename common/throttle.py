@@ -4,6 +4,7 @@ Only failures count, so a busy office behind one address still logs in; a guesse
 whichever of the two it varies. The page login and the API token share the same counters, so
 switching between them gains nothing.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,20 +28,34 @@ FAILED_LOGIN_STATUS = 401
 
 def init_throttle(app: Flask) -> Limiter:
     """Throttle the login views of `app` and answer a breach with 429 and Retry-After."""
-    limiter = Limiter(key_func=client_address, storage_uri=storage_uri(app.config),
-                      storage_options={"socket_connect_timeout": 2, "socket_timeout": 2},
-                      # Redis down: keep counting in this process rather than failing every login.
-                      in_memory_fallback_enabled=True, swallow_errors=True,
-                      # A moving window: five failures at 10:00:58 and 10:01:02 are five in a minute, not two
-                      # windows of fewer (a fixed window lets an attacker double the rate at each boundary).
-                      strategy="moving-window",
-                      key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "dispatch"))
+    limiter = Limiter(
+        key_func=client_address,
+        storage_uri=storage_uri(app.config),
+        storage_options={"socket_connect_timeout": 2, "socket_timeout": 2},
+        # Redis down: keep counting in this process rather than failing every login.
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
+        # A moving window: five failures at 10:00:58 and 10:01:02 are five in a minute, not two
+        # windows of fewer (a fixed window lets an attacker double the rate at each boundary).
+        strategy="moving-window",
+        key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "dispatch"),
+    )
     limiter.init_app(app)
     app.extensions["login_limiter"] = limiter
-    per_account = limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], scope="login-account",
-                                       key_func=account_key, methods=["post"], deduct_when=_login_failed)
-    per_address = limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], scope="login-address",
-                                       key_func=client_address, methods=["post"], deduct_when=_login_failed)
+    per_account = limiter.shared_limit(
+        lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+        scope="login-account",
+        key_func=account_key,
+        methods=["post"],
+        deduct_when=_login_failed,
+    )
+    per_address = limiter.shared_limit(
+        lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+        scope="login-address",
+        key_func=client_address,
+        methods=["post"],
+        deduct_when=_login_failed,
+    )
     for endpoint in LOGIN_ENDPOINTS:
         app.view_functions[endpoint] = per_account(per_address(app.view_functions[endpoint]))
     app.register_error_handler(RateLimitExceeded, _answer_too_many_logins)
@@ -84,5 +99,10 @@ def _answer_too_many_logins(error: RateLimitExceeded):
     if wants_json():
         return error_payload(429, message), 429, headers
     flash(message, "error")
-    return render_template("auth/login.html", next_url=request.form.get("next", ""),
-                           username=request.form.get("username", "")), 429, headers
+    return (
+        render_template(
+            "auth/login.html", next_url=request.form.get("next", ""), username=request.form.get("username", "")
+        ),
+        429,
+        headers,
+    )

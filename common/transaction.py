@@ -5,11 +5,13 @@ when it raises, so a refused request leaves nothing half-written. Blocks nest: o
 commits or rolls back, an inner one just flushes. That is how a caller owning a bigger unit of work
 (``@idempotent`` storing the answer beside the effect, a job, a test) runs a use case inside it.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 

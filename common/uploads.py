@@ -1,4 +1,5 @@
 """Files people upload (photos, signatures): stored under UPLOAD_DIR with generated names, never in the database."""
+
 from __future__ import annotations
 
 import secrets

@@ -1,4 +1,5 @@
 """Flask CLI command of the demo: `flask --app app seed-demo`."""
+
 from __future__ import annotations
 
 import click
@@ -21,8 +22,10 @@ def seed_demo_command(if_empty: bool, reset: bool, tickets: int) -> None:
             return
         raise click.ClickException("The database already has users; use --reset to wipe it (demo only).")
     summary = seed_demo(tickets=tickets)
-    click.echo(f"Seeded {summary.users} users ({summary.technicians} technicians) and {summary.tickets} "
-               f"tickets; planned and published: {', '.join(summary.planned_days) or 'nothing'}.")
+    click.echo(
+        f"Seeded {summary.users} users ({summary.technicians} technicians) and {summary.tickets} "
+        f"tickets; planned and published: {', '.join(summary.planned_days) or 'nothing'}."
+    )
     click.echo(f"Log in as cs, dispatcher, manager, admin or tech01..tech25 with password '{DEMO_PASSWORD}'.")
 
 

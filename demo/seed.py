@@ -3,6 +3,7 @@
 Tickets go through the same `register_ticket` use case CS uses, so warranty, quota, due time and skills
 follow the real rules. Random choices come from a seeded generator: the same day gives the same demo.
 """
+
 from __future__ import annotations
 
 import random
@@ -19,12 +20,11 @@ from common.i18n import local_zone
 from common.models import Role, User
 from demo.shanghai import DEMO_DISTRICT_WEIGHTS, DISTRICTS, District
 from dispatch.enums import Platform, ProductCategory, TicketStatus, TicketType, VisitStatus
-from dispatch.models import Ticket, Visit
+from dispatch.models import Skill, Ticket, Visit
 from dispatch.rules import DEFAULT_SKILLS
 from dispatch.schemas import TicketCreateSchema
 from dispatch.service.follow_ups import queue_follow_up
 from dispatch.service.tickets import register_ticket
-from dispatch.models import Skill
 from dispatch.service.visits import place_visit, return_for_rebooking
 from scheduling.service import publish_plan, start_day_plan
 from technicians.enums import ServiceResult
@@ -52,53 +52,114 @@ SKILL_SETS = (
     ("large_appliance_install", "large_appliance_repair", "small_appliance_repair", "furniture_assembly"),
 )
 
-SHIFTS = ((time(8, 0), time(17, 0)), (time(8, 30), time(18, 0)), (time(9, 0), time(18, 30)),
-          (time(10, 0), time(19, 0)))
+SHIFTS = ((time(8, 0), time(17, 0)), (time(8, 30), time(18, 0)), (time(9, 0), time(18, 30)), (time(10, 0), time(19, 0)))
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN_NAMES = ("伟", "磊", "强", "军", "勇", "杰", "涛", "明", "超", "斌", "芳", "娜", "敏", "静", "丽", "洋", "婷",
-               "浩", "鹏", "辉", "建国", "志强", "海燕", "晓东", "文博")
+GIVEN_NAMES = (
+    "伟",
+    "磊",
+    "强",
+    "军",
+    "勇",
+    "杰",
+    "涛",
+    "明",
+    "超",
+    "斌",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "洋",
+    "婷",
+    "浩",
+    "鹏",
+    "辉",
+    "建国",
+    "志强",
+    "海燕",
+    "晓东",
+    "文博",
+)
 
 PRODUCTS = {
-    ProductCategory.LARGE_APPLIANCE: (("Haier", "BCD-470WDPG", 4599), ("Midea", "KFR-35GW/N8", 3299),
-                                      ("Gree", "KFR-72LW", 8999), ("Siemens", "WM14U561HW", 6499),
-                                      ("Little Swan", "TG100V88", 2899), ("Haier", "EC6002-MC3", 1899),
-                                      ("Casarte", "BCD-635WGCTU1", 28999), ("Bosch", "SMS6ECI07C", 5999)),
-    ProductCategory.SMALL_APPLIANCE: (("Midea", "MG38CB", 599), ("Philips", "AC3858", 2699),
-                                      ("Xiaomi", "MJSCJ01", 1999), ("Joyoung", "DJ13R-P10", 499)),
-    ProductCategory.FURNITURE: (("IKEA", "PAX-236", 3580), ("Kuka", "KUKA-2058", 12999),
-                                ("Quanu", "QW-1803", 6980), ("Markor", "MK-BED-18", 45800),
-                                ("Natuzzi", "NZ-SOFA-3", 86000)),
+    ProductCategory.LARGE_APPLIANCE: (
+        ("Haier", "BCD-470WDPG", 4599),
+        ("Midea", "KFR-35GW/N8", 3299),
+        ("Gree", "KFR-72LW", 8999),
+        ("Siemens", "WM14U561HW", 6499),
+        ("Little Swan", "TG100V88", 2899),
+        ("Haier", "EC6002-MC3", 1899),
+        ("Casarte", "BCD-635WGCTU1", 28999),
+        ("Bosch", "SMS6ECI07C", 5999),
+    ),
+    ProductCategory.SMALL_APPLIANCE: (
+        ("Midea", "MG38CB", 599),
+        ("Philips", "AC3858", 2699),
+        ("Xiaomi", "MJSCJ01", 1999),
+        ("Joyoung", "DJ13R-P10", 499),
+    ),
+    ProductCategory.FURNITURE: (
+        ("IKEA", "PAX-236", 3580),
+        ("Kuka", "KUKA-2058", 12999),
+        ("Quanu", "QW-1803", 6980),
+        ("Markor", "MK-BED-18", 45800),
+        ("Natuzzi", "NZ-SOFA-3", 86000),
+    ),
 }
 
 PROBLEMS = {
     TicketType.INSTALLATION: ("新购商品送货后需要上门安装。 New purchase delivered, needs installation.",),
-    TicketType.REPAIR: ("不制冷，压缩机有异响。 Not cooling, compressor noise.",
-                        "通电后不工作，显示E4故障码。 Shows error E4 and will not start.",
-                        "漏水，地面有积水。 Leaking water onto the floor.",
-                        "柜门松动，关不严。 Door loose, does not close."),
-    TicketType.INSPECTION: ("安装前上门测量尺寸。 Measure the space before installation.",
-                            "客户反映有异味，需上门检测。 Customer reports a smell; inspect on site."),
+    TicketType.REPAIR: (
+        "不制冷，压缩机有异响。 Not cooling, compressor noise.",
+        "通电后不工作，显示E4故障码。 Shows error E4 and will not start.",
+        "漏水，地面有积水。 Leaking water onto the floor.",
+        "柜门松动，关不严。 Door loose, does not close.",
+    ),
+    TicketType.INSPECTION: (
+        "安装前上门测量尺寸。 Measure the space before installation.",
+        "客户反映有异味，需上门检测。 Customer reports a smell; inspect on site.",
+    ),
     TicketType.RETURN_PICKUP: ("七天无理由退货，上门取件。 7-day no-reason return, pick up the unit.",),
     TicketType.EXCHANGE: ("外观破损，换新。 Damaged in transport, exchange for a new unit.",),
 }
-TYPE_WEIGHTS = {TicketType.INSTALLATION: 45, TicketType.REPAIR: 35, TicketType.INSPECTION: 8,
-                TicketType.RETURN_PICKUP: 6, TicketType.EXCHANGE: 6}
-CAUSE_BY_TYPE = {TicketType.REPAIR: "quality", TicketType.RETURN_PICKUP: "change_of_mind",
-                 TicketType.EXCHANGE: "transport_damage"}
+TYPE_WEIGHTS = {
+    TicketType.INSTALLATION: 45,
+    TicketType.REPAIR: 35,
+    TicketType.INSPECTION: 8,
+    TicketType.RETURN_PICKUP: 6,
+    TicketType.EXCHANGE: 6,
+}
+CAUSE_BY_TYPE = {
+    TicketType.REPAIR: "quality",
+    TicketType.RETURN_PICKUP: "change_of_mind",
+    TicketType.EXCHANGE: "transport_damage",
+}
 
-PARTS = (("P-CAP-35", "压缩机启动电容 Compressor start capacitor", "45.00"),
-         ("P-VALVE-IN", "进水阀 Water inlet valve", "68.00"), ("P-PUMP-DR", "排水泵 Drain pump", "120.00"),
-         ("P-BELT-01", "洗衣机皮带 Washer drive belt", "35.00"), ("P-SEAL-DR", "门封条 Door seal", "88.00"),
-         ("P-HINGE-01", "铰链 Hinge", "25.00"), ("P-BRKT-AC", "空调支架 AC wall bracket", "150.00"),
-         ("P-PIPE-3M", "铜管延长 3m Copper pipe extension 3 m", "210.00"),
-         ("P-SENSOR-T", "温度传感器 Temperature sensor", "56.00"), ("P-SLIDE-01", "抽屉滑轨 Drawer slide", "40.00"))
+PARTS = (
+    ("P-CAP-35", "压缩机启动电容 Compressor start capacitor", "45.00"),
+    ("P-VALVE-IN", "进水阀 Water inlet valve", "68.00"),
+    ("P-PUMP-DR", "排水泵 Drain pump", "120.00"),
+    ("P-BELT-01", "洗衣机皮带 Washer drive belt", "35.00"),
+    ("P-SEAL-DR", "门封条 Door seal", "88.00"),
+    ("P-HINGE-01", "铰链 Hinge", "25.00"),
+    ("P-BRKT-AC", "空调支架 AC wall bracket", "150.00"),
+    ("P-PIPE-3M", "铜管延长 3m Copper pipe extension 3 m", "210.00"),
+    ("P-SENSOR-T", "温度传感器 Temperature sensor", "56.00"),
+    ("P-SLIDE-01", "抽屉滑轨 Drawer slide", "40.00"),
+)
 
 EVENING = (time(19, 30), time(21, 30))
 EVENING_REQUESTS = 2
 LATE_REQUESTS = 4
-DAY_WINDOWS = ((time(9, 0), time(12, 0)), (time(13, 0), time(17, 0)), (time(9, 0), time(17, 0)),
-               (time(14, 0), time(18, 0)), (time(10, 0), time(14, 0)))
+DAY_WINDOWS = (
+    (time(9, 0), time(12, 0)),
+    (time(13, 0), time(17, 0)),
+    (time(9, 0), time(17, 0)),
+    (time(14, 0), time(18, 0)),
+    (time(10, 0), time(14, 0)),
+)
 
 
 @dataclass(frozen=True)
@@ -135,19 +196,25 @@ def seed_demo(*, today: date | None = None, tickets: int = 150, plan_days: int =
         register_ticket(schema.load(_ticket_request(rng, n, today, only=EVENING)), by=cs_users[0])
     planned = _plan_first_days(today, plan_days, by=staff["dispatcher"])
     for n in range(tickets + EVENING_REQUESTS, tickets + EVENING_REQUESTS + LATE_REQUESTS):
-        register_ticket(schema.load(_ticket_request(rng, n, today, only=(time(13, 0), time(17, 0)))),
-                        by=cs_users[1])
+        register_ticket(schema.load(_ticket_request(rng, n, today, only=(time(13, 0), time(17, 0)))), by=cs_users[1])
     _add_morning_so_far(today, technicians[0], owner=staff["cs"], by=staff["dispatcher"])
     db.session.commit()
-    return SeedSummary(users=len(staff) + len(technicians), technicians=len(technicians),
-                       tickets=tickets + EVENING_REQUESTS + LATE_REQUESTS,
-                       planned_days=planned)
+    return SeedSummary(
+        users=len(staff) + len(technicians),
+        technicians=len(technicians),
+        tickets=tickets + EVENING_REQUESTS + LATE_REQUESTS,
+        planned_days=planned,
+    )
 
 
 def _add_staff(password_hash: str) -> dict[str, User]:
-    people = {"admin": ("系统管理员 Admin", Role.ADMIN), "manager": ("李经理 Manager Li", Role.MANAGER),
-              "dispatcher": ("周调度 Dispatcher Zhou", Role.DISPATCHER), "cs": ("陈客服 CS Chen", Role.CS),
-              "cs2": ("吴客服 CS Wu", Role.CS)}
+    people = {
+        "admin": ("系统管理员 Admin", Role.ADMIN),
+        "manager": ("李经理 Manager Li", Role.MANAGER),
+        "dispatcher": ("周调度 Dispatcher Zhou", Role.DISPATCHER),
+        "cs": ("陈客服 CS Chen", Role.CS),
+        "cs2": ("吴客服 CS Wu", Role.CS),
+    }
     users = {}
     for username, (name, role) in people.items():
         users[username] = User(username=username, display_name=name, password_hash=password_hash, role=role)
@@ -169,8 +236,12 @@ def _add_technicians(rng: random.Random, password_hash: str) -> list[Technician]
     technicians = []
     for n in range(1, 26):
         name = SURNAMES[n % len(SURNAMES)] + GIVEN_NAMES[n % len(GIVEN_NAMES)]
-        user = User(username=f"tech{n:02d}", display_name=f"{name} (tech{n:02d})", password_hash=password_hash,
-                    role=Role.TECHNICIAN)
+        user = User(
+            username=f"tech{n:02d}",
+            display_name=f"{name} (tech{n:02d})",
+            password_hash=password_hash,
+            role=Role.TECHNICIAN,
+        )
         home = weighted[rng.randrange(len(weighted))]
         lat, lon = _near(rng, home, spread_km=2.5)
         shift_start, shift_end = SHIFTS[n % len(SHIFTS)]
@@ -180,11 +251,22 @@ def _add_technicians(rng: random.Random, password_hash: str) -> list[Technician]
         # A few crews only serve the districts around home; the rest go anywhere in the city.
         districts = _neighbour_districts(home) if n % 6 == 0 else []
         technician = Technician(
-            user=user, name=name, phone=f"139{rng.randrange(10**8):08d}", region=REGION,
+            user=user,
+            name=name,
+            phone=f"139{rng.randrange(10**8):08d}",
+            region=REGION,
             home_address=f"上海市{home.name}{rng.choice(home.streets)}{rng.randrange(1, 999)}号",
-            home_lat=lat, home_lon=lon, shift_start=shift_start, shift_end=shift_end,
-            break_start=time(11, 30), break_end=time(13, 30), break_duration_min=45, working_days=days,
-            service_districts=districts, max_visits_per_day=rng.choice((6, 7, 8, 9, 10)))
+            home_lat=lat,
+            home_lon=lon,
+            shift_start=shift_start,
+            shift_end=shift_end,
+            break_start=time(11, 30),
+            break_end=time(13, 30),
+            break_duration_min=45,
+            working_days=days,
+            service_districts=districts,
+            max_visits_per_day=rng.choice((6, 7, 8, 9, 10)),
+        )
         technician.skills = [skills[code] for code in SKILL_SETS[n % len(SKILL_SETS)]]
         db.session.add(technician)
         technicians.append(technician)
@@ -205,8 +287,10 @@ def _add_parts() -> None:
 
 def _near(rng: random.Random, district: District, *, spread_km: float) -> tuple[float, float]:
     # ~111 km per degree of latitude; a degree of longitude is ~95 km at Shanghai's latitude.
-    return (round(district.lat + rng.gauss(0, spread_km) / 111.0, 6),
-            round(district.lon + rng.gauss(0, spread_km) / 95.0, 6))
+    return (
+        round(district.lat + rng.gauss(0, spread_km) / 111.0, 6),
+        round(district.lon + rng.gauss(0, spread_km) / 95.0, 6),
+    )
 
 
 def _ticket_request(rng: random.Random, n: int, today: date, only: tuple[time, time] | None = None) -> dict:
@@ -216,22 +300,38 @@ def _ticket_request(rng: random.Random, n: int, today: date, only: tuple[time, t
     category = rng.choices(list(PRODUCTS), weights=(60, 15, 25))[0]
     brand, sku, price = rng.choice(PRODUCTS[category])
     lat, lon = _near(rng, district, spread_km=3.0)
-    purchased = today - timedelta(days=rng.randrange(2 if ticket_type is TicketType.INSTALLATION else 5,
-                                                     9 if ticket_type is TicketType.INSTALLATION else 900))
+    purchased = today - timedelta(
+        days=rng.randrange(
+            2 if ticket_type is TicketType.INSTALLATION else 5, 9 if ticket_type is TicketType.INSTALLATION else 900
+        )
+    )
     name = SURNAMES[rng.randrange(len(SURNAMES))] + rng.choice(GIVEN_NAMES)
     request = {
-        "order": {"platform": rng.choice(list(Platform)).value, "order_no": f"D{today:%Y%m%d}{n:05d}",
-                  "order_value": price, "purchase_date": purchased.isoformat()},
-        "customer": {"name": name, "phone": f"13{rng.randrange(10**9):09d}",
-                     "address": f"上海市{district.name}{rng.choice(district.streets)}{rng.randrange(1, 1500)}弄"
-                                f"{rng.randrange(1, 40)}号{rng.randrange(101, 2802)}室",
-                     "lat": lat, "lon": lon},
+        "order": {
+            "platform": rng.choice(list(Platform)).value,
+            "order_no": f"D{today:%Y%m%d}{n:05d}",
+            "order_value": price,
+            "purchase_date": purchased.isoformat(),
+        },
+        "customer": {
+            "name": name,
+            "phone": f"13{rng.randrange(10**9):09d}",
+            "address": f"上海市{district.name}{rng.choice(district.streets)}{rng.randrange(1, 1500)}弄"
+            f"{rng.randrange(1, 40)}号{rng.randrange(101, 2802)}室",
+            "lat": lat,
+            "lon": lon,
+        },
         "product": {"category": category.value, "brand": brand, "sku": sku, "serial_no": f"SN{today:%y%m%d}{n:06d}"},
         "type": ticket_type.value,
         "description": rng.choice(PROBLEMS[ticket_type]),
-        "availability": _availability(rng, today, n) if only is None else [
-            {"start": datetime.combine(today, only[0], local_zone()).isoformat(),
-             "end": datetime.combine(today, only[1], local_zone()).isoformat()}],
+        "availability": _availability(rng, today, n)
+        if only is None
+        else [
+            {
+                "start": datetime.combine(today, only[0], local_zone()).isoformat(),
+                "end": datetime.combine(today, only[1], local_zone()).isoformat(),
+            }
+        ],
         "priority": rng.choices((2, 3, 4, 5), weights=(20, 55, 18, 7))[0],
         "cause": CAUSE_BY_TYPE.get(ticket_type),
         "district": district.name,
@@ -248,8 +348,10 @@ def _availability(rng: random.Random, today: date, n: int) -> list[dict]:
         windows.append(rng.choice(DAY_WINDOWS))
     zone = local_zone()
     merged = sorted(set(windows))
-    return [{"start": datetime.combine(day, start, zone).isoformat(),
-             "end": datetime.combine(day, end, zone).isoformat()} for start, end in merged]
+    return [
+        {"start": datetime.combine(day, start, zone).isoformat(), "end": datetime.combine(day, end, zone).isoformat()}
+        for start, end in merged
+    ]
 
 
 def _plan_first_days(today: date, days: int, *, by: User) -> list[str]:
@@ -272,14 +374,22 @@ MORNING_REPORTS = (("拆旧机，安装新机并试机，制冷正常", "P-BRKT-
 
 def _add_morning_so_far(today: date, tech01: Technician, *, owner: User, by: User) -> None:
     zone = local_zone()
-    candidates = (select(Visit).join(Visit.ticket)
-                  .where(Visit.status.in_((VisitStatus.UNSCHEDULED, VisitStatus.SCHEDULED)),
-                         Ticket.status.in_((TicketStatus.OPEN, TicketStatus.SCHEDULED)))
-                  .order_by(Visit.planned_start.is_(None), Visit.planned_start, Visit.id))
+    candidates = (
+        select(Visit)
+        .join(Visit.ticket)
+        .where(
+            Visit.status.in_((VisitStatus.UNSCHEDULED, VisitStatus.SCHEDULED)),
+            Ticket.status.in_((TicketStatus.OPEN, TicketStatus.SCHEDULED)),
+        )
+        .order_by(Visit.planned_start.is_(None), Visit.planned_start, Visit.id)
+    )
     # The follow-ups and the rebooking go to `cs`, the user the README suggests; any ticket may run late.
     waiting = list(db.session.scalars(candidates.where(Ticket.owner_id == owner.id).limit(3)))
-    waiting += list(db.session.scalars(candidates.where(Visit.id.not_in([v.id for v in waiting]),
-                                                        Visit.status == VisitStatus.UNSCHEDULED).limit(1)))
+    waiting += list(
+        db.session.scalars(
+            candidates.where(Visit.id.not_in([v.id for v in waiting]), Visit.status == VisitStatus.UNSCHEDULED).limit(1)
+        )
+    )
     if len(waiting) < 4:
         return
     parts = {part.sku: part for part in db.session.scalars(select(Part))}
@@ -294,13 +404,26 @@ def _add_morning_so_far(today: date, tech01: Technician, *, owner: User, by: Use
     for visit, (work, sku) in zip(waiting[:2], MORNING_REPORTS):
         part = parts.get(sku)
         visit.status = VisitStatus.COMPLETED
-        db.session.add(ServiceReport(
-            visit_id=visit.id, technician_id=tech01.id, work_done=work, result=ServiceResult.RESOLVED,
-            parts=[{"sku": part.sku, "name": part.name, "qty": 1, "price_yuan": str(part.price_yuan)}] if part else [],
-            fees_yuan=Decimal("80.00"), customer_confirmed=False))
+        db.session.add(
+            ServiceReport(
+                visit_id=visit.id,
+                technician_id=tech01.id,
+                work_done=work,
+                result=ServiceResult.RESOLVED,
+                parts=[{"sku": part.sku, "name": part.name, "qty": 1, "price_yuan": str(part.price_yuan)}]
+                if part
+                else [],
+                fees_yuan=Decimal("80.00"),
+                customer_confirmed=False,
+            )
+        )
         queue_follow_up(visit.ticket, visit=visit, by=None)
     missed = waiting[2]
-    missed.status, missed.failure_reason, missed.failure_note = VisitStatus.FAILED, "customer_absent", "敲门无人，电话未接"
+    missed.status, missed.failure_reason, missed.failure_note = (
+        VisitStatus.FAILED,
+        "customer_absent",
+        "敲门无人，电话未接",
+    )
     return_for_rebooking(missed, reason="customer_absent", note=missed.failure_note, by=None)
     late = waiting[3].ticket
     late.created_at = late.created_at - timedelta(days=6)

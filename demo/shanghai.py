@@ -1,4 +1,5 @@
 """Shanghai districts with the coordinates of their government seats (WGS-84, approximate to ~100 m)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,8 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class District:
-    code: str        # administrative division code (adcode)
-    name: str        # 区 name as customers write it
+    code: str  # administrative division code (adcode)
+    name: str  # 区 name as customers write it
     lat: float
     lon: float
     streets: tuple[str, ...]
@@ -33,6 +34,19 @@ DISTRICTS: tuple[District, ...] = (
 
 # Outer districts are served by few crews; the demo keeps its customers in the city and near suburbs.
 DEMO_DISTRICT_WEIGHTS: dict[str, int] = {
-    "黄浦区": 6, "徐汇区": 9, "长宁区": 7, "静安区": 8, "普陀区": 8, "虹口区": 6, "杨浦区": 8,
-    "闵行区": 12, "宝山区": 8, "嘉定区": 5, "浦东新区": 18, "金山区": 1, "松江区": 5, "青浦区": 2, "奉贤区": 2,
+    "黄浦区": 6,
+    "徐汇区": 9,
+    "长宁区": 7,
+    "静安区": 8,
+    "普陀区": 8,
+    "虹口区": 6,
+    "杨浦区": 8,
+    "闵行区": 12,
+    "宝山区": 8,
+    "嘉定区": 5,
+    "浦东新区": 18,
+    "金山区": 1,
+    "松江区": 5,
+    "青浦区": 2,
+    "奉贤区": 2,
 }

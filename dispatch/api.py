@@ -1,36 +1,54 @@
 """REST API of the CS side: tickets, visits, follow-ups."""
+
 from __future__ import annotations
 
 from flask import jsonify, send_file
 from flask.views import MethodView
-from flask_login import current_user
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_smorest import Blueprint
 
 from common.auth import login_required_any, role_required
 from common.error_handlers import explain_constraint
 from common.idempotency import idempotent
 from common.models import Role
-from dispatch.schemas import (CallAttemptCreateSchema, CustomerUpdateSchema, FollowUpQueryArgsSchema, FollowUpSchema,
-                              QuotaDecisionSchema, ReasonInSchema, TicketCancelSchema, TicketCreateSchema,
-                              TicketDetailSchema, TicketQueryArgsSchema,
-                              TicketSchema, TicketSummarySchema, VisitQueryArgsSchema, VisitSchema)
+from dispatch.schemas import (
+    CallAttemptCreateSchema,
+    CustomerUpdateSchema,
+    FollowUpQueryArgsSchema,
+    FollowUpSchema,
+    QuotaDecisionSchema,
+    ReasonInSchema,
+    TicketCancelSchema,
+    TicketCreateSchema,
+    TicketDetailSchema,
+    TicketQueryArgsSchema,
+    TicketSchema,
+    TicketSummarySchema,
+    VisitQueryArgsSchema,
+    VisitSchema,
+)
 from dispatch.service import follow_ups, ticket_changes, tickets, visits
 
 tickets_blp = Blueprint("tickets", __name__, url_prefix="/api/v1/tickets", description="On-site service tickets")
-visits_blp = Blueprint("visits", __name__, url_prefix="/api/v1/visits",
-                       description="Visits: listing per role and manual assignment")
-follow_ups_blp = Blueprint("followups", __name__, url_prefix="/api/v1/followups",
-                           description="Follow-up calls (回访) after a visit")
+visits_blp = Blueprint(
+    "visits", __name__, url_prefix="/api/v1/visits", description="Visits: listing per role and manual assignment"
+)
+follow_ups_blp = Blueprint(
+    "followups", __name__, url_prefix="/api/v1/followups", description="Follow-up calls (回访) after a visit"
+)
 
 STAFF = (Role.CS, Role.DISPATCHER, Role.MANAGER)
 
 # Constraints that refuse a write which raced past the checks, and what the person should do then.
-explain_constraint("uq_tickets_open_per_unit_and_type",
-                   _l("This unit already has an open ticket of this type; open that ticket and add to it instead."))
-explain_constraint("ex_visits_technician_no_overlap",
-                   _l("The technician already has a visit at that time; ask for fresh slot offers or pick "
-                      "another time."))
+explain_constraint(
+    "uq_tickets_open_per_unit_and_type",
+    _l("This unit already has an open ticket of this type; open that ticket and add to it instead."),
+)
+explain_constraint(
+    "ex_visits_technician_no_overlap",
+    _l("The technician already has a visit at that time; ask for fresh slot offers or pick another time."),
+)
 
 
 @tickets_blp.route("")
@@ -39,8 +57,9 @@ class Tickets(MethodView):
     @idempotent
     @tickets_blp.arguments(TicketCreateSchema)
     @tickets_blp.response(201, TicketSchema)
-    @tickets_blp.alt_response(409, description="The same ticket is already open (names its id), or the order "
-                                               "is stored with another value.")
+    @tickets_blp.alt_response(
+        409, description="The same ticket is already open (names its id), or the order is stored with another value."
+    )
     def post(self, data: dict):
         """Register a service request from an order; its first visit waits unscheduled."""
         return tickets.register_ticket(data, by=current_user)
@@ -51,11 +70,17 @@ class Tickets(MethodView):
     @tickets_blp.paginate()
     def get(self, args: dict, pagination_parameters):
         """Tickets, newest first, paginated (page, page_size <= 100; X-Pagination header); `q` searches."""
-        page = tickets.list_tickets(status=args.get("status"), owner_id=args.get("owner"),
-                                    created_on=args.get("date"), q=args.get("q"),
-                                    needs_rebooking=args.get("needs_rebooking", False),
-                                    overdue=args.get("overdue", False), page=pagination_parameters.page,
-                                    page_size=pagination_parameters.page_size, by=current_user)
+        page = tickets.list_tickets(
+            status=args.get("status"),
+            owner_id=args.get("owner"),
+            created_on=args.get("date"),
+            q=args.get("q"),
+            needs_rebooking=args.get("needs_rebooking", False),
+            overdue=args.get("overdue", False),
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+            by=current_user,
+        )
         pagination_parameters.item_count = page.total
         return page.items
 
@@ -72,8 +97,14 @@ class TicketById(MethodView):
 @tickets_blp.route("/<int:ticket_id>/photos/<string:name>")
 class TicketPhoto(MethodView):
     @role_required(*STAFF)
-    @tickets_blp.doc(responses={"200": {"description": "The photo.", "content": {
-        "image/*": {"schema": {"type": "string", "format": "binary"}}}}})
+    @tickets_blp.doc(
+        responses={
+            "200": {
+                "description": "The photo.",
+                "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    )
     def get(self, ticket_id: int, name: str):
         """One of the photos CS took in with the ticket."""
         return send_file(tickets.ticket_photo_path(ticket_id, name, by=current_user))
@@ -133,8 +164,9 @@ class VisitQuotaApproval(MethodView):
     @visits_blp.alt_response(409, description="The visit is not waiting for an approval.")
     def post(self, data: dict, visit_id: int):
         """Approve a visit beyond the order's quota (it may then be booked and planned), or refuse it with a reason."""
-        return visits.decide_quota_approval(visit_id, approve=data["decision"] == "approve", reason=data["reason"],
-                                            by=current_user)
+        return visits.decide_quota_approval(
+            visit_id, approve=data["decision"] == "approve", reason=data["reason"], by=current_user
+        )
 
 
 @visits_blp.route("/<int:visit_id>/cancel")
@@ -153,13 +185,21 @@ class VisitCancel(MethodView):
 class Visits(MethodView):
     @login_required_any
     @visits_blp.arguments(VisitQueryArgsSchema, location="query")
-    @visits_blp.response(200, VisitSchema(many=True),
-                         description="Staff get VisitSchema; a technician gets only their own visits as "
-                                     "VisitForTechnicianSchema (customer_phone only for today's visits).")
+    @visits_blp.response(
+        200,
+        VisitSchema(many=True),
+        description="Staff get VisitSchema; a technician gets only their own visits as "
+        "VisitForTechnicianSchema (customer_phone only for today's visits).",
+    )
     def get(self, args: dict):
         """Visits by planned start (at most `limit`)."""
-        view = visits.list_visits(on_date=args.get("date"), technician_id=args.get("technician_id"),
-                                  status=args.get("status"), limit=args["limit"], by=current_user)
+        view = visits.list_visits(
+            on_date=args.get("date"),
+            technician_id=args.get("technician_id"),
+            status=args.get("status"),
+            limit=args["limit"],
+            by=current_user,
+        )
         return jsonify(view.schema(many=True).dump(view.items))
 
 

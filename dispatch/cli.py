@@ -1,4 +1,5 @@
 """Flask CLI commands of the CS side: `flask --app app dispatch send-messages`."""
+
 from __future__ import annotations
 
 import click

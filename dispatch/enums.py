@@ -1,4 +1,5 @@
 """The words CS uses for tickets, visits and follow-ups, as str enums."""
+
 from __future__ import annotations
 
 import enum
@@ -26,11 +27,11 @@ class TicketType(str, enum.Enum):
 
 
 class TicketStatus(str, enum.Enum):
-    OPEN = "open"                      # registered, first visit not yet planned
-    SCHEDULED = "scheduled"            # a visit is assigned to a technician
-    IN_SERVICE = "in_service"          # a technician is on the way or on site
+    OPEN = "open"  # registered, first visit not yet planned
+    SCHEDULED = "scheduled"  # a visit is assigned to a technician
+    IN_SERVICE = "in_service"  # a technician is on the way or on site
     AWAITING_FOLLOW_UP = "awaiting_follow_up"  # visit done, CS owner must call
-    REOPENED = "reopened"              # follow-up said not resolved; a new visit waits
+    REOPENED = "reopened"  # follow-up said not resolved; a new visit waits
     CLOSED = "closed"
     CANCELLED = "cancelled"
 
@@ -43,9 +44,9 @@ class CloseReason(str, enum.Enum):
 
 class Responsibility(str, enum.Enum):
     UNDETERMINED = "undetermined"
-    SELLER = "seller"          # quality problem or wrong item
-    CUSTOMER = "customer"      # change of mind
-    LOGISTICS = "logistics"    # transport damage
+    SELLER = "seller"  # quality problem or wrong item
+    CUSTOMER = "customer"  # change of mind
+    LOGISTICS = "logistics"  # transport damage
 
 
 class WarrantyStatus(str, enum.Enum):
@@ -55,7 +56,7 @@ class WarrantyStatus(str, enum.Enum):
 
 class VisitStatus(str, enum.Enum):
     UNSCHEDULED = "unscheduled"
-    SCHEDULED = "scheduled"    # technician and start planned (dispatched)
+    SCHEDULED = "scheduled"  # technician and start planned (dispatched)
     ACCEPTED = "accepted"
     EN_ROUTE = "en_route"
     ARRIVED = "arrived"
@@ -102,10 +103,10 @@ class MessageStatus(str, enum.Enum):
 class LocationPrecision(str, enum.Enum):
     """How a customer's coordinates were found; the last two are approximate."""
 
-    GIVEN = "given"          # typed in by CS (or a phone's GPS)
-    ADDRESS = "address"      # the configured geocoding service found the address
-    DISTRICT = "district"    # the offline gazetteer: the centre of the district the address names
-    CITY = "city"            # the address names no district: the city centre
+    GIVEN = "given"  # typed in by CS (or a phone's GPS)
+    ADDRESS = "address"  # the configured geocoding service found the address
+    DISTRICT = "district"  # the offline gazetteer: the centre of the district the address names
+    CITY = "city"  # the address names no district: the city centre
 
 
 APPROXIMATE_PRECISIONS = frozenset({LocationPrecision.DISTRICT.value, LocationPrecision.CITY.value})

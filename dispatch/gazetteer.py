@@ -3,6 +3,7 @@
 Pure (no Flask, no database): the table ships with the app in dispatch/data/shanghai_districts.csv, so
 an address is placed even with no network and no geocoding service. A place found here is approximate.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,9 +33,13 @@ class Place:
 def _table() -> tuple[tuple[Place, tuple[str, ...]], ...]:
     with TABLE.open(encoding="utf-8") as handle:
         rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        return tuple((Place(r["adcode"], r["name"], float(r["lat"]), float(r["lon"])),
-                      (r["name"], r["short"], r["pinyin"].lower()))
-                     for r in rows)
+        return tuple(
+            (
+                Place(r["adcode"], r["name"], float(r["lat"]), float(r["lon"])),
+                (r["name"], r["short"], r["pinyin"].lower()),
+            )
+            for r in rows
+        )
 
 
 def districts() -> list[Place]:
@@ -55,8 +60,11 @@ def find_district(address: str) -> Place | None:
     """
     text = address.lower()
     for form in (0, 1, 2):
-        found = [(text.find(names[form].lower()), place) for place, names in _table()
-                 if not place.is_city and names[form].lower() in text]
+        found = [
+            (text.find(names[form].lower()), place)
+            for place, names in _table()
+            if not place.is_city and names[form].lower() in text
+        ]
         if found:
             return min(found, key=lambda hit: hit[0])[1]
     return None

@@ -1,17 +1,43 @@
 """CS-side records: customers, orders, products, tickets, visits, follow-ups and the timeline."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (JSON, CheckConstraint, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.db import UTCDateTime, db, utcnow
 from common.models import User, str_enum
-from dispatch.enums import (Cause, CallOutcome, CloseReason, FollowUpStatus, MessageKind, MessageStatus, Platform,
-                            ProductCategory, Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus)
+from dispatch.enums import (
+    CallOutcome,
+    Cause,
+    CloseReason,
+    FollowUpStatus,
+    MessageKind,
+    MessageStatus,
+    Platform,
+    ProductCategory,
+    Responsibility,
+    TicketStatus,
+    TicketType,
+    VisitStatus,
+    WarrantyStatus,
+)
 from dispatch.rules import TICKET_OPEN
 
 # The statuses of dispatch.rules.TICKET_OPEN as SQL, for the partial unique index (and its migration).
@@ -51,7 +77,7 @@ class Order(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     customer: Mapped[Customer] = relationship()
-    products: Mapped[list["Product"]] = relationship(back_populates="order")
+    products: Mapped[list[Product]] = relationship(back_populates="order")
 
 
 class Product(db.Model):
@@ -77,8 +103,15 @@ class Ticket(db.Model):
         CheckConstraint("priority BETWEEN 1 AND 5", name="priority_range"),
         Index("ix_tickets_open_duplicate_key", "order_id", "product_id", "type", "status"),
         # One open ticket per unit and type: a double-click at intake must not open a second one.
-        Index("uq_tickets_open_per_unit_and_type", "order_id", "product_id", "type", unique=True,
-              postgresql_where=text(OPEN_TICKET_CONDITION), sqlite_where=text(OPEN_TICKET_CONDITION)),
+        Index(
+            "uq_tickets_open_per_unit_and_type",
+            "order_id",
+            "product_id",
+            "type",
+            unique=True,
+            postgresql_where=text(OPEN_TICKET_CONDITION),
+            sqlite_where=text(OPEN_TICKET_CONDITION),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,13 +119,15 @@ class Ticket(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     type: Mapped[TicketType] = mapped_column(str_enum(TicketType, "ticket_type"))
-    status: Mapped[TicketStatus] = mapped_column(str_enum(TicketStatus, "ticket_status"), default=TicketStatus.OPEN,
-                                                 index=True)
+    status: Mapped[TicketStatus] = mapped_column(
+        str_enum(TicketStatus, "ticket_status"), default=TicketStatus.OPEN, index=True
+    )
     description: Mapped[str] = mapped_column(Text)
     priority: Mapped[int] = mapped_column(Integer, default=3)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     responsibility: Mapped[Responsibility] = mapped_column(
-        str_enum(Responsibility, "responsibility"), default=Responsibility.UNDETERMINED)
+        str_enum(Responsibility, "responsibility"), default=Responsibility.UNDETERMINED
+    )
     cause: Mapped[Cause | None] = mapped_column(str_enum(Cause, "cause"))
     warranty: Mapped[WarrantyStatus] = mapped_column(str_enum(WarrantyStatus, "warranty_status"))
     warranty_until: Mapped[date] = mapped_column(Date)
@@ -110,11 +145,12 @@ class Ticket(db.Model):
     product: Mapped[Product] = relationship()
     customer: Mapped[Customer] = relationship()
     owner: Mapped[User] = relationship()
-    availability: Mapped[list["AvailabilityWindow"]] = relationship(
-        back_populates="ticket", cascade="all, delete-orphan", order_by="AvailabilityWindow.start")
-    visits: Mapped[list["Visit"]] = relationship(back_populates="ticket", order_by="Visit.sequence_no")
-    timeline: Mapped[list["TimelineEvent"]] = relationship(back_populates="ticket", order_by="TimelineEvent.id")
-    follow_ups: Mapped[list["FollowUp"]] = relationship(back_populates="ticket", order_by="FollowUp.id")
+    availability: Mapped[list[AvailabilityWindow]] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", order_by="AvailabilityWindow.start"
+    )
+    visits: Mapped[list[Visit]] = relationship(back_populates="ticket", order_by="Visit.sequence_no")
+    timeline: Mapped[list[TimelineEvent]] = relationship(back_populates="ticket", order_by="TimelineEvent.id")
+    follow_ups: Mapped[list[FollowUp]] = relationship(back_populates="ticket", order_by="FollowUp.id")
 
 
 class AvailabilityWindow(db.Model):
@@ -144,8 +180,9 @@ class Visit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     sequence_no: Mapped[int] = mapped_column(Integer, default=1)
-    status: Mapped[VisitStatus] = mapped_column(str_enum(VisitStatus, "visit_status"), default=VisitStatus.UNSCHEDULED,
-                                                index=True)
+    status: Mapped[VisitStatus] = mapped_column(
+        str_enum(VisitStatus, "visit_status"), default=VisitStatus.UNSCHEDULED, index=True
+    )
     required_skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     duration_s: Mapped[int] = mapped_column(Integer)
     promised_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -166,9 +203,9 @@ class Visit(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="visits")
-    technician: Mapped["Technician | None"] = relationship()  # noqa: F821
+    technician: Mapped[Technician | None] = relationship()  # noqa: F821
     # What the technician filed on site; named by string so dispatch does not import the technicians package.
-    report: Mapped["ServiceReport | None"] = relationship(uselist=False, viewonly=True)  # noqa: F821
+    report: Mapped[ServiceReport | None] = relationship(uselist=False, viewonly=True)  # noqa: F821
 
 
 class FollowUp(db.Model):
@@ -180,8 +217,9 @@ class FollowUp(db.Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    status: Mapped[FollowUpStatus] = mapped_column(str_enum(FollowUpStatus, "follow_up_status"),
-                                                   default=FollowUpStatus.PENDING, index=True)
+    status: Mapped[FollowUpStatus] = mapped_column(
+        str_enum(FollowUpStatus, "follow_up_status"), default=FollowUpStatus.PENDING, index=True
+    )
     satisfaction: Mapped[int | None] = mapped_column(Integer)
     resolved: Mapped[bool | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -190,13 +228,14 @@ class FollowUp(db.Model):
     ticket: Mapped[Ticket] = relationship(back_populates="follow_ups")
     visit: Mapped[Visit | None] = relationship()
     owner: Mapped[User] = relationship()
-    attempts: Mapped[list["CallAttempt"]] = relationship(back_populates="follow_up", order_by="CallAttempt.id")
+    attempts: Mapped[list[CallAttempt]] = relationship(back_populates="follow_up", order_by="CallAttempt.id")
 
 
 class CallAttempt(db.Model):
     __tablename__ = "call_attempts"
-    __table_args__ = (CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5",
-                                      name="satisfaction_range"),)
+    __table_args__ = (
+        CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     follow_up_id: Mapped[int] = mapped_column(ForeignKey("follow_ups.id"), index=True)
@@ -240,8 +279,9 @@ class CustomerMessage(db.Model):
     channel: Mapped[str] = mapped_column(String(16), default="sms")
     to_phone: Mapped[str] = mapped_column(String(32))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[MessageStatus] = mapped_column(str_enum(MessageStatus, "message_status"),
-                                                  default=MessageStatus.PENDING, index=True)
+    status: Mapped[MessageStatus] = mapped_column(
+        str_enum(MessageStatus, "message_status"), default=MessageStatus.PENDING, index=True
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,20 +2,20 @@
 
 No Flask, no database: the service passes configured values in.
 """
+
 from __future__ import annotations
 
 import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from common.errors import Conflict, RuleViolation
-from dispatch.enums import (Cause, ProductCategory, Responsibility, TicketStatus, TicketType, VisitStatus,
-                            WarrantyStatus)
+from dispatch.enums import Cause, ProductCategory, Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus
 
 T, V = TicketStatus, VisitStatus
 
@@ -114,12 +114,16 @@ RESPONSIBILITY_BY_CAUSE: dict[Cause, Responsibility] = {
 # its own). Inspection/measurement goes to whoever repairs or assembles that kind of product;
 # picking up a large appliance or furniture means uninstalling or taking it apart first, while a
 # small appliance is simply collected; an exchange removes the old unit and installs the new one.
-_INSTALL = {ProductCategory.LARGE_APPLIANCE: "large_appliance_install",
-            ProductCategory.SMALL_APPLIANCE: "small_appliance_install",
-            ProductCategory.FURNITURE: "furniture_assembly"}
-_REPAIR = {ProductCategory.LARGE_APPLIANCE: "large_appliance_repair",
-           ProductCategory.SMALL_APPLIANCE: "small_appliance_repair",
-           ProductCategory.FURNITURE: "furniture_repair"}
+_INSTALL = {
+    ProductCategory.LARGE_APPLIANCE: "large_appliance_install",
+    ProductCategory.SMALL_APPLIANCE: "small_appliance_install",
+    ProductCategory.FURNITURE: "furniture_assembly",
+}
+_REPAIR = {
+    ProductCategory.LARGE_APPLIANCE: "large_appliance_repair",
+    ProductCategory.SMALL_APPLIANCE: "small_appliance_repair",
+    ProductCategory.FURNITURE: "furniture_repair",
+}
 DEFAULT_SKILLS: dict[tuple[TicketType, ProductCategory], tuple[str, ...]] = {
     **{(TicketType.INSTALLATION, c): (s,) for c, s in _INSTALL.items()},
     **{(TicketType.EXCHANGE, c): (s,) for c, s in _INSTALL.items()},
@@ -149,8 +153,9 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def warranty_for(purchase_date: date, category: ProductCategory, *, today: date,
-                 months_by_category: dict[str, int] | None = None) -> tuple[WarrantyStatus, date]:
+def warranty_for(
+    purchase_date: date, category: ProductCategory, *, today: date, months_by_category: dict[str, int] | None = None
+) -> tuple[WarrantyStatus, date]:
     """Warranty status on `today` and the last day covered; the purchase day itself counts as day one."""
     months = (months_by_category or DEFAULT_WARRANTY_MONTHS)[ProductCategory(category).value]
     until = add_months(purchase_date, months) - timedelta(days=1)
@@ -203,11 +208,14 @@ class QuotaStanding:
 
 def quota_standing(visits: Iterable[QuotaVisit], quota: int) -> QuotaStanding:
     """Count a ticket's visits against its quota: counted ones not cancelled, in visit order (the one place it is counted)."""
-    counted = sorted((v for v in visits if v.counts_against_quota and v.status is not VisitStatus.CANCELLED),
-                     key=lambda v: v.sequence_no)
+    counted = sorted(
+        (v for v in visits if v.counts_against_quota and v.status is not VisitStatus.CANCELLED),
+        key=lambda v: v.sequence_no,
+    )
     numbers = {v.id: n for n, v in enumerate(counted, start=1)}
-    waiting = frozenset(v.id for v in counted if numbers[v.id] > quota and v.approved_by_id is None
-                        and v.status in VISIT_OPEN)
+    waiting = frozenset(
+        v.id for v in counted if numbers[v.id] > quota and v.approved_by_id is None and v.status in VISIT_OPEN
+    )
     return QuotaStanding(quota=quota, used=len(counted), numbers=numbers, awaiting_approval=waiting)
 
 
@@ -215,17 +223,24 @@ def check_quota_approved(standing: QuotaStanding, visit_id: int) -> None:
     """Refuse to plan or book a visit beyond the quota that no manager has approved (422)."""
     if standing.needs_approval(visit_id):
         number = standing.numbers[visit_id]
-        raise RuleViolation(f"Visit {visit_id} is on-site visit {number}, beyond the order's quota of "
-                            f"{standing.quota}; a manager must approve it before it is booked or planned.",
-                            visit_quota=standing.quota, visits_used=number, visit_id=visit_id)
+        raise RuleViolation(
+            f"Visit {visit_id} is on-site visit {number}, beyond the order's quota of "
+            f"{standing.quota}; a manager must approve it before it is booked or planned.",
+            visit_quota=standing.quota,
+            visits_used=number,
+            visit_id=visit_id,
+        )
 
 
 def check_visit_quota(visits_used: int, quota: int, *, approved: bool) -> None:
     """Refuse one more visit beyond the order's quota unless a manager approved it (422)."""
     if visits_used >= quota and not approved:
-        raise RuleViolation(f"The quota of {quota} on-site visit{'s' if quota != 1 else ''} for this order is used "
-                            f"({visits_used} so far); a manager must approve another visit.",
-                            visit_quota=quota, visits_used=visits_used)
+        raise RuleViolation(
+            f"The quota of {quota} on-site visit{'s' if quota != 1 else ''} for this order is used "
+            f"({visits_used} so far); a manager must approve another visit.",
+            visit_quota=quota,
+            visits_used=visits_used,
+        )
 
 
 def due_at(created_at: datetime, ticket_type: TicketType, *, days_by_type: dict[str, int] | None = None) -> datetime:
@@ -241,7 +256,9 @@ def is_overdue(due: datetime, *, status: TicketStatus, now: datetime) -> bool:
 
 def responsibility_for(cause: Cause | None) -> Responsibility:
     """Who pays: quality/wrong/missing item -> seller, change of mind -> customer, transport -> logistics."""
-    return RESPONSIBILITY_BY_CAUSE.get(Cause(cause), Responsibility.UNDETERMINED) if cause else Responsibility.UNDETERMINED
+    return (
+        RESPONSIBILITY_BY_CAUSE.get(Cause(cause), Responsibility.UNDETERMINED) if cause else Responsibility.UNDETERMINED
+    )
 
 
 def default_skills(ticket_type: TicketType, category: ProductCategory) -> list[str]:
@@ -255,6 +272,7 @@ def default_duration_min(ticket_type: TicketType) -> int:
 
 
 # --- Follow-up calls ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CallPolicy:
@@ -284,7 +302,7 @@ def next_call_allowed_at(previous: list[datetime], *, now: datetime, policy: Cal
     elif closes is not None and local >= closes:
         next_day = (local + timedelta(days=1)).date()
         local = datetime.combine(next_day, time(start_h), tzinfo=policy.zone)
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def _say_local(moment: datetime, *, now: datetime, zone: ZoneInfo) -> str:
@@ -302,8 +320,10 @@ def check_follow_up_call(previous: list[datetime], *, now: datetime, policy: Cal
     `previous` are this follow-up's earlier attempts (UTC). The message names the next allowed local time.
     """
     if len(previous) >= policy.max_attempts:
-        raise RuleViolation(f"All {policy.max_attempts} follow-up calls for this ticket are used; "
-                            "no more calls are allowed.", attempts=len(previous))
+        raise RuleViolation(
+            f"All {policy.max_attempts} follow-up calls for this ticket are used; no more calls are allowed.",
+            attempts=len(previous),
+        )
     allowed_at = next_call_allowed_at(previous, now=now, policy=policy)
     if allowed_at <= now:
         return
@@ -320,6 +340,7 @@ def check_follow_up_call(previous: list[datetime], *, now: datetime, policy: Cal
 
 
 # --- Manual assignment ----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CrewMember:
@@ -342,9 +363,16 @@ class BusySpan:
     end: datetime
 
 
-def check_assignment(*, start: datetime, end: datetime, required_skills: list[str], crew: CrewMember,
-                     zone: ZoneInfo, promised: tuple[datetime, datetime] | None = None,
-                     busy: list[BusySpan] = ()) -> None:
+def check_assignment(
+    *,
+    start: datetime,
+    end: datetime,
+    required_skills: list[str],
+    crew: CrewMember,
+    zone: ZoneInfo,
+    promised: tuple[datetime, datetime] | None = None,
+    busy: list[BusySpan] = (),
+) -> None:
     """Refuse a manual assignment that the technician cannot do (422 with the field) or that overlaps (409).
 
     Checked in this order: active, skills, working day, shift, promised window, overlap with other visits.
@@ -353,29 +381,40 @@ def check_assignment(*, start: datetime, end: datetime, required_skills: list[st
         raise RuleViolation(f"{crew.name} is not active; pick another technician.", field="technician_id")
     missing = sorted(set(required_skills) - crew.skills)
     if missing:
-        raise RuleViolation(f"{crew.name} lacks the skill(s) {', '.join(missing)} this visit needs.",
-                            field="technician_id", missing_skills=missing)
+        raise RuleViolation(
+            f"{crew.name} lacks the skill(s) {', '.join(missing)} this visit needs.",
+            field="technician_id",
+            missing_skills=missing,
+        )
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     if local_start.isoweekday() not in crew.working_days:
         days = ", ".join(calendar.day_abbr[d - 1] for d in sorted(crew.working_days)) or "no days"
-        raise RuleViolation(f"{crew.name} does not work on {local_start:%A %Y-%m-%d} (works {days}).",
-                            field="start")
+        raise RuleViolation(f"{crew.name} does not work on {local_start:%A %Y-%m-%d} (works {days}).", field="start")
     shift_from = datetime.combine(local_start.date(), crew.shift_start, tzinfo=zone)
     shift_to = datetime.combine(local_start.date(), crew.shift_end, tzinfo=zone)
     if local_start < shift_from or local_end > shift_to:
-        raise RuleViolation(f"The visit would run {local_start:%H:%M}-{local_end:%H:%M} local time, outside "
-                            f"{crew.name}'s shift {crew.shift_start:%H:%M}-{crew.shift_end:%H:%M}.", field="start")
+        raise RuleViolation(
+            f"The visit would run {local_start:%H:%M}-{local_end:%H:%M} local time, outside "
+            f"{crew.name}'s shift {crew.shift_start:%H:%M}-{crew.shift_end:%H:%M}.",
+            field="start",
+        )
     # A promised slot is the window in which the technician arrives and starts, as booking and the
     # optimizer read it: a visit booked at 15:30 in the 14:00-16:00 slot may run past 16:00.
     if promised is not None and not promised[0] <= start <= promised[1]:
         p_from, p_to = promised[0].astimezone(zone), promised[1].astimezone(zone)
-        raise RuleViolation(f"The customer was promised {p_from:%Y-%m-%d %H:%M}-{p_to:%H:%M} local time; "
-                            f"start between {p_from:%H:%M} and {p_to:%H:%M}.", field="start")
+        raise RuleViolation(
+            f"The customer was promised {p_from:%Y-%m-%d %H:%M}-{p_to:%H:%M} local time; "
+            f"start between {p_from:%H:%M} and {p_to:%H:%M}.",
+            field="start",
+        )
     for span in busy:
         if span.start < end and start < span.end:
             s_from, s_to = span.start.astimezone(zone), span.end.astimezone(zone)
-            raise Conflict(f"{crew.name} already has visit {span.visit_id} at {s_from:%H:%M}-{s_to:%H:%M} "
-                           "local time; pick another time or technician.", visit_id=span.visit_id)
+            raise Conflict(
+                f"{crew.name} already has visit {span.visit_id} at {s_from:%H:%M}-{s_to:%H:%M} "
+                "local time; pick another time or technician.",
+                visit_id=span.visit_id,
+            )
 
 
 # --- Phone numbers ----------------------------------------------------------------------------------------

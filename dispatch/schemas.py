@@ -1,4 +1,5 @@
 """Request and response schemas of the CS side: one schema per purpose and per audience."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,22 +8,40 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from common.db import utcnow
+from common.images import MAX_PHOTOS
 from common.input_limits import MAX_ID
 from common.schemas import AwareDateTime, PhotoUploadSchema
 from dispatch import rules
-from common.images import MAX_PHOTOS
-from dispatch.enums import (APPROXIMATE_PRECISIONS, CallOutcome, Cause, CloseReason, FollowUpStatus, Platform, ProductCategory,
-                            Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus)
+from dispatch.enums import (
+    APPROXIMATE_PRECISIONS,
+    CallOutcome,
+    Cause,
+    CloseReason,
+    FollowUpStatus,
+    Platform,
+    ProductCategory,
+    Responsibility,
+    TicketStatus,
+    TicketType,
+    VisitStatus,
+    WarrantyStatus,
+)
 
 MAX_ORDER_VALUE_YUAN = 10_000_000
-PHONE_FORMAT_MESSAGE = ("Give a mainland mobile number (11 digits, e.g. 13812345678) or a landline with its area "
-                        "code (e.g. 021-65432100).")
+PHONE_FORMAT_MESSAGE = (
+    "Give a mainland mobile number (11 digits, e.g. 13812345678) or a landline with its area code (e.g. 021-65432100)."
+)
 
 
-def _text(max_len: int, *, required: bool = True, description: str, min_len: int = 1, also: tuple = (),
-          **kw) -> fields.String:
-    return fields.String(required=required, validate=[validate.Length(min=min_len, max=max_len), *also],
-                         metadata={"description": description}, **kw)
+def _text(
+    max_len: int, *, required: bool = True, description: str, min_len: int = 1, also: tuple = (), **kw
+) -> fields.String:
+    return fields.String(
+        required=required,
+        validate=[validate.Length(min=min_len, max=max_len), *also],
+        metadata={"description": description},
+        **kw,
+    )
 
 
 def _enum(enum_cls, *, description: str, **kw) -> fields.Enum:
@@ -31,13 +50,20 @@ def _enum(enum_cls, *, description: str, **kw) -> fields.Enum:
 
 # --- In ---------------------------------------------------------------------------------------------------
 
+
 class OrderInSchema(ma.Schema):
     platform = _enum(Platform, required=True, description="Sales platform of the order.")
     order_no = _text(64, description="Order number on that platform.")
-    order_value = fields.Decimal(required=True, places=2, allow_nan=False,
-                                 validate=validate.Range(min=0, max=MAX_ORDER_VALUE_YUAN),
-                                 metadata={"description": "Order value in yuan; decides the on-site visit quota."})
-    purchase_date = fields.Date(required=True, metadata={"description": "Purchase date (YYYY-MM-DD); starts the warranty."})
+    order_value = fields.Decimal(
+        required=True,
+        places=2,
+        allow_nan=False,
+        validate=validate.Range(min=0, max=MAX_ORDER_VALUE_YUAN),
+        metadata={"description": "Order value in yuan; decides the on-site visit quota."},
+    )
+    purchase_date = fields.Date(
+        required=True, metadata={"description": "Purchase date (YYYY-MM-DD); starts the warranty."}
+    )
 
     @ma.validates("purchase_date")
     def _not_in_future(self, value, **kwargs):
@@ -54,11 +80,18 @@ class CustomerInSchema(ma.Schema):
     def _mainland_phone(self, value, **kwargs):
         if not rules.is_mainland_phone(value):
             raise ma.ValidationError(PHONE_FORMAT_MESSAGE)
+
     address = _text(300, description="Service address.")
-    lat = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90),
-                       metadata={"description": "Latitude of the address (WGS84)."})
-    lon = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180),
-                       metadata={"description": "Longitude of the address (WGS84)."})
+    lat = fields.Float(
+        allow_none=True,
+        validate=validate.Range(min=-90, max=90),
+        metadata={"description": "Latitude of the address (WGS84)."},
+    )
+    lon = fields.Float(
+        allow_none=True,
+        validate=validate.Range(min=-180, max=180),
+        metadata={"description": "Longitude of the address (WGS84)."},
+    )
 
     @ma.validates_schema
     def _both_coordinates(self, data, **kwargs):
@@ -89,35 +122,66 @@ class TicketCreateSchema(ma.Schema):
     product = fields.Nested(ProductInSchema, required=True)
     type = _enum(TicketType, required=True, description="What the customer needs done.")
     description = _text(2000, description="The problem as the customer describes it.")
-    availability = fields.List(fields.Nested(WindowSchema), load_default=list, validate=validate.Length(max=20),
-                               metadata={"description": "When the customer is at home (up to 20 windows)."})
-    priority = fields.Integer(load_default=3, validate=validate.Range(min=1, max=5),
-                              metadata={"description": "1 (low) to 5 (urgent); default 3."})
-    cause = _enum(Cause, load_default=None, allow_none=True,
-                  description="Why: decides who pays (quality/wrong_item/missing_item -> seller, "
-                              "change_of_mind -> customer, transport_damage -> logistics).")
+    availability = fields.List(
+        fields.Nested(WindowSchema),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata={"description": "When the customer is at home (up to 20 windows)."},
+    )
+    priority = fields.Integer(
+        load_default=3,
+        validate=validate.Range(min=1, max=5),
+        metadata={"description": "1 (low) to 5 (urgent); default 3."},
+    )
+    cause = _enum(
+        Cause,
+        load_default=None,
+        allow_none=True,
+        description="Why: decides who pays (quality/wrong_item/missing_item -> seller, "
+        "change_of_mind -> customer, transport_damage -> logistics).",
+    )
     district = _text(64, required=False, load_default=None, allow_none=True, description="District of the address.")
     region = _text(64, required=False, load_default="default", description="Planning region, e.g. shanghai.")
-    required_skills = fields.List(fields.String(validate=validate.Length(min=1, max=64)), load_default=None,
-                                  allow_none=True, validate=validate.Length(max=10),
-                                  metadata={"description": "Skill codes the visit needs; default from type and "
-                                                           "category (see dispatch/rules.py DEFAULT_SKILLS)."})
-    duration_min = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=10, max=600),
-                                  metadata={"description": "Minutes on site; default by type."})
-    photos = fields.List(fields.Nested(PhotoUploadSchema), load_default=list, validate=validate.Length(max=MAX_PHOTOS),
-                         metadata={"description": f"Photos of the problem from the customer (JPEG, PNG or WebP, at "
-                                                  f"most {MAX_PHOTOS})."})
+    required_skills = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=10),
+        metadata={
+            "description": "Skill codes the visit needs; default from type and "
+            "category (see dispatch/rules.py DEFAULT_SKILLS)."
+        },
+    )
+    duration_min = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=10, max=600),
+        metadata={"description": "Minutes on site; default by type."},
+    )
+    photos = fields.List(
+        fields.Nested(PhotoUploadSchema),
+        load_default=list,
+        validate=validate.Length(max=MAX_PHOTOS),
+        metadata={"description": f"Photos of the problem from the customer (JPEG, PNG or WebP, at most {MAX_PHOTOS})."},
+    )
 
 
 class TicketQueryArgsSchema(ma.Schema):
     status = _enum(TicketStatus, description="Only tickets in this status.")
-    owner = fields.Integer(validate=validate.Range(min=1, max=MAX_ID), metadata={"description": "Only tickets of this CS owner (user id)."})
+    owner = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ID), metadata={"description": "Only tickets of this CS owner (user id)."}
+    )
     date = fields.Date(metadata={"description": "Only tickets registered on this local date (YYYY-MM-DD)."})
-    q = fields.String(validate=validate.Length(min=1, max=64), metadata={
-        "description": "Search: the customer's phone (any part of the digits) or name, the order number, the unit's "
-                       "serial number, or the ticket number."})
-    needs_rebooking = fields.Boolean(metadata={
-        "description": "true: only open tickets whose visit failed or was reopened and waits for a new slot."})
+    q = fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata={
+            "description": "Search: the customer's phone (any part of the digits) or name, the order number, the unit's "
+            "serial number, or the ticket number."
+        },
+    )
+    needs_rebooking = fields.Boolean(
+        metadata={"description": "true: only open tickets whose visit failed or was reopened and waits for a new slot."}
+    )
     overdue = fields.Boolean(metadata={"description": "true: only open tickets past their due time."})
 
 
@@ -128,14 +192,19 @@ class TicketCancelSchema(ma.Schema):
 class CustomerUpdateSchema(CustomerInSchema):
     """A correction of the customer's contact or address; only the fields sent change."""
 
-    district = _text(64, required=False, allow_none=True, description="District of the address; found from a "
-                                                                       "new address when left out.")
+    district = _text(
+        64,
+        required=False,
+        allow_none=True,
+        description="District of the address; found from a new address when left out.",
+    )
 
     @ma.validates_schema
     def _something_to_change(self, data, **kwargs):
         if not data:
-            raise ma.ValidationError("Send at least one of name, phone, address, district, lat and lon.",
-                                     field_name="_schema")
+            raise ma.ValidationError(
+                "Send at least one of name, phone, address, district, lat and lon.", field_name="_schema"
+            )
 
 
 class ReasonInSchema(ma.Schema):
@@ -143,11 +212,18 @@ class ReasonInSchema(ma.Schema):
 
 
 class QuotaDecisionSchema(ma.Schema):
-    decision = fields.String(required=True, validate=validate.OneOf(("approve", "refuse")),
-                             metadata={"description": "approve: the visit may be booked and planned; refuse: "
-                                                      "it is cancelled."})
-    reason = _text(500, required=False, load_default=None, allow_none=True,
-                   description="Why; required when refusing (CS tells the customer).")
+    decision = fields.String(
+        required=True,
+        validate=validate.OneOf(("approve", "refuse")),
+        metadata={"description": "approve: the visit may be booked and planned; refuse: it is cancelled."},
+    )
+    reason = _text(
+        500,
+        required=False,
+        load_default=None,
+        allow_none=True,
+        description="Why; required when refusing (CS tells the customer).",
+    )
 
     @ma.validates_schema
     def _refusal_says_why(self, data, **kwargs):
@@ -156,31 +232,48 @@ class QuotaDecisionSchema(ma.Schema):
 
 
 class AssignmentSchema(ma.Schema):
-    technician_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID),
-                                   metadata={"description": "The technician who does the visit."})
+    technician_id = fields.Integer(
+        required=True,
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "The technician who does the visit."},
+    )
     start = AwareDateTime(required=True, metadata={"description": "Planned start, ISO 8601 with offset."})
 
 
 class VisitQueryArgsSchema(ma.Schema):
     date = fields.Date(metadata={"description": "Only visits planned on this local date (YYYY-MM-DD)."})
-    technician_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
-                                   metadata={"description": "Only this technician's visits (ignored for technicians)."})
+    technician_id = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "Only this technician's visits (ignored for technicians)."},
+    )
     status = _enum(VisitStatus, description="Only visits in this status.")
-    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=500),
-                           metadata={"description": "At most this many visits, earliest planned first (max 500)."})
+    limit = fields.Integer(
+        load_default=200,
+        validate=validate.Range(min=1, max=500),
+        metadata={"description": "At most this many visits, earliest planned first (max 500)."},
+    )
 
 
 class FollowUpQueryArgsSchema(ma.Schema):
-    owner = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
-                           metadata={"description": "Managers: only this CS owner's queue (user id)."})
+    owner = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "Managers: only this CS owner's queue (user id)."},
+    )
 
 
 class CallAttemptCreateSchema(ma.Schema):
     outcome = _enum(CallOutcome, required=True, description="reached or no_answer.")
-    satisfaction = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=5),
-                                  metadata={"description": "1-5, when the customer was reached."})
-    resolved = fields.Boolean(load_default=None, allow_none=True,
-                              metadata={"description": "Reached: is the problem solved? false reopens the ticket."})
+    satisfaction = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=5),
+        metadata={"description": "1-5, when the customer was reached."},
+    )
+    resolved = fields.Boolean(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Reached: is the problem solved? false reopens the ticket."},
+    )
     note = _text(1000, required=False, load_default=None, allow_none=True, min_len=0, description="What was said.")
 
     @ma.validates_schema
@@ -194,6 +287,7 @@ class CallAttemptCreateSchema(ma.Schema):
 
 
 # --- Out --------------------------------------------------------------------------------------------------
+
 
 class UserRefSchema(ma.Schema):
     id = fields.Integer()
@@ -214,11 +308,17 @@ class CustomerSchema(ma.Schema):
     address = fields.String()
     lat = fields.Float(allow_none=True, metadata={"description": "Latitude; found from the address when CS gave none."})
     lon = fields.Float(allow_none=True)
-    location_precision = fields.String(allow_none=True, metadata={
-        "description": "given (typed in), address (geocoded), district (the district's centre) or city (the city "
-                       "centre); null for customers stored before the app located addresses."})
-    approximate = fields.Function(lambda c: c.location_precision in APPROXIMATE_PRECISIONS, metadata={
-        "type": "boolean", "description": "True when lat/lon are only a district's or the city's centre."})
+    location_precision = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "given (typed in), address (geocoded), district (the district's centre) or city (the city "
+            "centre); null for customers stored before the app located addresses."
+        },
+    )
+    approximate = fields.Function(
+        lambda c: c.location_precision in APPROXIMATE_PRECISIONS,
+        metadata={"type": "boolean", "description": "True when lat/lon are only a district's or the city's centre."},
+    )
     district = fields.String(allow_none=True)
     region = fields.String()
 
@@ -267,11 +367,17 @@ class VisitSchema(_VisitBaseSchema):
 
     customer_phone = fields.String(attribute="ticket.customer.phone")
     counts_against_quota = fields.Boolean()
-    approved_by_id = fields.Integer(allow_none=True, metadata={"description": "Manager who approved a visit beyond quota."})
-    awaiting_quota_approval = fields.Method("_awaiting_approval", metadata={
-        "type": "boolean",
-        "description": "True while the visit is beyond the order's quota and no manager has approved it: "
-                       "nothing books or plans it until then."})
+    approved_by_id = fields.Integer(
+        allow_none=True, metadata={"description": "Manager who approved a visit beyond quota."}
+    )
+    awaiting_quota_approval = fields.Method(
+        "_awaiting_approval",
+        metadata={
+            "type": "boolean",
+            "description": "True while the visit is beyond the order's quota and no manager has approved it: "
+            "nothing books or plans it until then.",
+        },
+    )
 
     def _awaiting_approval(self, visit) -> bool:
         return rules.quota_standing(visit.ticket.visits, visit.ticket.visit_quota).needs_approval(visit.id)
@@ -291,10 +397,17 @@ class VisitForTechnicianSchema(_VisitBaseSchema):
 
 class TimelineEventSchema(ma.Schema):
     at = AwareDateTime()
-    action = fields.String(metadata={"description": "created, status_changed, visit_scheduled, follow_up_attempt, "
-                                                    "closed, reopened, cancelled, ..."})
-    actor = fields.String(attribute="actor.display_name", allow_none=True,
-                          metadata={"description": "Who made the change; null for the system."})
+    action = fields.String(
+        metadata={
+            "description": "created, status_changed, visit_scheduled, follow_up_attempt, "
+            "closed, reopened, cancelled, ..."
+        }
+    )
+    actor = fields.String(
+        attribute="actor.display_name",
+        allow_none=True,
+        metadata={"description": "Who made the change; null for the system."},
+    )
     actor_id = fields.Integer(allow_none=True)
     detail = fields.Dict()
     visit_id = fields.Integer(allow_none=True)

@@ -3,6 +3,7 @@
 Each form posts the same body the API takes, validated by the same schema, and calls one use case; the
 page then shows the ticket again with what happened (or what to fix) at the top.
 """
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -32,8 +33,16 @@ def _form(schema: ma.Schema) -> dict | None:
 
 
 def _field_name(field: str) -> str:
-    return str({"reason": _("Reason"), "decision": _("Decision"), "name": _("Name"), "phone": _("Phone"),
-                "address": _("Address"), "district": _("District")}.get(field, field))
+    return str(
+        {
+            "reason": _("Reason"),
+            "decision": _("Decision"),
+            "name": _("Name"),
+            "phone": _("Phone"),
+            "address": _("Address"),
+            "district": _("District"),
+        }.get(field, field)
+    )
 
 
 def _back(ticket_id: int):
@@ -56,8 +65,11 @@ def add_visit(ticket_id: int):
     data = _form(ReasonInSchema())
     if data is None:
         return _back(ticket_id)
-    return _run(ticket_id, lambda: ticket_changes.add_visit(ticket_id, reason=data["reason"], by=current_user),
-                _("Visit added."))
+    return _run(
+        ticket_id,
+        lambda: ticket_changes.add_visit(ticket_id, reason=data["reason"], by=current_user),
+        _("Visit added."),
+    )
 
 
 @bp.post("/tickets/<int:ticket_id>/visits/<int:visit_id>/cancel")
@@ -66,8 +78,11 @@ def cancel_visit(ticket_id: int, visit_id: int):
     data = _form(ReasonInSchema())
     if data is None:
         return _back(ticket_id)
-    return _run(ticket_id, lambda: ticket_changes.cancel_visit(visit_id, reason=data["reason"], by=current_user),
-                _("Visit cancelled."))
+    return _run(
+        ticket_id,
+        lambda: ticket_changes.cancel_visit(visit_id, reason=data["reason"], by=current_user),
+        _("Visit cancelled."),
+    )
 
 
 @bp.post("/tickets/<int:ticket_id>/visits/<int:visit_id>/quota-approval")
@@ -77,9 +92,11 @@ def decide_quota_approval(ticket_id: int, visit_id: int):
     if data is None:
         return _back(ticket_id)
     approve = data["decision"] == "approve"
-    return _run(ticket_id, lambda: visits.decide_quota_approval(visit_id, approve=approve, reason=data["reason"],
-                                                                by=current_user),
-                _("Visit approved: it can be booked now.") if approve else _("Visit refused and cancelled."))
+    return _run(
+        ticket_id,
+        lambda: visits.decide_quota_approval(visit_id, approve=approve, reason=data["reason"], by=current_user),
+        _("Visit approved: it can be booked now.") if approve else _("Visit refused and cancelled."),
+    )
 
 
 @bp.post("/tickets/<int:ticket_id>/reopen")
@@ -88,8 +105,11 @@ def reopen_ticket(ticket_id: int):
     data = _form(ReasonInSchema())
     if data is None:
         return _back(ticket_id)
-    return _run(ticket_id, lambda: ticket_changes.reopen_ticket(ticket_id, reason=data["reason"], by=current_user),
-                _("Ticket reopened with a new visit."))
+    return _run(
+        ticket_id,
+        lambda: ticket_changes.reopen_ticket(ticket_id, reason=data["reason"], by=current_user),
+        _("Ticket reopened with a new visit."),
+    )
 
 
 @bp.post("/tickets/<int:ticket_id>/cancel")
@@ -98,8 +118,11 @@ def cancel_ticket(ticket_id: int):
     data = _form(ReasonInSchema())
     if data is None:
         return _back(ticket_id)
-    return _run(ticket_id, lambda: tickets.cancel_ticket(ticket_id, reason=data["reason"], by=current_user),
-                _("Ticket cancelled."))
+    return _run(
+        ticket_id,
+        lambda: tickets.cancel_ticket(ticket_id, reason=data["reason"], by=current_user),
+        _("Ticket cancelled."),
+    )
 
 
 @bp.post("/tickets/<int:ticket_id>/customer")
@@ -108,5 +131,8 @@ def update_customer(ticket_id: int):
     data = _form(CustomerUpdateSchema(partial=True, only=("name", "phone", "address", "district")))
     if data is None:
         return _back(ticket_id)
-    return _run(ticket_id, lambda: ticket_changes.update_customer(ticket_id, changes=data, by=current_user),
-                _("Customer details saved."))
+    return _run(
+        ticket_id,
+        lambda: ticket_changes.update_customer(ticket_id, changes=data, by=current_user),
+        _("Customer details saved."),
+    )

@@ -1,4 +1,5 @@
 """CS pages: ticket list, ticket page with its timeline, the follow-up queue, and intake (slot offers: scheduling.offers.views)."""
+
 from __future__ import annotations
 
 import base64
@@ -35,32 +36,58 @@ def ticket_list():
     page_no = _int_arg("page") or 1
     q = (request.args.get("q") or "").strip()[:64]
     show = request.args.get("show", "")
-    page = tickets.list_tickets(status=status, owner_id=owner_id, q=q or None,
-                                needs_rebooking=show == "needs_rebooking", overdue=show == "overdue", page=page_no,
-                                page_size=50, by=current_user)
-    return render_template("dispatch/ticket_list.html", page=page, page_no=page_no, status=status,
-                           owner=request.args.get("owner", ""), statuses=list(TicketStatus), q=q, show=show,
-                           is_overdue=rules.is_overdue, now=utcnow())
+    page = tickets.list_tickets(
+        status=status,
+        owner_id=owner_id,
+        q=q or None,
+        needs_rebooking=show == "needs_rebooking",
+        overdue=show == "overdue",
+        page=page_no,
+        page_size=50,
+        by=current_user,
+    )
+    return render_template(
+        "dispatch/ticket_list.html",
+        page=page,
+        page_no=page_no,
+        status=status,
+        owner=request.args.get("owner", ""),
+        statuses=list(TicketStatus),
+        q=q,
+        show=show,
+        is_overdue=rules.is_overdue,
+        now=utcnow(),
+    )
 
 
 @bp.get("/tickets/<int:ticket_id>")
 @role_required(*STAFF)
 def ticket_detail(ticket_id: int):
     ticket = tickets.get_ticket(ticket_id, by=current_user)
-    return render_template("dispatch/ticket_detail.html", ticket=ticket, visits_used=tickets.visits_used(ticket),
-                           quota=rules.quota_standing(ticket.visits, ticket.visit_quota),
-                           open_statuses=rules.VISIT_OPEN, ticket_open=rules.TICKET_OPEN,
-                           overdue=rules.is_overdue(ticket.due_at, status=ticket.status, now=utcnow()))
+    return render_template(
+        "dispatch/ticket_detail.html",
+        ticket=ticket,
+        visits_used=tickets.visits_used(ticket),
+        quota=rules.quota_standing(ticket.visits, ticket.visit_quota),
+        open_statuses=rules.VISIT_OPEN,
+        ticket_open=rules.TICKET_OPEN,
+        overdue=rules.is_overdue(ticket.due_at, status=ticket.status, now=utcnow()),
+    )
 
 
 @bp.get("/followups")
 @role_required(Role.CS)
 def follow_up_queue():
     queue = follow_ups.list_follow_ups(by=current_user)
-    return render_template("dispatch/follow_ups.html", queue=queue, next_call_at=follow_ups.next_call_at,
-                           refusal_of=follow_ups.call_refusal, outcomes=list(CallOutcome),
-                           all_owners=current_user.has_role(Role.MANAGER),
-                           max_attempts=follow_ups.call_policy().max_attempts)
+    return render_template(
+        "dispatch/follow_ups.html",
+        queue=queue,
+        next_call_at=follow_ups.next_call_at,
+        refusal_of=follow_ups.call_refusal,
+        outcomes=list(CallOutcome),
+        all_owners=current_user.has_role(Role.MANAGER),
+        max_attempts=follow_ups.call_policy().max_attempts,
+    )
 
 
 @bp.post("/followups/<int:follow_up_id>/attempts")
@@ -79,10 +106,13 @@ def record_attempt(follow_up_id: int):
         return redirect(url_for(".follow_up_queue"))
     try:
         follow_ups.record_call_attempt(
-            follow_up_id, outcome=CallOutcome(outcome),
+            follow_up_id,
+            outcome=CallOutcome(outcome),
             satisfaction=int(satisfaction) if reached and satisfaction in {"1", "2", "3", "4", "5"} else None,
             resolved=(resolved == "yes") if reached else None,
-            note=(form.get("note") or "").strip()[:1000] or None, by=current_user)
+            note=(form.get("note") or "").strip()[:1000] or None,
+            by=current_user,
+        )
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -92,9 +122,30 @@ def record_attempt(follow_up_id: int):
 
 # --- CS intake: register a request, then promise a slot while the customer is on the phone --------------
 
-INTAKE_FIELDS = ("platform", "order_no", "order_value", "purchase_date", "name", "phone", "address", "lat", "lon",
-                 "district", "region", "category", "brand", "sku", "serial_no", "type", "cause", "description",
-                 "priority", "duration_min", "available_from", "available_until")
+INTAKE_FIELDS = (
+    "platform",
+    "order_no",
+    "order_value",
+    "purchase_date",
+    "name",
+    "phone",
+    "address",
+    "lat",
+    "lon",
+    "district",
+    "region",
+    "category",
+    "brand",
+    "sku",
+    "serial_no",
+    "type",
+    "cause",
+    "description",
+    "priority",
+    "duration_min",
+    "available_from",
+    "available_until",
+)
 
 
 def _intake_request(form) -> dict:
@@ -115,15 +166,33 @@ def _intake_request(form) -> dict:
             return datetime.fromisoformat(value).replace(tzinfo=local_zone()).isoformat()
         except ValueError:
             return value  # the schema names the field
+
     body = {
-        "order": {"platform": text("platform"), "order_no": text("order_no"), "order_value": number("order_value"),
-                  "purchase_date": text("purchase_date")},
-        "customer": {"name": text("name"), "phone": text("phone"), "address": text("address"),
-                     "lat": number("lat"), "lon": number("lon")},
-        "product": {"category": text("category"), "brand": text("brand"), "sku": text("sku"),
-                    "serial_no": text("serial_no")},
-        "type": text("type"), "cause": text("cause"), "description": text("description"),
-        "priority": number("priority") or 3, "district": text("district"), "region": text("region") or "default",
+        "order": {
+            "platform": text("platform"),
+            "order_no": text("order_no"),
+            "order_value": number("order_value"),
+            "purchase_date": text("purchase_date"),
+        },
+        "customer": {
+            "name": text("name"),
+            "phone": text("phone"),
+            "address": text("address"),
+            "lat": number("lat"),
+            "lon": number("lon"),
+        },
+        "product": {
+            "category": text("category"),
+            "brand": text("brand"),
+            "sku": text("sku"),
+            "serial_no": text("serial_no"),
+        },
+        "type": text("type"),
+        "cause": text("cause"),
+        "description": text("description"),
+        "priority": number("priority") or 3,
+        "district": text("district"),
+        "region": text("region") or "default",
         "duration_min": number("duration_min"),
         "availability": [],
     }
@@ -135,16 +204,29 @@ def _intake_request(form) -> dict:
 
 def _intake_photos(files) -> list[dict]:
     """Uploaded photo files as the API's photo objects (the schema and the use case check them)."""
-    return [{"filename": upload.filename or "photo", "content_type": upload.mimetype or "",
-             "data_base64": base64.b64encode(upload.read()).decode()}
-            for upload in files.getlist("photos") if upload and upload.filename]
+    return [
+        {
+            "filename": upload.filename or "photo",
+            "content_type": upload.mimetype or "",
+            "data_base64": base64.b64encode(upload.read()).decode(),
+        }
+        for upload in files.getlist("photos")
+        if upload and upload.filename
+    ]
 
 
 def _render_intake(values: dict, errors: dict | None = None, status: int = 200):
     from dispatch.enums import Cause, Platform, ProductCategory, TicketType
 
-    return render_template("dispatch/intake.html", values=values, errors=errors or {}, platforms=list(Platform),
-                           categories=list(ProductCategory), types=list(TicketType), causes=list(Cause)), status
+    return render_template(
+        "dispatch/intake.html",
+        values=values,
+        errors=errors or {},
+        platforms=list(Platform),
+        categories=list(ProductCategory),
+        types=list(TicketType),
+        causes=list(Cause),
+    ), status
 
 
 @bp.get("/intake")
@@ -160,8 +242,9 @@ def intake():
             flash(_("No stored order %(no)s on that platform: enter it below.", no=order_no), "info")
         else:
             values.update(_order_values(order))
-            flash(_("Order %(no)s found: check the customer's details and describe the problem.", no=order_no),
-                  "success")
+            flash(
+                _("Order %(no)s found: check the customer's details and describe the problem.", no=order_no), "success"
+            )
     return _render_intake(values)
 
 
@@ -171,15 +254,24 @@ _PLATFORMS = {p.value for p in Platform}
 def _order_values(order) -> dict:
     """A stored order, its customer and its first product as intake form values."""
     customer = order.customer
-    values = {"platform": order.platform.value, "order_no": order.order_no, "order_value": str(order.order_value_yuan),
-              "purchase_date": order.purchase_date.isoformat(), "name": customer.name, "phone": customer.phone,
-              "address": customer.address, "district": customer.district or "", "region": customer.region,
-              "lat": "" if customer.lat is None else str(customer.lat),
-              "lon": "" if customer.lon is None else str(customer.lon)}
+    values = {
+        "platform": order.platform.value,
+        "order_no": order.order_no,
+        "order_value": str(order.order_value_yuan),
+        "purchase_date": order.purchase_date.isoformat(),
+        "name": customer.name,
+        "phone": customer.phone,
+        "address": customer.address,
+        "district": customer.district or "",
+        "region": customer.region,
+        "lat": "" if customer.lat is None else str(customer.lat),
+        "lon": "" if customer.lon is None else str(customer.lon),
+    }
     if order.products:
         product = order.products[0]
-        values.update(category=product.category.value, brand=product.brand, sku=product.sku,
-                      serial_no=product.serial_no)
+        values.update(
+            category=product.category.value, brand=product.brand, sku=product.sku, serial_no=product.serial_no
+        )
     return values
 
 

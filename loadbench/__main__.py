@@ -3,6 +3,7 @@
 It prints throughput and p50/p99 latency for technicians' status events, CS's slot offers and the
 ticket list. Everything runs on this machine (the server on 127.0.0.1), bounded in requests and time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,8 +16,8 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from loadbench.client import Step, run_level
 
@@ -29,8 +30,11 @@ PASSWORD = "demo-pass"
 def main(argv: list[str] | None = None) -> int:
     """Build the data, start gunicorn, run every scenario at every client count, print the figures."""
     parser = argparse.ArgumentParser(prog="python -m loadbench", description=__doc__)
-    parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres",
-                        help="where to create (and afterwards drop) the bench database")
+    parser.add_argument(
+        "--pg-admin-url",
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        help="where to create (and afterwards drop) the bench database",
+    )
     parser.add_argument("--clients", default="1,8,32", help="comma-separated client counts")
     parser.add_argument("--requests", type=int, default=600, help="at most this many requests per level")
     parser.add_argument("--seconds", type=float, default=20.0, help="at most this long per level")
@@ -58,11 +62,14 @@ def main(argv: list[str] | None = None) -> int:
         event_batches = _status_event_batches(data, tokens)
         for scenario in scenarios:
             for clients in levels:
-                work = {"status_events": lambda: event_batches,
-                        "slot_offers": lambda: _offer_batches(data, tokens),
-                        "ticket_list": lambda: _ticket_list_batches(data, tokens)}[scenario]
-                result = run_level(base_url, scenario, clients, work, max_requests=args.requests,
-                                   max_seconds=args.seconds)
+                work = {
+                    "status_events": lambda: event_batches,
+                    "slot_offers": lambda: _offer_batches(data, tokens),
+                    "ticket_list": lambda: _ticket_list_batches(data, tokens),
+                }[scenario]
+                result = run_level(
+                    base_url, scenario, clients, work, max_requests=args.requests, max_seconds=args.seconds
+                )
                 print(result.line(), flush=True)
         if args.keep:
             print(f"kept: {base_url} on {database_url}")
@@ -110,12 +117,20 @@ def _create_database(admin_url: str):
 
 def _build_data(database_url: str, event_visits: int) -> dict:
     """Build the data set in a child process, so this process holds no app, numba or database state."""
-    code = ("import dataclasses, json, sys; from app import create_app; from loadbench.data import build\n"
-            "with create_app({'SQLALCHEMY_DATABASE_URI': sys.argv[1]}).app_context():\n"
-            "    print(json.dumps(dataclasses.asdict(build(event_visits=int(sys.argv[2])))))")
+    code = (
+        "import dataclasses, json, sys; from app import create_app; from loadbench.data import build\n"
+        "with create_app({'SQLALCHEMY_DATABASE_URI': sys.argv[1]}).app_context():\n"
+        "    print(json.dumps(dataclasses.asdict(build(event_visits=int(sys.argv[2])))))"
+    )
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code, database_url, str(event_visits)], cwd=ROOT, check=True,
-                          capture_output=True, text=True, env={**os.environ, "JOBS_EAGER": "1"})
+    done = subprocess.run(
+        [sys.executable, "-c", code, database_url, str(event_visits)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JOBS_EAGER": "1"},
+    )
     print(f"data: demo + {event_visits} visits for today in {time.perf_counter() - started:.0f} s", flush=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -133,9 +148,15 @@ class _Server:
 
 
 def _start_server(database_url: str, port: int, *, workers: int | None, threads: int | None) -> _Server:
-    env = {**os.environ, "DATABASE_URL": database_url, "BIND": f"127.0.0.1:{port}", "ACCESS_LOG": "",
-           "VENV": str(Path(sys.executable).parent.parent), "SECRET_KEY": uuid.uuid4().hex,
-           "RATELIMIT_KEY_PREFIX": f"loadbench-{port}"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "BIND": f"127.0.0.1:{port}",
+        "ACCESS_LOG": "",
+        "VENV": str(Path(sys.executable).parent.parent),
+        "SECRET_KEY": uuid.uuid4().hex,
+        "RATELIMIT_KEY_PREFIX": f"loadbench-{port}",
+    }
     if workers:
         env["WEB_WORKERS"] = str(workers)
     if threads:
@@ -159,8 +180,9 @@ def _wait_until_up(base_url: str, timeout_s: float = 90) -> None:
 
 def _token(base_url: str, username: str) -> str:
     body = json.dumps({"username": username, "password": PASSWORD}).encode()
-    call = urllib.request.Request(base_url + "/api/v1/auth/token", data=body,
-                                  headers={"Content-Type": "application/json"})
+    call = urllib.request.Request(
+        base_url + "/api/v1/auth/token", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(call, timeout=10) as response:
         return json.loads(response.read())["token"]
 

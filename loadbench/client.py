@@ -1,4 +1,5 @@
 """A small threaded HTTP client: N clients, each on its own keep-alive connection, bounded in count and time."""
+
 from __future__ import annotations
 
 import http.client
@@ -6,8 +7,8 @@ import json
 import statistics
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 # A step: (method, path, JSON body or None, Bearer token).
@@ -31,9 +32,11 @@ class LevelResult:
 
     def line(self) -> str:
         error = f"  first error: {self.first_error}" if self.first_error else ""
-        return (f"{self.scenario:<14} {self.clients:>3} clients  {self.requests:>5} requests in {self.seconds:5.1f} s"
-                f"  {self.per_second:7.1f}/s  p50 {self.p50_ms:6.1f} ms  p99 {self.p99_ms:7.1f} ms"
-                f"  errors {self.errors}{error}")
+        return (
+            f"{self.scenario:<14} {self.clients:>3} clients  {self.requests:>5} requests in {self.seconds:5.1f} s"
+            f"  {self.per_second:7.1f}/s  p50 {self.p50_ms:6.1f} ms  p99 {self.p99_ms:7.1f} ms"
+            f"  errors {self.errors}{error}"
+        )
 
 
 def request(connection: http.client.HTTPConnection, step: Step) -> tuple[int, bytes]:
@@ -49,8 +52,15 @@ def request(connection: http.client.HTTPConnection, step: Step) -> tuple[int, by
     return response.status, response.read()
 
 
-def run_level(base_url: str, scenario: str, clients: int, work: Callable[[], Iterator[list[Step]]], *,
-              max_requests: int, max_seconds: float) -> LevelResult:
+def run_level(
+    base_url: str,
+    scenario: str,
+    clients: int,
+    work: Callable[[], Iterator[list[Step]]],
+    *,
+    max_requests: int,
+    max_seconds: float,
+) -> LevelResult:
     """Run `clients` threads that take batches of steps from `work` until `max_requests` or `max_seconds`.
 
     A batch (e.g. one visit's accepted, en_route, arrived) is sent in order by one client. The
@@ -104,5 +114,13 @@ def run_level(base_url: str, scenario: str, clients: int, work: Callable[[], Ite
     ordered = sorted(latencies)
     p50 = statistics.median(ordered) * 1000 if ordered else 0.0
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000 if ordered else 0.0
-    return LevelResult(scenario=scenario, clients=clients, requests=len(ordered), errors=len(errors), seconds=seconds,
-                       p50_ms=p50, p99_ms=p99, first_error=errors[0] if errors else None)
+    return LevelResult(
+        scenario=scenario,
+        clients=clients,
+        requests=len(ordered),
+        errors=len(errors),
+        seconds=seconds,
+        p50_ms=p50,
+        p99_ms=p99,
+        first_error=errors[0] if errors else None,
+    )

@@ -1,4 +1,5 @@
 """The bench's data set: the Shanghai demo plus a day of short visits for the technicians to report on."""
+
 from __future__ import annotations
 
 import random
@@ -32,9 +33,9 @@ ROUTE_STARTS = (time(9, 30), time(13, 45), time(16, 0))
 class BenchData:
     """Ids the load client needs: who to log in as, which visits to report on, which to offer slots for."""
 
-    technicians: list[str]                  # usernames
-    event_visits: dict[str, list[int]]      # username -> today's visits, in order
-    offer_visits: list[int]                 # unscheduled visits
+    technicians: list[str]  # usernames
+    event_visits: dict[str, list[int]]  # username -> today's visits, in order
+    offer_visits: list[int]  # unscheduled visits
     cs_user: str
 
 
@@ -49,8 +50,9 @@ def build(*, event_visits: int, today: date | None = None) -> BenchData:
     for technician in technicians:  # the bench runs whatever the weekday
         technician.working_days = [1, 2, 3, 4, 5, 6, 7]
     db.session.commit()
-    offer_visits = list(db.session.scalars(select(Visit.id).where(Visit.status == VisitStatus.UNSCHEDULED)
-                                           .order_by(Visit.id)))
+    offer_visits = list(
+        db.session.scalars(select(Visit.id).where(Visit.status == VisitStatus.UNSCHEDULED).order_by(Visit.id))
+    )
     schema = TicketCreateSchema()
     zone = local_zone()
     by_username: dict[str, list[int]] = {t.user.username: [] for t in technicians}
@@ -59,8 +61,14 @@ def build(*, event_visits: int, today: date | None = None) -> BenchData:
         slot = n // len(technicians)
         start = datetime.combine(today, FIRST_EVENT_VISIT, zone) + timedelta(minutes=EVENT_VISIT_MIN * slot)
         visit = _new_visit(schema, rng, n, today, by=cs)
-        place_visit(visit, technician=technician, start=start, end=start + timedelta(minutes=EVENT_VISIT_MIN),
-                    by=cs, source="bench")
+        place_visit(
+            visit,
+            technician=technician,
+            start=start,
+            end=start + timedelta(minutes=EVENT_VISIT_MIN),
+            by=cs,
+            source="bench",
+        )
         by_username[technician.user.username].append(visit.id)
         if n % 50 == 49:
             db.session.commit()
@@ -72,26 +80,39 @@ def build(*, event_visits: int, today: date | None = None) -> BenchData:
                 start = datetime.combine(day, starts, zone)
                 place_visit(visit, technician=technician, start=start, by=cs, source="bench")
     db.session.commit()
-    return BenchData(technicians=list(by_username), event_visits=by_username, offer_visits=offer_visits,
-                     cs_user=cs.username)
+    return BenchData(
+        technicians=list(by_username), event_visits=by_username, offer_visits=offer_visits, cs_user=cs.username
+    )
 
 
 def _new_visit(schema: TicketCreateSchema, rng: random.Random, n: int, today: date, *, by: User) -> Visit:
     district = DISTRICTS[n % len(DISTRICTS)]
     window_start = datetime.combine(today + timedelta(days=1), time(9), local_zone())
-    request = schema.load({
-        "order": {"platform": "own_shop", "order_no": f"BENCH{n:07d}", "order_value": 4599,
-                  "purchase_date": (today - timedelta(days=3)).isoformat()},
-        "customer": {"name": "压测客户", "phone": f"13{rng.randrange(10**9):09d}",
-                     "address": f"上海市{district.name}{district.streets[0]}{n % 900 + 1}号",
-                     "lat": district.lat + rng.uniform(-0.02, 0.02), "lon": district.lon + rng.uniform(-0.02, 0.02)},
-        "product": {"category": "large_appliance", "brand": "Haier", "sku": "KFR-35GW", "serial_no": f"BSN{n:09d}"},
-        "type": "installation",
-        "description": "Load bench visit.",
-        "availability": [{"start": window_start.isoformat(), "end": (window_start + timedelta(hours=9)).isoformat()}],
-        "duration_min": EVENT_VISIT_MIN,
-        "district": district.name,
-        "region": REGION,
-    })
+    request = schema.load(
+        {
+            "order": {
+                "platform": "own_shop",
+                "order_no": f"BENCH{n:07d}",
+                "order_value": 4599,
+                "purchase_date": (today - timedelta(days=3)).isoformat(),
+            },
+            "customer": {
+                "name": "压测客户",
+                "phone": f"13{rng.randrange(10**9):09d}",
+                "address": f"上海市{district.name}{district.streets[0]}{n % 900 + 1}号",
+                "lat": district.lat + rng.uniform(-0.02, 0.02),
+                "lon": district.lon + rng.uniform(-0.02, 0.02),
+            },
+            "product": {"category": "large_appliance", "brand": "Haier", "sku": "KFR-35GW", "serial_no": f"BSN{n:09d}"},
+            "type": "installation",
+            "description": "Load bench visit.",
+            "availability": [
+                {"start": window_start.isoformat(), "end": (window_start + timedelta(hours=9)).isoformat()}
+            ],
+            "duration_min": EVENT_VISIT_MIN,
+            "district": district.name,
+            "region": REGION,
+        }
+    )
     ticket = register_ticket(request, by=by)
     return ticket.visits[0]

@@ -1,4 +1,5 @@
 """REST API of the dashboard: every measure for a period, for managers and admins."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -10,9 +11,13 @@ from common.models import Role
 from reporting import service
 from reporting.schemas import KpiDashboardSchema, KpiQueryArgsSchema
 
-kpis_blp = Blueprint("kpis", __name__, url_prefix="/api/v1/kpis",
-                     description="The manager's dashboard: first-time fix, on-time arrival, satisfaction, repeat "
-                                 "visits, handling time, complaint causes and technician utilisation")
+kpis_blp = Blueprint(
+    "kpis",
+    __name__,
+    url_prefix="/api/v1/kpis",
+    description="The manager's dashboard: first-time fix, on-time arrival, satisfaction, repeat "
+    "visits, handling time, complaint causes and technician utilisation",
+)
 
 
 @kpis_blp.route("")

@@ -6,6 +6,7 @@
 The database is created (PostgreSQL) and filled with `reporting.history` on first use, then reused;
 --reset builds it again. Prints the generation time, then each run's time and the median. Goal: under 1 s.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         if have == 0:
             started = time.perf_counter()
             summary = generate_history(tickets=args.tickets, days=args.days)
-            print(f"generated {summary.tickets} tickets, {summary.visits} visits, {summary.follow_ups} follow-ups "
-                  f"in {time.perf_counter() - started:.1f} s")
+            print(
+                f"generated {summary.tickets} tickets, {summary.visits} visits, {summary.follow_ups} follow-ups "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
             if db.engine.dialect.name == "postgresql":
                 db.session.execute(text("ANALYZE"))
                 db.session.commit()
@@ -89,9 +92,11 @@ def main(argv: list[str] | None = None) -> int:
             timings.append(time.perf_counter() - started)
             db.session.rollback()
         median = statistics.median(timings)
-        print(f"dashboard {first}..{last} ({args.period_days} days, {db.engine.dialect.name}): "
-              f"first-time fix {dashboard.first_time_fix.tickets} tickets, {dashboard.arrivals.arrivals} arrivals, "
-              f"{dashboard.satisfaction.calls} calls")
+        print(
+            f"dashboard {first}..{last} ({args.period_days} days, {db.engine.dialect.name}): "
+            f"first-time fix {dashboard.first_time_fix.tickets} tickets, {dashboard.arrivals.arrivals} arrivals, "
+            f"{dashboard.satisfaction.calls} calls"
+        )
         print("runs: " + ", ".join(f"{t:.3f}" for t in timings) + " s")
         print(f"median {median:.3f} s (goal < {GOAL_S:.1f} s): {'OK' if median < GOAL_S else 'TOO SLOW'}")
     return 0

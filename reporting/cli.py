@@ -1,4 +1,5 @@
 """Flask CLI commands of the dashboard: `flask --app app reporting generate-history`."""
+
 from __future__ import annotations
 
 import click
@@ -12,8 +13,13 @@ def register(app: Flask) -> None:
 
     @reporting_cli.command("generate-history")
     @click.option("--tickets", default=100_000, show_default=True, type=click.IntRange(1, 2_000_000))
-    @click.option("--days", default=365, show_default=True, type=click.IntRange(1, 3_650),
-                  help="Local days before now the tickets are registered over.")
+    @click.option(
+        "--days",
+        default=365,
+        show_default=True,
+        type=click.IntRange(1, 3_650),
+        help="Local days before now the tickets are registered over.",
+    )
     @click.option("--technicians", default=40, show_default=True, type=click.IntRange(1, 1_000))
     @click.option("--region", default="shanghai", show_default=True)
     @click.option("--seed", default=1, show_default=True, type=int)
@@ -22,7 +28,9 @@ def register(app: Flask) -> None:
         from reporting.history import generate_history
 
         summary = generate_history(tickets=tickets, days=days, technicians=technicians, region=region, seed=seed)
-        click.echo(f"Generated {summary.tickets} tickets, {summary.visits} visits and {summary.follow_ups} "
-                   f"follow-ups registered {summary.first} .. {summary.last}.")
+        click.echo(
+            f"Generated {summary.tickets} tickets, {summary.visits} visits and {summary.follow_ups} "
+            f"follow-ups registered {summary.first} .. {summary.last}."
+        )
 
     app.cli.add_command(reporting_cli)

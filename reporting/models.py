@@ -3,6 +3,7 @@
 Each measure selects its rows by one timestamp inside the period; without these indexes every
 dashboard query scans the whole history.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Index

@@ -1,4 +1,5 @@
 """Pure rules of the dashboard: lateness bands, rates, trend buckets and shift time (no Flask, no database)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -75,6 +76,7 @@ def shift_seconds(shift: Shift, *, first: date, last: date) -> int:
     length = (shift.end.hour * 3600 + shift.end.minute * 60) - (shift.start.hour * 3600 + shift.start.minute * 60)
     if shift.has_break:
         length -= shift.break_min * 60
-    days = sum(1 for n in range((last - first).days + 1)
-               if (first + timedelta(days=n)).isoweekday() in shift.working_days)
+    days = sum(
+        1 for n in range((last - first).days + 1) if (first + timedelta(days=n)).isoweekday() in shift.working_days
+    )
     return max(length, 0) * days

@@ -1,4 +1,5 @@
 """Schemas of the dashboard API: the filters in, every measure out."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -23,12 +24,18 @@ class KpiQueryArgsSchema(ma.Schema):
 
     first = fields.Date(data_key="from", metadata=_describe("First local day of the period (YYYY-MM-DD)."))
     last = fields.Date(data_key="to", metadata=_describe("Last local day of the period, included (YYYY-MM-DD)."))
-    bucket = fields.String(validate=validate.OneOf(["day", "week"], error=_l("Choose day or week.")),
-                           metadata=_describe("Trend by day or by week (default: by day up to 45 days)."))
-    region = fields.String(validate=validate.Length(min=1, max=64),
-                           metadata=_describe("Only customers (and technicians) of this region."))
-    technician_id = fields.Integer(data_key="technician", validate=validate.Range(min=1),
-                                   metadata=_describe("Only visits of this technician (technician id)."))
+    bucket = fields.String(
+        validate=validate.OneOf(["day", "week"], error=_l("Choose day or week.")),
+        metadata=_describe("Trend by day or by week (default: by day up to 45 days)."),
+    )
+    region = fields.String(
+        validate=validate.Length(min=1, max=64), metadata=_describe("Only customers (and technicians) of this region.")
+    )
+    technician_id = fields.Integer(
+        data_key="technician",
+        validate=validate.Range(min=1),
+        metadata=_describe("Only visits of this technician (technician id)."),
+    )
     category = fields.Enum(ProductCategory, by_value=True, metadata=_describe("Only products of this category."))
     brand = fields.String(validate=validate.Length(min=1, max=64), metadata=_describe("Only products of this brand."))
 
@@ -43,11 +50,13 @@ class KpiQueryArgsSchema(ma.Schema):
         data.setdefault("last", data["first"] + timedelta(days=DEFAULT_PERIOD_DAYS - 1) if "first" in data else today)
         data.setdefault("first", data["last"] - timedelta(days=DEFAULT_PERIOD_DAYS - 1))
         if data["last"] < data["first"]:
-            raise ma.ValidationError(_l("The period ends before it starts; give a 'to' date on or after 'from'."),
-                                     field_name="to")
+            raise ma.ValidationError(
+                _l("The period ends before it starts; give a 'to' date on or after 'from'."), field_name="to"
+            )
         if (data["last"] - data["first"]).days + 1 > rules.MAX_PERIOD_DAYS:
-            raise ma.ValidationError(_l("Choose a period of at most %(days)d days.", days=rules.MAX_PERIOD_DAYS),
-                                     field_name="from")
+            raise ma.ValidationError(
+                _l("Choose a period of at most %(days)d days.", days=rules.MAX_PERIOD_DAYS), field_name="from"
+            )
         return data
 
 
@@ -61,8 +70,11 @@ class ArrivalsSchema(ma.Schema):
     arrivals = fields.Integer(metadata=_describe("Arrivals in the period at visits with a promised window."))
     on_time = fields.Integer(metadata=_describe("Arrivals inside the promised window."))
     rate_pct = fields.Float(allow_none=True)
-    bands = fields.Dict(keys=fields.String(), values=fields.Integer(),
-                        metadata=_describe("Arrivals by band: on_time, early, late_0_15 ... late_over_120 (minutes)."))
+    bands = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata=_describe("Arrivals by band: on_time, early, late_0_15 ... late_over_120 (minutes)."),
+    )
 
 
 class SatisfactionSchema(ma.Schema):

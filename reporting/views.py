@@ -1,4 +1,5 @@
 """The manager's dashboard page and the CSV download of each of its tables."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, render_template, request
@@ -11,8 +12,13 @@ from reporting import service
 from reporting.schemas import KpiQueryArgsSchema
 from reporting.tables import chart_data, dashboard_tables, table_csv
 
-bp = Blueprint("reporting_pages", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/reporting/static")
+bp = Blueprint(
+    "reporting_pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/reporting/static",
+)
 
 
 def _filters() -> dict:
@@ -32,8 +38,13 @@ def _filters() -> dict:
 def dashboard():
     args = _filters()
     result = service.summarise_kpis(args.pop("first"), **args, by=current_user, with_choices=True)
-    return render_template("reporting/dashboard.html", dashboard=result, tables=dashboard_tables(result),
-                           charts=chart_data(result), query=request.query_string.decode())
+    return render_template(
+        "reporting/dashboard.html",
+        dashboard=result,
+        tables=dashboard_tables(result),
+        charts=chart_data(result),
+        query=request.query_string.decode(),
+    )
 
 
 @bp.get("/dashboard/<string:table>.csv")
@@ -45,6 +56,8 @@ def table_download(table: str):
     if table not in tables:
         abort(404, description=f"No table {table!r}; the dashboard has {', '.join(tables)}.")
     name = f"{table}_{result.scope.first.isoformat()}_{result.scope.last.isoformat()}.csv"
-    return Response(table_csv(tables[table]), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
+    return Response(
+        table_csv(tables[table]),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

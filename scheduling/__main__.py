@@ -1,4 +1,5 @@
 """Entry point of `python -m scheduling`."""
+
 import sys
 
 from scheduling.command_line import main

@@ -1,4 +1,5 @@
 """REST API for day plans: start a solve job, follow it, publish the plan."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -10,8 +11,12 @@ from common.idempotency import idempotent
 from scheduling import service
 from scheduling.schemas import PlanCreateSchema, PlanQueryArgsSchema, PlanSchema, PlanSummarySchema
 
-blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans",
-                description="Day plans: optimize a region's day in the background, then publish it")
+blp = Blueprint(
+    "plans",
+    __name__,
+    url_prefix="/api/v1/plans",
+    description="Day plans: optimize a region's day in the background, then publish it",
+)
 
 
 @blp.route("")
@@ -29,8 +34,7 @@ class Plans(MethodView):
     @blp.alt_response(503, description="The job queue cannot be reached; the job is marked failed.")
     def post(self, data: dict):
         """Plan a region's day: a draft plan and its solve job (follow it with GET /plans/<id>)."""
-        return service.start_day_plan(data["date"], data["region"], time_limit_s=data["time_limit_s"],
-                                      by=current_user)
+        return service.start_day_plan(data["date"], data["region"], time_limit_s=data["time_limit_s"], by=current_user)
 
 
 @blp.route("/<int:plan_id>")

@@ -3,6 +3,7 @@
 It deliberately imports nothing from `scheduling.core`, so a mistake in the solver's own travel or
 time bookkeeping shows up here instead of being repeated.
 """
+
 from __future__ import annotations
 
 import math
@@ -81,7 +82,7 @@ def check_plan(problem: dict, plan: dict) -> list[str]:
     """Every hard rule the plan breaks, as sentences naming technician, visit and numbers; [] = feasible."""
     try:
         return _PlanCheck(problem, plan).run()
-    except Exception as error:  # noqa: BLE001 - a malformed plan must become a finding, never a crash
+    except Exception as error:
         return [f"plan could not be checked: {type(error).__name__}: {error}"]
 
 
@@ -97,8 +98,10 @@ def plan_warnings(problem: dict, plan: dict) -> list[str]:
         if visit.get("must_serve"):
             warnings.append(f"must_serve visit {visit['id']} is unassigned (reason: {reason})")
         if visit.get("pinned"):
-            warnings.append(f"pinned visit {visit['id']} (technician {visit['pinned'].get('technician')}) "
-                            f"is unassigned (reason: {reason})")
+            warnings.append(
+                f"pinned visit {visit['id']} (technician {visit['pinned'].get('technician')}) "
+                f"is unassigned (reason: {reason})"
+            )
     return warnings
 
 
@@ -210,12 +213,15 @@ class _PlanCheck:
         if start < arrival:
             self.found.append(f"{t}: visit {v} starts at {start}, before its arrival {arrival}")
         if end != start + visit["duration_s"]:
-            self.found.append(f"{t}: visit {v} ends at {end}, but start {start} + duration "
-                              f"{visit['duration_s']} s = {start + visit['duration_s']}")
+            self.found.append(
+                f"{t}: visit {v} ends at {end}, but start {start} + duration "
+                f"{visit['duration_s']} s = {start + visit['duration_s']}"
+            )
         shift_start = tech["shift"][0]
         if start < shift_start or arrival < shift_start:
-            self.found.append(f"{t}: visit {v} is served before shift start {shift_start} "
-                              f"(arrival {arrival}, start {start})")
+            self.found.append(
+                f"{t}: visit {v} is served before shift start {shift_start} (arrival {arrival}, start {start})"
+            )
         pin = visit.get("pinned")
         if pin and pin.get("technician") != t:
             self.found.append(f"{t}: visit {v} is pinned to {pin.get('technician')} but is on {t}'s route")
@@ -253,8 +259,9 @@ class _PlanCheck:
                     continue
                 unmatched.remove(near)
                 if near["end"] - near["start"] != duration:
-                    self.found.append(f"{t}: break {_fmt(near)} lasts {near['end'] - near['start']} s, "
-                                      f"it must last {duration} s")
+                    self.found.append(
+                        f"{t}: break {_fmt(near)} lasts {near['end'] - near['start']} s, it must last {duration} s"
+                    )
                 if near["start"] < window[0] or near["end"] > window[1]:
                     self.found.append(f"{t}: break {_fmt(near)} is outside its window {window}")
             for extra in unmatched:
@@ -265,8 +272,9 @@ class _PlanCheck:
                 self.found.append(f"{t}: break {_fmt(b)} is outside the shift {tech['shift']}")
             for stop in stops:
                 if b["start"] < stop["end"] and stop["start"] < b["end"]:
-                    self.found.append(f"{t}: break {_fmt(b)} overlaps visit {stop['visit']} "
-                                      f"service [{stop['start']}, {stop['end']}]")
+                    self.found.append(
+                        f"{t}: break {_fmt(b)} overlaps visit {stop['visit']} service [{stop['start']}, {stop['end']}]"
+                    )
         for earlier, later in zip(breaks, breaks[1:]):
             if later["start"] < earlier["end"]:
                 self.found.append(f"{t}: breaks {_fmt(earlier)} and {_fmt(later)} overlap")
@@ -289,7 +297,8 @@ class _PlanCheck:
                 self.found.append(
                     f"{t}: visit {stop['visit']} arrival {stop['arrival']} is too early: leaving {previous} at {ready}, "
                     f"driving {drive} s ({self.travel.source}) plus {earliest - ready - drive} s of breaks "
-                    f"arrives at {earliest} at the earliest")
+                    f"arrives at {earliest} at the earliest"
+                )
             place, ready, previous = location, stop["end"], f"visit {stop['visit']}"
         drive, _ = self.travel.leg(place, tech.get("end"))
         gap = [b for b in breaks if ready <= b["start"]]
@@ -298,7 +307,8 @@ class _PlanCheck:
             self.found.append(
                 f"{t}: shift overrun: {previous} ends at {ready}, driving {drive} s to {tech.get('end')} "
                 f"({self.travel.source}) plus {finish - ready - drive} s of breaks ends at {finish}, "
-                f"after shift end {shift_end}")
+                f"after shift end {shift_end}"
+            )
 
     def _check_limits(self, tech: dict, stops: list[dict]) -> None:
         t = tech["id"]
@@ -310,9 +320,12 @@ class _PlanCheck:
                 self.found.append(f"{t}: total demand {load} is over capacity {tech['capacity']}")
 
     def _check_pins_order(self, t: str, stops: list[dict]) -> None:
-        pinned = [(self.visits[s["visit"]]["pinned"]["sequence"], s["visit"]) for s in stops
-                  if (self.visits[s["visit"]].get("pinned") or {}).get("sequence") is not None
-                  and self.visits[s["visit"]]["pinned"].get("technician") == t]
+        pinned = [
+            (self.visits[s["visit"]]["pinned"]["sequence"], s["visit"])
+            for s in stops
+            if (self.visits[s["visit"]].get("pinned") or {}).get("sequence") is not None
+            and self.visits[s["visit"]]["pinned"].get("technician") == t
+        ]
         for (seq_a, a), (seq_b, b) in zip(pinned, pinned[1:]):
             if seq_b < seq_a:
                 self.found.append(f"{t}: pinned visit {a} (sequence {seq_a}) comes before {b} (sequence {seq_b})")
@@ -330,8 +343,10 @@ class _PlanCheck:
                 continue
             self.reported_sums[key] += value
             if abs(value - expected) > tol:
-                self.found.append(f"{t}: route {key} {value} differs from the recomputed {expected} "
-                                  f"(start -> {len(stops)} stops -> end)")
+                self.found.append(
+                    f"{t}: route {key} {value} differs from the recomputed {expected} "
+                    f"(start -> {len(stops)} stops -> end)"
+                )
         self.route_sums["served"] += len(stops)
 
     # --- whole plan -------------------------------------------------------------------------------
@@ -361,8 +376,12 @@ class _PlanCheck:
         if not isinstance(kpis, dict):
             self.found.append("plan has no 'kpis' object")
             return
-        expected = {"served": self.route_sums["served"], "unassigned": unassigned,
-                    "travel_s": self.route_sums["travel_s"], "distance_m": self.route_sums["distance_m"]}
+        expected = {
+            "served": self.route_sums["served"],
+            "unassigned": unassigned,
+            "travel_s": self.route_sums["travel_s"],
+            "distance_m": self.route_sums["distance_m"],
+        }
         for key, value in expected.items():
             reported = kpis.get(key)
             tol = 0 if key in ("served", "unassigned") else self.travel.tolerance * self.legs
@@ -389,8 +408,11 @@ def _after_drive(ready: float, drive: int, breaks: list[dict]) -> float:
 
 def _fits(rule: dict, taken: dict) -> bool:
     window = rule["window"]
-    return (taken["end"] - taken["start"] == rule["duration_s"]
-            and window[0] <= taken["start"] and taken["end"] <= window[1])
+    return (
+        taken["end"] - taken["start"] == rule["duration_s"]
+        and window[0] <= taken["start"]
+        and taken["end"] <= window[1]
+    )
 
 
 def _match_breaks(rules: list[dict], taken: list[dict]) -> list[int] | None:

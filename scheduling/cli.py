@@ -1,4 +1,5 @@
 """Flask CLI commands for scheduling: `flask --app app scheduling worker|solve-day|requeue-stale`."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,11 +24,22 @@ def worker(burst: bool) -> None:
 
 
 @scheduling_cli.command("solve-day")
-@click.option("--date", "day", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Local date to plan, e.g. 2026-11-24.")
+@click.option(
+    "--date",
+    "day",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Local date to plan, e.g. 2026-11-24.",
+)
 @click.option("--region", required=True, help="Region to plan, e.g. shanghai.")
-@click.option("--time-limit", "time_limit_s", type=click.IntRange(MIN_TIME_LIMIT_S, MAX_TIME_LIMIT_S), default=DEFAULT_TIME_LIMIT_S, show_default=True,
-              help="Solver time limit in seconds.")
+@click.option(
+    "--time-limit",
+    "time_limit_s",
+    type=click.IntRange(MIN_TIME_LIMIT_S, MAX_TIME_LIMIT_S),
+    default=DEFAULT_TIME_LIMIT_S,
+    show_default=True,
+    help="Solver time limit in seconds.",
+)
 @click.option("--publish", is_flag=True, help="Publish the plan when it is feasible.")
 @click.option("--queue", "queued", is_flag=True, help="Hand the solve to a worker instead of solving here.")
 def solve_day(day, region: str, time_limit_s: int, publish: bool, queued: bool) -> None:
@@ -40,8 +52,10 @@ def solve_day(day, region: str, time_limit_s: int, publish: bool, queued: bool) 
     except DomainError as error:
         raise click.ClickException(error.message) from error
     job = plan.job
-    click.echo(f"plan {plan.id} ({plan.status.value}); job {job.id} {job.state.value}"
-               + (f": {job.error}" if job.error else ""))
+    click.echo(
+        f"plan {plan.id} ({plan.status.value}); job {job.id} {job.state.value}"
+        + (f": {job.error}" if job.error else "")
+    )
     if queued or plan.result is None:
         return
     click.echo(f"kpis: {plan.kpis}")
@@ -58,8 +72,14 @@ def solve_day(day, region: str, time_limit_s: int, publish: bool, queued: bool) 
 
 
 @scheduling_cli.command("requeue-stale")
-@click.option("--older-than", "older_than_s", type=click.IntRange(min=1), default=60, show_default=True,
-              help="Seconds of silence beyond a job's time limit after which its worker is presumed dead.")
+@click.option(
+    "--older-than",
+    "older_than_s",
+    type=click.IntRange(min=1),
+    default=60,
+    show_default=True,
+    help="Seconds of silence beyond a job's time limit after which its worker is presumed dead.",
+)
 def requeue_stale(older_than_s: int) -> None:
     """Queue again the solve jobs whose worker died."""
     for job in service.requeue_stale_jobs(older_than_s):

@@ -1,4 +1,5 @@
 """`python -m scheduling solve|check|rebalance`: the scheduling core on JSON files, with no Flask and no database."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,25 +19,37 @@ def main(argv: list[str] | None = None) -> int:
     solve.add_argument("problem", help="problem.json, or - for stdin")
     solve.add_argument("--time-limit", type=float, default=None, help="seconds of search (default: options or 10)")
     solve.add_argument("--workers", type=int, default=1, help="searches run side by side in separate processes")
-    solve.add_argument("--engine", choices=(AUTO, "ruin_and_recreate", "ortools"), default=AUTO,
-                       help="the search that improves on the construction plan (default: ruin_and_recreate once "
-                            "compiled, else ortools)")
+    solve.add_argument(
+        "--engine",
+        choices=(AUTO, "ruin_and_recreate", "ortools"),
+        default=AUTO,
+        help="the search that improves on the construction plan (default: ruin_and_recreate once "
+        "compiled, else ortools)",
+    )
     check = commands.add_parser("check", help="list what makes a plan infeasible; exit 1 if anything does")
     check.add_argument("problem", help="problem.json, or - for stdin")
     check.add_argument("plan", help="plan.json, or - for stdin")
     rebalance = commands.add_parser(
-        "rebalance", help="answer an event during the day: the new plan and its change set as JSON on stdout")
+        "rebalance", help="answer an event during the day: the new plan and its change set as JSON on stdout"
+    )
     rebalance.add_argument("problem", help="problem.json")
     rebalance.add_argument("plan", help="the current plan.json")
-    rebalance.add_argument("--event", required=True,
-                           help='event.json, e.g. {"kind": "technician_out", "technician": "t3", "from_s": 39600}')
-    rebalance.add_argument("--now", default=None,
-                           help="the moment of the rebalance, HH:MM or seconds (default: the event's now_s or from_s)")
+    rebalance.add_argument(
+        "--event",
+        required=True,
+        help='event.json, e.g. {"kind": "technician_out", "technician": "t3", "from_s": 39600}',
+    )
+    rebalance.add_argument(
+        "--now",
+        default=None,
+        help="the moment of the rebalance, HH:MM or seconds (default: the event's now_s or from_s)",
+    )
     rebalance.add_argument("--under-way", default="", help="comma-separated visits en route or on site (stay first)")
     args = parser.parse_args(argv)
     if args.command == "rebalance":
-        return _rebalance(args.problem, args.plan, args.event, now=args.now,
-                          under_way=[v for v in args.under_way.split(",") if v])
+        return _rebalance(
+            args.problem, args.plan, args.event, now=args.now, under_way=[v for v in args.under_way.split(",") if v]
+        )
     if args.command == "solve":
         return _solve(args.problem, engine=args.engine, time_limit_s=args.time_limit, workers=args.workers)
     return _check(args.problem, args.plan)
@@ -51,8 +64,11 @@ def _solve(path: str, *, engine: str, time_limit_s: float | None, workers: int, 
     if engine == AUTO:
         engine = ready_engine()
         if engine != RUIN_AND_RECREATE:
-            print(f"engine: {engine} (the ruin and recreate search is not compiled yet; "
-                  "compile it with python -m scheduling.core.ruin_and_recreate)", file=sys.stderr)
+            print(
+                f"engine: {engine} (the ruin and recreate search is not compiled yet; "
+                "compile it with python -m scheduling.core.ruin_and_recreate)",
+                file=sys.stderr,
+            )
     try:
         plan = solve_json(data, engine=engine, time_limit_s=time_limit_s, workers=max(1, workers))
     except ProblemError as err:
@@ -65,8 +81,15 @@ def _solve(path: str, *, engine: str, time_limit_s: float | None, workers: int, 
     return EXIT_OK
 
 
-def _rebalance(problem_path: str, plan_path: str, event_path: str, *, now: str | None, under_way: list[str],
-               out: TextIO | None = None) -> int:
+def _rebalance(
+    problem_path: str,
+    plan_path: str,
+    event_path: str,
+    *,
+    now: str | None,
+    under_way: list[str],
+    out: TextIO | None = None,
+) -> int:
     from scheduling.core import ProblemError
     from scheduling.core.rebalance import rebalance
     from scheduling.core.rebalance_events import EventError

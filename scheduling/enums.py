@@ -1,14 +1,15 @@
 """The words dispatchers use for day plans and their solve jobs, as str enums."""
+
 from __future__ import annotations
 
 import enum
 
 
 class PlanStatus(str, enum.Enum):
-    DRAFT = "draft"              # solved (or solving); nobody sees it but dispatchers
-    PUBLISHED = "published"      # its routes were written to the visits
-    SUPERSEDED = "superseded"    # a later plan of the same day and region was published
-    FAILED = "failed"            # the solve job failed; the message is on the job
+    DRAFT = "draft"  # solved (or solving); nobody sees it but dispatchers
+    PUBLISHED = "published"  # its routes were written to the visits
+    SUPERSEDED = "superseded"  # a later plan of the same day and region was published
+    FAILED = "failed"  # the solve job failed; the message is on the job
 
 
 class JobState(str, enum.Enum):

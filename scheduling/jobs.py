@@ -1,9 +1,10 @@
 """The solve job a worker runs for a queued day plan, and the heartbeat it writes while searching."""
+
 from __future__ import annotations
 
 import logging
 import time as clock
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import update
@@ -40,8 +41,15 @@ def run_solve_job(job_id: int) -> None:
     plan = job.plan
     try:
         problem = parse_problem(plan.problem)
-        result = plan_to_dict(solve(problem, engine=job.engine, time_limit_s=plan.time_limit_s,
-                                    on_progress=Heartbeat(job_id), workers=current_app.config.get("SOLVE_WORKERS", 1)))
+        result = plan_to_dict(
+            solve(
+                problem,
+                engine=job.engine,
+                time_limit_s=plan.time_limit_s,
+                on_progress=Heartbeat(job_id),
+                workers=current_app.config.get("SOLVE_WORKERS", 1),
+            )
+        )
         violations = check_plan(plan.problem, result)
     except Exception as error:  # the job must end in a state a dispatcher can read, whatever happened
         log.exception("solve job %s failed", job_id)
@@ -81,9 +89,16 @@ class Heartbeat:
             return
         self.last = now
         try:
-            db.session.execute(update(SolveJob).where(SolveJob.id == self.job_id).values(
-                best_cost=int(progress.best_cost) if progress.best_cost is not None else None,
-                solutions=int(progress.solutions), elapsed_s=float(progress.elapsed_s), heartbeat_at=utcnow()))
+            db.session.execute(
+                update(SolveJob)
+                .where(SolveJob.id == self.job_id)
+                .values(
+                    best_cost=int(progress.best_cost) if progress.best_cost is not None else None,
+                    solutions=int(progress.solutions),
+                    elapsed_s=float(progress.elapsed_s),
+                    heartbeat_at=utcnow(),
+                )
+            )
             db.session.commit()
         except SQLAlchemyError:
             # A missed heartbeat (database busy) must not abort the search; the next one may get through.

@@ -1,4 +1,5 @@
 """Stored day plans, the background jobs that solve them, and rebalances of a day under way."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,7 +46,7 @@ class Plan(db.Model):
 
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
-    job: Mapped["SolveJob | None"] = relationship(back_populates="plan", uselist=False)
+    job: Mapped[SolveJob | None] = relationship(back_populates="plan", uselist=False)
 
 
 class SolveJob(db.Model):
@@ -82,8 +83,9 @@ class Rebalance(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date)
     region: Mapped[str] = mapped_column(String(64))
-    status: Mapped[RebalanceStatus] = mapped_column(str_enum(RebalanceStatus, "rebalance_status"),
-                                                    default=RebalanceStatus.PREVIEW)
+    status: Mapped[RebalanceStatus] = mapped_column(
+        str_enum(RebalanceStatus, "rebalance_status"), default=RebalanceStatus.PREVIEW
+    )
     event: Mapped[dict] = mapped_column(JSON)  # as the dispatcher sent it (ids, local times)
     now: Mapped[datetime] = mapped_column(UTCDateTime())  # the moment it was computed for
     problem: Mapped[dict] = mapped_column(JSON)  # the day after the event, as the core saw it

@@ -6,6 +6,7 @@ parameters made readable: windows and slots as local times of day, days with the
 minutes, technician ids and names as given. A code without a template, or a plan stored before reasons had
 codes, shows the English sentence stored with it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,53 +35,68 @@ TEMPLATES: dict[str, LazyString] = {
     "no_skill.district": _l("no technician covering %(districts)s has skill %(plain_skills)s"),
     "no_skill.district_only": _l("no technician on shift covers %(districts)s"),
     "no_skill_combination.district_one": _l("no technician covering %(districts)s has skill %(plain_skills)s"),
-    "no_skill_combination.district": _l("no technician covering %(districts)s has all of the skills "
-                                        "%(plain_skills)s"),
+    "no_skill_combination.district": _l("no technician covering %(districts)s has all of the skills %(plain_skills)s"),
     "no_skill_combination.district_only": _l("no technician on shift covers %(districts)s"),
     "pinned_lacks_skill": _l("it is pinned to %(pinned_technician)s, who lacks skill %(skills)s"),
     "max_visits_zero": _l("no technician with skill %(skills)s may take any visit (max visits is 0)"),
     "max_visits_zero.several_skills": _l("no technician with skills %(skills)s may take any visit (max visits is 0)"),
     "max_visits_zero.any_technician": _l("no technician may take any visit (max visits is 0)"),
-    "max_visits_zero.pinned": _l("its pinned technician %(pinned_technician)s may not take any visit "
-                                 "(max visits is 0)"),
-    "demand_exceeds_capacity": _l("its demand %(demand)d exceeds the capacity of every technician with skill "
-                                  "%(skills)s (largest %(largest_capacity)d)"),
-    "demand_exceeds_capacity.several_skills": _l("its demand %(demand)d exceeds the capacity of every technician "
-                                                 "with skills %(skills)s (largest %(largest_capacity)d)"),
-    "demand_exceeds_capacity.any_technician": _l("its demand %(demand)d exceeds the capacity of every technician "
-                                                 "(largest %(largest_capacity)d)"),
-    "demand_exceeds_capacity.pinned": _l("its demand %(demand)d exceeds the capacity %(largest_capacity)d of its "
-                                         "pinned technician %(pinned_technician)s"),
+    "max_visits_zero.pinned": _l(
+        "its pinned technician %(pinned_technician)s may not take any visit (max visits is 0)"
+    ),
+    "demand_exceeds_capacity": _l(
+        "its demand %(demand)d exceeds the capacity of every technician with skill "
+        "%(skills)s (largest %(largest_capacity)d)"
+    ),
+    "demand_exceeds_capacity.several_skills": _l(
+        "its demand %(demand)d exceeds the capacity of every technician "
+        "with skills %(skills)s (largest %(largest_capacity)d)"
+    ),
+    "demand_exceeds_capacity.any_technician": _l(
+        "its demand %(demand)d exceeds the capacity of every technician (largest %(largest_capacity)d)"
+    ),
+    "demand_exceeds_capacity.pinned": _l(
+        "its demand %(demand)d exceeds the capacity %(largest_capacity)d of its pinned technician %(pinned_technician)s"
+    ),
     "not_on_shift": _l("no technician with skill %(skills)s is on shift during its windows %(windows)s"),
-    "not_on_shift.several_skills": _l("no technician with skills %(skills)s is on shift during its windows "
-                                      "%(windows)s"),
+    "not_on_shift.several_skills": _l(
+        "no technician with skills %(skills)s is on shift during its windows %(windows)s"
+    ),
     "not_on_shift.any_technician": _l("no technician is on shift during its windows %(windows)s"),
-    "not_on_shift.pinned": _l("its pinned technician %(pinned_technician)s is not on shift during its windows "
-                              "%(windows)s"),
+    "not_on_shift.pinned": _l(
+        "its pinned technician %(pinned_technician)s is not on shift during its windows %(windows)s"
+    ),
     "window_unreachable": _l("its windows %(windows)s cannot be reached from any technician's start in time"),
-    "window_unreachable.pinned": _l("its windows %(windows)s cannot be reached in time from the start of its "
-                                    "pinned technician %(pinned_technician)s"),
-    "cannot_finish": _l("no technician with skill %(skills)s can do it and be back at the end place before the "
-                        "shift ends"),
-    "cannot_finish.several_skills": _l("no technician with skills %(skills)s can do it and be back at the end place "
-                                       "before the shift ends"),
-    "cannot_finish.any_technician": _l("no technician can do it and be back at the end place before the shift "
-                                       "ends"),
-    "cannot_finish.pinned": _l("its pinned technician %(pinned_technician)s cannot do it and be back at the end "
-                               "place before the shift ends"),
+    "window_unreachable.pinned": _l(
+        "its windows %(windows)s cannot be reached in time from the start of its "
+        "pinned technician %(pinned_technician)s"
+    ),
+    "cannot_finish": _l(
+        "no technician with skill %(skills)s can do it and be back at the end place before the shift ends"
+    ),
+    "cannot_finish.several_skills": _l(
+        "no technician with skills %(skills)s can do it and be back at the end place before the shift ends"
+    ),
+    "cannot_finish.any_technician": _l("no technician can do it and be back at the end place before the shift ends"),
+    "cannot_finish.pinned": _l(
+        "its pinned technician %(pinned_technician)s cannot do it and be back at the end place before the shift ends"
+    ),
     "max_visits_reached": _l("max visits of the day reached for every suitable technician (%(technicians)s)"),
     "no_capacity": _l("no capacity left for its demand %(demand)d with any suitable technician (%(technicians)s)"),
     "max_visits_or_capacity": _l("max visits or capacity reached for every suitable technician (%(technicians)s)"),
-    "no_room": _l("no room left in the routes of the %(technician_count)d technicians who could do it during its "
-                  "windows (%(technicians)s)"),
-    "no_room.only": _l("no room left in the route of %(technicians)s, the only technician who could do it during "
-                       "its windows"),
+    "no_room": _l(
+        "no room left in the routes of the %(technician_count)d technicians who could do it during its "
+        "windows (%(technicians)s)"
+    ),
+    "no_room.only": _l(
+        "no room left in the route of %(technicians)s, the only technician who could do it during its windows"
+    ),
     "no_plan_in_time": _l("the solver found no plan within the time limit; solve again with a longer time limit"),
-    "search_out_of_time": _l("the time limit ran out before the search could try to fit it in; solve again with a "
-                             "longer time limit"),
+    "search_out_of_time": _l(
+        "the time limit ran out before the search could try to fit it in; solve again with a longer time limit"
+    ),
     # why a slot is cheap
-    "slot_empty_route": _l("%(technician_name)s has no other visit that day: %(minutes)d min of travel there and "
-                           "back"),
+    "slot_empty_route": _l("%(technician_name)s has no other visit that day: %(minutes)d min of travel there and back"),
     "slot_on_the_way": _l("adds no travel: %(technician_name)s passes by on the way"),
     "slot_adds_travel": _l("adds %(minutes)d min of travel to %(technician_name)s's route"),
     # why a slot or a whole day cannot be offered
@@ -88,28 +104,38 @@ TEMPLATES: dict[str, LazyString] = {
     "day_no_skill": _l("no technician with skill %(skills)s works on %(day)s"),
     "day_no_skill_combination": _l("no technician with all of %(skills)s works on %(day)s"),
     "day_no_district": _l("no technician serving district %(districts)s works on %(day)s"),
-    "day_max_visits": _l("all %(technician_count)d suitable technicians already have their maximum of visits on "
-                         "%(day)s"),
-    "day_max_visits.only": _l("the only suitable technician, %(technician_name)s, already has their maximum of "
-                              "visits on %(day)s"),
+    "day_max_visits": _l(
+        "all %(technician_count)d suitable technicians already have their maximum of visits on %(day)s"
+    ),
+    "day_max_visits.only": _l(
+        "the only suitable technician, %(technician_name)s, already has their maximum of visits on %(day)s"
+    ),
     "day_full": _l("all %(technician_count)d suitable technicians are full on %(day)s"),
     "day_full.only": _l("the only suitable technician, %(technician_name)s, is full on %(day)s"),
     "slot_before_shifts": _l("no suitable technician is on shift yet between %(slot_start)s and %(slot_end)s"),
-    "slot_past_shift_end": _l("a %(minutes)d min visit starting between %(slot_start)s and %(slot_end)s would run "
-                              "past the end of every suitable technician's shift"),
-    "slot_full": _l("all %(technician_count)d suitable technicians are full between %(slot_start)s and "
-                    "%(slot_end)s"),
-    "slot_full.only": _l("the only suitable technician, %(technician_name)s, is full between %(slot_start)s and "
-                         "%(slot_end)s"),
+    "slot_past_shift_end": _l(
+        "a %(minutes)d min visit starting between %(slot_start)s and %(slot_end)s would run "
+        "past the end of every suitable technician's shift"
+    ),
+    "slot_full": _l("all %(technician_count)d suitable technicians are full between %(slot_start)s and %(slot_end)s"),
+    "slot_full.only": _l(
+        "the only suitable technician, %(technician_name)s, is full between %(slot_start)s and %(slot_end)s"
+    ),
     # a rebalance during the day
     "windows_passed": _l("its windows %(windows)s are over by now (%(now)s)"),
     # the loader's (scheduling/store.py)
-    "started_off_shift": _l("visit %(visit_id)d is already under way (%(status)s) with technician "
-                            "%(technician_id)d, who is not on shift in this region on %(day)s"),
-    "no_coordinates": _l("customer %(customer_id)d (%(address)s) has no coordinates; enter its latitude and "
-                         "longitude so visit %(visit_id)d can be planned"),
-    "awaiting_quota_approval": _l("visit %(visit_id)d is beyond the visit quota of %(visit_quota)d of ticket "
-                                  "%(ticket_id)d; a manager must approve it before it is planned"),
+    "started_off_shift": _l(
+        "visit %(visit_id)d is already under way (%(status)s) with technician "
+        "%(technician_id)d, who is not on shift in this region on %(day)s"
+    ),
+    "no_coordinates": _l(
+        "customer %(customer_id)d (%(address)s) has no coordinates; enter its latitude and "
+        "longitude so visit %(visit_id)d can be planned"
+    ),
+    "awaiting_quota_approval": _l(
+        "visit %(visit_id)d is beyond the visit quota of %(visit_quota)d of ticket "
+        "%(ticket_id)d; a manager must approve it before it is planned"
+    ),
 }
 
 # Which variant of a template applies, tried in this order; a code without that variant keeps its own template.
@@ -175,16 +201,21 @@ def _readable(params: Mapping[str, Any], day: date | None) -> dict[str, Any]:
     shown = dict(params)
     shown["day"] = format_date(day, DAY_FORMAT) if params.get("date") else str(THIS_DAY)
     if "skills" in params:
-        shown["skills"] = _listed(str(DISTRICT_SKILL) % {"district": s[len(DISTRICT_PREFIX):]}
-                                  if str(s).startswith(DISTRICT_PREFIX) else s for s in params["skills"])
+        shown["skills"] = _listed(
+            str(DISTRICT_SKILL) % {"district": s[len(DISTRICT_PREFIX) :]} if str(s).startswith(DISTRICT_PREFIX) else s
+            for s in params["skills"]
+        )
     if "districts" in params:
         shown["districts"] = _listed(params["districts"])
     elif _district_skills(params):
         shown["districts"] = _listed(_district_skills(params))
         shown["plain_skills"] = _listed(_plain_skills(params))
     if "windows" in params:
-        shown["windows"] = _listed(f"{_clock(a, day)}–{_clock(b, day)}" for a, b in params["windows"]) \
-            if params["windows"] else str(ANY_TIME)
+        shown["windows"] = (
+            _listed(f"{_clock(a, day)}–{_clock(b, day)}" for a, b in params["windows"])
+            if params["windows"]
+            else str(ANY_TIME)
+        )
     if "slot" in params:
         shown["slot_start"], shown["slot_end"] = (_clock(s, day) for s in params["slot"])
     if "technicians" in params:
@@ -200,7 +231,7 @@ def _readable(params: Mapping[str, Any], day: date | None) -> dict[str, Any]:
 
 
 def _district_skills(params: Mapping[str, Any]) -> list[str]:
-    return [str(s)[len(DISTRICT_PREFIX):] for s in params.get("skills") or () if str(s).startswith(DISTRICT_PREFIX)]
+    return [str(s)[len(DISTRICT_PREFIX) :] for s in params.get("skills") or () if str(s).startswith(DISTRICT_PREFIX)]
 
 
 def _plain_skills(params: Mapping[str, Any]) -> list[str]:

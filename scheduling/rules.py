@@ -1,4 +1,5 @@
 """Limits of day planning that the API, the command line and the database all enforce."""
+
 from __future__ import annotations
 
 # A dispatcher waits for the plan: past five minutes a longer search buys little on a day of visits.

@@ -1,4 +1,5 @@
 """Day-plan use cases: start a solve job, publish the plan, recover dead jobs (the job itself is in jobs.py)."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,16 +7,15 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from common import jobs
 from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
 from common.models import User
-from common import jobs
 from common.transaction import begin_write, transactional
 from scheduling import store
 from scheduling.enums import JobState, PlanStatus
 from scheduling.models import Plan, SolveJob
 from technicians.service.days import lock_technician_days, lock_visits
-
 
 # A job whose worker died this many times is given up, so a plan that kills workers cannot loop forever.
 MAX_SOLVE_ATTEMPTS = 3
@@ -25,16 +25,23 @@ LIST_LIMIT = 100
 SOLVE_JOB = "scheduling.jobs.run_solve_job"
 
 
-def start_day_plan(day: date, region: str, *, time_limit_s: int, by: User | None,
-                   eager: bool | None = None) -> Plan:
+def start_day_plan(day: date, region: str, *, time_limit_s: int, by: User | None, eager: bool | None = None) -> Plan:
     """Load the region's day, store it as a draft plan and queue its solve job (inline when eager)."""
     load = store.load_day(day, region, time_limit_s=time_limit_s)
     if not load.problem["visits"] and not load.left_out:
-        raise RuleViolation(f"No open visit of region '{region}' falls on {day.isoformat()}; "
-                            "pick another date or region.", field="date")
-    plan = Plan(date=day, region=region, status=PlanStatus.DRAFT, time_limit_s=time_limit_s,
-                created_by_id=by.id if by else None, problem=load.problem, left_out=load.left_out,
-                visit_snapshot=load.snapshot)
+        raise RuleViolation(
+            f"No open visit of region '{region}' falls on {day.isoformat()}; pick another date or region.", field="date"
+        )
+    plan = Plan(
+        date=day,
+        region=region,
+        status=PlanStatus.DRAFT,
+        time_limit_s=time_limit_s,
+        created_by_id=by.id if by else None,
+        problem=load.problem,
+        left_out=load.left_out,
+        visit_snapshot=load.snapshot,
+    )
     job = SolveJob(plan=plan, state=JobState.QUEUED)
     db.session.add_all([plan, job])
     db.session.flush()
@@ -93,27 +100,34 @@ def publish_plan(plan_id: int, *, by: User | None) -> Plan:
     if plan is None:
         raise NotFound(f"There is no plan {plan_id}.")
     if plan.status is not PlanStatus.DRAFT:
-        raise Conflict(f"Plan {plan.id} is {plan.status.value}; only a draft plan can be published.",
-                       current=plan.status.value)
+        raise Conflict(
+            f"Plan {plan.id} is {plan.status.value}; only a draft plan can be published.", current=plan.status.value
+        )
     job = plan.job
     if job is None or job.state is not JobState.SUCCEEDED:
         state = job.state.value if job else "missing"
-        raise Conflict(f"Plan {plan.id} cannot be published before its solve job succeeds (it is {state}).",
-                       current=state)
+        raise Conflict(
+            f"Plan {plan.id} cannot be published before its solve job succeeds (it is {state}).", current=state
+        )
     if plan.violations:
-        raise Conflict(f"Plan {plan.id} breaks {len(plan.violations)} rule(s) and cannot be published: "
-                       + "; ".join(plan.violations[:5]), violations=plan.violations)
+        raise Conflict(
+            f"Plan {plan.id} breaks {len(plan.violations)} rule(s) and cannot be published: "
+            + "; ".join(plan.violations[:5]),
+            violations=plan.violations,
+        )
     # Bookings and manual assignments of the day wait while the plan is checked and written (and the
     # plan waits for theirs), so nothing changes between the check and the write.
     lock_visits(store.plan_visit_ids(plan))
     lock_technician_days(store.plan_technician_ids(plan), plan.date)
     changed = store.visits_changed_since_load(plan)
     if changed:
-        raise Conflict(f"Plan {plan.id} is out of date; solve the day again: " + "; ".join(changed),
-                       changed=changed)
+        raise Conflict(f"Plan {plan.id} is out of date; solve the day again: " + "; ".join(changed), changed=changed)
     report = store.apply_plan(plan, by=by)
-    earlier = db.session.scalars(select(Plan).where(Plan.date == plan.date, Plan.region == plan.region,
-                                                    Plan.status == PlanStatus.PUBLISHED, Plan.id != plan.id))
+    earlier = db.session.scalars(
+        select(Plan).where(
+            Plan.date == plan.date, Plan.region == plan.region, Plan.status == PlanStatus.PUBLISHED, Plan.id != plan.id
+        )
+    )
     for old in earlier:
         old.status = PlanStatus.SUPERSEDED
     plan.status, plan.published_at, plan.published_by_id = PlanStatus.PUBLISHED, utcnow(), by.id if by else None
@@ -121,8 +135,9 @@ def publish_plan(plan_id: int, *, by: User | None) -> Plan:
     return plan
 
 
-def requeue_stale_jobs(older_than_s: int = DEFAULT_STALE_AFTER_S, *, now: datetime | None = None,
-                       by: User | None = None) -> list[SolveJob]:
+def requeue_stale_jobs(
+    older_than_s: int = DEFAULT_STALE_AFTER_S, *, now: datetime | None = None, by: User | None = None
+) -> list[SolveJob]:
     """Queue again the running jobs whose worker went silent; give up after MAX_SOLVE_ATTEMPTS.
 
     A job is stale when it gave no sign of life for `older_than_s` beyond what its time limit allows:
@@ -138,8 +153,11 @@ def requeue_stale_jobs(older_than_s: int = DEFAULT_STALE_AFTER_S, *, now: dateti
     requeued = []
     for job in stale:
         if job.attempts >= MAX_SOLVE_ATTEMPTS:
-            mark_job_failed(job, f"The worker stopped {job.attempts} times while solving this plan; "
-                              "solve the day again with fewer visits or a shorter time limit.")
+            mark_job_failed(
+                job,
+                f"The worker stopped {job.attempts} times while solving this plan; "
+                "solve the day again with fewer visits or a shorter time limit.",
+            )
         else:
             job.state, job.heartbeat_at = JobState.QUEUED, None
             job.rq_job_id = _rq_job_id(job)

@@ -23,11 +23,12 @@ How the database maps to the problem:
 - ids: technicians "t<id>", visits "v<id>", places "H<technician id>" (home) and "C<customer id>".
 - a window is a start-of-service window: the technician starts work inside it.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, exists, or_, select
@@ -36,11 +37,12 @@ from sqlalchemy.orm import selectinload
 from common.db import db
 from common.i18n import local_day_bounds, local_zone
 from common.models import User
+from dispatch import rules
 from dispatch.enums import VisitStatus
 from dispatch.models import AvailabilityWindow, Customer, Ticket, Visit
-from dispatch import rules
 from dispatch.rules import VISIT_OPEN
-from dispatch.service.visits import BUSY_STATUSES as VISIT_HOLDING_TIME, place_visit
+from dispatch.service.visits import BUSY_STATUSES as VISIT_HOLDING_TIME
+from dispatch.service.visits import place_visit
 from scheduling.models import Plan
 from technicians.models import Technician
 
@@ -83,9 +85,10 @@ class DayLoad:
 
 # --- time: the only conversions between stored UTC and plan seconds ---------------------------------
 
+
 def local_midnight(day: date) -> datetime:
     """The UTC instant of local midnight starting `day`."""
-    return datetime.combine(day, time(0), tzinfo=local_zone()).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=local_zone()).astimezone(UTC)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -124,6 +127,7 @@ def clip_window(start: datetime, end: datetime, day: date) -> list[int] | None:
 
 
 # --- loading a day ---------------------------------------------------------------------------------
+
 
 def load_day_problem(day: date, region: str, *, time_limit_s: int) -> dict:
     """problem.json for the region's day (see the module docstring for the mapping)."""
@@ -169,8 +173,10 @@ def load_day(day: date, region: str, *, time_limit_s: int) -> DayLoad:
     problem = {
         "date": day.isoformat(),
         "locations": list(locations.values()),
-        "travel": {"speed_kmh": config.get("TRAVEL_SPEED_KMH", DEFAULT_SPEED_KMH),
-                   "detour_factor": config.get("TRAVEL_DETOUR_FACTOR", DEFAULT_DETOUR_FACTOR)},
+        "travel": {
+            "speed_kmh": config.get("TRAVEL_SPEED_KMH", DEFAULT_SPEED_KMH),
+            "detour_factor": config.get("TRAVEL_DETOUR_FACTOR", DEFAULT_DETOUR_FACTOR),
+        },
         "technicians": tech_entries,
         "visits": visits_out,
         "options": {"objective": "travel_time", "time_limit_s": time_limit_s, "balance": True},
@@ -190,35 +196,49 @@ def begin_at_started_visits(tech_entries: list[dict], under_way: dict[str, tuple
         at = max(at, tech["shift"][0])
         tech["start"] = visit["location"]
         tech["shift"] = [at, max(at, tech["shift"][1])]
-        tech["breaks"] = [{**b, "window": [max(b["window"][0], at), b["window"][1]]}
-                          for b in tech["breaks"] if b["window"][1] - b["duration_s"] >= at]
+        tech["breaks"] = [
+            {**b, "window": [max(b["window"][0], at), b["window"][1]]}
+            for b in tech["breaks"]
+            if b["window"][1] - b["duration_s"] >= at
+        ]
         visit["windows"] = [[at, at]]
 
 
 def _technicians_of_day(day: date, region: str) -> list[Technician]:
     rows = db.session.scalars(
-        select(Technician).where(Technician.region == region, Technician.active.is_(True))
-        .options(selectinload(Technician.skills)).order_by(Technician.id))
+        select(Technician)
+        .where(Technician.region == region, Technician.active.is_(True))
+        .options(selectinload(Technician.skills))
+        .order_by(Technician.id)
+    )
     return [t for t in rows if day.isoweekday() in (t.working_days or [])]
 
 
 def _candidate_visits(day: date, region: str) -> list[Visit]:
     """Visits of the region that may belong to `day`; `visit_entry` decides exactly."""
     start, end = day_bounds(day)
-    available_that_day = exists().where(AvailabilityWindow.ticket_id == Visit.ticket_id,
-                                        AvailabilityWindow.start < end, AvailabilityWindow.end > start)
+    available_that_day = exists().where(
+        AvailabilityWindow.ticket_id == Visit.ticket_id, AvailabilityWindow.start < end, AvailabilityWindow.end > start
+    )
     touches_day = or_(
         and_(Visit.promised_start < end, Visit.promised_end > start),
         and_(Visit.promised_start.is_(None), available_that_day),
         and_(Visit.planned_start >= start, Visit.planned_start < end),
     )
-    return list(db.session.scalars(
-        select(Visit).join(Visit.ticket).join(Ticket.customer)
-        .where(Customer.region == region, Visit.status.in_(VISIT_OPEN | VISIT_IN_PROGRESS), touches_day)
-        .options(selectinload(Visit.ticket).selectinload(Ticket.availability),
-                 selectinload(Visit.ticket).selectinload(Ticket.customer),
-                 selectinload(Visit.ticket).selectinload(Ticket.visits))
-        .order_by(Visit.id)))
+    return list(
+        db.session.scalars(
+            select(Visit)
+            .join(Visit.ticket)
+            .join(Ticket.customer)
+            .where(Customer.region == region, Visit.status.in_(VISIT_OPEN | VISIT_IN_PROGRESS), touches_day)
+            .options(
+                selectinload(Visit.ticket).selectinload(Ticket.availability),
+                selectinload(Visit.ticket).selectinload(Ticket.customer),
+                selectinload(Visit.ticket).selectinload(Ticket.visits),
+            )
+            .order_by(Visit.id)
+        )
+    )
 
 
 def _planned_on(visit: Visit, day: date) -> bool:
@@ -236,10 +256,17 @@ def visit_entry(visit: Visit, day: date, tech_ids: set[int]) -> dict | LeftOut |
         if not _planned_on(visit, day):
             return None
         if visit.technician_id not in tech_ids:
-            return LeftOut("started_off_shift", {"visit_id": visit.id, "status": visit.status.value,
-                                                 "technician_id": visit.technician_id, "date": day.isoformat()},
-                           f"visit {visit.id} is already {visit.status.value} with technician {visit.technician_id}, "
-                           f"who is not on shift in this region on {day.isoformat()}")
+            return LeftOut(
+                "started_off_shift",
+                {
+                    "visit_id": visit.id,
+                    "status": visit.status.value,
+                    "technician_id": visit.technician_id,
+                    "date": day.isoformat(),
+                },
+                f"visit {visit.id} is already {visit.status.value} with technician {visit.technician_id}, "
+                f"who is not on shift in this region on {day.isoformat()}",
+            )
         # Under way: it stays with the technician who is there or on the way, whatever its window said.
         pinned = {"technician": f"t{visit.technician_id}", "sequence": 1}
     elif promised:
@@ -255,15 +282,19 @@ def visit_entry(visit: Visit, day: date, tech_ids: set[int]) -> dict | LeftOut |
             return None
     if pinned is None and rules.quota_standing(ticket.visits, ticket.visit_quota).needs_approval(visit.id):
         # Beyond the order's quota no plan may take it before a manager approves it (a started visit already went).
-        return LeftOut("awaiting_quota_approval", {"visit_id": visit.id, "ticket_id": ticket.id,
-                                                   "visit_quota": ticket.visit_quota},
-                       f"visit {visit.id} is beyond the visit quota of {ticket.visit_quota} of ticket {ticket.id}; "
-                       "a manager must approve it before it is planned")
+        return LeftOut(
+            "awaiting_quota_approval",
+            {"visit_id": visit.id, "ticket_id": ticket.id, "visit_quota": ticket.visit_quota},
+            f"visit {visit.id} is beyond the visit quota of {ticket.visit_quota} of ticket {ticket.id}; "
+            "a manager must approve it before it is planned",
+        )
     if customer.lat is None or customer.lon is None:
-        return LeftOut("no_coordinates", {"customer_id": customer.id, "address": customer.address,
-                                          "visit_id": visit.id},
-                       f"customer {customer.id} ({customer.address}) has no coordinates; "
-                       f"enter its latitude and longitude so visit {visit.id} can be planned")
+        return LeftOut(
+            "no_coordinates",
+            {"customer_id": customer.id, "address": customer.address, "visit_id": visit.id},
+            f"customer {customer.id} ({customer.address}) has no coordinates; "
+            f"enter its latitude and longitude so visit {visit.id} can be planned",
+        )
     _, day_end = day_bounds(day)
     overdue_s = max(0, math.floor((day_end - ticket.due_at).total_seconds())) if ticket.due_at else 0
     return {
@@ -283,8 +314,11 @@ def visit_entry(visit: Visit, day: date, tech_ids: set[int]) -> dict | LeftOut |
 
 
 def _visit_state(visit: Visit) -> dict:
-    return {"status": visit.status.value, "technician_id": visit.technician_id,
-            "planned_start": visit.planned_start.isoformat() if visit.planned_start else None}
+    return {
+        "status": visit.status.value,
+        "technician_id": visit.technician_id,
+        "planned_start": visit.planned_start.isoformat() if visit.planned_start else None,
+    }
 
 
 def technician_entry(tech: Technician, day: date) -> dict:
@@ -293,8 +327,10 @@ def technician_entry(tech: Technician, day: date) -> dict:
     breaks = []
     if tech.break_start is not None and tech.break_end is not None:
         # The lunch window is kept inside the shift; a break that no longer fits is not asked for.
-        window = [max(shift[0], wall_clock_seconds(tech.break_start, day)),
-                  min(shift[1], wall_clock_seconds(tech.break_end, day))]
+        window = [
+            max(shift[0], wall_clock_seconds(tech.break_start, day)),
+            min(shift[1], wall_clock_seconds(tech.break_end, day)),
+        ]
         duration_s = tech.break_duration_min * 60
         if duration_s > 0 and window[1] - window[0] >= duration_s:
             breaks.append({"window": window, "duration_s": duration_s})
@@ -310,8 +346,9 @@ def technician_entry(tech: Technician, day: date) -> dict:
     }
 
 
-def add_district_skills(tech_entries: list[dict], technicians: list[Technician], visits: list[dict],
-                        districts_of_visits: dict[str, str]) -> None:
+def add_district_skills(
+    tech_entries: list[dict], technicians: list[Technician], visits: list[dict], districts_of_visits: dict[str, str]
+) -> None:
     """Encode service districts as "district:<name>" skills (only when some technician is restricted)."""
     if not any(t.service_districts for t in technicians):
         return
@@ -324,6 +361,7 @@ def add_district_skills(tech_entries: list[dict], technicians: list[Technician],
 
 
 # --- storing and applying plans --------------------------------------------------------------------
+
 
 def store_plan(plan: Plan, result: dict, *, violations: list[str]) -> None:
     """Keep the solver's plan.json, its KPIs and the checker's findings on `plan` (flushes only)."""
@@ -358,12 +396,16 @@ def visits_changed_since_load(plan: Plan) -> list[str]:
         if now["status"] != before["status"]:
             changes.append(f"visit {visit.id} is now {now['status']} (was {before['status']} when planned)")
         elif now != before:
-            changes.append(f"visit {visit.id} was moved since the plan was made (technician "
-                           f"{before['technician_id']} -> {now['technician_id']}, start "
-                           f"{before['planned_start']} -> {now['planned_start']})")
+            changes.append(
+                f"visit {visit.id} was moved since the plan was made (technician "
+                f"{before['technician_id']} -> {now['technician_id']}, start "
+                f"{before['planned_start']} -> {now['planned_start']})"
+            )
     for visit in _visits_added_to_day(plan, known=set(current)):
-        changes.append(f"visit {visit.id} was placed on technician {visit.technician_id}'s day since the plan was "
-                       f"made ({visit.status.value}, start {visit.planned_start.isoformat()})")
+        changes.append(
+            f"visit {visit.id} was placed on technician {visit.technician_id}'s day since the plan was "
+            f"made ({visit.status.value}, start {visit.planned_start.isoformat()})"
+        )
     return changes
 
 
@@ -383,8 +425,16 @@ def _visits_added_to_day(plan: Plan, *, known: set[int]) -> list[Visit]:
     if not technician_ids:
         return []
     start, end = local_day_bounds(plan.date)
-    query = select(Visit).where(Visit.technician_id.in_(technician_ids), Visit.status.in_(VISIT_HOLDING_TIME),
-                                Visit.planned_start < end, Visit.planned_end > start).order_by(Visit.id)
+    query = (
+        select(Visit)
+        .where(
+            Visit.technician_id.in_(technician_ids),
+            Visit.status.in_(VISIT_HOLDING_TIME),
+            Visit.planned_start < end,
+            Visit.planned_end > start,
+        )
+        .order_by(Visit.id)
+    )
     return [visit for visit in db.session.scalars(query) if visit.id not in known]
 
 
@@ -394,8 +444,12 @@ def apply_plan(plan: Plan, *, by: User | None) -> dict:
     Returns {"placed": [visit ids], "kept_scheduled": [ids the plan left unassigned that stay scheduled]}.
     Visits already under way are left as they are.
     """
-    technicians = {t.id: t for t in db.session.scalars(select(Technician).where(
-        Technician.id.in_([_int_id(r["technician"]) for r in plan.result["routes"]])))}
+    technicians = {
+        t.id: t
+        for t in db.session.scalars(
+            select(Technician).where(Technician.id.in_([_int_id(r["technician"]) for r in plan.result["routes"]]))
+        )
+    }
     placed = []
     for route in plan.result["routes"]:
         technician = technicians[_int_id(route["technician"])]
@@ -403,8 +457,14 @@ def apply_plan(plan: Plan, *, by: User | None) -> dict:
             visit = db.session.get(Visit, _int_id(stop["visit"]))
             if visit.status in VISIT_IN_PROGRESS:
                 continue
-            place_visit(visit, technician=technician, start=from_day_seconds(stop["start"], plan.date),
-                        end=from_day_seconds(stop["end"], plan.date), by=by, source=f"plan {plan.id}")
+            place_visit(
+                visit,
+                technician=technician,
+                start=from_day_seconds(stop["start"], plan.date),
+                end=from_day_seconds(stop["end"], plan.date),
+                by=by,
+                source=f"plan {plan.id}",
+            )
             placed.append(visit.id)
     kept = []
     for item in plan.result["unassigned"]:
@@ -417,6 +477,7 @@ def apply_plan(plan: Plan, *, by: User | None) -> dict:
 
 # --- showing plans ---------------------------------------------------------------------------------
 
+
 def local_routes(plan: Plan) -> list[dict]:
     """The plan's routes with integer ids and local, offset-aware times (empty before the solve ends)."""
     if not plan.result:
@@ -428,16 +489,25 @@ def local_routes(plan: Plan) -> list[dict]:
             return None
         return {"start": to_local_time(item["start"], day), "end": to_local_time(item["end"], day)}
 
-    return [{
-        "technician_id": _int_id(route["technician"]),
-        "stops": [{"visit_id": _int_id(s["visit"]), "arrival": to_local_time(s["arrival"], day),
-                   "start": to_local_time(s["start"], day), "end": to_local_time(s["end"], day)}
-                  for s in route["stops"]],
-        "break": interval(route.get("break")),
-        "breaks": [interval(b) for b in route.get("breaks", [])],
-        "travel_s": route.get("travel_s", 0),
-        "distance_m": route.get("distance_m", 0),
-    } for route in plan.result["routes"]]
+    return [
+        {
+            "technician_id": _int_id(route["technician"]),
+            "stops": [
+                {
+                    "visit_id": _int_id(s["visit"]),
+                    "arrival": to_local_time(s["arrival"], day),
+                    "start": to_local_time(s["start"], day),
+                    "end": to_local_time(s["end"], day),
+                }
+                for s in route["stops"]
+            ],
+            "break": interval(route.get("break")),
+            "breaks": [interval(b) for b in route.get("breaks", [])],
+            "travel_s": route.get("travel_s", 0),
+            "distance_m": route.get("distance_m", 0),
+        }
+        for route in plan.result["routes"]
+    ]
 
 
 def local_unassigned(plan: Plan) -> list[dict]:
@@ -446,10 +516,17 @@ def local_unassigned(plan: Plan) -> list[dict]:
     `reason` is the stored English sentence; plans stored before reasons had codes have no `reason_code`.
     """
     solver = plan.result["unassigned"] if plan.result else []
-    return ([_unassigned_item(u, "solver", plan.date) for u in solver]
-            + [_unassigned_item(u, "loader", plan.date) for u in plan.left_out or []])
+    return [_unassigned_item(u, "solver", plan.date) for u in solver] + [
+        _unassigned_item(u, "loader", plan.date) for u in plan.left_out or []
+    ]
 
 
 def _unassigned_item(item: dict, stage: str, day: date) -> dict:
-    return {"visit_id": _int_id(item["visit"]), "reason": item["reason"], "reason_code": item.get("reason_code"),
-            "reason_params": item.get("reason_params"), "stage": stage, "date": day}
+    return {
+        "visit_id": _int_id(item["visit"]),
+        "reason": item["reason"],
+        "reason_code": item.get("reason_code"),
+        "reason_params": item.get("reason_params"),
+        "stage": stage,
+        "date": day,
+    }

@@ -1,4 +1,5 @@
 """REST API of technicians, skills, parts, visit events and service reports."""
+
 from __future__ import annotations
 
 from flask import send_file
@@ -8,9 +9,19 @@ from flask_smorest import Blueprint
 
 from common.auth import login_required_any, role_required
 from common.idempotency import idempotent
-from technicians.schemas import (PartSchema, ServiceReportCreateSchema, ServiceReportSchema, SkillCreateSchema,
-                                 SkillSchema, TechnicianCreateSchema, TechnicianQueryArgsSchema, TechnicianSchema,
-                                 TechnicianUpdateSchema, VisitEventCreateSchema, VisitEventSchema)
+from technicians.schemas import (
+    PartSchema,
+    ServiceReportCreateSchema,
+    ServiceReportSchema,
+    SkillCreateSchema,
+    SkillSchema,
+    TechnicianCreateSchema,
+    TechnicianQueryArgsSchema,
+    TechnicianSchema,
+    TechnicianUpdateSchema,
+    VisitEventCreateSchema,
+    VisitEventSchema,
+)
 from technicians.service import events, reports
 from technicians.service import technicians as service
 
@@ -18,8 +29,12 @@ technicians_blp = Blueprint("technicians", __name__, url_prefix="/api/v1/technic
 skills_blp = Blueprint("skills", __name__, url_prefix="/api/v1/skills", description="The skill catalogue")
 parts_blp = Blueprint("parts", __name__, url_prefix="/api/v1/parts", description="The spare-parts catalogue")
 # dispatch's visit blueprint shares the prefix (listing, assignment); this one holds the technician's work on a visit.
-visit_work_blp = Blueprint("visit_work", __name__, url_prefix="/api/v1/visits",
-                           description="A technician's work on a visit: status events and the service report")
+visit_work_blp = Blueprint(
+    "visit_work",
+    __name__,
+    url_prefix="/api/v1/visits",
+    description="A technician's work on a visit: status events and the service report",
+)
 
 STAFF = ("cs", "dispatcher")  # managers and admins hold these too
 
@@ -113,8 +128,14 @@ class VisitReport(MethodView):
 @visit_work_blp.route("/<int:visit_id>/report/files/<string:name>")
 class VisitReportFile(MethodView):
     @role_required(*STAFF, "technician")
-    @visit_work_blp.doc(responses={"200": {"description": "The photo or signature image.", "content": {
-        "image/*": {"schema": {"type": "string", "format": "binary"}}}}})
+    @visit_work_blp.doc(
+        responses={
+            "200": {
+                "description": "The photo or signature image.",
+                "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    )
     def get(self, visit_id: int, name: str):
         """One photo or the signature of a visit's service report."""
         return send_file(reports.report_file_path(visit_id, name, by=current_user))

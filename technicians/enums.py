@@ -1,4 +1,5 @@
 """Words technicians use on the service form."""
+
 from __future__ import annotations
 
 import enum

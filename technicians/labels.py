@@ -1,4 +1,5 @@
 """Words for the technician side's codes: service results and failure reasons."""
+
 from __future__ import annotations
 
 import enum
@@ -11,9 +12,14 @@ from technicians.enums import FailureReason, ServiceResult
 
 ENUM_LABELS: dict[type[enum.Enum], dict[str, Any]] = {
     ServiceResult: {"resolved": _l("Resolved"), "not_resolved": _l("Not resolved"), "needs_parts": _l("Needs parts")},
-    FailureReason: {"customer_absent": _l("Customer absent"), "needs_parts": _l("Needs parts"),
-                    "cannot_fix": _l("Cannot fix"), "refused": _l("Customer refused"),
-                    "wrong_address": _l("Wrong address"), "other": _l("Other reason")},
+    FailureReason: {
+        "customer_absent": _l("Customer absent"),
+        "needs_parts": _l("Needs parts"),
+        "cannot_fix": _l("Cannot fix"),
+        "refused": _l("Customer refused"),
+        "wrong_address": _l("Wrong address"),
+        "other": _l("Other reason"),
+    },
 }
 
 

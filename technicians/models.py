@@ -1,11 +1,25 @@
 """Technicians, their skills and working hours, the parts catalogue and service reports."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import (JSON, CheckConstraint, Column, Date, Float, ForeignKey, Integer, Numeric, String, Table, Text, Time,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.db import UTCDateTime, db, utcnow
@@ -89,7 +103,7 @@ class ServiceReport(db.Model):
     customer_confirmed: Mapped[bool] = mapped_column(default=False)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    technician: Mapped["Technician"] = relationship()
+    technician: Mapped[Technician] = relationship()
 
 
 class TechnicianDay(db.Model):

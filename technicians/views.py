@@ -1,4 +1,5 @@
 """Technician mobile pages: today's route, the job page, and the service worker that keeps them offline."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,12 +11,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from common.auth import role_required
+from common.images import MAX_PHOTO_BYTES, MAX_PHOTOS, PHOTO_TYPES
 from common.models import Role
 from dispatch import labels as dispatch_labels
 from dispatch.enums import TicketType, VisitStatus
 from technicians import labels as technician_labels
 from technicians.enums import FailureReason, ServiceResult
-from common.images import MAX_PHOTO_BYTES, MAX_PHOTOS, PHOTO_TYPES
 from technicians.service.route import get_job, get_route
 from technicians.service.technicians import list_parts
 
@@ -56,8 +57,12 @@ def service_worker():
 
 
 def _labels() -> dict:
-    return {"status_labels": STATUS_LABELS, "failure_labels": FAILURE_LABELS, "result_labels": RESULT_LABELS,
-            "ticket_type_labels": TICKET_TYPE_LABELS}
+    return {
+        "status_labels": STATUS_LABELS,
+        "failure_labels": FAILURE_LABELS,
+        "result_labels": RESULT_LABELS,
+        "ticket_type_labels": TICKET_TYPE_LABELS,
+    }
 
 
 @bp.app_template_global("mobile_config")
@@ -99,10 +104,13 @@ def _js_messages() -> dict[str, str]:
         "sending": _("Sending…"),
         "saved_offline": _("Saved on this phone; it will be sent when the signal returns."),
         "sent": _("Sent."),
-        "moved": _("This visit was moved to another technician or is no longer on your list; "
-                   "your notes are kept below. Call the dispatcher."),
-        "conflict": _("The office changed this visit before your update arrived; your notes are kept below. "
-                      "Call the dispatcher."),
+        "moved": _(
+            "This visit was moved to another technician or is no longer on your list; "
+            "your notes are kept below. Call the dispatcher."
+        ),
+        "conflict": _(
+            "The office changed this visit before your update arrived; your notes are kept below. Call the dispatcher."
+        ),
         "refused": _("The server refused this update; your notes are kept below."),
         "blocked": _("Not sent, because an earlier update of this visit needs attention."),
         "login_again": _("Your login has expired: log in again to send the saved actions. They stay on this phone."),

@@ -1,8 +1,10 @@
 """Send the same request from several threads at once, each with its own app context, session and connection."""
+
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def at_once(app, count: int, send: Callable[[Any], Any], *, timeout_s: float = 120) -> list[tuple[int, dict]]:

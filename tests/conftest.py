@@ -1,4 +1,5 @@
 """Fixtures: an app per database backend, a clean database per test, and role-based API clients."""
+
 from __future__ import annotations
 
 import os
@@ -10,8 +11,8 @@ from typing import Any
 
 import pytest
 from flask import g, has_app_context
-from freezegun import freeze_time
 from flask.testing import FlaskClient
+from freezegun import freeze_time
 from sqlalchemy import text
 
 from tests.clock import MONDAY_10_LOCAL
@@ -25,8 +26,11 @@ BACKENDS = tuple(b for b in os.environ.get("TEST_BACKENDS", ",".join(ALL_BACKEND
 def pytest_sessionstart(session):
     """Build the translation catalogues the pages use (compiled .mo files are not committed)."""
     if any((ROOT / "translations").glob("*/LC_MESSAGES/messages.po")):
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d",
-                        str(ROOT / "translations")], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "babel.messages.frontend", "compile", "-d", str(ROOT / "translations")],
+            check=True,
+            capture_output=True,
+        )
 
 
 def _database_url(backend: str, tmp_path_factory) -> tuple[str, Any]:
@@ -57,15 +61,17 @@ def _backend_app(request, tmp_path_factory):
     from common.db import db
 
     url, drop = _database_url(request.param, tmp_path_factory)
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        "JOBS_EAGER": True,
-        "SECRET_KEY": "test",
-        "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
-        "BABEL_DEFAULT_LOCALE": "en",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "JOBS_EAGER": True,
+            "SECRET_KEY": "test",
+            "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+            "BABEL_DEFAULT_LOCALE": "en",
+        }
+    )
     app.config["BACKEND"] = request.param
     app.test_client_class = FreshRequestClient
     with app.app_context():

@@ -1,4 +1,5 @@
 """Fresh, private databases and Redis namespaces for one test run; loud failure in CI when a service is missing."""
+
 from __future__ import annotations
 
 import os

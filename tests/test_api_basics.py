@@ -1,4 +1,5 @@
 """What every API client relies on: the OpenAPI document, the docs page, logging in and out, error shapes."""
+
 from __future__ import annotations
 
 import re

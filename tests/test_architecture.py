@@ -1,4 +1,5 @@
 """The scheduling core, its command line and the checker run without Flask or a database."""
+
 from __future__ import annotations
 
 import ast
@@ -22,8 +23,11 @@ def test_scheduling_core_cli_and_checker_load_without_flask_or_sqlalchemy():
 def test_only_the_ortools_model_imports_or_tools():
     def imports_ortools(path: Path) -> bool:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
             if any(name.split(".")[0] == "ortools" for name in names):
                 return True
         return False

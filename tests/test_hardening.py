@@ -1,4 +1,5 @@
 """What a browser and an attacker see: CSRF on every cookie write, cookie flags, security headers, clean 503s."""
+
 from __future__ import annotations
 
 import base64
@@ -28,12 +29,10 @@ def _browser_logged_in(app, username: str):
 
 
 @pytest.mark.parametrize("authorization", ["Basic eDp4", "Bearer not-a-real-token", "Bearer"])
-def test_a_cookie_session_needs_the_csrf_token_whatever_authorization_header_comes_with_it(
-        app, csrf_on, authorization):
+def test_a_cookie_session_needs_the_csrf_token_whatever_authorization_header_comes_with_it(app, csrf_on, authorization):
     factories.make_user("cs", username="zhao.min")
     browser = _browser_logged_in(app, "zhao.min")
-    refused = browser.post("/api/v1/tickets", json=factories.ticket_payload(),
-                           headers={"Authorization": authorization})
+    refused = browser.post("/api/v1/tickets", json=factories.ticket_payload(), headers={"Authorization": authorization})
     assert refused.status_code == 400 and "CSRF" in refused.get_json()["message"]
 
 
@@ -41,8 +40,9 @@ def test_a_cookie_session_with_a_valid_token_beside_it_still_needs_the_csrf_toke
     user = factories.make_user("cs", username="zhao.min")
     browser = _browser_logged_in(app, "zhao.min")
     token = login_as(user).token
-    refused = browser.post("/api/v1/tickets", json=factories.ticket_payload(),
-                           headers={"Authorization": f"Bearer {token}"})
+    refused = browser.post(
+        "/api/v1/tickets", json=factories.ticket_payload(), headers={"Authorization": f"Bearer {token}"}
+    )
     assert refused.status_code == 400
 
 
@@ -64,13 +64,24 @@ def test_behind_https_the_cookie_is_secure_and_hsts_is_sent(tmp_path):
     from app import create_app
     from common.db import db
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'https.db'}",
-                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test", "HTTPS": True, "TRUSTED_PROXIES": 1})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'https.db'}",
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "test",
+            "HTTPS": True,
+            "TRUSTED_PROXIES": 1,
+        }
+    )
     with app.app_context():
         db.create_all()
         user = factories.make_user("cs")
-        response = app.test_client().post("/login", data={"username": user.username, "password": "secret-pass"},
-                                          headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.4"})
+        response = app.test_client().post(
+            "/login",
+            data={"username": user.username, "password": "secret-pass"},
+            headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.4"},
+        )
     assert response.status_code == 302
     assert "Secure" in response.headers["Set-Cookie"]
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
@@ -103,9 +114,16 @@ def app_without_database(tmp_path):
     """An app whose PostgreSQL is not there (nothing listens on port 1); the URL carries a password."""
     from app import create_app
 
-    return create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test",
-                       "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://dispatch:db-secret@127.0.0.1:1/dispatch",
-                       "UPLOAD_DIR": str(tmp_path), "BABEL_DEFAULT_LOCALE": "en"})
+    return create_app(
+        {
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://dispatch:db-secret@127.0.0.1:1/dispatch",
+            "UPLOAD_DIR": str(tmp_path),
+            "BABEL_DEFAULT_LOCALE": "en",
+        }
+    )
 
 
 def test_a_database_that_is_down_answers_503_with_retry_after_and_no_connection_details(app_without_database):

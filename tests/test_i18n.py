@@ -1,4 +1,5 @@
 """Pages speak Chinese and English: every string is in the catalogues, and the language can be chosen."""
+
 from __future__ import annotations
 
 import subprocess
@@ -22,9 +23,25 @@ def _read(path: Path):
 
 def test_every_string_of_the_code_is_in_the_chinese_catalogue_and_translated(tmp_path):
     template = tmp_path / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
-                    "-o", str(template), "--ignore-dirs=.venv instance migrations tests", "."],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-o",
+            str(template),
+            "--ignore-dirs=.venv instance migrations tests",
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     in_code = {m.id for m in _read(template) if m.id}
     catalogue = {m.id: m.string for m in _read(ZH_CATALOGUE) if m.id}
     missing = sorted(in_code - set(catalogue))

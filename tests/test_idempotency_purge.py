@@ -1,4 +1,5 @@
 """Stored Idempotency-Key answers are purged after the keep time, so the table does not grow for ever."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,9 +15,16 @@ from tests.clock import MONDAY_10_LOCAL
 
 
 def stored_answer(user, key: str, *, hours_ago: float) -> IdempotencyRecord:
-    record = IdempotencyRecord(user_id=user.id, key=key, method="POST", path="/api/v1/visits/1/events",
-                               body_sha256="0" * 64, status_code=201, response_body={"id": 1},
-                               created_at=MONDAY_10_LOCAL - timedelta(hours=hours_ago))
+    record = IdempotencyRecord(
+        user_id=user.id,
+        key=key,
+        method="POST",
+        path="/api/v1/visits/1/events",
+        body_sha256="0" * 64,
+        status_code=201,
+        response_body={"id": 1},
+        created_at=MONDAY_10_LOCAL - timedelta(hours=hours_ago),
+    )
     db.session.add(record)
     db.session.commit()
     return record

@@ -1,4 +1,5 @@
 """Guessing passwords is slowed down per account and per address, and the answer never tells which usernames exist."""
+
 from __future__ import annotations
 
 import uuid
@@ -12,8 +13,7 @@ TOKEN = "/api/v1/auth/token"
 
 
 def _try_token(client, username: str, password: str = "wrong", address: str = "203.0.113.7"):
-    return client.post(TOKEN, json={"username": username, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(TOKEN, json={"username": username, "password": password}, environ_base={"REMOTE_ADDR": address})
 
 
 def test_wrong_passwords_for_one_account_end_in_429_with_retry_after(app, client):
@@ -100,9 +100,17 @@ def _app_with_limit_storage(tmp_path, storage_uri: str, prefix: str):
     from app import create_app
     from common.db import db
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.db'}",
-                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test", "RATELIMIT_STORAGE_URI": storage_uri,
-                      "RATELIMIT_KEY_PREFIX": prefix, "BABEL_DEFAULT_LOCALE": "en"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limits.db'}",
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "test",
+            "RATELIMIT_STORAGE_URI": storage_uri,
+            "RATELIMIT_KEY_PREFIX": prefix,
+            "BABEL_DEFAULT_LOCALE": "en",
+        }
+    )
     with app.app_context():
         db.create_all()
         factories.make_user("cs", username="li.na")

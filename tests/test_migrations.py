@@ -1,4 +1,5 @@
 """The committed Alembic revisions build exactly the models' schema, on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -62,8 +63,9 @@ def test_postgresql_refuses_overlapping_visits_of_one_technician_after_upgrade()
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
         with app.app_context():
             upgrade()
-            found = db.session.scalar(text(
-                "SELECT count(*) FROM pg_constraint WHERE conname = 'ex_visits_technician_no_overlap'"))
+            found = db.session.scalar(
+                text("SELECT count(*) FROM pg_constraint WHERE conname = 'ex_visits_technician_no_overlap'")
+            )
             db.session.remove()
             db.engine.dispose()
         assert found == 1

@@ -1,4 +1,5 @@
 """REST API of the webhooks: endpoints (admins register and change them; managers may look) and deliveries."""
+
 from __future__ import annotations
 
 from flask import request
@@ -10,19 +11,37 @@ from common.auth import role_required
 from common.idempotency import idempotent
 from common.models import Role
 from webhooks.enums import OutboundEvent
-from webhooks.schemas import (WebhookDeliveryQueryArgsSchema, WebhookDeliverySchema, WebhookEndpointCreatedSchema,
-                              WebhookEndpointCreateSchema, WebhookEndpointListItemSchema, WebhookEndpointSchema,
-                              WebhookEndpointUpdateSchema, WebhookEventTypeSchema)
+from webhooks.schemas import (
+    WebhookDeliveryQueryArgsSchema,
+    WebhookDeliverySchema,
+    WebhookEndpointCreatedSchema,
+    WebhookEndpointCreateSchema,
+    WebhookEndpointListItemSchema,
+    WebhookEndpointSchema,
+    WebhookEndpointUpdateSchema,
+    WebhookEventTypeSchema,
+)
 from webhooks.service import deliveries, endpoints
 
 endpoints_blp = Blueprint(
-    "webhook_endpoints", __name__, url_prefix="/api/v1/webhook-endpoints",
+    "webhook_endpoints",
+    __name__,
+    url_prefix="/api/v1/webhook-endpoints",
     description="Outside systems' receivers of signed webhooks (Standard Webhooks: webhook-id, webhook-timestamp, "
-                "webhook-signature headers; verify with the endpoint's secret).")
-deliveries_blp = Blueprint("webhook_deliveries", __name__, url_prefix="/api/v1/webhook-deliveries",
-                           description="Each event on its way to each endpoint: retries, dead deliveries, replay")
-event_types_blp = Blueprint("webhook_event_types", __name__, url_prefix="/api/v1/webhook-event-types",
-                            description="The event types an endpoint may subscribe to")
+    "webhook-signature headers; verify with the endpoint's secret).",
+)
+deliveries_blp = Blueprint(
+    "webhook_deliveries",
+    __name__,
+    url_prefix="/api/v1/webhook-deliveries",
+    description="Each event on its way to each endpoint: retries, dead deliveries, replay",
+)
+event_types_blp = Blueprint(
+    "webhook_event_types",
+    __name__,
+    url_prefix="/api/v1/webhook-event-types",
+    description="The event types an endpoint may subscribe to",
+)
 
 
 @endpoints_blp.route("")
@@ -39,9 +58,13 @@ class WebhookEndpoints(MethodView):
     @endpoints_blp.response(201, WebhookEndpointCreatedSchema)
     def post(self, data: dict):
         """Register a receiver for some event types; the answer holds its signing secret, shown this once."""
-        return endpoints.register_endpoint(data["url"], events=data["events"], description=data["description"],
-                                           by=current_user, own=endpoints.own_hosts(request.host,
-                                                                                    scheme=request.scheme))
+        return endpoints.register_endpoint(
+            data["url"],
+            events=data["events"],
+            description=data["description"],
+            by=current_user,
+            own=endpoints.own_hosts(request.host, scheme=request.scheme),
+        )
 
 
 @endpoints_blp.route("/<int:endpoint_id>")

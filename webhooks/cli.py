@@ -1,4 +1,5 @@
 """Flask CLI commands of the webhooks: `flask --app app webhooks send|worker|purge`."""
+
 from __future__ import annotations
 
 import time
@@ -11,32 +12,46 @@ webhooks_cli = AppGroup("webhooks", help="Deliver the outbox's events to the reg
 
 
 @webhooks_cli.command("send")
-@click.option("--every", "every_s", type=click.IntRange(1, 3600), default=None,
-              help="Keep sending, every this many seconds (without cron or a worker).")
+@click.option(
+    "--every",
+    "every_s",
+    type=click.IntRange(1, 3600),
+    default=None,
+    help="Keep sending, every this many seconds (without cron or a worker).",
+)
 def send(every_s: int | None) -> None:
     """Send every due delivery now (run it every minute from cron: the fallback when no worker runs)."""
     from webhooks.service.sending import send_due_webhooks
 
     while True:
         report = send_due_webhooks()
-        click.echo(f"delivered {report.delivered}, failed {report.failed} (dead {report.dead}), "
-                   f"deferred {report.deferred}, endpoints busy elsewhere {report.busy}")
+        click.echo(
+            f"delivered {report.delivered}, failed {report.failed} (dead {report.dead}), "
+            f"deferred {report.deferred}, endpoints busy elsewhere {report.busy}"
+        )
         if every_s is None:
             return
         time.sleep(every_s)
 
 
 @webhooks_cli.command("purge")
-@click.option("--keep-days", type=click.IntRange(min=1), default=30, show_default=True,
-              help="Keep delivered events this many days.")
+@click.option(
+    "--keep-days",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Keep delivered events this many days.",
+)
 def purge(keep_days: int) -> None:
     """Delete delivered outbox events older than the keep time (run it daily from cron)."""
     from datetime import timedelta
 
     from webhooks.service.deliveries import purge_delivered_events
 
-    click.echo(f"deleted {purge_delivered_events(keep=timedelta(days=keep_days))} delivered event(s) "
-               f"older than {keep_days} days")
+    click.echo(
+        f"deleted {purge_delivered_events(keep=timedelta(days=keep_days))} delivered event(s) "
+        f"older than {keep_days} days"
+    )
 
 
 @webhooks_cli.command("worker")

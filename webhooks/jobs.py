@@ -4,10 +4,11 @@ A job per endpoint keeps a slow receiver's timeouts out of the other endpoints' 
 run. Whatever Redis misses (down, a worker killed) the cron command `flask --app app webhooks send` sends.
 With JOBS_EAGER nothing is queued: requests never send, and the cron command (or `--every`) does it all.
 """
+
 from __future__ import annotations
 
 import logging
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 from flask import Flask, current_app, has_app_context
 from redis.exceptions import RedisError
@@ -55,8 +56,13 @@ def run_send_job(endpoint_id: int) -> None:
     if due is not None:
         # Never sooner than a moment from now, so nothing can make the job spin.
         at = max(due, utcnow() + RESCHEDULE_AFTER_AT_LEAST)
-        webhook_queue().enqueue_at(at.astimezone(timezone.utc), run_send_job, endpoint_id,
-                                   job_id=_job_id("retry", endpoint_id), job_timeout=JOB_TIMEOUT_S)
+        webhook_queue().enqueue_at(
+            at.astimezone(UTC),
+            run_send_job,
+            endpoint_id,
+            job_id=_job_id("retry", endpoint_id),
+            job_timeout=JOB_TIMEOUT_S,
+        )
 
 
 def _job_id(kind: str, endpoint_id: int) -> str:

@@ -1,4 +1,5 @@
 """Webhook endpoints (where to send, which events, the signing secret) and one delivery per event and endpoint."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -52,8 +53,9 @@ class WebhookDelivery(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("outbox_events.id", ondelete="CASCADE"), index=True)
     # Copied from the event so the "earlier event of this ticket still pending" check needs no join.
     ticket_id: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[DeliveryStatus] = mapped_column(str_enum(DeliveryStatus, "webhook_delivery_status"),
-                                                   default=DeliveryStatus.PENDING)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        str_enum(DeliveryStatus, "webhook_delivery_status"), default=DeliveryStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # The retry period counts from the first attempt (or from a replay).

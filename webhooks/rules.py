@@ -1,4 +1,5 @@
 """Pure webhook rules: which receiver URLs are allowed, the signing secret's form, and the retry schedule."""
+
 from __future__ import annotations
 
 import base64
@@ -93,8 +94,9 @@ def new_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
 
 
-def retry_delay(attempts: int, *, rng: random.Random | None = None, base_s: float = RETRY_BASE_S,
-                cap_s: float = RETRY_CAP_S) -> timedelta:
+def retry_delay(
+    attempts: int, *, rng: random.Random | None = None, base_s: float = RETRY_BASE_S, cap_s: float = RETRY_CAP_S
+) -> timedelta:
     """How long to wait after the `attempts`-th failed attempt: exponential, capped, with jitter.
 
     Half the delay is fixed and half random ("equal jitter"), so receivers coming back after an outage

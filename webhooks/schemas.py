@@ -1,4 +1,5 @@
 """Request and response schemas of the webhooks API: endpoints in and out (the secret only once), deliveries."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -13,17 +14,27 @@ EVENT_TYPES = [e.value for e in OutboundEvent]
 def _events(*, required: bool) -> fields.List:
     return fields.List(
         fields.String(validate=validate.OneOf(EVENT_TYPES, error="Unknown event type {input}; choose from {choices}.")),
-        required=required, validate=validate.Length(min=1, error="Choose at least one event."),
-        metadata={"description": "The event types this endpoint receives: " + ", ".join(EVENT_TYPES) + "."})
+        required=required,
+        validate=validate.Length(min=1, error="Choose at least one event."),
+        metadata={"description": "The event types this endpoint receives: " + ", ".join(EVENT_TYPES) + "."},
+    )
 
 
 class WebhookEndpointCreateSchema(ma.Schema):
-    url = fields.String(required=True, validate=validate.Length(min=1, max=2000), metadata={
-        "description": "Where the events are POSTed: http(s), not this app itself (nor loopback unless the "
-                       "deployment allows it)."})
+    url = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2000),
+        metadata={
+            "description": "Where the events are POSTed: http(s), not this app itself (nor loopback unless the "
+            "deployment allows it)."
+        },
+    )
     events = _events(required=True)
-    description = fields.String(load_default="", validate=validate.Length(max=200),
-                                metadata={"description": "Who receives it, e.g. 'Tmall CS console'."})
+    description = fields.String(
+        load_default="",
+        validate=validate.Length(max=200),
+        metadata={"description": "Who receives it, e.g. 'Tmall CS console'."},
+    )
 
     @ma.post_load
     def _unique_events(self, data, **kwargs):
@@ -60,15 +71,23 @@ class WebhookEndpointSchema(ma.Schema):
     description = fields.String()
     events = fields.List(fields.String())
     active = fields.Boolean()
-    secret_hint = fields.String(metadata={"description": "The secret's last characters (the secret itself is "
-                                                         "shown only when the endpoint is registered)."})
+    secret_hint = fields.String(
+        metadata={
+            "description": "The secret's last characters (the secret itself is "
+            "shown only when the endpoint is registered)."
+        }
+    )
     created_at = AwareDateTime()
     created_by = fields.Function(lambda e: e.created_by.username if e.created_by else None)
 
 
 class WebhookEndpointCreatedSchema(WebhookEndpointSchema):
-    secret = fields.String(metadata={"description": "The signing secret (Standard Webhooks, whsec_...). Shown "
-                                                    "this once: store it in the receiver now."})
+    secret = fields.String(
+        metadata={
+            "description": "The signing secret (Standard Webhooks, whsec_...). Shown "
+            "this once: store it in the receiver now."
+        }
+    )
 
 
 class WebhookEndpointListItemSchema(WebhookEndpointSchema):
@@ -85,8 +104,9 @@ class WebhookDeliverySchema(ma.Schema):
     id = fields.Integer()
     endpoint_id = fields.Integer()
     endpoint_url = fields.Function(lambda d: d.endpoint.url)
-    message_id = fields.Function(lambda d: d.event.message_id,
-                                 metadata={"description": "The webhook-id header: the same on every retry."})
+    message_id = fields.Function(
+        lambda d: d.event.message_id, metadata={"description": "The webhook-id header: the same on every retry."}
+    )
     type = fields.Function(lambda d: d.event.type)
     ticket_id = fields.Integer(allow_none=True)
     status = fields.Enum(DeliveryStatus, by_value=True)

@@ -1,4 +1,5 @@
 """The webhooks page: admins register endpoints (the secret shown once), see deliveries and replay dead ones."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -18,15 +19,23 @@ from webhooks.service.overview import show_webhooks
 bp = Blueprint("webhook_pages", __name__, template_folder="templates")
 
 EVENT_LABELS = {
-    OutboundEvent.TICKET_REGISTERED: _l("Ticket registered"), OutboundEvent.VISIT_BOOKED: _l("Visit booked"),
-    OutboundEvent.VISIT_RESCHEDULED: _l("Visit rescheduled"), OutboundEvent.VISIT_CANCELLED: _l("Visit cancelled"),
-    OutboundEvent.TECHNICIAN_ON_THE_WAY: _l("Technician on the way"), OutboundEvent.VISIT_DONE: _l("Visit done"),
-    OutboundEvent.VISIT_FAILED: _l("Visit failed"), OutboundEvent.FOLLOW_UP_RECORDED: _l("Follow-up call recorded"),
-    OutboundEvent.TICKET_CLOSED: _l("Ticket closed"), OutboundEvent.TICKET_REOPENED: _l("Ticket reopened"),
+    OutboundEvent.TICKET_REGISTERED: _l("Ticket registered"),
+    OutboundEvent.VISIT_BOOKED: _l("Visit booked"),
+    OutboundEvent.VISIT_RESCHEDULED: _l("Visit rescheduled"),
+    OutboundEvent.VISIT_CANCELLED: _l("Visit cancelled"),
+    OutboundEvent.TECHNICIAN_ON_THE_WAY: _l("Technician on the way"),
+    OutboundEvent.VISIT_DONE: _l("Visit done"),
+    OutboundEvent.VISIT_FAILED: _l("Visit failed"),
+    OutboundEvent.FOLLOW_UP_RECORDED: _l("Follow-up call recorded"),
+    OutboundEvent.TICKET_CLOSED: _l("Ticket closed"),
+    OutboundEvent.TICKET_REOPENED: _l("Ticket reopened"),
     OutboundEvent.REBOOK_NEEDED: _l("Rebooking needed"),
 }
-STATUS_LABELS = {DeliveryStatus.PENDING: _l("Pending"), DeliveryStatus.DELIVERED: _l("Delivered"),
-                 DeliveryStatus.DEAD: _l("Dead")}
+STATUS_LABELS = {
+    DeliveryStatus.PENDING: _l("Pending"),
+    DeliveryStatus.DELIVERED: _l("Delivered"),
+    DeliveryStatus.DEAD: _l("Dead"),
+}
 
 
 def _event_label(value: str) -> str:
@@ -38,10 +47,16 @@ def _event_label(value: str) -> str:
 
 def _page(*, status: int = 200, new_endpoint=None, form: dict | None = None, errors: dict | None = None):
     return render_template(
-        "webhooks/webhooks.html", overview=show_webhooks(by=current_user), event_types=list(OutboundEvent),
-        event_label=_event_label, status_label=lambda s: STATUS_LABELS[DeliveryStatus(s)],
-        new_endpoint=new_endpoint, form=form or {}, errors=errors or {},
-        can_change=current_user.has_role(Role.ADMIN)), status
+        "webhooks/webhooks.html",
+        overview=show_webhooks(by=current_user),
+        event_types=list(OutboundEvent),
+        event_label=_event_label,
+        status_label=lambda s: STATUS_LABELS[DeliveryStatus(s)],
+        new_endpoint=new_endpoint,
+        form=form or {},
+        errors=errors or {},
+        can_change=current_user.has_role(Role.ADMIN),
+    ), status
 
 
 @bp.get("/webhooks")
@@ -53,13 +68,20 @@ def webhook_list():
 @bp.post("/webhooks")
 @role_required(Role.ADMIN)
 def register():
-    form = {"url": request.form.get("url", ""), "events": request.form.getlist("events"),
-            "description": request.form.get("description", "")}
+    form = {
+        "url": request.form.get("url", ""),
+        "events": request.form.getlist("events"),
+        "description": request.form.get("description", ""),
+    }
     try:
         data = WebhookEndpointCreateSchema().load(form)
-        created = endpoints.register_endpoint(data["url"], events=data["events"], description=data["description"],
-                                              by=current_user, own=endpoints.own_hosts(request.host,
-                                                                                       scheme=request.scheme))
+        created = endpoints.register_endpoint(
+            data["url"],
+            events=data["events"],
+            description=data["description"],
+            by=current_user,
+            own=endpoints.own_hosts(request.host, scheme=request.scheme),
+        )
     except ValidationError as error:
         return _page(status=422, form=form, errors={k: _field_message(k) for k in error.messages})
     except DomainError as error:
@@ -69,9 +91,11 @@ def register():
 
 
 def _field_message(field: str) -> str:
-    return {"url": _("Give the receiver's address, e.g. https://crm.example.com/hooks."),
-            "events": _("Choose at least one event."),
-            "description": _("Keep the description under 200 characters.")}.get(field, _("Check this field."))
+    return {
+        "url": _("Give the receiver's address, e.g. https://crm.example.com/hooks."),
+        "events": _("Choose at least one event."),
+        "description": _("Keep the description under 200 characters."),
+    }.get(field, _("Check this field."))
 
 
 @bp.post("/webhooks/<int:endpoint_id>/active")

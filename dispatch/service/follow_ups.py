@@ -1,4 +1,5 @@
 """Follow-up calls (回访): the owner's queue and the call-attempt rules."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,10 +13,10 @@ from common.errors import Conflict, Forbidden, NotFound, RuleViolation
 from common.i18n import local_zone
 from common.models import Role, User
 from common.outbox import OutboundEvent
+from common.transaction import transactional
 from dispatch import rules
 from dispatch.enums import CallOutcome, CloseReason, FollowUpStatus, TicketStatus
 from dispatch.models import CallAttempt, FollowUp, Ticket, Visit
-from common.transaction import transactional
 from dispatch.service.outbound import announce
 from dispatch.service.tickets import close_ticket, set_ticket_status
 from dispatch.service.timeline import record_event
@@ -27,12 +28,19 @@ def follow_up_owner(ticket: Ticket) -> User:
     owner = ticket.owner
     if owner.on_shift and owner.active:
         return owner
-    pending = (select(FollowUp.owner_id, func.count().label("n"))
-               .where(FollowUp.status == FollowUpStatus.PENDING).group_by(FollowUp.owner_id).subquery())
+    pending = (
+        select(FollowUp.owner_id, func.count().label("n"))
+        .where(FollowUp.status == FollowUpStatus.PENDING)
+        .group_by(FollowUp.owner_id)
+        .subquery()
+    )
     colleague = db.session.scalar(
-        select(User).outerjoin(pending, pending.c.owner_id == User.id)
+        select(User)
+        .outerjoin(pending, pending.c.owner_id == User.id)
         .where(User.role == Role.CS, User.on_shift.is_(True), User.active.is_(True))
-        .order_by(func.coalesce(pending.c.n, 0), User.id).limit(1))
+        .order_by(func.coalesce(pending.c.n, 0), User.id)
+        .limit(1)
+    )
     return colleague or owner
 
 
@@ -50,9 +58,12 @@ def queue_follow_up(ticket: Ticket, *, visit: Visit | None, by: User | None) -> 
 def call_policy() -> rules.CallPolicy:
     """The follow-up call rules as configured (FOLLOW_UP_WINDOW, _MAX_ATTEMPTS, _MIN_SPACING_H, TIMEZONE)."""
     config = current_app.config
-    return rules.CallPolicy(zone=local_zone(), window=tuple(config.get("FOLLOW_UP_WINDOW", (10, 18))),
-                            max_attempts=config.get("FOLLOW_UP_MAX_ATTEMPTS", 3),
-                            min_spacing_h=config.get("FOLLOW_UP_MIN_SPACING_H", 2))
+    return rules.CallPolicy(
+        zone=local_zone(),
+        window=tuple(config.get("FOLLOW_UP_WINDOW", (10, 18))),
+        max_attempts=config.get("FOLLOW_UP_MAX_ATTEMPTS", 3),
+        min_spacing_h=config.get("FOLLOW_UP_MIN_SPACING_H", 2),
+    )
 
 
 def list_follow_ups(*, owner_id: int | None = None, by: User, now: datetime | None = None) -> list[FollowUp]:
@@ -64,10 +75,16 @@ def list_follow_ups(*, owner_id: int | None = None, by: User, now: datetime | No
         if owner_id is not None and owner_id != by.id:
             raise Forbidden("CS staff see only their own follow-up queue; leave out 'owner'.")
         owner_id = by.id
-    query = (select(FollowUp).where(FollowUp.status == FollowUpStatus.PENDING)
-             .options(selectinload(FollowUp.ticket).selectinload(Ticket.customer), selectinload(FollowUp.attempts),
-                      selectinload(FollowUp.owner))
-             .order_by(FollowUp.created_at, FollowUp.id))
+    query = (
+        select(FollowUp)
+        .where(FollowUp.status == FollowUpStatus.PENDING)
+        .options(
+            selectinload(FollowUp.ticket).selectinload(Ticket.customer),
+            selectinload(FollowUp.attempts),
+            selectinload(FollowUp.owner),
+        )
+        .order_by(FollowUp.created_at, FollowUp.id)
+    )
     if owner_id is not None:
         query = query.where(FollowUp.owner_id == owner_id)
     now = now or utcnow()
@@ -93,9 +110,16 @@ def call_refusal(follow_up: FollowUp, *, now: datetime | None = None) -> str | N
 
 
 @transactional
-def record_call_attempt(follow_up_id: int, *, outcome: CallOutcome, satisfaction: int | None = None,
-                        resolved: bool | None = None, note: str | None = None, by: User,
-                        now: datetime | None = None) -> FollowUp:
+def record_call_attempt(
+    follow_up_id: int,
+    *,
+    outcome: CallOutcome,
+    satisfaction: int | None = None,
+    resolved: bool | None = None,
+    note: str | None = None,
+    by: User,
+    now: datetime | None = None,
+) -> FollowUp:
     """Record one follow-up call: close the ticket (resolved or, after the last failed call, unreachable) or reopen it.
 
     Only the follow-up's owner or a manager may call. Calls keep to the window, attempt limit and
@@ -106,25 +130,60 @@ def record_call_attempt(follow_up_id: int, *, outcome: CallOutcome, satisfaction
     if follow_up is None:
         raise NotFound(f"There is no follow-up {follow_up_id}.")
     if follow_up.owner_id != by.id and not by.has_role(Role.MANAGER):
-        raise Forbidden(f"Follow-up {follow_up_id} is in {follow_up.owner.display_name}'s queue; "
-                        "only they or a manager may record calls.")
+        raise Forbidden(
+            f"Follow-up {follow_up_id} is in {follow_up.owner.display_name}'s queue; "
+            "only they or a manager may record calls."
+        )
     if follow_up.status is not FollowUpStatus.PENDING:
-        raise Conflict(f"Follow-up {follow_up_id} is {follow_up.status.value}; no more calls are recorded on it.",
-                       current=follow_up.status.value, allowed=[])
+        raise Conflict(
+            f"Follow-up {follow_up_id} is {follow_up.status.value}; no more calls are recorded on it.",
+            current=follow_up.status.value,
+            allowed=[],
+        )
     policy = call_policy()
     rules.check_follow_up_call([a.at for a in follow_up.attempts], now=now, policy=policy)
 
     ticket = follow_up.ticket
-    attempt = CallAttempt(follow_up=follow_up, at=now, by_id=by.id, outcome=outcome, satisfaction=satisfaction,
-                          resolved=resolved, note=note)
+    attempt = CallAttempt(
+        follow_up=follow_up,
+        at=now,
+        by_id=by.id,
+        outcome=outcome,
+        satisfaction=satisfaction,
+        resolved=resolved,
+        note=note,
+    )
     db.session.add(attempt)
     db.session.flush()
     number = len(follow_up.attempts)
-    record_event(ticket, "follow_up_attempt", by=by, at=now, visit=follow_up.visit, follow_up_id=follow_up.id,
-                 attempt=number, outcome=outcome, satisfaction=satisfaction, resolved=resolved, note=note)
-    announce(ticket, OutboundEvent.FOLLOW_UP_RECORDED, visit=follow_up.visit, at=now,
-             follow_up={"id": follow_up.id, "attempt": number, "max_attempts": policy.max_attempts,
-                        "outcome": outcome.value, "satisfaction": satisfaction, "resolved": resolved, "note": note})
+    record_event(
+        ticket,
+        "follow_up_attempt",
+        by=by,
+        at=now,
+        visit=follow_up.visit,
+        follow_up_id=follow_up.id,
+        attempt=number,
+        outcome=outcome,
+        satisfaction=satisfaction,
+        resolved=resolved,
+        note=note,
+    )
+    announce(
+        ticket,
+        OutboundEvent.FOLLOW_UP_RECORDED,
+        visit=follow_up.visit,
+        at=now,
+        follow_up={
+            "id": follow_up.id,
+            "attempt": number,
+            "max_attempts": policy.max_attempts,
+            "outcome": outcome.value,
+            "satisfaction": satisfaction,
+            "resolved": resolved,
+            "note": note,
+        },
+    )
 
     if outcome is CallOutcome.REACHED:
         follow_up.satisfaction, follow_up.resolved, follow_up.closed_at = satisfaction, resolved, now

@@ -7,6 +7,7 @@ does not start with it. Answers are cached per process (GEOCODER_CACHE_SIZE addr
 service that comes back is used again. With no geocoder, or when it fails or finds nothing, the gazetteer
 places the address at its district's centre (or the city centre) and the place is marked approximate.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -67,7 +68,7 @@ def _geocode(address: str) -> tuple[float, float] | None:
         return cache[query]
     try:
         answer = geocoder.geocode(query, timeout=config.get("GEOCODER_TIMEOUT_S", DEFAULT_TIMEOUT_S))
-    except Exception as error:  # noqa: BLE001 - any failure of the service falls back to the gazetteer
+    except Exception as error:
         log.warning("geocoding %r failed (%s: %s); using the district centre", query, type(error).__name__, error)
         return None
     result = (float(answer.latitude), float(answer.longitude)) if answer is not None else None

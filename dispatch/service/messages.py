@@ -4,13 +4,14 @@ The sender is the dotted path in config MESSAGE_SENDER ("package.module:function
 a callable taking one CustomerMessage and raising on failure. The default only logs the message, so the
 system runs without an SMS gateway; production points MESSAGE_SENDER at the gateway's adapter.
 """
+
 from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from flask import current_app
 from sqlalchemy import select
@@ -30,15 +31,15 @@ SEND_BATCH = 100
 TEMPLATES = {
     "zh_CN": {
         MessageKind.SLOT_CONFIRMED: "【售后服务】您的工单{ticket_id}已预约上门：{day} {start}-{end}，技师{technician}。"
-                                    "如需改约请联系客服。",
+        "如需改约请联系客服。",
         MessageKind.TECHNICIAN_ON_THE_WAY: "【售后服务】技师{technician}已出发前往您处（工单{ticket_id}），"
-                                           "请保持电话畅通：{technician_phone}。",
+        "请保持电话畅通：{technician_phone}。",
     },
     "en": {
         MessageKind.SLOT_CONFIRMED: "Your service visit for ticket {ticket_id} is booked for {day} {start}-{end} "
-                                    "with {technician}. Call us to change it.",
+        "with {technician}. Call us to change it.",
         MessageKind.TECHNICIAN_ON_THE_WAY: "{technician} is on the way to you (ticket {ticket_id}); "
-                                           "their phone: {technician_phone}.",
+        "their phone: {technician_phone}.",
     },
 }
 
@@ -64,8 +65,15 @@ def queue_customer_message(ticket: Ticket, *, visit: Visit | None, kind: Message
     }
     locale = current_app.config.get("CUSTOMER_MESSAGE_LOCALE", "zh_CN")
     body = TEMPLATES.get(locale, TEMPLATES["zh_CN"])[kind].format(**values)
-    message = CustomerMessage(ticket_id=ticket.id, visit_id=visit.id if visit else None, kind=kind, channel="sms",
-                              to_phone=ticket.customer.phone, body=body, status=MessageStatus.PENDING)
+    message = CustomerMessage(
+        ticket_id=ticket.id,
+        visit_id=visit.id if visit else None,
+        kind=kind,
+        channel="sms",
+        to_phone=ticket.customer.phone,
+        body=body,
+        status=MessageStatus.PENDING,
+    )
     db.session.add(message)
     db.session.flush()
     return message
@@ -80,8 +88,13 @@ class SendReport:
     given_up: int  # messages marked failed for good this run
 
 
-def send_pending_messages(*, ids: list[int] | None = None, limit: int = SEND_BATCH, now: datetime | None = None,
-                          sender: Callable[[CustomerMessage], None] | None = None) -> SendReport:
+def send_pending_messages(
+    *,
+    ids: list[int] | None = None,
+    limit: int = SEND_BATCH,
+    now: datetime | None = None,
+    sender: Callable[[CustomerMessage], None] | None = None,
+) -> SendReport:
     """Deliver pending messages (oldest first, or just `ids`) with the configured sender; commits after each one.
 
     Each message is committed on its own, so one bad number never holds back the others; a failure
@@ -97,7 +110,7 @@ def send_pending_messages(*, ids: list[int] | None = None, limit: int = SEND_BAT
         message.attempts += 1
         try:
             sender(message)
-        except Exception as error:  # noqa: BLE001 - any sender failure is recorded and retried
+        except Exception as error:
             log.warning("message %s could not be sent: %s", message.id, error)
             message.last_error = f"{type(error).__name__}: {error}"[:2000]
             failed += 1
@@ -117,7 +130,7 @@ def send_after_commit(message_ids: list[int]) -> None:
         return
     try:
         send_pending_messages(ids=message_ids)
-    except Exception:  # noqa: BLE001 - the use case already succeeded; delivery is retried later
+    except Exception:
         log.exception("sending messages %s after commit failed; they stay in the outbox", message_ids)
         db.session.rollback()
 

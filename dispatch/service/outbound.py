@@ -3,9 +3,10 @@
 The body names the ticket by its marketplace order too, since that is how the platforms' consoles know it;
 it carries no customer phone or address (outside systems have the order for that).
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from common.outbox import OutboundEvent, OutboxEvent, record_outbound_event
@@ -14,7 +15,7 @@ from dispatch.models import Ticket, Visit
 
 def _time(value: datetime | None) -> str | None:
     # UTC throughout, whatever zone the caller's value was in, so receivers compare strings safely.
-    return value.astimezone(timezone.utc).isoformat() if value is not None else None
+    return value.astimezone(UTC).isoformat() if value is not None else None
 
 
 def _value(value: Any) -> Any:
@@ -56,8 +57,9 @@ def visit_data(visit: Visit) -> dict[str, Any]:
     }
 
 
-def announce(ticket: Ticket, event: OutboundEvent, *, visit: Visit | None = None, at: datetime | None = None,
-             **extra: Any) -> OutboxEvent:
+def announce(
+    ticket: Ticket, event: OutboundEvent, *, visit: Visit | None = None, at: datetime | None = None, **extra: Any
+) -> OutboxEvent:
     """Write `event` about `ticket` (and `visit`) to the outbox in the current transaction (flushes only)."""
     data: dict[str, Any] = {"ticket": ticket_data(ticket)}
     if visit is not None:

@@ -1,4 +1,5 @@
 """What CS changes on a ticket after registering it: another visit, a cancelled visit, a reopen, the customer's details."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,10 +7,10 @@ from datetime import datetime
 from common.db import db, utcnow
 from common.errors import Conflict, NotFound
 from common.models import User
+from common.transaction import transactional
 from dispatch import rules
 from dispatch.enums import APPROXIMATE_PRECISIONS, LocationPrecision, TicketStatus, VisitStatus
 from dispatch.models import Ticket, Visit
-from common.transaction import transactional
 from dispatch.service.tickets import get_ticket, place_customer, set_ticket_status
 from dispatch.service.timeline import record_event
 from dispatch.service.visits import BUSY_STATUSES, add_follow_on_visit
@@ -21,8 +22,11 @@ def reopen_ticket(ticket_id: int, *, reason: str, by: User, now: datetime | None
     now = now or utcnow()
     ticket = get_ticket(ticket_id, by=by)
     if ticket.status is not TicketStatus.CLOSED:
-        raise Conflict(f"Ticket {ticket.id} is {ticket.status.value}; only a closed ticket can be reopened "
-                       "(an open one takes a new visit instead).", current=ticket.status.value)
+        raise Conflict(
+            f"Ticket {ticket.id} is {ticket.status.value}; only a closed ticket can be reopened "
+            "(an open one takes a new visit instead).",
+            current=ticket.status.value,
+        )
     visit = add_follow_on_visit(ticket, by=by, reason=reason)
     set_ticket_status(ticket, TicketStatus.REOPENED, by=by, reason=reason)
     ticket.close_reason = ticket.close_note = ticket.closed_at = None
@@ -35,12 +39,18 @@ def add_visit(ticket_id: int, *, reason: str, by: User) -> Visit:
     """Add one more on-site visit to an open ticket; beyond the order's quota it waits for a manager's approval."""
     ticket = get_ticket(ticket_id, by=by)
     if ticket.status not in (TicketStatus.OPEN, TicketStatus.SCHEDULED, TicketStatus.REOPENED):
-        raise Conflict(f"Ticket {ticket.id} is {ticket.status.value}; a visit is added to a ticket still waiting "
-                       "for service (reopen a closed one).", current=ticket.status.value)
+        raise Conflict(
+            f"Ticket {ticket.id} is {ticket.status.value}; a visit is added to a ticket still waiting "
+            "for service (reopen a closed one).",
+            current=ticket.status.value,
+        )
     if any(v.status in rules.VISIT_OPEN for v in ticket.visits):
         open_visit = next(v for v in ticket.visits if v.status in rules.VISIT_OPEN)
-        raise Conflict(f"Visit {open_visit.id} of ticket {ticket.id} is still to be done; book or reschedule it "
-                       "instead of adding another.", visit_id=open_visit.id)
+        raise Conflict(
+            f"Visit {open_visit.id} of ticket {ticket.id} is still to be done; book or reschedule it "
+            "instead of adding another.",
+            visit_id=open_visit.id,
+        )
     visit = add_follow_on_visit(ticket, by=by, reason=reason)
     return visit
 
@@ -83,6 +93,11 @@ def update_customer(ticket_id: int, *, changes: dict, by: User) -> Ticket:
         place_customer(customer)
     changed = {key: getattr(customer, key) for key in before if getattr(customer, key) != before[key]}
     if changed:
-        record_event(ticket, "customer_updated", by=by, approximate=customer.location_precision in
-                     APPROXIMATE_PRECISIONS, **changed)
+        record_event(
+            ticket,
+            "customer_updated",
+            by=by,
+            approximate=customer.location_precision in APPROXIMATE_PRECISIONS,
+            **changed,
+        )
     return ticket

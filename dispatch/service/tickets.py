@@ -1,10 +1,11 @@
 """Ticket use cases: register, list, show, cancel; and the status change every other use case goes through."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -14,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
 from common.i18n import local_day_bounds, to_local
+from common.images import decode_photo
 from common.models import Role, User
 from common.outbox import OutboundEvent
 from common.transaction import begin_write, transaction, transactional
@@ -25,7 +27,6 @@ from dispatch.rules import check_ticket_transition, check_visit_transition
 from dispatch.service.geocoding import locate_address
 from dispatch.service.outbound import announce
 from dispatch.service.timeline import record_event
-from common.images import decode_photo
 
 TICKET_PHOTO_DIR = "tickets"
 
@@ -61,21 +62,35 @@ def register_ticket(request: dict, *, by: User, now: datetime | None = None) -> 
 
 def _register_ticket(request: dict, *, by: User, now: datetime, store) -> Ticket:
     config = current_app.config
-    order = _find_or_add_order(request["order"], request["customer"], region=request["region"],
-                               district=request["district"])
+    order = _find_or_add_order(
+        request["order"], request["customer"], region=request["region"], district=request["district"]
+    )
     product = _find_or_add_product(order, request["product"])
     _refuse_duplicate_open_ticket(order, product, request["type"])
 
     today = to_local(now).date()
-    warranty, warranty_until = rules.warranty_for(order.purchase_date, product.category, today=today,
-                                                  months_by_category=config.get("WARRANTY_MONTHS"))
+    warranty, warranty_until = rules.warranty_for(
+        order.purchase_date, product.category, today=today, months_by_category=config.get("WARRANTY_MONTHS")
+    )
     quota = rules.visit_quota(order.order_value_yuan, under_3000=config.get("QUOTA_UNDER_3000", 1))
     rules.check_visit_quota(0, quota, approved=by.has_role(Role.MANAGER))
-    ticket = Ticket(order=order, product=product, customer=order.customer, type=request["type"],
-                    status=TicketStatus.OPEN, description=request["description"], priority=request["priority"],
-                    owner=by, cause=request["cause"], responsibility=rules.responsibility_for(request["cause"]),
-                    warranty=warranty, warranty_until=warranty_until, visit_quota=quota,
-                    due_at=rules.due_at(now, request["type"], days_by_type=config.get("DUE_DAYS")), created_at=now)
+    ticket = Ticket(
+        order=order,
+        product=product,
+        customer=order.customer,
+        type=request["type"],
+        status=TicketStatus.OPEN,
+        description=request["description"],
+        priority=request["priority"],
+        owner=by,
+        cause=request["cause"],
+        responsibility=rules.responsibility_for(request["cause"]),
+        warranty=warranty,
+        warranty_until=warranty_until,
+        visit_quota=quota,
+        due_at=rules.due_at(now, request["type"], days_by_type=config.get("DUE_DAYS")),
+        created_at=now,
+    )
     ticket.availability = [AvailabilityWindow(start=w["start"], end=w["end"]) for w in request["availability"]]
     db.session.add(ticket)
     # Checked before anything is written, so a bad photo refuses the request with nothing stored.
@@ -87,13 +102,29 @@ def _register_ticket(request: dict, *, by: User, now: datetime, store) -> Ticket
     else:
         _check_skills_exist(skills)
     duration_min = request["duration_min"] or rules.default_duration_min(request["type"])
-    visit = Visit(ticket=ticket, sequence_no=1, status=VisitStatus.UNSCHEDULED, required_skills=list(skills),
-                  duration_s=duration_min * 60, counts_against_quota=True)
+    visit = Visit(
+        ticket=ticket,
+        sequence_no=1,
+        status=VisitStatus.UNSCHEDULED,
+        required_skills=list(skills),
+        duration_s=duration_min * 60,
+        counts_against_quota=True,
+    )
     db.session.add(visit)
     db.session.flush()
-    record_event(ticket, "created", by=by, at=now, visit=visit, type=ticket.type, order_no=order.order_no,
-                 serial_no=product.serial_no, visit_quota=quota, due_at=ticket.due_at,
-                 responsibility=ticket.responsibility)
+    record_event(
+        ticket,
+        "created",
+        by=by,
+        at=now,
+        visit=visit,
+        type=ticket.type,
+        order_no=order.order_no,
+        serial_no=product.serial_no,
+        visit_quota=quota,
+        due_at=ticket.due_at,
+        responsibility=ticket.responsibility,
+    )
     announce(ticket, OutboundEvent.TICKET_REGISTERED, visit=visit, at=now)
     ticket.photos = [store(image) for image in images]
     return ticket
@@ -101,8 +132,11 @@ def _register_ticket(request: dict, *, by: User, now: datetime, store) -> Ticket
 
 def find_order(platform: Platform, order_no: str) -> Order | None:
     """The stored order with this platform and number, with its customer and products, or None."""
-    return db.session.scalar(select(Order).options(selectinload(Order.products), selectinload(Order.customer))
-                             .where(Order.platform == platform, Order.order_no == order_no.strip()))
+    return db.session.scalar(
+        select(Order)
+        .options(selectinload(Order.products), selectinload(Order.customer))
+        .where(Order.platform == platform, Order.order_no == order_no.strip())
+    )
 
 
 def ticket_photo_path(ticket_id: int, name: str, *, by: User) -> Path:
@@ -116,9 +150,19 @@ def ticket_photo_path(ticket_id: int, name: str, *, by: User) -> Path:
     return path
 
 
-def list_tickets(*, status: TicketStatus | None = None, owner_id: int | None = None, created_on=None,
-                 q: str | None = None, needs_rebooking: bool = False, overdue: bool = False, page: int = 1,
-                 page_size: int = 50, by: User, now: datetime | None = None) -> TicketPage:
+def list_tickets(
+    *,
+    status: TicketStatus | None = None,
+    owner_id: int | None = None,
+    created_on=None,
+    q: str | None = None,
+    needs_rebooking: bool = False,
+    overdue: bool = False,
+    page: int = 1,
+    page_size: int = 50,
+    by: User,
+    now: datetime | None = None,
+) -> TicketPage:
     """Tickets matching the filters and the search, newest first, one page at a time."""
     query = select(Ticket)
     if status is not None:
@@ -134,12 +178,17 @@ def list_tickets(*, status: TicketStatus | None = None, owner_id: int | None = N
     if overdue:
         query = query.where(Ticket.status.in_(rules.TICKET_OPEN), Ticket.due_at < (now or utcnow()))
     if needs_rebooking:
-        query = query.where(Ticket.status.in_((TicketStatus.OPEN, TicketStatus.REOPENED)), Ticket.visits.any(
-            (Visit.status == VisitStatus.UNSCHEDULED) & (Visit.sequence_no > 1)))
+        query = query.where(
+            Ticket.status.in_((TicketStatus.OPEN, TicketStatus.REOPENED)),
+            Ticket.visits.any((Visit.status == VisitStatus.UNSCHEDULED) & (Visit.sequence_no > 1)),
+        )
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(
         query.options(selectinload(Ticket.customer), selectinload(Ticket.owner))
-        .order_by(Ticket.id.desc()).limit(page_size).offset((page - 1) * page_size)).all()
+        .order_by(Ticket.id.desc())
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
     return TicketPage(items=list(items), total=total)
 
 
@@ -152,9 +201,11 @@ def _matches(text: str):
     like = f"%{text.replace('%', '').replace('_', '')}%"
     digits = "".join(ch for ch in text if ch.isdigit())
     phone_digits = func.replace(func.replace(func.replace(Customer.phone, " ", ""), "-", ""), "+", "")
-    conditions = [Ticket.customer.has(Customer.name.ilike(like)),
-                  Ticket.order.has(Order.order_no.ilike(like)),
-                  Ticket.product.has(Product.serial_no.ilike(like))]
+    conditions = [
+        Ticket.customer.has(Customer.name.ilike(like)),
+        Ticket.order.has(Order.order_no.ilike(like)),
+        Ticket.product.has(Product.serial_no.ilike(like)),
+    ]
     if len(digits) >= 4:
         conditions.append(Ticket.customer.has(phone_digits.like(f"%{digits}%")))
     if number.isdigit() and len(number) <= 9:
@@ -191,8 +242,9 @@ def cancel_ticket(ticket_id: int, *, reason: str, by: User, now: datetime | None
     return ticket
 
 
-def close_ticket(ticket: Ticket, *, reason: CloseReason, note: str | None, by: User | None,
-                 now: datetime | None = None) -> None:
+def close_ticket(
+    ticket: Ticket, *, reason: CloseReason, note: str | None, by: User | None, now: datetime | None = None
+) -> None:
     """Close a ticket after its follow-up (resolved or unreachable) and log it (flushes only)."""
     now = now or utcnow()
     set_ticket_status(ticket, TicketStatus.CLOSED, by=by, reason=reason.value)
@@ -217,11 +269,18 @@ def _find_or_add_order(data: dict, customer_data: dict, *, region: str, district
                 f"Order {data['order_no']} on {data['platform'].value} is stored with value "
                 f"{order.order_value_yuan} yuan and purchase date {order.purchase_date.isoformat()}; "
                 "send the same values (an order does not change), or check the order number.",
-                order_value=float(order.order_value_yuan), purchase_date=order.purchase_date.isoformat())
+                order_value=float(order.order_value_yuan),
+                purchase_date=order.purchase_date.isoformat(),
+            )
         return order
     customer = _find_or_add_customer(customer_data, region=region, district=district)
-    order = Order(platform=data["platform"], order_no=data["order_no"], order_value_yuan=data["order_value"],
-                  purchase_date=data["purchase_date"], customer=customer)
+    order = Order(
+        platform=data["platform"],
+        order_no=data["order_no"],
+        order_value_yuan=data["order_value"],
+        purchase_date=data["purchase_date"],
+        customer=customer,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(order)
@@ -234,19 +293,33 @@ def _find_or_add_order(data: dict, customer_data: dict, *, region: str, district
 
 
 def _locked_order(platform: Platform, order_no: str) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.platform == platform, Order.order_no == order_no)
-                             .with_for_update().execution_options(populate_existing=True))
+    return db.session.scalar(
+        select(Order)
+        .where(Order.platform == platform, Order.order_no == order_no)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def _find_or_add_customer(data: dict, *, region: str, district: str | None) -> Customer:
     # The same person at the same address is one customer; a new address is a new service location.
-    customer = db.session.scalar(select(Customer).where(
-        Customer.phone == data["phone"], Customer.name == data["name"], Customer.address == data["address"])
-        .order_by(Customer.id).limit(1))
+    customer = db.session.scalar(
+        select(Customer)
+        .where(Customer.phone == data["phone"], Customer.name == data["name"], Customer.address == data["address"])
+        .order_by(Customer.id)
+        .limit(1)
+    )
     if customer is None:
-        customer = Customer(name=data["name"], phone=data["phone"], address=data["address"], lat=data.get("lat"),
-                            lon=data.get("lon"), region=region or "default", district=district,
-                            location_precision=LocationPrecision.GIVEN.value if data.get("lat") is not None else None)
+        customer = Customer(
+            name=data["name"],
+            phone=data["phone"],
+            address=data["address"],
+            lat=data.get("lat"),
+            lon=data.get("lon"),
+            region=region or "default",
+            district=district,
+            location_precision=LocationPrecision.GIVEN.value if data.get("lat") is not None else None,
+        )
         db.session.add(customer)
     if customer.lat is None or customer.lon is None:
         place_customer(customer)
@@ -263,31 +336,45 @@ def place_customer(customer: Customer) -> None:
 
 
 def _find_or_add_product(order: Order, data: dict) -> Product:
-    product = db.session.scalar(select(Product).where(Product.order_id == order.id,
-                                                      Product.serial_no == data["serial_no"]))
+    product = db.session.scalar(
+        select(Product).where(Product.order_id == order.id, Product.serial_no == data["serial_no"])
+    )
     if product is None:
-        product = Product(order=order, category=data["category"], brand=data["brand"], sku=data["sku"],
-                          serial_no=data["serial_no"])
+        product = Product(
+            order=order, category=data["category"], brand=data["brand"], sku=data["sku"], serial_no=data["serial_no"]
+        )
         db.session.add(product)
         db.session.flush()
     elif product.category != data["category"]:
-        raise Conflict(f"Unit {data['serial_no']} on this order is a {product.category.value}, not a "
-                       f"{data['category'].value}; check the serial number.")
+        raise Conflict(
+            f"Unit {data['serial_no']} on this order is a {product.category.value}, not a "
+            f"{data['category'].value}; check the serial number."
+        )
     return product
 
 
 def _refuse_duplicate_open_ticket(order: Order, product: Product, ticket_type) -> None:
-    existing = db.session.scalar(select(Ticket.id).where(
-        Ticket.order_id == order.id, Ticket.product_id == product.id, Ticket.type == ticket_type,
-        Ticket.status.in_(rules.TICKET_OPEN)).limit(1))
+    existing = db.session.scalar(
+        select(Ticket.id)
+        .where(
+            Ticket.order_id == order.id,
+            Ticket.product_id == product.id,
+            Ticket.type == ticket_type,
+            Ticket.status.in_(rules.TICKET_OPEN),
+        )
+        .limit(1)
+    )
     if existing is not None:
-        raise Conflict(f"Ticket {existing} is already open for this unit and type; add to it instead.",
-                       ticket_id=existing)
+        raise Conflict(
+            f"Ticket {existing} is already open for this unit and type; add to it instead.", ticket_id=existing
+        )
 
 
 def _check_skills_exist(codes: list[str]) -> None:
     known = set(db.session.scalars(select(Skill.code).where(Skill.code.in_(codes))))
     unknown = [code for code in codes if code not in known]
     if unknown:
-        raise RuleViolation(f"Unknown skill code(s): {', '.join(unknown)}; known skills are set up with the technicians first.",
-                            field="required_skills")
+        raise RuleViolation(
+            f"Unknown skill code(s): {', '.join(unknown)}; known skills are set up with the technicians first.",
+            field="required_skills",
+        )

@@ -1,4 +1,5 @@
 """The ticket timeline: one row for every change, with who and when."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,12 +10,24 @@ from common.models import User
 from dispatch.models import Ticket, TimelineEvent, Visit
 
 
-def record_event(ticket: Ticket, action: str, *, by: User | None, visit: Visit | None = None,
-                 at: datetime | None = None, **detail: Any) -> TimelineEvent:
+def record_event(
+    ticket: Ticket,
+    action: str,
+    *,
+    by: User | None,
+    visit: Visit | None = None,
+    at: datetime | None = None,
+    **detail: Any,
+) -> TimelineEvent:
     """Add `action` to the ticket's timeline (flushes only; the calling use case commits)."""
-    event = TimelineEvent(ticket_id=ticket.id, visit_id=visit.id if visit else None,
-                          actor_id=by.id if by else None, action=action, detail=_jsonable(detail),
-                          at=at or utcnow())
+    event = TimelineEvent(
+        ticket_id=ticket.id,
+        visit_id=visit.id if visit else None,
+        actor_id=by.id if by else None,
+        action=action,
+        detail=_jsonable(detail),
+        at=at or utcnow(),
+    )
     db.session.add(event)
     db.session.flush()
     return event

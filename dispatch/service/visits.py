@@ -1,4 +1,5 @@
 """Visit use cases: list and show visits per audience, unassign by hand, place, rebook (assigning is scheduling's)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,12 +14,12 @@ from common.errors import Conflict, NotFound, RuleViolation
 from common.i18n import local_day_bounds, local_zone
 from common.models import Role, User
 from common.outbox import OutboundEvent
+from common.transaction import transactional
 from dispatch import rules
 from dispatch.enums import TicketStatus, VisitStatus
 from dispatch.models import Ticket, Visit
 from dispatch.rules import check_visit_transition
 from dispatch.schemas import VisitForTechnicianSchema, VisitSchema
-from common.transaction import transactional
 from dispatch.service.outbound import announce
 from dispatch.service.tickets import set_ticket_status
 from dispatch.service.timeline import record_event
@@ -27,8 +28,9 @@ from dispatch.service.timeline import record_event
 BUSY_STATUSES = frozenset({VisitStatus.SCHEDULED, VisitStatus.ACCEPTED, VisitStatus.EN_ROUTE, VisitStatus.ARRIVED})
 
 
-def place_visit(visit: Visit, *, technician, start: datetime, end: datetime | None = None, by: User | None,
-                source: str) -> None:
+def place_visit(
+    visit: Visit, *, technician, start: datetime, end: datetime | None = None, by: User | None, source: str
+) -> None:
     """Schedule `visit` with `technician` from `start` (flushes only).
 
     `source` says who decided ("manual", "plan 12", "rebalance") for the timeline. Feasibility
@@ -45,25 +47,42 @@ def place_visit(visit: Visit, *, technician, start: datetime, end: datetime | No
     visit.status = VisitStatus.SCHEDULED
     if visit.ticket.status in (TicketStatus.OPEN, TicketStatus.REOPENED):
         set_ticket_status(visit.ticket, TicketStatus.SCHEDULED, by=by)
-    record_event(visit.ticket, "visit_rescheduled" if moved else "visit_scheduled", by=by, visit=visit,
-                 technician_id=technician.id, technician=technician.name, start=start, end=end, source=source)
+    record_event(
+        visit.ticket,
+        "visit_rescheduled" if moved else "visit_scheduled",
+        by=by,
+        visit=visit,
+        technician_id=technician.id,
+        technician=technician.name,
+        start=start,
+        end=end,
+        source=source,
+    )
     if first or moved:
-        announce(visit.ticket, OutboundEvent.VISIT_BOOKED if first else OutboundEvent.VISIT_RESCHEDULED,
-                 visit=visit, source=source)
+        announce(
+            visit.ticket,
+            OutboundEvent.VISIT_BOOKED if first else OutboundEvent.VISIT_RESCHEDULED,
+            visit=visit,
+            source=source,
+        )
 
 
 def return_for_rebooking(visit: Visit, *, reason: str, note: str | None, by: User | None) -> Visit:
     """After a failed visit, send the ticket back to its CS owner with a new unscheduled visit (flushes only)."""
     ticket = visit.ticket
     next_no = (db.session.scalar(select(func.max(Visit.sequence_no)).where(Visit.ticket_id == ticket.id)) or 0) + 1
-    new_visit = Visit(ticket=ticket, sequence_no=next_no, required_skills=list(visit.required_skills),
-                      duration_s=visit.duration_s, status=VisitStatus.UNSCHEDULED,
-                      counts_against_quota=visit.counts_against_quota)
+    new_visit = Visit(
+        ticket=ticket,
+        sequence_no=next_no,
+        required_skills=list(visit.required_skills),
+        duration_s=visit.duration_s,
+        status=VisitStatus.UNSCHEDULED,
+        counts_against_quota=visit.counts_against_quota,
+    )
     db.session.add(new_visit)
     db.session.flush()
     set_ticket_status(ticket, TicketStatus.OPEN, by=by, reason=reason)
-    record_event(ticket, "rebooking_needed", by=by, visit=new_visit, failed_visit_id=visit.id, reason=reason,
-                 note=note)
+    record_event(ticket, "rebooking_needed", by=by, visit=new_visit, failed_visit_id=visit.id, reason=reason, note=note)
     announce(ticket, OutboundEvent.REBOOK_NEEDED, visit=new_visit, failed_visit_id=visit.id, reason=reason, note=note)
     return new_visit
 
@@ -78,16 +97,31 @@ def add_follow_on_visit(ticket: Ticket, *, by: User, reason: str) -> Visit:
     beyond = used >= ticket.visit_quota
     last = ticket.visits[-1]
     next_no = (db.session.scalar(select(func.max(Visit.sequence_no)).where(Visit.ticket_id == ticket.id)) or 0) + 1
-    visit = Visit(ticket=ticket, sequence_no=next_no, required_skills=list(last.required_skills),
-                  duration_s=last.duration_s, status=VisitStatus.UNSCHEDULED, counts_against_quota=True,
-                  approved_by_id=by.id if beyond and by.has_role(Role.MANAGER) else None)
+    visit = Visit(
+        ticket=ticket,
+        sequence_no=next_no,
+        required_skills=list(last.required_skills),
+        duration_s=last.duration_s,
+        status=VisitStatus.UNSCHEDULED,
+        counts_against_quota=True,
+        approved_by_id=by.id if beyond and by.has_role(Role.MANAGER) else None,
+    )
     db.session.add(visit)
     db.session.flush()
-    record_event(ticket, "visit_added", by=by, visit=visit, reason=reason, visits_used=used + 1,
-                 visit_quota=ticket.visit_quota, approved_by=by.username if visit.approved_by_id else None)
+    record_event(
+        ticket,
+        "visit_added",
+        by=by,
+        visit=visit,
+        reason=reason,
+        visits_used=used + 1,
+        visit_quota=ticket.visit_quota,
+        approved_by=by.username if visit.approved_by_id else None,
+    )
     if beyond and visit.approved_by_id is None:
-        record_event(ticket, "quota_approval_requested", by=by, visit=visit, visits_used=used + 1,
-                     visit_quota=ticket.visit_quota)
+        record_event(
+            ticket, "quota_approval_requested", by=by, visit=visit, visits_used=used + 1, visit_quota=ticket.visit_quota
+        )
     return visit
 
 
@@ -98,12 +132,22 @@ def decide_quota_approval(visit_id: int, *, approve: bool, reason: str | None = 
     ticket = visit.ticket
     standing = rules.quota_standing(ticket.visits, ticket.visit_quota)
     if not standing.needs_approval(visit.id):
-        raise Conflict(f"Visit {visit.id} is not waiting for a quota approval (it is within the quota, already "
-                       "approved, or no longer open).", visit_id=visit.id)
+        raise Conflict(
+            f"Visit {visit.id} is not waiting for a quota approval (it is within the quota, already "
+            "approved, or no longer open).",
+            visit_id=visit.id,
+        )
     if approve:
         visit.approved_by_id = by.id
-        record_event(ticket, "quota_approved", by=by, visit=visit, reason=reason,
-                     visits_used=standing.numbers[visit.id], visit_quota=ticket.visit_quota)
+        record_event(
+            ticket,
+            "quota_approved",
+            by=by,
+            visit=visit,
+            reason=reason,
+            visits_used=standing.numbers[visit.id],
+            visit_quota=ticket.visit_quota,
+        )
     else:
         if not reason:
             raise RuleViolation("Say why the visit is refused; CS tells the customer.", field="reason")
@@ -132,12 +176,19 @@ class VisitView:
     schema: type
 
 
-def list_visits(*, on_date: date | None = None, technician_id: int | None = None,
-                status: VisitStatus | None = None, limit: int = 200, by: User,
-                now: datetime | None = None) -> VisitView:
+def list_visits(
+    *,
+    on_date: date | None = None,
+    technician_id: int | None = None,
+    status: VisitStatus | None = None,
+    limit: int = 200,
+    by: User,
+    now: datetime | None = None,
+) -> VisitView:
     """Visits by planned start; a technician gets only their own, whatever `technician_id` says."""
-    query = select(Visit).options(selectinload(Visit.ticket).selectinload(Ticket.customer),
-                                  selectinload(Visit.technician))
+    query = select(Visit).options(
+        selectinload(Visit.ticket).selectinload(Ticket.customer), selectinload(Visit.technician)
+    )
     own = _own_technician_id(by)
     if by.role is Role.TECHNICIAN:
         technician_id = own if own is not None else -1
@@ -198,8 +249,12 @@ def _for_reader(visits: list[Visit], *, by: User, now: datetime) -> VisitView:
 
 def phone_for_technician(visit: Visit, *, technician_id: int | None, today: date) -> str | None:
     """The customer's phone if this technician may call: privacy rule, only their own visits of local `today`."""
-    if (technician_id is not None and visit.technician_id == technician_id and visit.planned_start is not None
-            and visit.planned_start.astimezone(local_zone()).date() == today
-            and visit.status is not VisitStatus.CANCELLED):
+    if (
+        technician_id is not None
+        and visit.technician_id == technician_id
+        and visit.planned_start is not None
+        and visit.planned_start.astimezone(local_zone()).date() == today
+        and visit.status is not VisitStatus.CANCELLED
+    ):
         return visit.ticket.customer.phone
     return None

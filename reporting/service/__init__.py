@@ -1,4 +1,5 @@
 """Use cases of the dashboard; one module per family of measures."""
+
 from reporting.service.dashboard import (
     Dashboard,
     FilterChoices,

@@ -1,4 +1,5 @@
 """The dashboard's use cases: every measure for one period and filter, and the choices the filters offer."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -76,19 +77,40 @@ class Dashboard:
     choices: FilterChoices | None = None
 
 
-def summarise_kpis(first: date, *, last: date, by: User, bucket: str | None = None, region: str | None = None,
-                   technician_id: int | None = None, category: ProductCategory | None = None,
-                   brand: str | None = None, now: datetime | None = None, with_choices: bool = False) -> Dashboard:
+def summarise_kpis(
+    first: date,
+    *,
+    last: date,
+    by: User,
+    bucket: str | None = None,
+    region: str | None = None,
+    technician_id: int | None = None,
+    category: ProductCategory | None = None,
+    brand: str | None = None,
+    now: datetime | None = None,
+    with_choices: bool = False,
+) -> Dashboard:
     """Every measure of the dashboard for the local days [first, last] and the filters given (and, for the
     page, the choices its filters offer)."""
     if last < first:
-        raise RuleViolation(_("The period ends before it starts; give a 'to' date on or after 'from'."),
-                            field="to", location="query")
+        raise RuleViolation(
+            _("The period ends before it starts; give a 'to' date on or after 'from'."), field="to", location="query"
+        )
     if (last - first).days + 1 > rules.MAX_PERIOD_DAYS:
-        raise RuleViolation(_("Choose a period of at most %(days)d days.", days=rules.MAX_PERIOD_DAYS),
-                            field="from", location="query")
-    scope = make_scope(first=first, last=last, zone=local_zone(), now=now or utcnow(), bucket=bucket, region=region,
-                       technician_id=technician_id, category=category, brand=brand)
+        raise RuleViolation(
+            _("Choose a period of at most %(days)d days.", days=rules.MAX_PERIOD_DAYS), field="from", location="query"
+        )
+    scope = make_scope(
+        first=first,
+        last=last,
+        zone=local_zone(),
+        now=now or utcnow(),
+        bucket=bucket,
+        region=region,
+        technician_id=technician_id,
+        category=category,
+        brand=brand,
+    )
     if db.engine.dialect.name == "postgresql":
         # PostgreSQL's JIT compiles each of these mid-sized aggregates for longer than it then runs.
         db.session.execute(text("SET LOCAL jit = off"))
@@ -103,23 +125,41 @@ def summarise_kpis(first: date, *, last: date, by: User, bucket: str | None = No
         on_time = arrivals.by_bucket.get(day, (0, 0))
         scored = satisfaction.by_bucket.get(day, (0, 0))
         closed = flow.closed.get(day, (0, 0.0))
-        trend.append(TrendPoint(bucket=day, registered=flow.registered.get(day, 0), closed=closed[0],
-                                handling_h=rules.mean(closed[1], closed[0]),
-                                first_time_fix_pct=rules.rate(fixed[1], fixed[0]),
-                                on_time_pct=rules.rate(on_time[1], on_time[0]),
-                                satisfaction=rules.mean(scored[1], scored[0], digits=2)))
-    return Dashboard(scope=scope, first_time_fix=first_time_fix, arrivals=arrivals, satisfaction=satisfaction,
-                     handling=handling, time_limits=measure_time_limits(scope, limit_days=limit_days),
-                     complaints=measure_complaints(scope), repeats=measure_repeats(scope),
-                     utilisation=measure_utilisation(scope), trend=trend,
-                     choices=list_filter_choices(by=by) if with_choices else None)
+        trend.append(
+            TrendPoint(
+                bucket=day,
+                registered=flow.registered.get(day, 0),
+                closed=closed[0],
+                handling_h=rules.mean(closed[1], closed[0]),
+                first_time_fix_pct=rules.rate(fixed[1], fixed[0]),
+                on_time_pct=rules.rate(on_time[1], on_time[0]),
+                satisfaction=rules.mean(scored[1], scored[0], digits=2),
+            )
+        )
+    return Dashboard(
+        scope=scope,
+        first_time_fix=first_time_fix,
+        arrivals=arrivals,
+        satisfaction=satisfaction,
+        handling=handling,
+        time_limits=measure_time_limits(scope, limit_days=limit_days),
+        complaints=measure_complaints(scope),
+        repeats=measure_repeats(scope),
+        utilisation=measure_utilisation(scope),
+        trend=trend,
+        choices=list_filter_choices(by=by) if with_choices else None,
+    )
 
 
 def list_filter_choices(*, by: User) -> FilterChoices:
     """The regions, technicians, categories and brands a manager can narrow the dashboard to."""
-    regions = sorted(set(db.session.scalars(select(Customer.region).distinct()))
-                     | set(db.session.scalars(select(Technician.region).distinct())))
-    technicians = [(t.id, t.name) for t in db.session.execute(
-        select(Technician.id, Technician.name).order_by(Technician.name, Technician.id))]
+    regions = sorted(
+        set(db.session.scalars(select(Customer.region).distinct()))
+        | set(db.session.scalars(select(Technician.region).distinct()))
+    )
+    technicians = [
+        (t.id, t.name)
+        for t in db.session.execute(select(Technician.id, Technician.name).order_by(Technician.name, Technician.id))
+    ]
     brands = list(db.session.scalars(select(Product.brand).distinct().order_by(Product.brand)))
     return FilterChoices(regions=regions, technicians=technicians, categories=list(ProductCategory), brands=brands)

@@ -1,4 +1,5 @@
 """Measures of follow-up calls: satisfaction the customers gave, and how many calls reached them."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -32,16 +33,18 @@ class Satisfaction:
 def measure_satisfaction(scope: KpiScope) -> Satisfaction:
     """Every call attempt counts once; satisfaction is the average score of reached calls that gave one."""
     day = scope.local_day(CallAttempt.at).label("day")
-    query = (select(day, CallAttempt.outcome, CallAttempt.satisfaction, func.count())
-             .join(FollowUp, FollowUp.id == CallAttempt.follow_up_id)
-             .where(scope.in_period(CallAttempt.at)))
+    query = (
+        select(day, CallAttempt.outcome, CallAttempt.satisfaction, func.count())
+        .join(FollowUp, FollowUp.id == CallAttempt.follow_up_id)
+        .where(scope.in_period(CallAttempt.at))
+    )
     if scope.filters_tickets:
         query = filter_tickets(query.join(Ticket, Ticket.id == FollowUp.ticket_id), scope)
     if scope.technician_id is not None:
         query = query.join(Visit, Visit.id == FollowUp.visit_id).where(Visit.technician_id == scope.technician_id)
     query = query.group_by(day, CallAttempt.outcome, CallAttempt.satisfaction)
     calls = reached = 0
-    scores = {score: 0 for score in SCORES}
+    scores = dict.fromkeys(SCORES, 0)
     by_bucket: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for day_number, outcome, score, count in db.session.execute(query):
         calls += count
@@ -55,6 +58,12 @@ def measure_satisfaction(scope: KpiScope) -> Satisfaction:
             cell[1] += score * count
     scored = sum(scores.values())
     total = sum(score * n for score, n in scores.items())
-    return Satisfaction(calls=calls, reached=reached, reach_pct=rules.rate(reached, calls), scored=scored,
-                        average=rules.mean(total, scored, digits=2), scores=scores,
-                        by_bucket={k: (v[0], v[1]) for k, v in by_bucket.items()})
+    return Satisfaction(
+        calls=calls,
+        reached=reached,
+        reach_pct=rules.rate(reached, calls),
+        scored=scored,
+        average=rules.mean(total, scored, digits=2),
+        scores=scores,
+        by_bucket={k: (v[0], v[1]) for k, v in by_bucket.items()},
+    )

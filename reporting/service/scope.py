@@ -1,4 +1,5 @@
 """What one dashboard shows: the period in local days, the filters, and the SQL pieces every measure shares."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -81,9 +82,27 @@ def filter_tickets(query: Select, scope: KpiScope) -> Select:
     return query
 
 
-def make_scope(*, first: date, last: date, zone: ZoneInfo, now: datetime, bucket: str | None = None,
-               region: str | None = None, technician_id: int | None = None,
-               category: ProductCategory | None = None, brand: str | None = None) -> KpiScope:
+def make_scope(
+    *,
+    first: date,
+    last: date,
+    zone: ZoneInfo,
+    now: datetime,
+    bucket: str | None = None,
+    region: str | None = None,
+    technician_id: int | None = None,
+    category: ProductCategory | None = None,
+    brand: str | None = None,
+) -> KpiScope:
     """A scope with the trend bucket chosen from the period's length unless one is asked for."""
-    return KpiScope(first=first, last=last, zone=zone, now=now, bucket=bucket or rules.default_bucket(first, last),
-                    region=region, technician_id=technician_id, category=category, brand=brand)
+    return KpiScope(
+        first=first,
+        last=last,
+        zone=zone,
+        now=now,
+        bucket=bucket or rules.default_bucket(first, last),
+        region=region,
+        technician_id=technician_id,
+        category=category,
+        brand=brand,
+    )

@@ -1,4 +1,5 @@
 """Technician utilisation: time on site against shift time, and travel per visit (on the way -> arrived)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,11 +34,13 @@ def measure_utilisation(scope: KpiScope) -> list[UtilisationRow]:
     travel = TimelineEvent
     on_site_s = epoch_s(Visit.finished_at) - epoch_s(Visit.started_at)
     travel_s = epoch_s(Visit.started_at) - epoch_s(travel.at)
-    query = (select(Visit.technician_id, func.count(Visit.id), func.sum(on_site_s),
-                    func.count(travel.id), func.sum(travel_s))
-             .outerjoin(travel, and_(travel.visit_id == Visit.id, travel.action == "visit_en_route"))
-             .where(Visit.technician_id.is_not(None), scope.in_period(Visit.started_at),
-                    Visit.finished_at.is_not(None)))
+    query = (
+        select(
+            Visit.technician_id, func.count(Visit.id), func.sum(on_site_s), func.count(travel.id), func.sum(travel_s)
+        )
+        .outerjoin(travel, and_(travel.visit_id == Visit.id, travel.action == "visit_en_route"))
+        .where(Visit.technician_id.is_not(None), scope.in_period(Visit.started_at), Visit.finished_at.is_not(None))
+    )
     if scope.filters_tickets:
         query = filter_tickets(query.join(Ticket, Ticket.id == Visit.ticket_id), scope)
     if scope.technician_id is not None:
@@ -53,14 +56,25 @@ def measure_utilisation(scope: KpiScope) -> list[UtilisationRow]:
     for technician in db.session.scalars(crew_query.order_by(Technician.name, Technician.id)):
         visits, on_site_total_s, travel_visits, travel_total_s = found.get(technician.id, (0, 0, 0, 0))
         on_site_total_s = float(on_site_total_s or 0)
-        shift = rules.Shift(start=technician.shift_start, end=technician.shift_end,
-                            break_min=technician.break_duration_min, has_break=technician.break_start is not None,
-                            working_days=tuple(technician.working_days or ()))
+        shift = rules.Shift(
+            start=technician.shift_start,
+            end=technician.shift_end,
+            break_min=technician.break_duration_min,
+            has_break=technician.break_start is not None,
+            working_days=tuple(technician.working_days or ()),
+        )
         shift_s = rules.shift_seconds(shift, first=scope.first, last=scope.last)
-        rows.append(UtilisationRow(
-            technician_id=technician.id, name=technician.name, region=technician.region, visits=visits,
-            on_site_h=round(on_site_total_s / 3600, 1), shift_h=round(shift_s / 3600, 1),
-            utilisation_pct=rules.rate(round(on_site_total_s), shift_s),
-            travel_visits=travel_visits,
-            travel_min_per_visit=rules.mean(float(travel_total_s or 0) / 60, travel_visits)))
+        rows.append(
+            UtilisationRow(
+                technician_id=technician.id,
+                name=technician.name,
+                region=technician.region,
+                visits=visits,
+                on_site_h=round(on_site_total_s / 3600, 1),
+                shift_h=round(shift_s / 3600, 1),
+                utilisation_pct=rules.rate(round(on_site_total_s), shift_s),
+                travel_visits=travel_visits,
+                travel_min_per_visit=rules.mean(float(travel_total_s or 0) / 60, travel_visits),
+            )
+        )
     return rows

@@ -1,4 +1,5 @@
 """Measures of tickets: handling time, time limits, complaint causes and who pays, repeat visits by product."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -69,8 +70,13 @@ class TicketFlow:
 def _tickets_in_scope(query, scope: KpiScope):
     query = filter_tickets(query, scope)
     if scope.technician_id is not None:
-        query = query.where(exists().where(Visit.ticket_id == Ticket.id, Visit.technician_id == scope.technician_id,
-                                           Visit.status != VisitStatus.CANCELLED))
+        query = query.where(
+            exists().where(
+                Visit.ticket_id == Ticket.id,
+                Visit.technician_id == scope.technician_id,
+                Visit.status != VisitStatus.CANCELLED,
+            )
+        )
     return query
 
 
@@ -83,8 +89,10 @@ def measure_handling(scope: KpiScope, *, limit_days: dict[str, int]) -> tuple[li
     day = scope.local_day(Ticket.closed_at).label("day")
     late = case((Ticket.closed_at > Ticket.due_at, 1), else_=0)
     closed_query = _tickets_in_scope(
-        select(Ticket.type, day, func.count(), func.sum(_handling_h()), func.sum(late))
-        .where(Ticket.status == TicketStatus.CLOSED, scope.in_period(Ticket.closed_at)), scope
+        select(Ticket.type, day, func.count(), func.sum(_handling_h()), func.sum(late)).where(
+            Ticket.status == TicketStatus.CLOSED, scope.in_period(Ticket.closed_at)
+        ),
+        scope,
     ).group_by(Ticket.type, day)
     by_type: dict[TicketType, list[float]] = defaultdict(lambda: [0, 0.0, 0])
     closed: dict[date, list[float]] = defaultdict(lambda: [0, 0.0])
@@ -96,9 +104,16 @@ def measure_handling(scope: KpiScope, *, limit_days: dict[str, int]) -> tuple[li
         bucket = closed[scope.bucket_of(day_number)]
         bucket[0] += count
         bucket[1] += float(hours or 0)
-    rows = [HandlingRow(type=t, limit_days=limit_days[t.value], closed=int(by_type[t][0]),
-                        average_h=rules.mean(by_type[t][1], int(by_type[t][0])), closed_late=int(by_type[t][2]))
-            for t in TicketType]
+    rows = [
+        HandlingRow(
+            type=t,
+            limit_days=limit_days[t.value],
+            closed=int(by_type[t][0]),
+            average_h=rules.mean(by_type[t][1], int(by_type[t][0])),
+            closed_late=int(by_type[t][2]),
+        )
+        for t in TicketType
+    ]
 
     registered_day = scope.local_day(Ticket.created_at).label("day")
     registered_query = _tickets_in_scope(
@@ -116,27 +131,40 @@ def measure_time_limits(scope: KpiScope, *, limit_days: dict[str, int]) -> list[
     closed_late = case((and_(Ticket.status == TicketStatus.CLOSED, Ticket.closed_at > Ticket.due_at), 1), else_=0)
     open_overdue = case((and_(Ticket.status.in_(TICKET_OPEN), Ticket.due_at < scope.now), 1), else_=0)
     query = _tickets_in_scope(
-        select(Ticket.type, func.count(), func.sum(closed_late), func.sum(open_overdue))
-        .where(scope.in_period(Ticket.created_at), Ticket.status != TicketStatus.CANCELLED), scope
+        select(Ticket.type, func.count(), func.sum(closed_late), func.sum(open_overdue)).where(
+            scope.in_period(Ticket.created_at), Ticket.status != TicketStatus.CANCELLED
+        ),
+        scope,
     ).group_by(Ticket.type)
     found = {t: (n, int(late or 0), int(still or 0)) for t, n, late, still in db.session.execute(query)}
     rows = []
     for ticket_type in TicketType:
         registered, late, still = found.get(ticket_type, (0, 0, 0))
-        rows.append(TimeLimitRow(type=ticket_type, limit_days=limit_days[ticket_type.value], registered=registered,
-                                 closed_late=late, open_overdue=still,
-                                 overdue_pct=rules.rate(late + still, registered)))
+        rows.append(
+            TimeLimitRow(
+                type=ticket_type,
+                limit_days=limit_days[ticket_type.value],
+                registered=registered,
+                closed_late=late,
+                open_overdue=still,
+                overdue_pct=rules.rate(late + still, registered),
+            )
+        )
     return rows
 
 
 def measure_complaints(scope: KpiScope) -> list[ComplaintRow]:
     """Tickets registered in the period with a recorded cause, by cause and by who pays for it."""
     query = _tickets_in_scope(
-        select(Ticket.cause, Ticket.responsibility, func.count())
-        .where(scope.in_period(Ticket.created_at), Ticket.cause.is_not(None)), scope
+        select(Ticket.cause, Ticket.responsibility, func.count()).where(
+            scope.in_period(Ticket.created_at), Ticket.cause.is_not(None)
+        ),
+        scope,
     ).group_by(Ticket.cause, Ticket.responsibility)
-    rows = [ComplaintRow(cause=cause, responsibility=responsibility, tickets=count)
-            for cause, responsibility, count in db.session.execute(query)]
+    rows = [
+        ComplaintRow(cause=cause, responsibility=responsibility, tickets=count)
+        for cause, responsibility, count in db.session.execute(query)
+    ]
     return sorted(rows, key=lambda r: (-r.tickets, r.cause.value, r.responsibility.value))
 
 
@@ -147,20 +175,31 @@ def measure_repeats(scope: KpiScope) -> list[RepeatRow]:
     window_s = rules.REPEAT_WINDOW_DAYS * rules.SECONDS_PER_DAY
     # A ticket that comes back after a closure in the period was registered in the period or up to the
     # window after it: joining that slice, not every ticket ever, keeps the query to the period's size.
-    later = (select(again_ticket.id, again_ticket.created_at, again_product.serial_no)
-             .join(again_product, again_product.id == again_ticket.product_id)
-             .where(again_ticket.created_at > scope.start,
-                    again_ticket.created_at <= scope.end + timedelta(days=rules.REPEAT_WINDOW_DAYS))
-             .subquery("later"))
-    came_back = and_(later.c.serial_no == Product.serial_no, later.c.id != Ticket.id,
-                     later.c.created_at > Ticket.closed_at,
-                     epoch_s(later.c.created_at) - epoch_s(Ticket.closed_at) <= window_s)
+    later = (
+        select(again_ticket.id, again_ticket.created_at, again_product.serial_no)
+        .join(again_product, again_product.id == again_ticket.product_id)
+        .where(
+            again_ticket.created_at > scope.start,
+            again_ticket.created_at <= scope.end + timedelta(days=rules.REPEAT_WINDOW_DAYS),
+        )
+        .subquery("later")
+    )
+    came_back = and_(
+        later.c.serial_no == Product.serial_no,
+        later.c.id != Ticket.id,
+        later.c.created_at > Ticket.closed_at,
+        epoch_s(later.c.created_at) - epoch_s(Ticket.closed_at) <= window_s,
+    )
     repeated_serial = case((later.c.id.is_not(None), Product.serial_no), else_=None)
-    query = (select(Product.brand, Product.sku, func.count(Product.serial_no.distinct()),
-                    func.count(repeated_serial.distinct()))
-             .select_from(Ticket).join(Product, Product.id == Ticket.product_id)
-             .outerjoin(later, came_back)
-             .where(Ticket.status == TicketStatus.CLOSED, scope.in_period(Ticket.closed_at)))
+    query = (
+        select(
+            Product.brand, Product.sku, func.count(Product.serial_no.distinct()), func.count(repeated_serial.distinct())
+        )
+        .select_from(Ticket)
+        .join(Product, Product.id == Ticket.product_id)
+        .outerjoin(later, came_back)
+        .where(Ticket.status == TicketStatus.CLOSED, scope.in_period(Ticket.closed_at))
+    )
     # The product is already joined: filter category and brand on it rather than joining it twice.
     if scope.category is not None:
         query = query.where(Product.category == scope.category)
@@ -168,6 +207,8 @@ def measure_repeats(scope: KpiScope) -> list[RepeatRow]:
         query = query.where(Product.brand == scope.brand)
     query = _tickets_in_scope(query, replace(scope, category=None, brand=None))
     query = query.group_by(Product.brand, Product.sku)
-    rows = [RepeatRow(brand=brand, model=sku, units=units, repeated=repeated, repeat_pct=rules.rate(repeated, units))
-            for brand, sku, units, repeated in db.session.execute(query)]
+    rows = [
+        RepeatRow(brand=brand, model=sku, units=units, repeated=repeated, repeat_pct=rules.rate(repeated, units))
+        for brand, sku, units, repeated in db.session.execute(query)
+    ]
     return sorted(rows, key=lambda r: (-r.repeated, -r.units, r.brand, r.model))

@@ -1,4 +1,5 @@
 """Time arithmetic in SQL that reads the same on SQLite and PostgreSQL: epoch seconds and local day numbers."""
+
 from __future__ import annotations
 
 from sqlalchemy import Float, Integer
@@ -37,13 +38,17 @@ def _epoch_s_sqlite(element, compiler, **kw) -> str:
 def _local_day_postgresql(element, compiler, **kw) -> str:
     moment, offset = list(element.clauses)
     # Date arithmetic rather than FLOOR over numeric epoch seconds: several times cheaper per row.
-    return (f"(CAST(({compiler.process(moment, **kw)} AT TIME ZONE 'UTC') + {compiler.process(offset, **kw)} "
-            f"* INTERVAL '1 second' AS DATE) - DATE '1970-01-01')")
+    return (
+        f"(CAST(({compiler.process(moment, **kw)} AT TIME ZONE 'UTC') + {compiler.process(offset, **kw)} "
+        f"* INTERVAL '1 second' AS DATE) - DATE '1970-01-01')"
+    )
 
 
 @compiles(local_day_number, "sqlite")
 def _local_day_sqlite(element, compiler, **kw) -> str:
     moment, offset = list(element.clauses)
     # Whole seconds (strftime %s), so a timestamp at local midnight never rounds into the day before.
-    return (f"((CAST(strftime('%s', {compiler.process(moment, **kw)}) AS INTEGER) + {compiler.process(offset, **kw)})"
-            f" / 86400)")
+    return (
+        f"((CAST(strftime('%s', {compiler.process(moment, **kw)}) AS INTEGER) + {compiler.process(offset, **kw)})"
+        f" / 86400)"
+    )

@@ -1,4 +1,5 @@
 """Measures of visits: first-time fix rate and on-time arrival with the lateness of the rest."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -53,20 +54,25 @@ def measure_first_time_fix(scope: KpiScope) -> FirstTimeFix:
     """A ticket is fixed the first time when its first visit was completed with a resolved report and no other
     visit followed (a reopened ticket gets one); counted on the day that first visit ended."""
     other = aliased(Visit)
-    earlier_performed = exists().where(other.ticket_id == Visit.ticket_id, other.sequence_no < Visit.sequence_no,
-                                       other.status.in_(PERFORMED))
+    earlier_performed = exists().where(
+        other.ticket_id == Visit.ticket_id, other.sequence_no < Visit.sequence_no, other.status.in_(PERFORMED)
+    )
     later = aliased(Visit)
-    followed = exists().where(later.ticket_id == Visit.ticket_id, later.sequence_no > Visit.sequence_no,
-                              later.status != VisitStatus.CANCELLED)
+    followed = exists().where(
+        later.ticket_id == Visit.ticket_id, later.sequence_no > Visit.sequence_no, later.status != VisitStatus.CANCELLED
+    )
     # The report is joined (one per visit) rather than looked up: only the period's reports are read.
     resolved = ServiceReport.result == ServiceResult.RESOLVED
     fixed = case((and_(Visit.status == VisitStatus.COMPLETED, resolved, ~followed), 1), else_=0)
     day = scope.local_day(Visit.finished_at).label("day")
     # Most tickets have one visit: "sequence 1" settles it without looking for an earlier one.
     first = or_(Visit.sequence_no == 1, ~earlier_performed)
-    query = _visits_in_scope(select(day, func.count(), func.sum(fixed)), scope).outerjoin(
-        ServiceReport, ServiceReport.visit_id == Visit.id).where(
-        Visit.status.in_(PERFORMED), scope.in_period(Visit.finished_at), first).group_by(day)
+    query = (
+        _visits_in_scope(select(day, func.count(), func.sum(fixed)), scope)
+        .outerjoin(ServiceReport, ServiceReport.visit_id == Visit.id)
+        .where(Visit.status.in_(PERFORMED), scope.in_period(Visit.finished_at), first)
+        .group_by(day)
+    )
     by_bucket: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for day_number, count, fixed_count in db.session.execute(query):
         cell = by_bucket[scope.bucket_of(day_number)]
@@ -74,22 +80,36 @@ def measure_first_time_fix(scope: KpiScope) -> FirstTimeFix:
         cell[1] += int(fixed_count or 0)
     tickets = sum(c[0] for c in by_bucket.values())
     fixed_total = sum(c[1] for c in by_bucket.values())
-    return FirstTimeFix(tickets=tickets, fixed=fixed_total, rate_pct=rules.rate(fixed_total, tickets),
-                        by_bucket={k: (v[0], v[1]) for k, v in by_bucket.items()})
+    return FirstTimeFix(
+        tickets=tickets,
+        fixed=fixed_total,
+        rate_pct=rules.rate(fixed_total, tickets),
+        by_bucket={k: (v[0], v[1]) for k, v in by_bucket.items()},
+    )
 
 
 def measure_arrivals(scope: KpiScope) -> Arrivals:
     """Arrivals inside the promised window, and the rest by how early or late they were (by arrival day)."""
     minutes_late = (epoch_s(Visit.started_at) - epoch_s(Visit.promised_end)) / 60.0
     late_cases = [(minutes_late <= bound, code) for code, bound in rules.LATE_BANDS if bound is not None]
-    band = case((Visit.started_at < Visit.promised_start, "early"),
-                (Visit.started_at <= Visit.promised_end, "on_time"),
-                *late_cases, else_=rules.LATE_BANDS[-1][0]).label("band")
+    band = case(
+        (Visit.started_at < Visit.promised_start, "early"),
+        (Visit.started_at <= Visit.promised_end, "on_time"),
+        *late_cases,
+        else_=rules.LATE_BANDS[-1][0],
+    ).label("band")
     day = scope.local_day(Visit.started_at).label("day")
-    query = _visits_in_scope(select(day, band, func.count()), scope).where(
-        Visit.started_at.is_not(None), Visit.promised_start.is_not(None), Visit.promised_end.is_not(None),
-        scope.in_period(Visit.started_at)).group_by(day, band)
-    bands: Counter[str] = Counter({code: 0 for code in rules.ARRIVAL_BANDS})
+    query = (
+        _visits_in_scope(select(day, band, func.count()), scope)
+        .where(
+            Visit.started_at.is_not(None),
+            Visit.promised_start.is_not(None),
+            Visit.promised_end.is_not(None),
+            scope.in_period(Visit.started_at),
+        )
+        .group_by(day, band)
+    )
+    bands: Counter[str] = Counter(dict.fromkeys(rules.ARRIVAL_BANDS, 0))
     by_bucket: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for day_number, band_code, count in db.session.execute(query):
         bands[band_code] += count
@@ -97,6 +117,10 @@ def measure_arrivals(scope: KpiScope) -> Arrivals:
         cell[0] += count
         cell[1] += count if band_code == "on_time" else 0
     arrivals = sum(bands.values())
-    return Arrivals(arrivals=arrivals, on_time=bands["on_time"], rate_pct=rules.rate(bands["on_time"], arrivals),
-                    bands={code: bands[code] for code in rules.ARRIVAL_BANDS},
-                    by_bucket={k: (v[0], v[1]) for k, v in by_bucket.items()})
+    return Arrivals(
+        arrivals=arrivals,
+        on_time=bands["on_time"],
+        rate_pct=rules.rate(bands["on_time"], arrivals),
+        bands={code: bands[code] for code in rules.ARRIVAL_BANDS},
+        by_bucket={k: (v[0], v[1]) for k, v in by_bucket.items()},
+    )

@@ -1,4 +1,5 @@
 """REST API of manual assignment: POST/DELETE /api/v1/visits/<id>/assignment."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -12,8 +13,9 @@ from dispatch.schemas import AssignmentSchema, VisitSchema
 from dispatch.service import visits
 from scheduling.assignments import service
 
-blp = Blueprint("assignments", __name__, url_prefix="/api/v1/visits",
-                description="Manual assignment of a visit to a technician")
+blp = Blueprint(
+    "assignments", __name__, url_prefix="/api/v1/visits", description="Manual assignment of a visit to a technician"
+)
 
 
 @blp.route("/<int:visit_id>/assignment")
@@ -22,12 +24,12 @@ class VisitAssignment(MethodView):
     @idempotent
     @blp.arguments(AssignmentSchema)
     @blp.response(200, VisitSchema)
-    @blp.alt_response(409, description="Overlaps another visit of the technician, or the visit's state "
-                                       "does not allow it.")
+    @blp.alt_response(
+        409, description="Overlaps another visit of the technician, or the visit's state does not allow it."
+    )
     def post(self, data: dict, visit_id: int):
         """Assign a visit to a technician by hand, after a feasibility check (skills, day, shift, window, overlap)."""
-        return service.assign_visit(visit_id, technician_id=data["technician_id"], start=data["start"],
-                                    by=current_user)
+        return service.assign_visit(visit_id, technician_id=data["technician_id"], start=data["start"], by=current_user)
 
     @role_required(Role.DISPATCHER)
     @blp.response(200, VisitSchema)

@@ -4,6 +4,7 @@ It lives with scheduling because it needs the technicians' data and the technici
 (dispatch must not import technicians). Two dispatchers assigning to one technician at one time are served
 one after the other, so the second one's overlap check sees the first one's visit.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -25,8 +26,7 @@ from technicians.service.days import lock_technician_day
 
 
 @transactional
-def assign_visit(visit_id: int, *, technician_id: int, start: datetime, by: User,
-                 now: datetime | None = None) -> Visit:
+def assign_visit(visit_id: int, *, technician_id: int, start: datetime, by: User, now: datetime | None = None) -> Visit:
     """Put a visit on a technician's day by hand, after checking that they can do it then."""
     now = now or utcnow()
     if start < now:
@@ -35,24 +35,42 @@ def assign_visit(visit_id: int, *, technician_id: int, start: datetime, by: User
     if technician is None:
         raise RuleViolation(f"There is no technician {technician_id}.", field="technician_id")
     begin_write()
-    visit = db.session.scalar(select(Visit).where(Visit.id == visit_id).with_for_update()
-                              .execution_options(populate_existing=True))
+    visit = db.session.scalar(
+        select(Visit).where(Visit.id == visit_id).with_for_update().execution_options(populate_existing=True)
+    )
     if visit is None:
         raise NotFound(f"There is no visit {visit_id}.")
     day = lock_technician_day(technician.id, to_local(start).date())
     check_visit_transition(visit.status, VisitStatus.SCHEDULED)
     rules.check_quota_approved(rules.quota_standing(visit.ticket.visits, visit.ticket.visit_quota), visit.id)
     end = start + timedelta(seconds=visit.duration_s)
-    busy = db.session.execute(select(Visit.id, Visit.planned_start, Visit.planned_end).where(
-        Visit.technician_id == technician.id, Visit.id != visit.id, Visit.status.in_(BUSY_STATUSES),
-        Visit.planned_start < end, Visit.planned_end > start)).all()
-    crew = rules.CrewMember(name=technician.name, active=technician.active, skills=frozenset(technician.skill_codes),
-                            working_days=frozenset(technician.working_days or ()),
-                            shift_start=technician.shift_start, shift_end=technician.shift_end)
+    busy = db.session.execute(
+        select(Visit.id, Visit.planned_start, Visit.planned_end).where(
+            Visit.technician_id == technician.id,
+            Visit.id != visit.id,
+            Visit.status.in_(BUSY_STATUSES),
+            Visit.planned_start < end,
+            Visit.planned_end > start,
+        )
+    ).all()
+    crew = rules.CrewMember(
+        name=technician.name,
+        active=technician.active,
+        skills=frozenset(technician.skill_codes),
+        working_days=frozenset(technician.working_days or ()),
+        shift_start=technician.shift_start,
+        shift_end=technician.shift_end,
+    )
     promised = (visit.promised_start, visit.promised_end) if visit.promised_start and visit.promised_end else None
-    rules.check_assignment(start=start, end=end, required_skills=list(visit.required_skills or ()), crew=crew,
-                           zone=local_zone(), promised=promised,
-                           busy=[rules.BusySpan(row.id, row.planned_start, row.planned_end) for row in busy])
+    rules.check_assignment(
+        start=start,
+        end=end,
+        required_skills=list(visit.required_skills or ()),
+        crew=crew,
+        zone=local_zone(),
+        promised=promised,
+        busy=[rules.BusySpan(row.id, row.planned_start, row.planned_end) for row in busy],
+    )
     place_visit(visit, technician=technician, start=start, end=end, by=by, source="manual")
     day.version += 1
     return visit

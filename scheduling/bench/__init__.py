@@ -1,4 +1,5 @@
 """Benchmarks of the scheduling core: Solomon VRPTW instances, a generated field-service day, slot offers."""
+
 from __future__ import annotations
 
 import time

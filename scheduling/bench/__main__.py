@@ -1,4 +1,5 @@
 """`python -m scheduling.bench solomon|field|slots|rebalance ...`: solve, check every plan, print the figures."""
+
 from __future__ import annotations
 
 import argparse
@@ -14,8 +15,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scheduling.bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     solomon = commands.add_parser("solomon", help="Solomon VRPTW 100-customer instances against bks.csv")
-    solomon.add_argument("--instances", default=str(BENCHMARKS / "solomon"),
-                         help="the benchmark folder (holding instances/ and bks.csv) or its instances/ folder")
+    solomon.add_argument(
+        "--instances",
+        default=str(BENCHMARKS / "solomon"),
+        help="the benchmark folder (holding instances/ and bks.csv) or its instances/ folder",
+    )
     solomon.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance")
     solomon.add_argument("--only", default="", help="comma-separated instance names, e.g. C101,R101")
     solomon.add_argument("--out", default=None, help="write DIR/<INSTANCE>.json with the routes and distance")
@@ -40,10 +44,16 @@ def main(argv: list[str] | None = None) -> int:
     rebalance.add_argument("--at", default="11:00", help="the moment of the event, HH:MM")
     rebalance.add_argument("--minutes", type=int, default=60, help="how long the overrun is")
     rebalance.add_argument("--runs", type=int, default=3, help="rebalances timed; the median is printed")
-    rebalance.add_argument("--scratch-time-limit", type=float, default=10.0,
-                           help="seconds for the from-scratch re-solve it is compared with")
-    iterations = commands.add_parser("iterations", help="iterations per second of the compiled search, on a fixed "
-                                                        "field day with a fixed iteration budget")
+    rebalance.add_argument(
+        "--scratch-time-limit",
+        type=float,
+        default=10.0,
+        help="seconds for the from-scratch re-solve it is compared with",
+    )
+    iterations = commands.add_parser(
+        "iterations",
+        help="iterations per second of the compiled search, on a fixed field day with a fixed iteration budget",
+    )
     iterations.add_argument("--technicians", type=int, default=50)
     iterations.add_argument("--visits", type=int, default=500)
     iterations.add_argument("--seed", type=int, default=1)
@@ -53,16 +63,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "rebalance":
         from scheduling.bench.rebalance import run as run_rebalance
 
-        result = run_rebalance(args.technicians, args.visits, args.seed, args.event, args.at, runs=args.runs,
-                               scratch_time_limit_s=args.scratch_time_limit, minutes=args.minutes)
+        result = run_rebalance(
+            args.technicians,
+            args.visits,
+            args.seed,
+            args.event,
+            args.at,
+            runs=args.runs,
+            scratch_time_limit_s=args.scratch_time_limit,
+            minutes=args.minutes,
+        )
         return 0 if all(result["goals"].values()) else 1
 
     if args.command == "solomon":
         from scheduling.bench.solomon import run
 
         only = [name.strip() for name in args.only.split(",") if name.strip()]
-        results = run(args.instances, time_limit_s=args.time_limit, only=only or None, out=args.out,
-                      workers=args.workers)
+        results = run(
+            args.instances, time_limit_s=args.time_limit, only=only or None, out=args.out, workers=args.workers
+        )
         return 0 if results and all(r.ok for r in results) else 1
     if args.command == "iterations":
         from scheduling.bench.iterations import run as run_iterations

@@ -1,4 +1,5 @@
 """A realistic field-service day in Shanghai, built around a feasible witness plan so every visit can be served."""
+
 from __future__ import annotations
 
 import random
@@ -11,8 +12,16 @@ from scheduling.check import Travel, check_plan, route_distance_m
 # Shanghai inside the outer ring roads, roughly Jiading/Minhang to Pudong.
 LAT_RANGE = (31.05, 31.40)
 LON_RANGE = (121.25, 121.65)
-SKILLS = ("ac_install", "ac_repair", "washer_repair", "fridge_repair", "tv_mount",
-          "furniture_assembly", "water_heater", "range_hood")
+SKILLS = (
+    "ac_install",
+    "ac_repair",
+    "washer_repair",
+    "fridge_repair",
+    "tv_mount",
+    "furniture_assembly",
+    "water_heater",
+    "range_hood",
+)
 SHIFTS = ((30600, 64800), (30600, 64800), (28800, 63000), (32400, 66600))  # 08:30-18:00 mostly, some 8-17:30, 9-18:30
 LUNCH_WINDOW = (41400, 48600)  # 11:30-13:30
 LUNCH_S = 2700
@@ -38,19 +47,34 @@ def build_day(technicians: int, visits: int, seed: int, *, date: str = "2026-11-
         home = _place(rng, f"H{i}")
         locations.append(home)
         shift = rng.choice(SHIFTS)
-        crews.append({
-            "technician": {"id": f"t{i}", "start": home["id"], "end": home["id"],
-                           "skills": sorted(rng.sample(SKILLS, rng.randint(2, 4))), "shift": list(shift),
-                           "breaks": [{"window": list(LUNCH_WINDOW), "duration_s": LUNCH_S}],
-                           "max_visits": MAX_VISITS, "capacity": None},
-            "home": home, "place": home, "ready": shift[0], "stops": [], "lunch": None, "full": False,
-        })
+        crews.append(
+            {
+                "technician": {
+                    "id": f"t{i}",
+                    "start": home["id"],
+                    "end": home["id"],
+                    "skills": sorted(rng.sample(SKILLS, rng.randint(2, 4))),
+                    "shift": list(shift),
+                    "breaks": [{"window": list(LUNCH_WINDOW), "duration_s": LUNCH_S}],
+                    "max_visits": MAX_VISITS,
+                    "capacity": None,
+                },
+                "home": home,
+                "place": home,
+                "ready": shift[0],
+                "stops": [],
+                "lunch": None,
+                "full": False,
+            }
+        )
     problem_visits = []
     while len(problem_visits) < visits:
         open_crews = [c for c in crews if not c["full"]]
         if not open_crews:
-            raise ValueError(f"{technicians} technicians cannot hold {visits} visits in one day "
-                             f"(built {len(problem_visits)}); use fewer visits or more technicians")
+            raise ValueError(
+                f"{technicians} technicians cannot hold {visits} visits in one day "
+                f"(built {len(problem_visits)}); use fewer visits or more technicians"
+            )
         for crew in open_crews:
             if len(problem_visits) == visits:
                 break
@@ -122,9 +146,17 @@ def _extend(rng: random.Random, crew: dict, number: int) -> dict | None:
     pinned = None
     if rng.random() < 0.04:  # already promised to this crew, sometimes in a fixed order
         pinned = {"technician": tech["id"], "sequence": len(crew["stops"]) if rng.random() < 0.5 else None}
-    return {"id": f"v{number}", "location": place["id"], "duration_s": end - start, "skills": skills,
-            "windows": windows, "priority": rng.randint(1, 5), "demand": 0, "pinned": pinned,
-            "must_serve": False}
+    return {
+        "id": f"v{number}",
+        "location": place["id"],
+        "duration_s": end - start,
+        "skills": skills,
+        "windows": windows,
+        "priority": rng.randint(1, 5),
+        "demand": 0,
+        "pinned": pinned,
+        "must_serve": False,
+    }
 
 
 def _witness_plan(problem: dict, crews: list[dict]) -> dict:
@@ -135,21 +167,39 @@ def _witness_plan(problem: dict, crews: list[dict]) -> dict:
         tech, stops = crew["technician"], crew["stops"]
         breaks = []
         if stops:
-            lunch = crew["lunch"] or (max(stops[-1]["end"], LUNCH_WINDOW[0]),
-                                      max(stops[-1]["end"], LUNCH_WINDOW[0]) + LUNCH_S)
+            lunch = crew["lunch"] or (
+                max(stops[-1]["end"], LUNCH_WINDOW[0]),
+                max(stops[-1]["end"], LUNCH_WINDOW[0]) + LUNCH_S,
+            )
             breaks = [{"start": lunch[0], "end": lunch[1]}]
         places = [tech["start"]] + [f"V{s['visit'][1:]}" for s in stops] + [tech["end"]] if stops else []
         legs = [travel.leg(a, b) for a, b in zip(places, places[1:])]
-        routes.append({"technician": tech["id"], "stops": stops, "break": breaks[0] if breaks else None,
-                       "breaks": breaks, "travel_s": sum(d for d, _ in legs), "distance_m": sum(m for _, m in legs)})
-    return {"routes": routes, "unassigned": [],
-            "kpis": {"served": sum(len(r["stops"]) for r in routes), "unassigned": 0,
-                     "travel_s": sum(r["travel_s"] for r in routes),
-                     "distance_m": sum(r["distance_m"] for r in routes), "solve_s": 0}}
+        routes.append(
+            {
+                "technician": tech["id"],
+                "stops": stops,
+                "break": breaks[0] if breaks else None,
+                "breaks": breaks,
+                "travel_s": sum(d for d, _ in legs),
+                "distance_m": sum(m for _, m in legs),
+            }
+        )
+    return {
+        "routes": routes,
+        "unassigned": [],
+        "kpis": {
+            "served": sum(len(r["stops"]) for r in routes),
+            "unassigned": 0,
+            "travel_s": sum(r["travel_s"] for r in routes),
+            "distance_m": sum(r["distance_m"] for r in routes),
+            "solve_s": 0,
+        },
+    }
 
 
-def run(technicians: int, visits: int, seed: int, *, time_limit_s: float, workers: int | None = None,
-        echo=print) -> dict:
+def run(
+    technicians: int, visits: int, seed: int, *, time_limit_s: float, workers: int | None = None, echo=print
+) -> dict:
     """Generate the day, solve it with the core, check the plan and print the figures a dispatcher looks at."""
     problem, witness = build_day(technicians, visits, seed)
     plan, solve_s = timed_solve(problem, time_limit_s=time_limit_s, workers=workers)
@@ -165,15 +215,24 @@ def run(technicians: int, visits: int, seed: int, *, time_limit_s: float, worker
     echo(f"served {sum(counts)}/{visits}, unassigned {len(plan['unassigned'])}")
     for reason, count in reasons.most_common():
         echo(f"    {count:4d} x {reason}")
-    echo(f"travel {travel_s / 3600:.1f} h, distance {distance_m / 1000:.1f} km "
-         f"(the generator's own plan: {witness['kpis']['travel_s'] / 3600:.1f} h, "
-         f"{witness['kpis']['distance_m'] / 1000:.1f} km)")
+    echo(
+        f"travel {travel_s / 3600:.1f} h, distance {distance_m / 1000:.1f} km "
+        f"(the generator's own plan: {witness['kpis']['travel_s'] / 3600:.1f} h, "
+        f"{witness['kpis']['distance_m'] / 1000:.1f} km)"
+    )
     echo(f"visits per technician: mean {sum(counts) / len(counts):.1f}, min {min(counts)}, max {max(counts)}")
     echo(f"solve {solve_s:.1f} s; checker: {'feasible' if not violations else f'{len(violations)} violations'}")
     for violation in violations[:10]:
         echo(f"    ! {violation}")
-    return {"served": sum(counts), "unassigned": dict(reasons), "travel_s": travel_s, "distance_m": distance_m,
-            "solve_s": solve_s, "feasible": not violations, "violations": violations}
+    return {
+        "served": sum(counts),
+        "unassigned": dict(reasons),
+        "travel_s": travel_s,
+        "distance_m": distance_m,
+        "solve_s": solve_s,
+        "feasible": not violations,
+        "violations": violations,
+    }
 
 
 def _reason_kind(reason: str) -> str:

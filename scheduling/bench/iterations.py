@@ -4,6 +4,7 @@ The search is seeded and, given an iteration budget, makes the same moves on any
 of the search code can be compared by time alone (and their final costs must agree when neither changed
 what the search does). Best of `repeat` runs: the fastest is the least disturbed by other work.
 """
+
 from __future__ import annotations
 
 import time
@@ -25,16 +26,21 @@ def run(technicians: int, visits: int, seed: int, *, iterations: int, repeat: in
     start = build_routes(problem, modelled, suitable, objective_table=objective_table(problem))
     data = search_data(problem, modelled, suitable)
     warm_up()  # compiling (or loading the cache) is not part of the figure
-    echo(f"iterations bench: field day {technicians} x {visits}, seed {seed}, {iterations} iterations, "
-         f"best of {repeat}")
+    echo(
+        f"iterations bench: field day {technicians} x {visits}, seed {seed}, {iterations} iterations, best of {repeat}"
+    )
     timings, costs = [], set()
     for _ in range(repeat):
         began = time.perf_counter()
         routes, _, cost = improve(data, deadline=float("inf"), seed=1, initial=start, iterations=iterations)
         timings.append(time.perf_counter() - began)
         costs.add(cost)
-        echo(f"    {timings[-1]:.2f} s, {iterations / timings[-1]:,.0f} iterations/s, cost {cost}, "
-             f"served {sum(len(r) for r in routes)}")
+        echo(
+            f"    {timings[-1]:.2f} s, {iterations / timings[-1]:,.0f} iterations/s, cost {cost}, "
+            f"served {sum(len(r) for r in routes)}"
+        )
     best = min(timings)
-    echo(f"best: {iterations / best:,.0f} iterations/s ({best:.2f} s); final cost {' / '.join(map(str, sorted(costs)))}")
+    echo(
+        f"best: {iterations / best:,.0f} iterations/s ({best:.2f} s); final cost {' / '.join(map(str, sorted(costs)))}"
+    )
     return {"iterations_per_s": iterations / best, "seconds": best, "costs": sorted(costs)}

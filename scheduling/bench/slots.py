@@ -6,6 +6,7 @@ One offer is then picked at random and booked (its route becomes the technician'
 every day is planned from scratch by the solver with each booked slot as a hard window, and the plan is
 checked; a promise is kept when its visit is served inside its slot.
 """
+
 from __future__ import annotations
 
 import random
@@ -29,15 +30,24 @@ def build_crew(technicians: int, days: int, rng: random.Random) -> tuple[list[di
     for i in range(1, technicians + 1):
         home = {"id": f"H{i}", "lat": round(rng.uniform(*LAT_RANGE), 6), "lon": round(rng.uniform(*LON_RANGE), 6)}
         homes.append(home)
-        crew.append({"id": f"t{i}", "start": home["id"], "end": home["id"],
-                     "skills": sorted(rng.sample(SKILLS, rng.randint(2, 4))), "shift": list(rng.choice(SHIFTS)),
-                     "breaks": [{"window": list(LUNCH_WINDOW), "duration_s": LUNCH_S}], "max_visits": MAX_VISITS,
-                     "days_off": {rng.randrange(7)} if days >= 7 else set()})
+        crew.append(
+            {
+                "id": f"t{i}",
+                "start": home["id"],
+                "end": home["id"],
+                "skills": sorted(rng.sample(SKILLS, rng.randint(2, 4))),
+                "shift": list(rng.choice(SHIFTS)),
+                "breaks": [{"window": list(LUNCH_WINDOW), "duration_s": LUNCH_S}],
+                "max_visits": MAX_VISITS,
+                "days_off": {rng.randrange(7)} if days >= 7 else set(),
+            }
+        )
     return crew, homes
 
 
-def day_problem(day: int, crew: list[dict], homes: list[dict], booked: dict[str, dict],
-                extra: dict | None = None) -> dict:
+def day_problem(
+    day: int, crew: list[dict], homes: list[dict], booked: dict[str, dict], extra: dict | None = None
+) -> dict:
     """problem.json of day number `day`: the working technicians, the visits booked on it, and `extra`."""
     visits = [v for v in booked.values() if v["day"] == day]
     if extra is not None:
@@ -49,10 +59,14 @@ def day_problem(day: int, crew: list[dict], homes: list[dict], booked: dict[str,
         "date": (FIRST_DAY + timedelta(days=day)).isoformat(),
         "locations": list(places.values()),
         "travel": dict(TRAVEL),
-        "technicians": [{k: t[k] for k in ("id", "start", "end", "skills", "shift", "breaks", "max_visits")}
-                        for t in crew if day not in t["days_off"]],
-        "visits": [{k: v[k] for k in ("id", "location", "duration_s", "skills", "windows", "must_serve")}
-                   for v in visits],
+        "technicians": [
+            {k: t[k] for k in ("id", "start", "end", "skills", "shift", "breaks", "max_visits")}
+            for t in crew
+            if day not in t["days_off"]
+        ],
+        "visits": [
+            {k: v[k] for k in ("id", "location", "duration_s", "skills", "windows", "must_serve")} for v in visits
+        ],
         "options": {"objective": "travel_time", "balance": True},
     }
 
@@ -71,9 +85,16 @@ def run(technicians: int, visits: int, days: int, seed: int, *, time_limit_s: fl
     timings_ms, offered, refused = [], [], 0
     for n in range(1, visits + 1):
         place = {"id": f"C{n}", "lat": round(rng.uniform(*LAT_RANGE), 6), "lon": round(rng.uniform(*LON_RANGE), 6)}
-        new = {"id": f"v{n}", "location": place["id"], "place": place, "skills": [rng.choice(SKILLS)],
-               "duration_s": 60 * rng.choices(DURATIONS_MIN, DURATION_WEIGHTS)[0], "windows": [],
-               "must_serve": False, "day": None}
+        new = {
+            "id": f"v{n}",
+            "location": place["id"],
+            "place": place,
+            "skills": [rng.choice(SKILLS)],
+            "duration_s": 60 * rng.choices(DURATIONS_MIN, DURATION_WEIGHTS)[0],
+            "windows": [],
+            "must_serve": False,
+            "day": None,
+        }
         started = time.perf_counter()
         offers = []
         for day in range(days):
@@ -86,8 +107,9 @@ def run(technicians: int, visits: int, days: int, seed: int, *, time_limit_s: fl
             refused += 1
             continue
         day, offer = rng.choice(offers)
-        new.update(day=day, windows=[list(offer.slot)], must_serve=True, technician=offer.technician,
-                   planned=offer.start)
+        new.update(
+            day=day, windows=[list(offer.slot)], must_serve=True, technician=offer.technician, planned=offer.start
+        )
         booked[new["id"]] = new
         routes[day][offer.technician] = [s.visit for s in offer.route.stops]
         for stop in offer.route.stops:
@@ -110,13 +132,24 @@ def run(technicians: int, visits: int, days: int, seed: int, *, time_limit_s: fl
     p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
     share = kept / len(booked) if booked else 1.0
     echo(f"slot offers: {technicians} technicians, {visits} visits booked over {days} days, seed {seed}")
-    echo(f"offer request ({days} days x {len(grid)} slots): median {statistics.median(timings_ms):.1f} ms, "
-         f"p95 {p95:.1f} ms, max {ordered[-1]:.1f} ms; offers per request: median "
-         f"{statistics.median(offered):.0f}; requests with no offer: {refused}")
-    echo(f"booked {len(booked)}; full re-plan of each day ({time_limit_s:g} s each, {solve_s:.1f} s in all) keeps "
-         f"{kept}/{len(booked)} = {100 * share:.1f} % of them in their slots; checker: "
-         f"{'feasible' if not violations else f'{len(violations)} violations'}")
+    echo(
+        f"offer request ({days} days x {len(grid)} slots): median {statistics.median(timings_ms):.1f} ms, "
+        f"p95 {p95:.1f} ms, max {ordered[-1]:.1f} ms; offers per request: median "
+        f"{statistics.median(offered):.0f}; requests with no offer: {refused}"
+    )
+    echo(
+        f"booked {len(booked)}; full re-plan of each day ({time_limit_s:g} s each, {solve_s:.1f} s in all) keeps "
+        f"{kept}/{len(booked)} = {100 * share:.1f} % of them in their slots; checker: "
+        f"{'feasible' if not violations else f'{len(violations)} violations'}"
+    )
     for violation in violations[:10]:
         echo(f"    ! {violation}")
-    return {"median_ms": statistics.median(timings_ms), "p95_ms": p95, "booked": len(booked), "kept": kept,
-            "kept_share": share, "refused": refused, "violations": violations}
+    return {
+        "median_ms": statistics.median(timings_ms),
+        "p95_ms": p95,
+        "booked": len(booked),
+        "kept": kept,
+        "kept_share": share,
+        "refused": refused,
+        "violations": violations,
+    }

@@ -1,4 +1,5 @@
 """Solomon VRPTW instances as problem.json, solved and compared with the best known distance-only results."""
+
 from __future__ import annotations
 
 import csv
@@ -29,12 +30,13 @@ def parse_instance(text: str) -> dict:
     vehicles, capacity = (int(x) for x in lines[head + 1].split()[:2])
     table = next(i for i, line in enumerate(lines) if line.upper().startswith("CUST"))
     nodes = []
-    for line in lines[table + 1:]:
+    for line in lines[table + 1 :]:
         fields = line.split()
         if len(fields) == 7:
             number, x, y, demand, ready, due, service = (int(float(f)) for f in fields)
-            nodes.append({"number": number, "x": x, "y": y, "demand": demand,
-                          "ready": ready, "due": due, "service": service})
+            nodes.append(
+                {"number": number, "x": x, "y": y, "demand": demand, "ready": ready, "due": due, "service": service}
+            )
     if not nodes or nodes[0]["number"] != DEPOT:
         raise ValueError(f"{name}: the first node row must be the depot (number 0)")
     return {"name": name, "vehicles": vehicles, "capacity": capacity, "nodes": nodes}
@@ -47,15 +49,30 @@ def to_problem(instance: dict, *, time_limit_s: float | None = None) -> dict:
     points = [(n["x"], n["y"]) for n in nodes]
     matrix = [[truncated_distance(a, b) for b in points] for a in points]
     technicians = [
-        {"id": f"k{k}", "start": "n0", "end": "n0", "skills": [],
-         "shift": [SCALE * depot["ready"], SCALE * depot["due"]], "breaks": [],
-         "max_visits": None, "capacity": instance["capacity"]}
+        {
+            "id": f"k{k}",
+            "start": "n0",
+            "end": "n0",
+            "skills": [],
+            "shift": [SCALE * depot["ready"], SCALE * depot["due"]],
+            "breaks": [],
+            "max_visits": None,
+            "capacity": instance["capacity"],
+        }
         for k in range(1, instance["vehicles"] + 1)
     ]
     visits = [
-        {"id": f"c{n['number']}", "location": f"n{n['number']}", "duration_s": SCALE * n["service"],
-         "skills": [], "windows": [[SCALE * n["ready"], SCALE * n["due"]]], "priority": 5,
-         "demand": n["demand"], "pinned": None, "must_serve": True}
+        {
+            "id": f"c{n['number']}",
+            "location": f"n{n['number']}",
+            "duration_s": SCALE * n["service"],
+            "skills": [],
+            "windows": [[SCALE * n["ready"], SCALE * n["due"]]],
+            "priority": 5,
+            "demand": n["demand"],
+            "pinned": None,
+            "must_serve": True,
+        }
         for n in nodes[1:]
     ]
     options = {"objective": "distance", "balance": False}
@@ -121,8 +138,9 @@ class Result:
         return not self.violations and self.served == self.customers
 
 
-def solve_instance(path: Path, *, time_limit_s: float, workers: int | None, bks: dict,
-                   out: Path | None = None) -> Result:
+def solve_instance(
+    path: Path, *, time_limit_s: float, workers: int | None, bks: dict, out: Path | None = None
+) -> Result:
     """Solve one instance with the core, check the plan, and recompute its distance from the route orders."""
     problem = load_instance(path, time_limit_s=time_limit_s)
     plan, solve_s = timed_solve(problem, time_limit_s=time_limit_s, workers=workers)
@@ -132,12 +150,27 @@ def solve_instance(path: Path, *, time_limit_s: float, workers: int | None, bks:
         out.mkdir(parents=True, exist_ok=True)
         (out / f"{problem['name']}.json").write_text(json.dumps({"routes": routes, "distance": round(distance, 1)}))
     dimacs = bks.get(problem["name"], {}).get("dimacs_distance")
-    return Result(problem["name"], len(routes), distance, float(dimacs) if dimacs else None, solve_s,
-                  check_plan(problem, plan), sum(len(r) for r in routes), len(problem["visits"]))
+    return Result(
+        problem["name"],
+        len(routes),
+        distance,
+        float(dimacs) if dimacs else None,
+        solve_s,
+        check_plan(problem, plan),
+        sum(len(r) for r in routes),
+        len(problem["visits"]),
+    )
 
 
-def run(folder: str | Path, *, time_limit_s: float, only: list[str] | None = None, out: str | Path | None = None,
-        workers: int | None = None, echo=print) -> list[Result]:
+def run(
+    folder: str | Path,
+    *,
+    time_limit_s: float,
+    only: list[str] | None = None,
+    out: str | Path | None = None,
+    workers: int | None = None,
+    echo=print,
+) -> list[Result]:
     """Solve every instance (or `only` these), printing one row each and the means at the end."""
     directory = instances_dir(folder)
     bks = load_bks(directory.parent) or load_bks(directory)
@@ -151,13 +184,16 @@ def run(folder: str | Path, *, time_limit_s: float, only: list[str] | None = Non
     echo(f"{'instance':<9}{'veh':>4}{'distance':>10}{'dimacs':>9}{'gap %':>8}{'solve s':>9}  feasible  served")
     results = []
     for path in paths:
-        result = solve_instance(path, time_limit_s=time_limit_s, workers=workers, bks=bks,
-                                out=Path(out) if out else None)
+        result = solve_instance(
+            path, time_limit_s=time_limit_s, workers=workers, bks=bks, out=Path(out) if out else None
+        )
         results.append(result)
         gap = f"{result.gap_pct:8.2f}" if result.gap_pct is not None else f"{'-':>8}"
         dimacs = f"{result.dimacs_distance:9.1f}" if result.dimacs_distance else f"{'-':>9}"
-        echo(f"{result.instance:<9}{result.vehicles:>4}{result.distance:>10.1f}{dimacs}{gap}{result.solve_s:>9.1f}"
-             f"  {'yes' if not result.violations else 'NO':<8}  {result.served}/{result.customers}")
+        echo(
+            f"{result.instance:<9}{result.vehicles:>4}{result.distance:>10.1f}{dimacs}{gap}{result.solve_s:>9.1f}"
+            f"  {'yes' if not result.violations else 'NO':<8}  {result.served}/{result.customers}"
+        )
         for violation in result.violations[:5]:
             echo(f"    ! {violation}")
     echo(summary(results))
@@ -173,5 +209,7 @@ def summary(results: list[Result]) -> str:
     mean_gap = f"{sum(gaps) / len(gaps):.2f}" if gaps else "-"
     max_gap = f"{max(gaps):.2f}" if gaps else "-"
     mean_s = sum(r.solve_s for r in results) / len(results)
-    return (f"mean gap {mean_gap} %, max gap {max_gap} %, solved & feasible {good}/{len(results)}, "
-            f"mean solve {mean_s:.1f} s")
+    return (
+        f"mean gap {mean_gap} %, max gap {max_gap} %, solved & feasible {good}/{len(results)}, "
+        f"mean solve {mean_s:.1f} s"
+    )

@@ -1,4 +1,5 @@
 """REST API of the day board: the day as the board draws it, and what a draft plan would change."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -10,8 +11,12 @@ from common.models import Role
 from scheduling.board import service
 from scheduling.board.schemas import BoardQueryArgsSchema, BoardSchema, PlanChangesSchema
 
-blp = Blueprint("board", __name__, url_prefix="/api/v1/board",
-                description="The dispatcher's day board: technicians, visits, routes and unassigned visits")
+blp = Blueprint(
+    "board",
+    __name__,
+    url_prefix="/api/v1/board",
+    description="The dispatcher's day board: technicians, visits, routes and unassigned visits",
+)
 
 
 @blp.route("")

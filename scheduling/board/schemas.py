@@ -1,4 +1,5 @@
 """Schemas of the board API: the day a dispatcher sees, and what publishing a plan would change."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -9,8 +10,11 @@ from common.schemas import AwareDateTime
 
 class BoardQueryArgsSchema(ma.Schema):
     date = fields.Date(required=True, metadata={"description": "The local date to show, e.g. 2026-11-24."})
-    region = fields.String(required=True, validate=validate.Length(min=1, max=64),
-                           metadata={"description": "The region whose day is shown, e.g. shanghai."})
+    region = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "The region whose day is shown, e.g. shanghai."},
+    )
 
 
 class SpanSchema(ma.Schema):
@@ -44,8 +48,12 @@ class BoardVisitBaseSchema(ma.Schema):
     status = fields.String(metadata={"description": "The visit's status (scheduled, accepted, en_route, ...)."})
     duration_s = fields.Integer()
     skills = fields.List(fields.String())
-    windows = fields.List(fields.Nested(SpanSchema), metadata={
-        "description": "When the work may start: the promised slot, or the customer's availability that day."})
+    windows = fields.List(
+        fields.Nested(SpanSchema),
+        metadata={
+            "description": "When the work may start: the promised slot, or the customer's availability that day."
+        },
+    )
     promised = fields.Boolean(metadata={"description": "True when CS promised the customer a slot."})
     address = fields.String()
     district = fields.String(allow_none=True)
@@ -69,8 +77,10 @@ class BoardUnassignedSchema(BoardVisitBaseSchema):
 
 class BoardRouteSchema(ma.Schema):
     technician_id = fields.Integer()
-    points = fields.List(fields.List(fields.Float()), metadata={
-        "description": "[lat, lon] from home through the visits by start and back home."})
+    points = fields.List(
+        fields.List(fields.Float()),
+        metadata={"description": "[lat, lon] from home through the visits by start and back home."},
+    )
     travel_s = fields.Integer()
 
 
@@ -79,8 +89,10 @@ class BoardSchema(ma.Schema):
     region = fields.String()
     now = AwareDateTime(metadata={"description": "The server's time, local, for the 'now' line."})
     published_plan_id = fields.Integer(allow_none=True)
-    technicians = fields.List(fields.Nested(BoardTechnicianSchema), metadata={
-        "description": "Active technicians of the region working that day."})
+    technicians = fields.List(
+        fields.Nested(BoardTechnicianSchema),
+        metadata={"description": "Active technicians of the region working that day."},
+    )
     visits = fields.List(fields.Nested(BoardVisitSchema))
     routes = fields.List(fields.Nested(BoardRouteSchema))
     unassigned = fields.List(fields.Nested(BoardUnassignedSchema))
@@ -107,6 +119,8 @@ class PlanChangesSchema(ma.Schema):
     region = fields.String()
     added = fields.List(fields.Nested(PlanChangeSchema), metadata={"description": "Not on anyone's day yet."})
     moved = fields.List(fields.Nested(PlanChangeSchema), metadata={"description": "Another technician or time."})
-    dropped = fields.List(fields.Nested(PlanChangeSchema), metadata={
-        "description": "Scheduled now but left out by the plan; publishing keeps them where they are."})
+    dropped = fields.List(
+        fields.Nested(PlanChangeSchema),
+        metadata={"description": "Scheduled now but left out by the plan; publishing keeps them where they are."},
+    )
     unchanged = fields.Integer()

@@ -3,6 +3,7 @@
 Read-only use cases over the scheduling data; the board changes the day through the existing use cases
 (manual assignment, plans, rebalance), never by itself.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -49,8 +50,12 @@ def get_board(day: date, region: str, *, by: User, now: datetime | None = None) 
     tech_ids = {t.id for t in technicians}
     shown = _visits_on_rows(day, tech_ids)
     ids = {v.id for v in shown} | {int(k[1:]) for k in entries} | {int(i["visit"][1:]) for i in load.left_out}
-    visits = {v.id: v for v in db.session.scalars(
-        select(Visit).where(Visit.id.in_(ids)).options(selectinload(Visit.ticket).selectinload(Ticket.customer)))}
+    visits = {
+        v.id: v
+        for v in db.session.scalars(
+            select(Visit).where(Visit.id.in_(ids)).options(selectinload(Visit.ticket).selectinload(Ticket.customer))
+        )
+    }
     blocks = [_block(v, day, entries.get(f"v{v.id}")) for v in shown]
     reasons = _latest_reasons(day, region)
     unassigned = []
@@ -61,11 +66,20 @@ def get_board(day: date, region: str, *, by: User, now: datetime | None = None) 
     for item in load.left_out:
         visit = visits[int(item["visit"][1:])]
         unassigned.append(_unassigned(visit, day, None, item))
-    published = db.session.scalar(select(Plan.id).where(
-        Plan.date == day, Plan.region == region, Plan.status == PlanStatus.PUBLISHED).order_by(Plan.id.desc()))
+    published = db.session.scalar(
+        select(Plan.id)
+        .where(Plan.date == day, Plan.region == region, Plan.status == PlanStatus.PUBLISHED)
+        .order_by(Plan.id.desc())
+    )
     return {
-        "date": day, "region": region, "now": now.astimezone(local_zone()), "published_plan_id": published,
-        "technicians": rows, "visits": blocks, "routes": _routes(rows, blocks), "unassigned": unassigned,
+        "date": day,
+        "region": region,
+        "now": now.astimezone(local_zone()),
+        "published_plan_id": published,
+        "technicians": rows,
+        "visits": blocks,
+        "routes": _routes(rows, blocks),
+        "unassigned": unassigned,
     }
 
 
@@ -78,65 +92,101 @@ def compare_plan(plan_id: int, *, by: User) -> dict:
     routes = store.local_routes(plan)
     planned = {s["visit_id"]: (r["technician_id"], s) for r in routes for s in r["stops"]}
     left_out = [u["visit_id"] for u in store.local_unassigned(plan)]
-    visits = {v.id: v for v in db.session.scalars(
-        select(Visit).where(Visit.id.in_(set(planned) | set(left_out)))
-        .options(selectinload(Visit.ticket).selectinload(Ticket.customer), selectinload(Visit.technician)))}
-    names = {t.id: t.name for t in db.session.scalars(
-        select(Technician).where(Technician.id.in_({tid for tid, _ in planned.values()})))}
+    visits = {
+        v.id: v
+        for v in db.session.scalars(
+            select(Visit)
+            .where(Visit.id.in_(set(planned) | set(left_out)))
+            .options(selectinload(Visit.ticket).selectinload(Ticket.customer), selectinload(Visit.technician))
+        )
+    }
+    names = {
+        t.id: t.name
+        for t in db.session.scalars(select(Technician).where(Technician.id.in_({tid for tid, _ in planned.values()})))
+    }
     added, moved, dropped = [], [], []
     for visit_id, (tech_id, stop) in sorted(planned.items()):
         visit = visits[visit_id]
         if visit.status in VISIT_STARTED:
             continue
-        to = {"technician_id": tech_id, "technician_name": names.get(tech_id), "start": stop["start"],
-              "end": stop["end"]}
+        to = {
+            "technician_id": tech_id,
+            "technician_name": names.get(tech_id),
+            "start": stop["start"],
+            "end": stop["end"],
+        }
         if not _scheduled_on(visit, day):
             added.append({**_who(visit), "to": to})
-        elif visit.technician_id != tech_id or abs((visit.planned_start - stop["start"]).total_seconds()) \
-                >= MOVE_TOLERANCE_S:
+        elif (
+            visit.technician_id != tech_id
+            or abs((visit.planned_start - stop["start"]).total_seconds()) >= MOVE_TOLERANCE_S
+        ):
             moved.append({**_who(visit), "from": _now_at(visit), "to": to})
     for visit_id in sorted(left_out):
         visit = visits.get(visit_id)
         if visit is not None and _scheduled_on(visit, day) and visit.status not in VISIT_STARTED:
             dropped.append({**_who(visit), "from": _now_at(visit)})
-    return {"plan_id": plan.id, "date": day, "region": plan.region, "added": added, "moved": moved,
-            "dropped": dropped, "unchanged": len(planned) - len(added) - len(moved)}
+    return {
+        "plan_id": plan.id,
+        "date": day,
+        "region": plan.region,
+        "added": added,
+        "moved": moved,
+        "dropped": dropped,
+        "unchanged": len(planned) - len(added) - len(moved),
+    }
 
 
 def _technicians(region: str) -> list[Technician]:
-    return list(db.session.scalars(select(Technician).where(Technician.region == region,
-                                                            Technician.active.is_(True)).order_by(Technician.id)))
+    return list(
+        db.session.scalars(
+            select(Technician).where(Technician.region == region, Technician.active.is_(True)).order_by(Technician.id)
+        )
+    )
 
 
 def _technician_row(tech: Technician, day: date) -> dict:
     entry = store.technician_entry(tech, day)
     local = lambda s: store.to_local_time(s, day)  # noqa: E731
     return {
-        "id": tech.id, "name": tech.name, "skills": list(tech.skill_codes),
+        "id": tech.id,
+        "name": tech.name,
+        "skills": list(tech.skill_codes),
         "service_districts": list(tech.service_districts or []),
         "shift": {"start": local(entry["shift"][0]), "end": local(entry["shift"][1])},
         # The lunch window the break may fall in, and how long it lasts.
-        "breaks": [{"start": local(b["window"][0]), "end": local(b["window"][1]), "duration_s": b["duration_s"]}
-                   for b in entry["breaks"]],
+        "breaks": [
+            {"start": local(b["window"][0]), "end": local(b["window"][1]), "duration_s": b["duration_s"]}
+            for b in entry["breaks"]
+        ],
         "home": {"lat": tech.home_lat, "lon": tech.home_lon},
     }
 
 
 def _visits_on_rows(day: date, tech_ids: set[int]) -> list[Visit]:
     start, end = store.day_bounds(day)
-    return list(db.session.scalars(
-        select(Visit).where(Visit.technician_id.in_(tech_ids), Visit.status.in_(SHOWN),
-                            Visit.planned_start >= start, Visit.planned_start < end)
-        .options(selectinload(Visit.ticket).selectinload(Ticket.customer))
-        .order_by(Visit.technician_id, Visit.planned_start)))
+    return list(
+        db.session.scalars(
+            select(Visit)
+            .where(
+                Visit.technician_id.in_(tech_ids),
+                Visit.status.in_(SHOWN),
+                Visit.planned_start >= start,
+                Visit.planned_start < end,
+            )
+            .options(selectinload(Visit.ticket).selectinload(Ticket.customer))
+            .order_by(Visit.technician_id, Visit.planned_start)
+        )
+    )
 
 
 def _windows(visit: Visit, day: date, entry: dict | None) -> list[dict]:
     if entry is not None and entry["windows"]:
         return [{"start": store.to_local_time(a, day), "end": store.to_local_time(b, day)} for a, b in entry["windows"]]
     if visit.promised_start and visit.promised_end:
-        return [{"start": visit.promised_start.astimezone(local_zone()),
-                 "end": visit.promised_end.astimezone(local_zone())}]
+        return [
+            {"start": visit.promised_start.astimezone(local_zone()), "end": visit.promised_end.astimezone(local_zone())}
+        ]
     return []
 
 
@@ -148,12 +198,19 @@ def _who(visit: Visit) -> dict:
 def _block(visit: Visit, day: date, entry: dict | None) -> dict:
     customer = visit.ticket.customer
     return {
-        **_who(visit), "status": visit.status.value, "technician_id": visit.technician_id,
+        **_who(visit),
+        "status": visit.status.value,
+        "technician_id": visit.technician_id,
         "start": visit.planned_start.astimezone(local_zone()),
         "end": (visit.planned_end or visit.planned_start).astimezone(local_zone()),
-        "windows": _windows(visit, day, entry), "promised": visit.promised_start is not None,
-        "address": customer.address, "district": customer.district, "lat": customer.lat, "lon": customer.lon,
-        "skills": list(visit.required_skills or []), "duration_s": visit.duration_s,
+        "windows": _windows(visit, day, entry),
+        "promised": visit.promised_start is not None,
+        "address": customer.address,
+        "district": customer.district,
+        "lat": customer.lat,
+        "lon": customer.lon,
+        "skills": list(visit.required_skills or []),
+        "duration_s": visit.duration_s,
         # A technician on the way or done owns the visit now: the board does not let it be dragged.
         "movable": visit.status not in VISIT_STARTED,
     }
@@ -163,10 +220,17 @@ def _unassigned(visit: Visit, day: date, entry: dict | None, reason: dict | None
     customer = visit.ticket.customer
     worded = reason_text.describe_item(reason, day=day) if reason else str(NOT_PLANNED_YET)
     return {
-        **_who(visit), "status": visit.status.value, "duration_s": visit.duration_s,
-        "skills": list(visit.required_skills or []), "windows": _windows(visit, day, entry),
-        "promised": visit.promised_start is not None, "address": customer.address, "district": customer.district,
-        "lat": customer.lat, "lon": customer.lon, "reason": worded,
+        **_who(visit),
+        "status": visit.status.value,
+        "duration_s": visit.duration_s,
+        "skills": list(visit.required_skills or []),
+        "windows": _windows(visit, day, entry),
+        "promised": visit.promised_start is not None,
+        "address": customer.address,
+        "district": customer.district,
+        "lat": customer.lat,
+        "lon": customer.lon,
+        "reason": worded,
         "reason_code": reason.get("reason_code") if reason else None,
         "reason_params": reason.get("reason_params") if reason else None,
     }
@@ -174,9 +238,17 @@ def _unassigned(visit: Visit, day: date, entry: dict | None, reason: dict | None
 
 def _latest_reasons(day: date, region: str) -> dict[str, dict]:
     """The newest solved plan's reason for each visit it left out ("v12" -> item)."""
-    plan = db.session.scalar(select(Plan).where(
-        Plan.date == day, Plan.region == region, Plan.result.is_not(None),
-        Plan.status.in_([PlanStatus.PUBLISHED, PlanStatus.DRAFT])).order_by(Plan.id.desc()).limit(1))
+    plan = db.session.scalar(
+        select(Plan)
+        .where(
+            Plan.date == day,
+            Plan.region == region,
+            Plan.result.is_not(None),
+            Plan.status.in_([PlanStatus.PUBLISHED, PlanStatus.DRAFT]),
+        )
+        .order_by(Plan.id.desc())
+        .limit(1)
+    )
     if plan is None:
         return {}
     return {item["visit"]: item for item in [*plan.result["unassigned"], *(plan.left_out or [])]}
@@ -190,8 +262,11 @@ def _routes(rows: list[dict], blocks: list[dict]) -> list[dict]:
     routes = []
     for row in rows:
         stops = [b for b in blocks if b["technician_id"] == row["id"] and b["lat"] is not None]
-        points = [[row["home"]["lat"], row["home"]["lon"]], *[[b["lat"], b["lon"]] for b in stops],
-                  [row["home"]["lat"], row["home"]["lon"]]]
+        points = [
+            [row["home"]["lat"], row["home"]["lon"]],
+            *[[b["lat"], b["lon"]] for b in stops],
+            [row["home"]["lat"], row["home"]["lon"]],
+        ]
         lats, lons = zip(*points)
         metres = great_circle_m(lats, lons)
         legs = [round(float(metres[i, i + 1]) * detour / speed_m_s) for i in range(len(points) - 1)]
@@ -207,7 +282,9 @@ def _scheduled_on(visit: Visit, day: date) -> bool:
 
 
 def _now_at(visit: Visit) -> dict:
-    return {"technician_id": visit.technician_id,
-            "technician_name": visit.technician.name if visit.technician else None,
-            "start": visit.planned_start.astimezone(local_zone()),
-            "end": (visit.planned_end or visit.planned_start).astimezone(local_zone())}
+    return {
+        "technician_id": visit.technician_id,
+        "technician_name": visit.technician.name if visit.technician else None,
+        "start": visit.planned_start.astimezone(local_zone()),
+        "end": (visit.planned_end or visit.planned_start).astimezone(local_zone()),
+    }

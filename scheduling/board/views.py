@@ -1,4 +1,5 @@
 """The day board page for dispatchers and managers; the page itself draws from the board API."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -13,8 +14,9 @@ from common.models import Role
 from dispatch.enums import VisitStatus
 from scheduling.board import service
 
-bp = Blueprint("board_pages", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static/board")
+bp = Blueprint(
+    "board_pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static/board"
+)
 
 
 @bp.get("/board")
@@ -26,5 +28,10 @@ def board():
         day = datetime.now(local_zone()).date()
     regions = service.list_regions(by=current_user)
     region = request.args.get("region") if request.args.get("region") in regions else regions[0]
-    return render_template("board/board.html", day=day, region=region, regions=regions,
-                           status_labels={s.value: str(label(s)) for s in VisitStatus})
+    return render_template(
+        "board/board.html",
+        day=day,
+        region=region,
+        regions=regions,
+        status_labels={s.value: str(label(s)) for s in VisitStatus},
+    )

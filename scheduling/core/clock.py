@@ -3,6 +3,7 @@
 Tests that freeze the date (freezegun) replace `time.monotonic` and `time.time`, and a frozen clock
 would make a solve's deadline never arrive. The operating system's clocks below are left alone.
 """
+
 from __future__ import annotations
 
 import time

@@ -4,6 +4,7 @@ Whatever the time limit, the plan handed back is never worse than the constructi
 insertion with every rule, insertion.py): the engine starts from it, and a time limit too short to search
 returns it as it is. Which engine searches is the caller's explicit choice, reported in the plan's KPIs.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -19,7 +20,13 @@ from scheduling.core.reasons import Reason, explain_dropped, find_suitable_techn
 from scheduling.core.ruin_and_recreate import driver as search
 from scheduling.core.ruin_and_recreate.encode import plan_with_ruin_and_recreate
 from scheduling.core.solve_config import (
-    ENGINES, ORTOOLS, PORTFOLIO, RUIN_AND_RECREATE, RUIN_AND_RECREATE_PORTFOLIO, SearchConfig, SolveProgress,
+    ENGINES,
+    ORTOOLS,
+    PORTFOLIO,
+    RUIN_AND_RECREATE,
+    RUIN_AND_RECREATE_PORTFOLIO,
+    SearchConfig,
+    SolveProgress,
 )
 from scheduling.core.timing import timed_route
 
@@ -53,8 +60,13 @@ def suitable_technicians(problem: Problem) -> tuple[dict[str, tuple[Technician, 
     return suitable, unassigned
 
 
-def solve_with(problem: Problem, config: SearchConfig, *, time_limit_s: float,
-               on_progress: Callable[[SolveProgress], None] | None = None) -> Plan:
+def solve_with(
+    problem: Problem,
+    config: SearchConfig,
+    *,
+    time_limit_s: float,
+    on_progress: Callable[[SolveProgress], None] | None = None,
+) -> Plan:
     """Solve with one search configuration (used directly and by each portfolio worker)."""
     started = elapsed_clock_s()
     deadline = started + time_limit_s
@@ -68,8 +80,9 @@ def solve_with(problem: Problem, config: SearchConfig, *, time_limit_s: float,
     result = None
     if deadline - elapsed_clock_s() >= MIN_SEARCH_S:
         if config.engine == RUIN_AND_RECREATE:
-            result = _ruin_and_recreate(problem, modelled, suitable, config, start, deadline=deadline,
-                                        started=started, on_progress=on_progress)
+            result = _ruin_and_recreate(
+                problem, modelled, suitable, config, start, deadline=deadline, started=started, on_progress=on_progress
+            )
         else:
             model = RoutingModel(problem, modelled, suitable)
             result = model.solve(config, deadline=deadline, started=started, initial=start, on_progress=on_progress)
@@ -89,8 +102,9 @@ def solve_with(problem: Problem, config: SearchConfig, *, time_limit_s: float,
     return make_plan(routes, unassigned, solve_s=elapsed_clock_s() - started, cost=cost, engine=config.engine)
 
 
-def _construction(problem: Problem, visits: list[Visit], start: list[list[int]], cost: int
-                  ) -> tuple[list[Route], list[Visit], int]:
+def _construction(
+    problem: Problem, visits: list[Visit], start: list[list[int]], cost: int
+) -> tuple[list[Route], list[Visit], int]:
     """The construction plan as timed routes, the visits it leaves out, and its cost."""
     routes, served = [], set()
     for tech, route in zip(problem.technicians, start):
@@ -100,10 +114,17 @@ def _construction(problem: Problem, visits: list[Visit], start: list[list[int]],
     return routes, [v for p, v in enumerate(visits) if p not in served], cost
 
 
-def _ruin_and_recreate(problem: Problem, visits: list[Visit], suitable: dict[str, tuple[Technician, ...]],
-                       config: SearchConfig, start: list[list[int]], *, deadline: float, started: float,
-                       on_progress: Callable[[SolveProgress], None] | None
-                       ) -> tuple[list[Route], list[Visit], int]:
+def _ruin_and_recreate(
+    problem: Problem,
+    visits: list[Visit],
+    suitable: dict[str, tuple[Technician, ...]],
+    config: SearchConfig,
+    start: list[list[int]],
+    *,
+    deadline: float,
+    started: float,
+    on_progress: Callable[[SolveProgress], None] | None,
+) -> tuple[list[Route], list[Visit], int]:
     """Plan with the ruin and recreate search, starting from the construction plan."""
     report = None
     if on_progress is not None:
@@ -115,5 +136,6 @@ def _ruin_and_recreate(problem: Problem, visits: list[Visit], suitable: dict[str
 
     # one day always searches alike for a seed, and days differ
     seed = config.seed + zlib.crc32(problem.date.encode()) if problem.date else config.seed
-    return plan_with_ruin_and_recreate(problem, visits, suitable, deadline=deadline, seed=seed, initial=start,
-                                       on_improve=report)
+    return plan_with_ruin_and_recreate(
+        problem, visits, suitable, deadline=deadline, seed=seed, initial=start, on_improve=report
+    )

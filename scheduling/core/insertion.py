@@ -3,6 +3,7 @@
 OR-Tools' own insertion heuristics take most of a 30 s budget on a 500-visit day with skills and
 2-hour slots; this pass takes about a second and leaves the solver its time for improving.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -13,8 +14,13 @@ from scheduling.core.problem import Problem, Technician, Visit
 INFEASIBLE = None
 
 
-def build_routes(problem: Problem, visits: Sequence[Visit], suitable: dict[str, tuple[Technician, ...]],
-                 *, objective_table: tuple[tuple[int, ...], ...]) -> list[list[int]]:
+def build_routes(
+    problem: Problem,
+    visits: Sequence[Visit],
+    suitable: dict[str, tuple[Technician, ...]],
+    *,
+    objective_table: tuple[tuple[int, ...], ...],
+) -> list[list[int]]:
     """Routes as positions into `visits`, one list per technician (in problem order); some visits may stay out.
 
     Two constructions are tried and the one serving more visits (then travelling less) is kept:
@@ -28,8 +34,13 @@ def build_routes(problem: Problem, visits: Sequence[Visit], suitable: dict[str, 
 
 
 class _Builder:
-    def __init__(self, problem: Problem, visits: Sequence[Visit], suitable: dict[str, tuple[Technician, ...]],
-                 objective_table: tuple[tuple[int, ...], ...]):
+    def __init__(
+        self,
+        problem: Problem,
+        visits: Sequence[Visit],
+        suitable: dict[str, tuple[Technician, ...]],
+        objective_table: tuple[tuple[int, ...], ...],
+    ):
         self.problem, self.visits, self.suitable = problem, visits, suitable
         self.index = problem.location_index
         self.durations = problem.matrix.durations_s
@@ -42,8 +53,10 @@ class _Builder:
 
     def by_deadline(self) -> list[int]:
         """Earliest deadline first: tight, early visits claim their places before flexible ones."""
-        return sorted(range(len(self.visits)),
-                      key=lambda p: (_deadline(self.visits[p], self.suitable[self.visits[p].id]), -self.visits[p].priority))
+        return sorted(
+            range(len(self.visits)),
+            key=lambda p: (_deadline(self.visits[p], self.suitable[self.visits[p].id]), -self.visits[p].priority),
+        )
 
     def score(self, routes: list[list[int]]) -> tuple[int, int]:
         served = sum(len(r) for r in routes)
@@ -61,8 +74,11 @@ class _Builder:
             return False
         if tech.capacity is not None and sum(self.visits[p].demand for p in route) > tech.capacity:
             return False
-        seqs = [self.visits[p].pinned.sequence for p in route
-                if self.visits[p].pinned and self.visits[p].pinned.sequence is not None]
+        seqs = [
+            self.visits[p].pinned.sequence
+            for p in route
+            if self.visits[p].pinned and self.visits[p].pinned.sequence is not None
+        ]
         if seqs != sorted(seqs):
             return False
         return _schedule_end(tech, [self.visits[p] for p in route], self.durations, self.index) is not INFEASIBLE
@@ -82,8 +98,11 @@ class _Builder:
                 places = [tech.start] + [self.visits[p].location for p in route] + [tech.end]
                 for at in range(len(route) + 1):
                     before, after = places[at], places[at + 1]
-                    delta = (self.leg_cost(before, visit.location) + self.leg_cost(visit.location, after)
-                             - self.leg_cost(before, after))
+                    delta = (
+                        self.leg_cost(before, visit.location)
+                        + self.leg_cost(visit.location, after)
+                        - self.leg_cost(before, after)
+                    )
                     if best is not None and delta >= best[0]:
                         continue
                     candidate = route[:at] + [position] + route[at:]
@@ -100,8 +119,10 @@ class _Builder:
         free_at = [(t.shift[0], k) for k, t in enumerate(self.techs)]
         place = [t.start for t in self.techs]
         open_visits = set(range(len(self.visits)))
-        can_do = {k: [p for p in range(len(self.visits)) if t in self.suitable[self.visits[p].id]]
-                  for k, t in enumerate(self.techs)}
+        can_do = {
+            k: [p for p in range(len(self.visits)) if t in self.suitable[self.visits[p].id]]
+            for k, t in enumerate(self.techs)
+        }
         heapq.heapify(free_at)
         while free_at and open_visits:
             ready, k = heapq.heappop(free_at)
@@ -111,7 +132,9 @@ class _Builder:
                 if p not in open_visits:
                     continue
                 visit = self.visits[p]
-                start = _earliest_start(visit, tech, ready + self.durations[self.index[place[k]]][self.index[visit.location]])
+                start = _earliest_start(
+                    visit, tech, ready + self.durations[self.index[place[k]]][self.index[visit.location]]
+                )
                 if start is not None:
                     options.append((start, _deadline(visit, self.suitable[visit.id]), p))
             for start, _, p in sorted(options):
@@ -139,8 +162,7 @@ def break_gaps(problem: Problem, tech: Technician, route: Sequence[Visit]) -> li
     return gaps
 
 
-def _schedule_end(tech: Technician, route: list[Visit], durations, index,
-                  taken: list[int] | None = None) -> int | None:
+def _schedule_end(tech: Technician, route: list[Visit], durations, index, taken: list[int] | None = None) -> int | None:
     """When the technician is back at the end place, or None if the route breaks a window, break or shift.
 
     Breaks are taken in a gap when waiting leaves room for them, or when later would be too late; `taken`

@@ -3,6 +3,7 @@
 Both searches (OR-Tools in solver.py, ruin and recreate in search.py) use these same numbers, so their plans
 are judged alike and the portfolio can compare them.
 """
+
 from __future__ import annotations
 
 import math

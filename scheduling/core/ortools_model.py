@@ -1,4 +1,5 @@
 """The OR-Tools routing model of a day: one `_add_<rule>` per constraint family; the only module importing OR-Tools."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -43,8 +44,10 @@ class RoutingModel:
         self.node_location = [idx[loc] for loc in depots] + [idx[v.location] for v in visits]
         self.node_service = [0] * len(depots) + [v.duration_s for v in visits]
         self.manager = pywrapcp.RoutingIndexManager(
-            len(self.node_location), len(techs),
-            [self.depot_node[t.start] for t in techs], [self.depot_node[t.end] for t in techs],
+            len(self.node_location),
+            len(techs),
+            [self.depot_node[t.start] for t in techs],
+            [self.depot_node[t.end] for t in techs],
         )
         self.routing = pywrapcp.RoutingModel(self.manager)
         self.horizon = max([t.shift[1] for t in techs] + [w[1] for v in visits for w in v.windows])
@@ -82,8 +85,9 @@ class RoutingModel:
 
     def _add_time_windows_and_shifts(self) -> None:
         """Service starts inside one of the visit's windows; routes start and end within the shift."""
-        transit = self.routing.RegisterTransitMatrix(self._leg_matrix(self.problem.matrix.durations_s,
-                                                                      with_service=True))
+        transit = self.routing.RegisterTransitMatrix(
+            self._leg_matrix(self.problem.matrix.durations_s, with_service=True)
+        )
         # slack = waiting for a window to open (or for a break); any wait the day allows
         self.routing.AddDimension(transit, self.horizon, self.horizon, False, TIME_DIMENSION)
         self.time = self.routing.GetDimensionOrDie(TIME_DIMENSION)
@@ -120,8 +124,9 @@ class RoutingModel:
             if not tech.breaks:
                 continue
             intervals = [
-                solver.FixedDurationIntervalVar(b.window[0], b.window[1] - b.duration_s, b.duration_s, False,
-                                                f"break {tech.id} {i}")
+                solver.FixedDurationIntervalVar(
+                    b.window[0], b.window[1] - b.duration_s, b.duration_s, False, f"break {tech.id} {i}"
+                )
                 for i, b in enumerate(tech.breaks)
             ]
             self.time.SetBreakIntervalsOfVehicle(intervals, v, service_by_index)
@@ -186,8 +191,15 @@ class RoutingModel:
 
     # -- search --------------------------------------------------------------------------------
 
-    def solve(self, config: SearchConfig, *, deadline: float, started: float, initial: list[list[int]] | None,
-              on_progress: Callable[[SolveProgress], None] | None) -> tuple[list[Route], list[Visit], int] | None:
+    def solve(
+        self,
+        config: SearchConfig,
+        *,
+        deadline: float,
+        started: float,
+        initial: list[list[int]] | None,
+        on_progress: Callable[[SolveProgress], None] | None,
+    ) -> tuple[list[Route], list[Visit], int] | None:
         """Search from the `initial` routes (positions into the visits, per technician) until the deadline and
         copy the best assignment into plan dataclasses."""
         if on_progress is not None:
@@ -244,7 +256,6 @@ class RoutingModel:
         return routes, dropped, solution.ObjectiveValue()
 
 
-
 def _search_parameters(config: SearchConfig, time_limit_s: float):
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, config.first_solution)
@@ -254,4 +265,3 @@ def _search_parameters(config: SearchConfig, time_limit_s: float):
     params.time_limit.FromMilliseconds(int(1000 * time_limit_s))
     params.lns_time_limit.FromMilliseconds(int(1000 * RESTORE_LIMIT_S))
     return params
-

@@ -1,4 +1,5 @@
 """`parse_problem`: validate problem.json and build the frozen Problem, listing every mistake at once."""
+
 from __future__ import annotations
 
 import math
@@ -6,7 +7,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from scheduling.core.problem import (
-    Break, DEFAULT_DETOUR_FACTOR, DEFAULT_PRIORITY, DEFAULT_SPEED_KMH, Location, Matrix, OBJECTIVES, Options, PRIORITIES, Pin, Problem, ProblemError, Technician, TravelSettings, Visit,
+    DEFAULT_DETOUR_FACTOR,
+    DEFAULT_PRIORITY,
+    DEFAULT_SPEED_KMH,
+    OBJECTIVES,
+    PRIORITIES,
+    Break,
+    Location,
+    Matrix,
+    Options,
+    Pin,
+    Problem,
+    ProblemError,
+    Technician,
+    TravelSettings,
+    Visit,
 )
 from scheduling.core.travel import build_matrix
 
@@ -33,8 +48,10 @@ class _Parser:
     # -- scalars -------------------------------------------------------------------------------
 
     def integer(self, value: Any, where: str, *, minimum: int | None = None) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-            isinstance(value, float) and not value.is_integer()
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or (isinstance(value, float) and not value.is_integer())
         ):
             self.error(f"{where} must be a whole number, not {value!r}")
             return None
@@ -285,8 +302,16 @@ class _Parser:
                 continue
             result.append(
                 Visit(
-                    visit_id, location, duration, skills, tuple(sorted(windows)), priority, demand,
-                    pinned or None, bool(must_serve), overdue,
+                    visit_id,
+                    location,
+                    duration,
+                    skills,
+                    tuple(sorted(windows)),
+                    priority,
+                    demand,
+                    pinned or None,
+                    bool(must_serve),
+                    overdue,
                 )
             )
         return result

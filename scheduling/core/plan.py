@@ -1,4 +1,5 @@
 """The plan a solve returns: routes per technician, unassigned visits with reasons, and totals."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,8 +62,9 @@ class Plan:
     cost: int = field(default=0, compare=False)
 
 
-def make_plan(routes: list[Route], unassigned: list[Unassigned], *, solve_s: float, cost: int = 0,
-              engine: str = "") -> Plan:
+def make_plan(
+    routes: list[Route], unassigned: list[Unassigned], *, solve_s: float, cost: int = 0, engine: str = ""
+) -> Plan:
     """Assemble a Plan and add up its totals."""
     kpis = Kpis(
         served=sum(len(r.stops) for r in routes),
@@ -105,8 +107,12 @@ def plan_to_dict(plan: Plan) -> dict:
 
 def _unassigned_dict(item: Unassigned) -> dict:
     """The English sentence for people reading plan.json, the code and parameters for the app to word it."""
-    return {"visit": item.visit, "reason": item.reason.text, "reason_code": item.reason.code,
-            "reason_params": item.reason.params_json()}
+    return {
+        "visit": item.visit,
+        "reason": item.reason.text,
+        "reason_code": item.reason.code,
+        "reason_params": item.reason.params_json(),
+    }
 
 
 def _break_dict(brk: BreakTime | None) -> dict | None:

@@ -1,4 +1,5 @@
 """The problem a plan is made for, as frozen dataclasses (`parse.parse_problem` builds it from problem.json)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -5,6 +5,7 @@ A reason is a stable code with JSON-safe parameters, so the app can word it in t
 benchmarks read. Every code the core produces has its English wording in `_ENGLISH` below, which is also the
 list of codes (`REASON_CODES`).
 """
+
 from __future__ import annotations
 
 import math
@@ -69,8 +70,13 @@ def find_suitable_technicians(problem: Problem, visit: Visit) -> Suitability:
     if visit.pinned is not None:
         technician = problem.technician(visit.pinned.technician)
         if technician not in skilled:
-            return Suitability((), Reason("pinned_lacks_skill", {
-                "pinned_technician": technician.id, "skills": sorted(visit.skills - technician.skills)}))
+            return Suitability(
+                (),
+                Reason(
+                    "pinned_lacks_skill",
+                    {"pinned_technician": technician.id, "skills": sorted(visit.skills - technician.skills)},
+                ),
+            )
         skilled = [technician]
         pinned = {"pinned_technician": technician.id}
     # the sentence names the pinned technician, else everyone with the visit's skills
@@ -80,8 +86,9 @@ def find_suitable_technicians(problem: Problem, visit: Visit) -> Suitability:
         if all(t.max_visits == 0 for t in skilled):
             return Suitability((), Reason("max_visits_zero", who))
         biggest = max(t.capacity or 0 for t in skilled)
-        return Suitability((), Reason("demand_exceeds_capacity",
-                                      {"demand": visit.demand, "largest_capacity": biggest, **who}))
+        return Suitability(
+            (), Reason("demand_exceeds_capacity", {"demand": visit.demand, "largest_capacity": biggest, **who})
+        )
     windows = {"windows": [list(w) for w in visit.windows]}
     on_shift = [t for t in with_room if any(_overlaps(w, t.shift) for w in _windows(visit, t))]
     if not on_shift:
@@ -95,9 +102,11 @@ def find_suitable_technicians(problem: Problem, visit: Visit) -> Suitability:
     return Suitability(tuple(finishing))
 
 
-def explain_dropped(visit: Visit, suitable: Sequence[Technician], routes: Mapping[str, Route],
-                    demand_by_visit: Mapping[str, int]) -> Reason:
+def explain_dropped(
+    visit: Visit, suitable: Sequence[Technician], routes: Mapping[str, Route], demand_by_visit: Mapping[str, int]
+) -> Reason:
     """Why the solver left out a visit that some technician could have done on an empty day."""
+
     def full(t: Technician) -> bool:
         return t.max_visits is not None and len(routes[t.id].stops) >= t.max_visits
 
@@ -163,6 +172,7 @@ def _can_finish(problem: Problem, technician: Technician, visit: Visit) -> bool:
 
 # --- parameters ------------------------------------------------------------------------------------
 
+
 def _frozen(value: Any, key: str) -> Any:
     """Lists become tuples; anything that is not JSON-safe is refused here, not when plan.json is written."""
     if isinstance(value, (list, tuple)):
@@ -177,6 +187,7 @@ def _listed(value: Any) -> Any:
 
 
 # --- the English sentences, one per code -----------------------------------------------------------
+
 
 def _join(items: Sequence[str]) -> str:
     return ", ".join(items)
@@ -211,8 +222,10 @@ def _ids(p: Mapping[str, Any]) -> str:
 def _no_room(p: Mapping[str, Any]) -> str:
     if p["technician_count"] == 1:
         return f"no room left in the route of {_ids(p)}, the only technician who could do it during its windows"
-    return (f"no room left in the routes of the {p['technician_count']} technicians who could do it during its "
-            f"windows ({_ids(p)})")
+    return (
+        f"no room left in the routes of the {p['technician_count']} technicians who could do it during its "
+        f"windows ({_ids(p)})"
+    )
 
 
 def _day(p: Mapping[str, Any]) -> str:
@@ -250,28 +263,35 @@ _ENGLISH: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "no_skill": lambda p: f"no technician has skill {_join(p['skills'])}",
     "no_skill_combination": lambda p: f"no technician has all of the skills {_join(p['skills'])}",
     "pinned_lacks_skill": lambda p: f"it is pinned to {p['pinned_technician']}, who lacks skill {_join(p['skills'])}",
-    "max_visits_zero": lambda p: (f"{_none_of(p)} may {'not ' if 'pinned_technician' in p else ''}take any visit "
-                                  "(max visits is 0)"),
-    "demand_exceeds_capacity": lambda p: (f"its demand {p['demand']} exceeds the capacity of {_every(p)} "
-                                          f"(largest {p['largest_capacity']})"),
-    "not_on_shift": lambda p: (f"{_none_of(p)} {'is not' if 'pinned_technician' in p else 'is'} on shift during "
-                               f"its windows {_windows_text(p)}"),
-    "window_unreachable": lambda p: (f"its windows {_windows_text(p)} cannot be reached from any "
-                                     f"{'pinned ' if 'pinned_technician' in p else ''}technician's start in time"),
-    "cannot_finish": lambda p: (f"{_none_of(p)} {'cannot' if 'pinned_technician' in p else 'can'} do it and be "
-                                f"back at the end place before the shift ends"),
+    "max_visits_zero": lambda p: (
+        f"{_none_of(p)} may {'not ' if 'pinned_technician' in p else ''}take any visit (max visits is 0)"
+    ),
+    "demand_exceeds_capacity": lambda p: (
+        f"its demand {p['demand']} exceeds the capacity of {_every(p)} (largest {p['largest_capacity']})"
+    ),
+    "not_on_shift": lambda p: (
+        f"{_none_of(p)} {'is not' if 'pinned_technician' in p else 'is'} on shift during its windows {_windows_text(p)}"
+    ),
+    "window_unreachable": lambda p: (
+        f"its windows {_windows_text(p)} cannot be reached from any "
+        f"{'pinned ' if 'pinned_technician' in p else ''}technician's start in time"
+    ),
+    "cannot_finish": lambda p: (
+        f"{_none_of(p)} {'cannot' if 'pinned_technician' in p else 'can'} do it and be "
+        f"back at the end place before the shift ends"
+    ),
     "max_visits_reached": lambda p: f"max visits of the day reached for every suitable technician ({_ids(p)})",
-    "no_capacity": lambda p: (f"no capacity left for its demand {p['demand']} with any suitable technician "
-                              f"({_ids(p)})"),
+    "no_capacity": lambda p: f"no capacity left for its demand {p['demand']} with any suitable technician ({_ids(p)})",
     "max_visits_or_capacity": lambda p: f"max visits or capacity reached for every suitable technician ({_ids(p)})",
     "no_room": _no_room,
-    "no_plan_in_time": lambda p: ("the solver found no plan within the time limit; solve again with a longer "
-                                  "time limit"),
-    "search_out_of_time": lambda p: ("the time limit ran out before the search could try to fit it in; solve again "
-                                     "with a longer time limit"),
+    "no_plan_in_time": lambda p: "the solver found no plan within the time limit; solve again with a longer time limit",
+    "search_out_of_time": lambda p: (
+        "the time limit ran out before the search could try to fit it in; solve again with a longer time limit"
+    ),
     # why a slot is cheap
-    "slot_empty_route": lambda p: (f"{p['technician_name']} has no other visit that day: "
-                                   f"{_minutes(p['added_travel_s'])} of travel there and back"),
+    "slot_empty_route": lambda p: (
+        f"{p['technician_name']} has no other visit that day: {_minutes(p['added_travel_s'])} of travel there and back"
+    ),
     "slot_on_the_way": lambda p: f"adds no travel: {p['technician_name']} passes by on the way",
     "slot_adds_travel": lambda p: f"adds {_minutes(p['added_travel_s'])} of travel to {p['technician_name']}'s route",
     # why a slot or a whole day cannot be offered
@@ -282,8 +302,10 @@ _ENGLISH: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "day_max_visits": _day_max_visits,
     "day_full": lambda p: f"{_everyone(p)} full on {_day(p)}",
     "slot_before_shifts": lambda p: f"no suitable technician is on shift yet {_between(p)}",
-    "slot_past_shift_end": lambda p: (f"a {_minutes(p['duration_s'])} visit starting {_between(p)} would run past "
-                                      f"the end of every suitable technician's shift"),
+    "slot_past_shift_end": lambda p: (
+        f"a {_minutes(p['duration_s'])} visit starting {_between(p)} would run past "
+        f"the end of every suitable technician's shift"
+    ),
     "slot_full": lambda p: f"{_everyone(p)} full {_between(p)}",
     # a rebalance during the day
     "windows_passed": lambda p: f"its windows {_windows_text(p)} are over by now ({_clock(p['now_s'])})",

@@ -7,6 +7,7 @@ in their order, their windows narrowed to MOVE_TOLERANCE_S around their times, s
 touch can move. The freed visits go in by cheapest insertion priced with the move weights below, then the
 engine's own search (`engine.solve_with`) improves the plan under those pins and the better of the two is kept.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -17,12 +18,20 @@ from scheduling.core.engine import ready_engine, searches_for, solve_with
 from scheduling.core.parse import parse_problem
 from scheduling.core.plan import Plan, Unassigned, make_plan, plan_to_dict
 from scheduling.core.problem import Problem
+from scheduling.core.reasons import Reason, explain_dropped, find_suitable_technicians
 from scheduling.core.rebalance_changes import change_set, combine_routes, promised
 from scheduling.core.rebalance_events import (
-    CANCEL, OVERRUN, TECHNICIAN_ADDED, TECHNICIAN_OUT, URGENT, Event, EventError, adjusted_problem, parse_event,
+    CANCEL,
+    OVERRUN,
+    TECHNICIAN_ADDED,
+    TECHNICIAN_OUT,
+    URGENT,
+    Event,
+    EventError,
+    adjusted_problem,
+    parse_event,
 )
 from scheduling.core.rebalance_insert import TechDay, insert_freed, retime
-from scheduling.core.reasons import Reason, explain_dropped, find_suitable_technicians
 from scheduling.core.timing import timed_route
 
 # A stop kept on its route may start this much earlier or later: inside a 2-hour slot a quarter of the slot
@@ -48,9 +57,17 @@ class RebalanceResult:
         return {"plan": self.plan, **self.changes, "kpis": self.kpis}
 
 
-def rebalance(problem: dict, current_plan: dict, *, now_s: int, event: dict | Event,
-              under_way: Collection[str] = (), search_time_s: float = SEARCH_TIME_S,
-              keep_routes: bool = True, engine: str | None = None) -> RebalanceResult:
+def rebalance(
+    problem: dict,
+    current_plan: dict,
+    *,
+    now_s: int,
+    event: dict | Event,
+    under_way: Collection[str] = (),
+    search_time_s: float = SEARCH_TIME_S,
+    keep_routes: bool = True,
+    engine: str | None = None,
+) -> RebalanceResult:
     """Answer `event` at `now_s` with the fewest moves; `under_way` visits (en route, on site) stay first.
 
     `keep_routes=False` re-plans the rest of the day from scratch instead (only history stays), which is
@@ -62,8 +79,14 @@ def rebalance(problem: dict, current_plan: dict, *, now_s: int, event: dict | Ev
     day = adjusted_problem(problem, event)
     parsed = parse_problem(day)
     by_id = {v.id: v for v in parsed.visits}
-    techs = _split_history(day, current_plan, now_s=now_s, event=event, under_way=set(under_way),
-                           location_of={v.id: v.location for v in parsed.visits})
+    techs = _split_history(
+        day,
+        current_plan,
+        now_s=now_s,
+        event=event,
+        under_way=set(under_way),
+        location_of={v.id: v.location for v in parsed.visits},
+    )
     freed: list[str] = []
     for tech in techs.values():
         out_from = event.from_s if event.kind == TECHNICIAN_OUT and tech.id == event.technician else None
@@ -76,8 +99,9 @@ def rebalance(problem: dict, current_plan: dict, *, now_s: int, event: dict | Ev
     # an out technician's or an overrun's visits need the slack of the day first.
     before = _assignment(current_plan)
     takes_waiting = event.kind in (CANCEL, TECHNICIAN_ADDED) or not keep_routes
-    waiting = [v.id for v in parsed.visits if v.id not in planned
-               and (v.id in before or takes_waiting or v.id == event.visit)]
+    waiting = [
+        v.id for v in parsed.visits if v.id not in planned and (v.id in before or takes_waiting or v.id == event.visit)
+    ]
     unplanned = [v.id for v in parsed.visits if v.id not in planned and v.id not in waiting]
     late: list[tuple[str, Reason]] = []
     windows: dict[str, tuple[tuple[int, int], ...]] = {}
@@ -85,8 +109,7 @@ def rebalance(problem: dict, current_plan: dict, *, now_s: int, event: dict | Ev
         visit = by_id[vid]
         open_windows = tuple((max(a, now_s), b) for a, b in visit.windows if b >= now_s)
         if visit.windows and not open_windows:
-            late.append((vid, Reason("windows_passed", {"windows": [list(w) for w in visit.windows],
-                                                        "now_s": now_s})))
+            late.append((vid, Reason("windows_passed", {"windows": [list(w) for w in visit.windows], "now_s": now_s})))
             continue
         windows[vid] = open_windows
     free = [vid for vid in waiting if vid in windows]
@@ -96,20 +119,50 @@ def rebalance(problem: dict, current_plan: dict, *, now_s: int, event: dict | Ev
         urgent = event.visit if event.kind == URGENT and event.visit in windows else None
         if urgent is not None and windows[urgent]:
             earliest = min(a for a, _ in windows[urgent])
-            early = tuple((a, min(b, earliest + URGENT_EARLY_S)) for a, b in windows[urgent]
-                          if a <= earliest + URGENT_EARLY_S)
-            if not insert_freed(parsed, techs, [urgent], by_id, {**windows, urgent: early}, original=original,
-                                urgent=urgent, promised=promises):
+            early = tuple(
+                (a, min(b, earliest + URGENT_EARLY_S)) for a, b in windows[urgent] if a <= earliest + URGENT_EARLY_S
+            )
+            if not insert_freed(
+                parsed,
+                techs,
+                [urgent],
+                by_id,
+                {**windows, urgent: early},
+                original=original,
+                urgent=urgent,
+                promised=promises,
+            ):
                 free.remove(urgent)
-        insert_freed(parsed, techs, _insertion_order(free, by_id, windows), by_id, windows,
-                     original=original, urgent=urgent, promised=promises)
-    plan = _search(parsed, day, techs, windows, search_time_s=search_time_s, pin_inserted=keep_routes, late=late,
-                   engine=engine or ready_engine(),
-                   unplanned=[(vid, _reason_before(current_plan, vid)) for vid in unplanned])
+        insert_freed(
+            parsed,
+            techs,
+            _insertion_order(free, by_id, windows),
+            by_id,
+            windows,
+            original=original,
+            urgent=urgent,
+            promised=promises,
+        )
+    plan = _search(
+        parsed,
+        day,
+        techs,
+        windows,
+        search_time_s=search_time_s,
+        pin_inserted=keep_routes,
+        late=late,
+        engine=engine or ready_engine(),
+        unplanned=[(vid, _reason_before(current_plan, vid)) for vid in unplanned],
+    )
     changes = change_set(problem, day, current_plan, plan, event=event, tolerance_s=MOVE_TOLERANCE_S)
-    kpis = {"answer_s": round(elapsed_clock_s() - started, 3), "moved": len(changes["moved"]),
-            "broken_promises": len(changes["broken_promises"]), "unassigned": len(plan["unassigned"]),
-            "served": plan["kpis"]["served"], "travel_s": plan["kpis"]["travel_s"]}
+    kpis = {
+        "answer_s": round(elapsed_clock_s() - started, 3),
+        "moved": len(changes["moved"]),
+        "broken_promises": len(changes["broken_promises"]),
+        "unassigned": len(plan["unassigned"]),
+        "served": plan["kpis"]["served"],
+        "travel_s": plan["kpis"]["travel_s"],
+    }
     return RebalanceResult(plan=plan, problem=day, changes=changes, kpis=kpis)
 
 
@@ -120,8 +173,9 @@ def _check_event_fits(event: Event, plan: dict, now_s: int, under_way: set[str])
     if event.kind == CANCEL and stop is not None and (stop["start"] < now_s or event.visit in under_way):
         raise EventError(f"visit {event.visit} has already started; it cannot be cancelled now", field="visit")
     if event.kind == URGENT and stop is not None:
-        raise EventError(f"visit {event.visit} is already planned; an urgent visit is one not yet on a route",
-                         field="visit")
+        raise EventError(
+            f"visit {event.visit} is already planned; an urgent visit is one not yet on a route", field="visit"
+        )
     if event.kind == OVERRUN and stop is not None and stop["end"] - stop["start"] + 60 * event.minutes < 0:
         raise EventError("a visit cannot run shorter than no time at all", field="minutes")
 
@@ -139,8 +193,9 @@ def _assignment(plan: dict) -> dict[str, tuple[str, int]]:
     return {s["visit"]: (r["technician"], s["start"]) for r in plan.get("routes", []) for s in r["stops"]}
 
 
-def _split_history(day: dict, plan: dict, *, now_s: int, event: Event, under_way: set[str],
-                   location_of: dict[str, str]) -> dict[str, TechDay]:
+def _split_history(
+    day: dict, plan: dict, *, now_s: int, event: Event, under_way: set[str], location_of: dict[str, str]
+) -> dict[str, TechDay]:
     """Each technician's history (kept as planned, the overrun's end moved) and the route still to go."""
     routes = {r["technician"]: r for r in plan.get("routes", [])}
     durations = {v["id"]: v["duration_s"] for v in day["visits"]}
@@ -153,30 +208,45 @@ def _split_history(day: dict, plan: dict, *, now_s: int, event: Event, under_way
         breaks = route.get("breaks") or ([route["break"]] if route.get("break") else [])
         history_breaks = [b for b in breaks if b["start"] < now_s]
         if event.kind == OVERRUN:
-            history = [{**s, "end": s["start"] + durations[s["visit"]]} if s["visit"] == event.visit else s
-                       for s in history]
-        techs[tech["id"]] = TechDay.from_history(tech, history, history_breaks, rest, now_s=now_s,
-                                                 location_of=location_of)
+            history = [
+                {**s, "end": s["start"] + durations[s["visit"]]} if s["visit"] == event.visit else s for s in history
+            ]
+        techs[tech["id"]] = TechDay.from_history(
+            tech, history, history_breaks, rest, now_s=now_s, location_of=location_of
+        )
     return techs
 
 
 def _insertion_order(free: list[str], by_id, windows) -> list[str]:
     """Promised visits first (a broken promise costs most), then by priority, the tightest window first."""
+
     def key(vid: str):
         visit = by_id[vid]
         deadline = max((b for _, b in windows[vid]), default=86400)
         return (not promised(visit), -visit.priority, deadline)
+
     return sorted(free, key=key)
 
 
-def _search(parsed: Problem, day: dict, techs: dict[str, TechDay], windows: dict, *,
-            search_time_s: float, pin_inserted: bool, late: list[tuple[str, Reason]], engine: str,
-            unplanned: list[tuple[str, dict]]) -> dict:
+def _search(
+    parsed: Problem,
+    day: dict,
+    techs: dict[str, TechDay],
+    windows: dict,
+    *,
+    search_time_s: float,
+    pin_inserted: bool,
+    late: list[tuple[str, Reason]],
+    engine: str,
+    unplanned: list[tuple[str, dict]],
+) -> dict:
     """Let the engine improve under the pins; keep its plan unless the insertion alone served more."""
     sub = _sub_problem(day, techs, windows, pin_inserted=pin_inserted)
     # the same places as the day: hand over its matrix instead of computing it again from coordinates
-    sub["matrix"] = {"durations_s": [list(row) for row in parsed.matrix.durations_s],
-                     "distances_m": [list(row) for row in parsed.matrix.distances_m]}
+    sub["matrix"] = {
+        "durations_s": [list(row) for row in parsed.matrix.durations_s],
+        "distances_m": [list(row) for row in parsed.matrix.distances_m],
+    }
     sub_parsed = parse_problem(sub)
     searched = solve_with(sub_parsed, searches_for(engine, 1)[0], time_limit_s=search_time_s)
     # The insertion placed each visit by the move weights; the search only knows travel, so its plan is
@@ -226,17 +296,32 @@ def _sub_problem(day: dict, techs: dict[str, TechDay], windows: dict, *, pin_ins
     for tech in techs.values():
         for order, vid in enumerate(tech.route, start=1):
             kept = vid in tech.windows
-            visits.append({**by_id[vid], "windows": [list(w) for w in (tech.windows.get(vid) or windows[vid])],
-                           "pinned": {"technician": tech.id, "sequence": order} if kept
-                           else ({"technician": tech.id, "sequence": None} if pin_inserted else by_id[vid]["pinned"]),
-                           "must_serve": True if kept else by_id[vid].get("must_serve", False)})
+            visits.append(
+                {
+                    **by_id[vid],
+                    "windows": [list(w) for w in (tech.windows.get(vid) or windows[vid])],
+                    "pinned": {"technician": tech.id, "sequence": order}
+                    if kept
+                    else ({"technician": tech.id, "sequence": None} if pin_inserted else by_id[vid]["pinned"]),
+                    "must_serve": True if kept else by_id[vid].get("must_serve", False),
+                }
+            )
             placed.add(vid)
     for vid, visit_windows in windows.items():
         if vid not in placed:
             pin = by_id[vid].get("pinned")
             if pin and (pin["technician"] not in techs or not techs[pin["technician"]].open):
                 pin = None
-            visits.append({**by_id[vid], "windows": [list(w) for w in visit_windows],
-                           "pinned": {"technician": pin["technician"], "sequence": None} if pin else None})
-    return {**day, "technicians": [t.as_problem_entry() for t in techs.values()], "visits": visits,
-            "options": {**(day.get("options") or {}), "balance": False}}
+            visits.append(
+                {
+                    **by_id[vid],
+                    "windows": [list(w) for w in visit_windows],
+                    "pinned": {"technician": pin["technician"], "sequence": None} if pin else None,
+                }
+            )
+    return {
+        **day,
+        "technicians": [t.as_problem_entry() for t in techs.values()],
+        "visits": visits,
+        "options": {**(day.get("options") or {}), "balance": False},
+    }

@@ -1,4 +1,5 @@
 """A rebalanced day put back together (history + the rest), and its change set: who moved, whose promise broke."""
+
 from __future__ import annotations
 
 from scheduling.core.problem import Problem, Visit
@@ -34,17 +35,33 @@ def combine_routes(problem: Problem, techs: dict[str, TechDay], rest: dict, late
             places = [tech.start] + [location[s["visit"]] for s in stops] + [tech.end]
             travel_s = sum(problem.duration_s(a, b) for a, b in zip(places, places[1:]))
             distance_m = sum(problem.distance_m(a, b) for a, b in zip(places, places[1:]))
-        routes.append({"technician": tech.id, "stops": stops, "break": breaks[0] if breaks else None,
-                       "breaks": breaks, "travel_s": travel_s, "distance_m": distance_m})
+        routes.append(
+            {
+                "technician": tech.id,
+                "stops": stops,
+                "break": breaks[0] if breaks else None,
+                "breaks": breaks,
+                "travel_s": travel_s,
+                "distance_m": distance_m,
+            }
+        )
     unassigned = list(rest["unassigned"]) + [
         {"visit": vid, "reason": reason.text, "reason_code": reason.code, "reason_params": reason.params_json()}
-        for vid, reason in late]
+        for vid, reason in late
+    ]
     order = {v.id: i for i, v in enumerate(problem.visits)}
     unassigned.sort(key=lambda u: order[u["visit"]])
-    return {"routes": routes, "unassigned": unassigned,
-            "kpis": {"served": sum(len(r["stops"]) for r in routes), "unassigned": len(unassigned),
-                     "travel_s": sum(r["travel_s"] for r in routes),
-                     "distance_m": sum(r["distance_m"] for r in routes), "solve_s": rest["kpis"]["solve_s"]}}
+    return {
+        "routes": routes,
+        "unassigned": unassigned,
+        "kpis": {
+            "served": sum(len(r["stops"]) for r in routes),
+            "unassigned": len(unassigned),
+            "travel_s": sum(r["travel_s"] for r in routes),
+            "distance_m": sum(r["distance_m"] for r in routes),
+            "solve_s": rest["kpis"]["solve_s"],
+        },
+    }
 
 
 def change_set(problem: dict, day: dict, before: dict, after: dict, *, event: Event, tolerance_s: int) -> dict:
@@ -66,9 +83,15 @@ def change_set(problem: dict, day: dict, before: dict, after: dict, *, event: Ev
     broken, unassigned = [], []
     for item in after["unassigned"]:
         vid = item["visit"]
-        unassigned.append({"visit": vid, "reason_code": item.get("reason_code"),
-                           "reason_params": item.get("reason_params") or {}, "reason": item["reason"],
-                           "was": _place(was.get(vid))})
+        unassigned.append(
+            {
+                "visit": vid,
+                "reason_code": item.get("reason_code"),
+                "reason_params": item.get("reason_params") or {},
+                "reason": item["reason"],
+                "was": _place(was.get(vid)),
+            }
+        )
         if vid not in was:
             continue  # unassigned before the event too: nothing new to tell the customer
         if promised(visits[vid]):
@@ -77,8 +100,7 @@ def change_set(problem: dict, day: dict, before: dict, after: dict, *, event: Ev
         else:
             calls.append({"visit": vid, "why": CALL_NOT_TODAY})
     cancelled = [event.visit] if event.kind == CANCEL else []
-    return {"moved": moved, "broken_promises": broken, "unassigned": unassigned, "calls": calls,
-            "cancelled": cancelled}
+    return {"moved": moved, "broken_promises": broken, "unassigned": unassigned, "calls": calls, "cancelled": cancelled}
 
 
 def _place(assigned: tuple[str, dict] | None) -> dict | None:

@@ -1,4 +1,5 @@
 """The events a rebalance answers, read from event.json and checked against the day's problem."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -81,8 +82,11 @@ def adjusted_problem(problem: dict, event: Event) -> dict:
     """The day as it now is: the cancelled visit gone, the overrun's new duration, the urgent priority,
     the spare shift, the out technician's pins released (their shift end is set once history is known)."""
     # the few parts a rebalance edits are copied; locations and the matrix are shared
-    day = {**problem, "visits": [{**v, "windows": [list(w) for w in v.get("windows") or []]} for v in problem["visits"]],
-           "technicians": [{**t, "breaks": [dict(b) for b in t.get("breaks") or []]} for t in problem["technicians"]]}
+    day = {
+        **problem,
+        "visits": [{**v, "windows": [list(w) for w in v.get("windows") or []]} for v in problem["visits"]],
+        "technicians": [{**t, "breaks": [dict(b) for b in t.get("breaks") or []]} for t in problem["technicians"]],
+    }
     if event.kind == CANCEL:
         day["visits"] = [v for v in day["visits"] if v["id"] != event.visit]
     for visit in day["visits"]:
@@ -97,6 +101,9 @@ def adjusted_problem(problem: dict, event: Event) -> dict:
         for tech in day["technicians"]:
             if tech["id"] == event.technician:
                 tech["shift"] = list(event.shift)
-                tech["breaks"] = [b for b in tech.get("breaks") or []
-                                  if event.shift[0] <= b["window"][0] and b["window"][1] <= event.shift[1]]
+                tech["breaks"] = [
+                    b
+                    for b in tech.get("breaks") or []
+                    if event.shift[0] <= b["window"][0] and b["window"][1] <= event.shift[1]
+                ]
     return day

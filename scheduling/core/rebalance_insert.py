@@ -1,4 +1,5 @@
 """Where each technician stands after the day's history, and the weighted cheapest insertion of freed visits."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -39,14 +40,31 @@ class TechDay:
     going_home_at: int | None = None
 
     @classmethod
-    def from_history(cls, entry: dict, history: list[dict], history_breaks: list[dict], rest: list[str], *,
-                     now_s: int, location_of: dict[str, str]) -> TechDay:
+    def from_history(
+        cls,
+        entry: dict,
+        history: list[dict],
+        history_breaks: list[dict],
+        rest: list[str],
+        *,
+        now_s: int,
+        location_of: dict[str, str],
+    ) -> TechDay:
         """Free from the later of now, the end of the last stop or break of history, and the shift start."""
         ready = max([entry["shift"][0], now_s] + [s["end"] for s in history] + [b["end"] for b in history_breaks])
         place = location_of[history[-1]["visit"]] if history else entry["start"]
-        pending = sorted(entry.get("breaks") or [], key=lambda b: b["window"])[len(history_breaks):]
-        return cls(entry["id"], entry, history, history_breaks, rest, place, ready, entry["shift"][1],
-                   [dict(b) for b in pending])
+        pending = sorted(entry.get("breaks") or [], key=lambda b: b["window"])[len(history_breaks) :]
+        return cls(
+            entry["id"],
+            entry,
+            history,
+            history_breaks,
+            rest,
+            place,
+            ready,
+            entry["shift"][1],
+            [dict(b) for b in pending],
+        )
 
     @property
     def max_new(self) -> int | None:
@@ -56,9 +74,14 @@ class TechDay:
     def as_problem_entry(self) -> dict:
         """The technician of the rest of the day: starting where history leaves them, with the breaks to take."""
         capacity = self.entry.get("capacity")
-        return {**self.entry, "start": self.place, "shift": [self.ready, max(self.ready, self.shift_end)],
-                "breaks": self.breaks, "max_visits": None if self.max_new is None else max(0, self.max_new),
-                "capacity": capacity}
+        return {
+            **self.entry,
+            "start": self.place,
+            "shift": [self.ready, max(self.ready, self.shift_end)],
+            "breaks": self.breaks,
+            "max_visits": None if self.max_new is None else max(0, self.max_new),
+            "capacity": capacity,
+        }
 
 
 def settle_breaks(day: TechDay) -> None:
@@ -66,7 +89,7 @@ def settle_breaks(day: TechDay) -> None:
 
     The adjusted problem's break window widens to match, and a break with no room left today is dropped."""
     ordered = sorted(day.entry.get("breaks") or [], key=lambda b: b["window"])
-    taken, pending = ordered[:len(day.history_breaks)], ordered[len(day.history_breaks):]
+    taken, pending = ordered[: len(day.history_breaks)], ordered[len(day.history_breaks) :]
     kept, asked = [], []
     for brk in pending:
         a = max(brk["window"][0], day.ready)
@@ -79,8 +102,9 @@ def settle_breaks(day: TechDay) -> None:
     day.entry["breaks"] = taken + asked
 
 
-def retime(problem: Problem, day: TechDay, by_id: dict[str, Visit], *, tolerance_s: int | None,
-           from_s: int | None = None) -> list[str]:
+def retime(
+    problem: Problem, day: TechDay, by_id: dict[str, Visit], *, tolerance_s: int | None, from_s: int | None = None
+) -> list[str]:
     """Re-time the kept route in its order from where the technician will be; return the stops that no longer fit.
 
     An out technician (`from_s`) keeps only what fits before then, and the shift ends once they are home."""
@@ -106,8 +130,7 @@ def retime(problem: Problem, day: TechDay, by_id: dict[str, Visit], *, tolerance
     return freed
 
 
-def schedule(problem: Problem, day: TechDay, route: list[Visit], windows: dict
-             ) -> tuple[list[int], list[int]] | None:
+def schedule(problem: Problem, day: TechDay, route: list[Visit], windows: dict) -> tuple[list[int], list[int]] | None:
     """Service starts and break places (the gap before which each break is taken), or None if it does not fit.
 
     Breaks are taken in a gap when waiting leaves room for them, or when later would be too late."""
@@ -158,9 +181,17 @@ def _earliest(windows, arrival: int, shift_end: int, duration_s: int) -> int | N
     return None
 
 
-def insert_freed(problem: Problem, techs: dict[str, TechDay], order: list[str], by_id: dict[str, Visit],
-                 windows: dict, *, original: dict[str, tuple[str, int]], urgent: str | None,
-                 promised: set[str]) -> list[str]:
+def insert_freed(
+    problem: Problem,
+    techs: dict[str, TechDay],
+    order: list[str],
+    by_id: dict[str, Visit],
+    windows: dict,
+    *,
+    original: dict[str, tuple[str, int]],
+    urgent: str | None,
+    promised: set[str],
+) -> list[str]:
     """Put each freed visit where it costs least by the move weights; return those that fit nowhere.
 
     A promised visit that fits nowhere may take the place of a kept visit nobody was promised, which is then
@@ -197,8 +228,11 @@ def _insert(problem, techs, vid, by_id, windows, original, urgent) -> bool:
         fixed = TECHNICIAN_CHANGE_COST_S if was is not None and was[0] != tech.id else 0
         places = [tech.place] + [by_id[v].location for v in tech.route] + [tech.entry["end"]]
         for at in range(len(tech.route) + 1):
-            delta = (problem.duration_s(places[at], visit.location) + problem.duration_s(visit.location, places[at + 1])
-                     - problem.duration_s(places[at], places[at + 1])) + fixed
+            delta = (
+                problem.duration_s(places[at], visit.location)
+                + problem.duration_s(visit.location, places[at + 1])
+                - problem.duration_s(places[at], places[at + 1])
+            ) + fixed
             if best is not None and delta >= best[0]:
                 continue
             route = tech.route[:at] + [vid] + tech.route[at:]
@@ -235,8 +269,12 @@ def _eject_for(problem, techs, vid, by_id, windows, promised) -> str | None:
                 if timed is None:
                     continue
                 cost = EJECT_UNPROMISED_COST_S + sum(
-                    problem.duration_s(a, b) for a, b in zip([tech.place] + [by_id[v].location for v in route],
-                                                             [by_id[v].location for v in route] + [tech.entry["end"]]))
+                    problem.duration_s(a, b)
+                    for a, b in zip(
+                        [tech.place] + [by_id[v].location for v in route],
+                        [by_id[v].location for v in route] + [tech.entry["end"]],
+                    )
+                )
                 if best is None or cost < best[0]:
                     best = (cost, tech, out, route, timed[1])
                 break  # the first place that fits for this swap is enough

@@ -11,6 +11,7 @@ Timing follows the checker (`scheduling/check.py`): the route leaves the start p
 a break may interrupt driving or be taken while waiting, never during a service, and the technician
 must be back at the end place by shift end. A slot is a start-of-service window.
 """
+
 from __future__ import annotations
 
 import math
@@ -64,9 +65,15 @@ def slot_grid(first_start_s: int, last_end_s: int, length_s: int) -> list[tuple[
     return [(a, a + length_s) for a in range(first_start_s, last_end_s - length_s + 1, length_s)]
 
 
-def offer_slots(problem: Problem, visit_id: str, *, routes: Mapping[str, Sequence[str]],
-                slots: Sequence[tuple[int, int]], not_before: Mapping[str, int] | None = None,
-                names: Mapping[str, str] | None = None) -> DayOffers:
+def offer_slots(
+    problem: Problem,
+    visit_id: str,
+    *,
+    routes: Mapping[str, Sequence[str]],
+    slots: Sequence[tuple[int, int]],
+    not_before: Mapping[str, int] | None = None,
+    names: Mapping[str, str] | None = None,
+) -> DayOffers:
     """Offers for `visit_id` (a visit of `problem`) in each of `slots`, inserted into `routes`, cheapest first.
 
     `routes` maps technician ids to their current visit ids in order (the visit itself is ignored
@@ -75,9 +82,14 @@ def offer_slots(problem: Problem, visit_id: str, *, routes: Mapping[str, Sequenc
     return _DayInsertion(problem, visit_id, routes=routes, not_before=not_before or {}, names=names or {}).offer(slots)
 
 
-def schedule_route(problem: Problem, technician: Technician, visit_ids: Sequence[str], *,
-                   windows: Mapping[str, Sequence[tuple[int, int]]] | None = None,
-                   not_before: Mapping[str, int] | None = None) -> Route | None:
+def schedule_route(
+    problem: Problem,
+    technician: Technician,
+    visit_ids: Sequence[str],
+    *,
+    windows: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+    not_before: Mapping[str, int] | None = None,
+) -> Route | None:
     """The earliest timing of a route in this order with its breaks, or None when no timing is feasible.
 
     `windows` overrides visits' own windows (e.g. a slot for the new visit).
@@ -88,11 +100,12 @@ def schedule_route(problem: Problem, technician: Technician, visit_ids: Sequence
 
 # --- timing one route ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _State:
     ready: int  # when the technician is free to leave the last place
     taken: int  # bit mask of the breaks already taken
-    back: "_State | None" = None
+    back: _State | None = None
     stop: Stop | None = None
     breaks: tuple[BreakTime, ...] = ()
 
@@ -100,8 +113,13 @@ class _State:
 class _RouteTimer:
     """Earliest feasible times along a fixed order; a small DP over which breaks are taken in which gap."""
 
-    def __init__(self, problem: Problem, technician: Technician, windows: Mapping[str, Sequence[tuple[int, int]]],
-                 not_before: Mapping[str, int]):
+    def __init__(
+        self,
+        problem: Problem,
+        technician: Technician,
+        windows: Mapping[str, Sequence[tuple[int, int]]],
+        not_before: Mapping[str, int],
+    ):
         self.problem = problem
         self.tech = technician
         self.windows = windows
@@ -210,19 +228,27 @@ class _RouteTimer:
 
 # --- offering the slots of one day -----------------------------------------------------------------
 
+
 class _DayInsertion:
-    def __init__(self, problem: Problem, visit_id: str, *, routes: Mapping[str, Sequence[str]],
-                 not_before: Mapping[str, int], names: Mapping[str, str]):
+    def __init__(
+        self,
+        problem: Problem,
+        visit_id: str,
+        *,
+        routes: Mapping[str, Sequence[str]],
+        not_before: Mapping[str, int],
+        names: Mapping[str, str],
+    ):
         self.problem = problem
         self.visits = {v.id: v for v in problem.visits}
         self.visit = self.visits[visit_id]
         self.names = names
         self.not_before = {k: v for k, v in not_before.items() if k != visit_id}
-        self.routes = {t.id: [self.visits[v] for v in routes.get(t.id, ()) if v != visit_id]
-                       for t in problem.technicians}
+        self.routes = {
+            t.id: [self.visits[v] for v in routes.get(t.id, ()) if v != visit_id] for t in problem.technicians
+        }
         self.skilled = [t for t in problem.technicians if self.visit.skills <= t.skills]
-        self.suitable = [t for t in self.skilled
-                         if t.max_visits is None or len(self.routes[t.id]) < t.max_visits]
+        self.suitable = [t for t in self.skilled if t.max_visits is None or len(self.routes[t.id]) < t.max_visits]
         self._prefix: dict[str, list[list[_State]]] = {}
         self.candidates = self._candidates()
 
@@ -256,8 +282,11 @@ class _DayInsertion:
             first = sum(1 for _ in _leading_pins(route))
             for position in range(first, len(route) + 1):
                 before, after = places[position], places[position + 1]
-                added = (self.problem.duration_s(before, location) + self.problem.duration_s(location, after)
-                         - (self.problem.duration_s(before, after) if route else 0))
+                added = (
+                    self.problem.duration_s(before, location)
+                    + self.problem.duration_s(location, after)
+                    - (self.problem.duration_s(before, after) if route else 0)
+                )
                 found.append((added, order, tech.id, position))
         found.sort()
         return found
@@ -311,8 +340,9 @@ class _DayInsertion:
         latest = max((b for _, b in following.windows), default=tech.shift[1])
         return arrival <= latest
 
-    def _insert(self, tech: Technician, slot: tuple[int, int], position: int, prefix: list[_State],
-                place: str) -> Route | None:
+    def _insert(
+        self, tech: Technician, slot: tuple[int, int], position: int, prefix: list[_State], place: str
+    ) -> Route | None:
         timer = _RouteTimer(self.problem, tech, {self.visit.id: (slot,)}, self.not_before)
         route = self.routes[tech.id]
         states = timer.advance(prefix, place, self.visit)
@@ -354,7 +384,7 @@ class _DayInsertion:
     def _nobody_skilled(self, day: dict[str, str]) -> Reason:
         held = set().union(*(t.skills for t in self.problem.technicians))
         missing = sorted(self.visit.skills - held) or sorted(self.visit.skills)
-        districts = [s[len(DISTRICT_SKILL_PREFIX):] for s in missing if s.startswith(DISTRICT_SKILL_PREFIX)]
+        districts = [s[len(DISTRICT_SKILL_PREFIX) :] for s in missing if s.startswith(DISTRICT_SKILL_PREFIX)]
         skills = [s for s in missing if not s.startswith(DISTRICT_SKILL_PREFIX)]
         if not self.visit.skills - held:
             return Reason("day_no_skill_combination", {"skills": missing, **day})

@@ -1,4 +1,5 @@
 """`solve()`, the scheduling core's entry point: one search here, or several side by side in processes."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,8 +11,14 @@ from scheduling.core.problem import Problem
 from scheduling.core.solve_config import DEFAULT_TIME_LIMIT_S, RUIN_AND_RECREATE, SolveProgress
 
 
-def solve(problem: Problem, *, engine: str = RUIN_AND_RECREATE, time_limit_s: float | None = None,
-          on_progress: Callable[[SolveProgress], None] | None = None, workers: int = 1) -> Plan:
+def solve(
+    problem: Problem,
+    *,
+    engine: str = RUIN_AND_RECREATE,
+    time_limit_s: float | None = None,
+    on_progress: Callable[[SolveProgress], None] | None = None,
+    workers: int = 1,
+) -> Plan:
     """Plan the day: assign visits to technicians and order their routes within `time_limit_s`.
 
     `engine` searches from a construction plan ("ruin_and_recreate" compiles on first use, which takes

@@ -1,4 +1,5 @@
 """How a solve searches: the engines, their configurations, and the progress a search reports."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ SECONDARY_SEARCH = SearchConfig(first_solution="SAVINGS")
 PORTFOLIO = (PRIMARY_SEARCH, SECONDARY_SEARCH)
 # Solomon at 10 s, 2 workers (all 56): OR-Tools GLS ended 3.7 % above the best known distances on average,
 # our ruin and recreate 0.25 % (max 3 %); the 500-visit field day: 466 served with OR-Tools, 497-500 with it.
-RUIN_AND_RECREATE_PORTFOLIO = (SearchConfig(engine=RUIN_AND_RECREATE, seed=1),
-                               SearchConfig(engine=RUIN_AND_RECREATE, seed=2))
-
+RUIN_AND_RECREATE_PORTFOLIO = (
+    SearchConfig(engine=RUIN_AND_RECREATE, seed=1),
+    SearchConfig(engine=RUIN_AND_RECREATE, seed=2),
+)

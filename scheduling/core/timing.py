@@ -1,4 +1,5 @@
 """When a technician can serve a visit, and the times of a route once its order and breaks are chosen."""
+
 from __future__ import annotations
 
 from scheduling.core.plan import BreakTime, Route, Stop

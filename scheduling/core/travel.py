@@ -1,4 +1,5 @@
 """Travel times and distances from coordinates: vectorised haversine times a detour factor, rounded up."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

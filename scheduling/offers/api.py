@@ -1,4 +1,5 @@
 """REST API of slot offers and booking: what CS offers the customer on the phone, and the promise it makes."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -11,8 +12,12 @@ from common.models import Role
 from scheduling.offers import service as offers
 from scheduling.offers.schemas import BookingCreateSchema, BookingSchema, SlotOffersSchema, SlotQueryArgsSchema
 
-blp = Blueprint("slots", __name__, url_prefix="/api/v1/visits",
-                description="Slot offers for a visit and booking one of them as the customer's promised window")
+blp = Blueprint(
+    "slots",
+    __name__,
+    url_prefix="/api/v1/visits",
+    description="Slot offers for a visit and booking one of them as the customer's promised window",
+)
 
 
 @blp.route("/<int:visit_id>/slots")
@@ -21,8 +26,10 @@ class VisitSlots(MethodView):
     @blp.arguments(SlotQueryArgsSchema, location="query")
     @blp.response(200, SlotOffersSchema)
     @blp.alt_response(409, description="The visit is done, cancelled or under way.")
-    @blp.alt_response(422, description="Beyond the ticket's visit quota without a manager's approval, or the "
-                                       "address has no coordinates.")
+    @blp.alt_response(
+        422,
+        description="Beyond the ticket's visit quota without a manager's approval, or the address has no coordinates.",
+    )
     def get(self, args: dict, visit_id: int):
         """Feasible slots of the coming days (from tomorrow), cheapest first, each saying why; days without any say why."""
         return offers.offer_slots(visit_id, days=args["days"], by=current_user)
@@ -34,10 +41,15 @@ class VisitBooking(MethodView):
     @idempotent
     @blp.arguments(BookingCreateSchema)
     @blp.response(201, BookingSchema)
-    @blp.alt_response(409, description="The slot is not among the current offers (the body carries fresh "
-                                       "`offers`), or the visit is done, cancelled or under way.")
-    @blp.alt_response(422, description="The slot is in the past, or the visit is beyond the ticket's quota "
-                                       "without a manager's approval.")
+    @blp.alt_response(
+        409,
+        description="The slot is not among the current offers (the body carries fresh "
+        "`offers`), or the visit is done, cancelled or under way.",
+    )
+    @blp.alt_response(
+        422,
+        description="The slot is in the past, or the visit is beyond the ticket's quota without a manager's approval.",
+    )
     def post(self, data: dict, visit_id: int):
         """Book one offered slot: it becomes the promised window, and the visit is placed on that technician."""
         return offers.book_slot(visit_id, slot_start=data["slot"], by=current_user)

@@ -1,4 +1,5 @@
 """How far ahead slots are offered."""
+
 from __future__ import annotations
 
 DEFAULT_DAYS = 7

@@ -5,12 +5,13 @@ must-serve visit (see scheduling/store.py). Two agents booking the same room at 
 technician's day: PostgreSQL locks a `TechnicianDay` row (an exclusion constraint on the visits' planned
 times is the backstop), SQLite takes its write lock up front with BEGIN IMMEDIATE.
 """
+
 from __future__ import annotations
 
 import copy
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app, g
 from sqlalchemy import select
@@ -32,7 +33,8 @@ from dispatch.service.visits import BUSY_STATUSES, place_visit
 from scheduling import store
 from scheduling.core import parse_problem
 from scheduling.core.reasons import Reason
-from scheduling.core.slots import Offer, offer_slots as core_offer_slots, slot_grid
+from scheduling.core.slots import Offer, slot_grid
+from scheduling.core.slots import offer_slots as core_offer_slots
 from scheduling.offers.rules import DEFAULT_DAYS, MAX_DAYS
 from scheduling.offers.schemas import SlotOffersSchema
 from technicians.models import Technician, TechnicianDay
@@ -111,8 +113,10 @@ def book_slot(visit_id: int, *, slot_start: datetime, by: User, now: datetime | 
     """
     now = now or utcnow()
     if slot_start <= now:
-        raise RuleViolation(f"The slot {_say(slot_start)} has already begun; pick one of the offered slots "
-                            "from tomorrow on.", field="slot")
+        raise RuleViolation(
+            f"The slot {_say(slot_start)} has already begun; pick one of the offered slots from tomorrow on.",
+            field="slot",
+        )
     day = to_local(slot_start).date()
     with transaction():
         begin_write()
@@ -135,18 +139,25 @@ def book_slot(visit_id: int, *, slot_start: datetime, by: User, now: datetime | 
                 continue
             booking = _book(visit, found, technician_day, by=by)
             attempt.commit()
-            after_commit(lambda: send_after_commit([booking.message_id]))
+            after_commit(lambda message_id=booking.message_id: send_after_commit([message_id]))
             return booking
         else:
             fresh = offer_slots(visit_id, days=DEFAULT_DAYS, by=by, now=now)
-            raise Conflict(f"The slot {_say(slot_start)} is being booked by several agents at this moment; send "
-                           "the booking again.", offers=SlotOffersSchema().dump(fresh))
+            raise Conflict(
+                f"The slot {_say(slot_start)} is being booked by several agents at this moment; send "
+                "the booking again.",
+                offers=SlotOffersSchema().dump(fresh),
+            )
         fresh = offer_slots(visit_id, days=DEFAULT_DAYS, by=by, now=now)
-        raise Conflict(f"The slot {_say(slot_start)} is not among the current offers any more (another booking "
-                       "may have taken it); pick one of the fresh offers.", offers=SlotOffersSchema().dump(fresh))
+        raise Conflict(
+            f"The slot {_say(slot_start)} is not among the current offers any more (another booking "
+            "may have taken it); pick one of the fresh offers.",
+            offers=SlotOffersSchema().dump(fresh),
+        )
 
 
 # --- checks ------------------------------------------------------------------------------------------
+
 
 def _visit_or_404(visit_id: int, *, lock: bool = False) -> Visit:
     query = select(Visit).where(Visit.id == visit_id)
@@ -162,17 +173,26 @@ def _visit_or_404(visit_id: int, *, lock: bool = False) -> Visit:
 def _check_bookable(visit: Visit) -> None:
     """Refuse a visit that is done, under way, or beyond its ticket's quota without a manager's approval."""
     if visit.status in DONE_STATUSES:
-        raise Conflict(f"Visit {visit.id} is {visit.status.value}; a slot can only be booked for a visit still to "
-                       "be done (register a new visit instead).", current=visit.status.value)
+        raise Conflict(
+            f"Visit {visit.id} is {visit.status.value}; a slot can only be booked for a visit still to "
+            "be done (register a new visit instead).",
+            current=visit.status.value,
+        )
     if visit.status in UNDER_WAY:
-        raise Conflict(f"Visit {visit.id} is already {visit.status.value}: the technician is on it; it cannot be "
-                       "booked into another slot.", current=visit.status.value)
+        raise Conflict(
+            f"Visit {visit.id} is already {visit.status.value}: the technician is on it; it cannot be "
+            "booked into another slot.",
+            current=visit.status.value,
+        )
     ticket = visit.ticket
     rules.check_quota_approved(rules.quota_standing(ticket.visits, ticket.visit_quota), visit.id)
     customer = ticket.customer
     if customer.lat is None or customer.lon is None:
-        raise RuleViolation(f"The customer's address ({customer.address}) has no coordinates; enter its latitude "
-                            "and longitude so slots can be offered.", field="visit")
+        raise RuleViolation(
+            f"The customer's address ({customer.address}) has no coordinates; enter its latitude "
+            "and longitude so slots can be offered.",
+            field="visit",
+        )
 
 
 def _within_offer_days(day: date, now: datetime) -> bool:
@@ -185,6 +205,7 @@ def _say(moment: datetime) -> str:
 
 
 # --- locks -------------------------------------------------------------------------------------------
+
 
 def _lock_days(visit: Visit, technician_id: int, day: date) -> TechnicianDay:
     """Lock the new technician's day and, on a reschedule, the day the visit leaves, always in the same order.
@@ -204,28 +225,51 @@ def _lock_days(visit: Visit, technician_id: int, day: date) -> TechnicianDay:
 
 # --- writing the booking -----------------------------------------------------------------------------
 
-def _book(visit: Visit, found: "_FoundOffer", technician_day: TechnicianDay, *, by: User) -> Booking:
+
+def _book(visit: Visit, found: _FoundOffer, technician_day: TechnicianDay, *, by: User) -> Booking:
     offer, day = found.offer, found.day
     technician = db.session.get(Technician, offer.technician_id)
     if visit.promised_start is not None:
         # A reschedule: the old promise is given up in this same transaction, so nobody holds two slots.
-        record_event(visit.ticket, "slot_released", by=by, visit=visit, slot_start=visit.promised_start,
-                     slot_end=visit.promised_end, technician_id=visit.technician_id,
-                     technician=visit.technician.name if visit.technician else None)
+        record_event(
+            visit.ticket,
+            "slot_released",
+            by=by,
+            visit=visit,
+            slot_start=visit.promised_start,
+            slot_end=visit.promised_end,
+            technician_id=visit.technician_id,
+            technician=visit.technician.name if visit.technician else None,
+        )
     visit.promised_start, visit.promised_end = offer.slot_start, offer.slot_end
-    place_visit(visit, technician=technician, start=offer.planned_start,
-                end=offer.planned_start + timedelta(seconds=visit.duration_s), by=by, source="booking")
+    place_visit(
+        visit,
+        technician=technician,
+        start=offer.planned_start,
+        end=offer.planned_start + timedelta(seconds=visit.duration_s),
+        by=by,
+        source="booking",
+    )
     moved = _retime_route(found, technician, day, by=by, booked=visit)
-    record_event(visit.ticket, "slot_promised", by=by, visit=visit, slot_start=offer.slot_start,
-                 slot_end=offer.slot_end, technician_id=technician.id, technician=technician.name,
-                 planned_start=offer.planned_start, added_travel_s=offer.added_travel_s)
+    record_event(
+        visit.ticket,
+        "slot_promised",
+        by=by,
+        visit=visit,
+        slot_start=offer.slot_start,
+        slot_end=offer.slot_end,
+        technician_id=technician.id,
+        technician=technician.name,
+        planned_start=offer.planned_start,
+        added_travel_s=offer.added_travel_s,
+    )
     message = queue_customer_message(visit.ticket, visit=visit, kind=MessageKind.SLOT_CONFIRMED)
     technician_day.version += 1
     db.session.flush()
     return Booking(visit=visit, offer=offer, message_id=message.id, moved_visit_ids=moved)
 
 
-def _retime_route(found: "_FoundOffer", technician: Technician, day: date, *, by: User, booked: Visit) -> list[int]:
+def _retime_route(found: _FoundOffer, technician: Technician, day: date, *, by: User, booked: Visit) -> list[int]:
     """Move the route's other visits later where the new visit pushes them (inside their windows)."""
     moved = []
     for stop in found.core.route.stops:
@@ -238,15 +282,30 @@ def _retime_route(found: "_FoundOffer", technician: Technician, day: date, *, by
             continue
         before = visit.planned_start
         visit.planned_start, visit.planned_end = start, store.from_day_seconds(stop.end, day)
-        record_event(visit.ticket, "visit_retimed", by=by, visit=visit, technician_id=technician.id,
-                     start_before=before, start=start, made_room_for_visit=booked.id)
-        announce(visit.ticket, OutboundEvent.VISIT_RESCHEDULED, visit=visit, source="booking",
-                 start_before=before, made_room_for_visit=booked.id)
+        record_event(
+            visit.ticket,
+            "visit_retimed",
+            by=by,
+            visit=visit,
+            technician_id=technician.id,
+            start_before=before,
+            start=start,
+            made_room_for_visit=booked.id,
+        )
+        announce(
+            visit.ticket,
+            OutboundEvent.VISIT_RESCHEDULED,
+            visit=visit,
+            source="booking",
+            start_before=before,
+            made_room_for_visit=booked.id,
+        )
         moved.append(visit_id)
     return moved
 
 
 # --- computing offers --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _FoundOffer:
@@ -278,8 +337,9 @@ def _offers_for(visit: Visit, *, days: int, now: datetime) -> SlotOffers:
     return SlotOffers(visit_id=visit.id, offers=offers, days=summaries, unavailable=unavailable)
 
 
-def _offer_for_slot(visit: Visit, day: date, slot_start: datetime, *,
-                    only_technician: int | None = None) -> _FoundOffer | None:
+def _offer_for_slot(
+    visit: Visit, day: date, slot_start: datetime, *, only_technician: int | None = None
+) -> _FoundOffer | None:
     technicians = _region_technicians(visit.ticket.customer.region)
     if only_technician is not None:
         technicians = {k: t for k, t in technicians.items() if k == only_technician}
@@ -295,9 +355,15 @@ class _DayResult:
 
 
 def _region_technicians(region: str) -> dict[int, Technician]:
-    return {t.id: t for t in db.session.scalars(
-        select(Technician).where(Technician.region == region, Technician.active.is_(True))
-        .options(selectinload(Technician.skills)).order_by(Technician.id))}
+    return {
+        t.id: t
+        for t in db.session.scalars(
+            select(Technician)
+            .where(Technician.region == region, Technician.active.is_(True))
+            .options(selectinload(Technician.skills))
+            .order_by(Technician.id)
+        )
+    }
 
 
 def _routed_visits(technicians: dict[int, Technician], days: list[date]) -> dict[date, list[Visit]]:
@@ -306,10 +372,18 @@ def _routed_visits(technicians: dict[int, Technician], days: list[date]) -> dict
         return {}
     start, end = store.day_bounds(min(days))[0], store.day_bounds(max(days))[1]
     visits = db.session.scalars(
-        select(Visit).where(Visit.technician_id.in_(list(technicians)), Visit.status.in_(BUSY_STATUSES),
-                            Visit.planned_start >= start, Visit.planned_start < end)
-        .options(selectinload(Visit.ticket).selectinload(Ticket.availability),
-                 selectinload(Visit.ticket).selectinload(Ticket.customer)))
+        select(Visit)
+        .where(
+            Visit.technician_id.in_(list(technicians)),
+            Visit.status.in_(BUSY_STATUSES),
+            Visit.planned_start >= start,
+            Visit.planned_start < end,
+        )
+        .options(
+            selectinload(Visit.ticket).selectinload(Ticket.availability),
+            selectinload(Visit.ticket).selectinload(Ticket.customer),
+        )
+    )
     by_day: dict[date, list[Visit]] = {}
     for routed in visits:
         by_day.setdefault(to_local(routed.planned_start).date(), []).append(routed)
@@ -318,9 +392,10 @@ def _routed_visits(technicians: dict[int, Technician], days: list[date]) -> dict
 
 def _technician_entry(technician: Technician, day: date) -> dict:
     """The loader's technician entry; reused across days with the same UTC offsets (no clock change that day)."""
-    offsets = (store.local_midnight(day) - datetime.combine(day, time(0), tzinfo=timezone.utc),
-               store.local_midnight(day + timedelta(days=1)) - datetime.combine(day + timedelta(days=1), time(0),
-                                                                                tzinfo=timezone.utc))
+    offsets = (
+        store.local_midnight(day) - datetime.combine(day, time(0), tzinfo=UTC),
+        store.local_midnight(day + timedelta(days=1)) - datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC),
+    )
     cache = g.setdefault("technician_entries", {})
     key = (technician.id, technician.updated_at, offsets)
     if key not in cache:
@@ -351,24 +426,41 @@ def _day_offers(visit: Visit, day: date, technicians: dict[int, Technician], rou
         # a booking may push another customer's visit later inside its window, never earlier
         not_before[entry["id"]] = math.ceil(store.to_day_seconds(other.planned_start, day))
     customer = visit.ticket.customer
-    target = {"id": f"v{visit.id}", "location": f"C{customer.id}", "duration_s": visit.duration_s,
-              "skills": sorted(visit.required_skills or []), "windows": [], "priority": visit.ticket.priority}
+    target = {
+        "id": f"v{visit.id}",
+        "location": f"C{customer.id}",
+        "duration_s": visit.duration_s,
+        "skills": sorted(visit.required_skills or []),
+        "windows": [],
+        "priority": visit.ticket.priority,
+    }
     locations.setdefault(target["location"], {"id": target["location"], "lat": customer.lat, "lon": customer.lon})
     entries.append(target)
     districts[target["id"]] = customer.district or store.NO_DISTRICT
     store.add_district_skills(tech_entries, day_techs, entries, districts)
-    problem = {"date": day.isoformat(), "locations": list(locations.values()), "technicians": tech_entries,
-               "visits": entries, "travel": {"speed_kmh": current_app.config.get("TRAVEL_SPEED_KMH",
-                                                                                 store.DEFAULT_SPEED_KMH),
-                                             "detour_factor": current_app.config.get("TRAVEL_DETOUR_FACTOR",
-                                                                                     store.DEFAULT_DETOUR_FACTOR)}}
-    result = core_offer_slots(parse_problem(problem), target["id"],
-                              routes={t: [vid for _, vid in sorted(stops)] for t, stops in routes.items()},
-                              slots=slot_grid_seconds(day), not_before=not_before,
-                              names={f"t{t.id}": t.name for t in day_techs})
+    problem = {
+        "date": day.isoformat(),
+        "locations": list(locations.values()),
+        "technicians": tech_entries,
+        "visits": entries,
+        "travel": {
+            "speed_kmh": current_app.config.get("TRAVEL_SPEED_KMH", store.DEFAULT_SPEED_KMH),
+            "detour_factor": current_app.config.get("TRAVEL_DETOUR_FACTOR", store.DEFAULT_DETOUR_FACTOR),
+        },
+    }
+    result = core_offer_slots(
+        parse_problem(problem),
+        target["id"],
+        routes={t: [vid for _, vid in sorted(stops)] for t, stops in routes.items()},
+        slots=slot_grid_seconds(day),
+        not_before=not_before,
+        names={f"t{t.id}": t.name for t in day_techs},
+    )
     found = [_FoundOffer(_slot_offer(visit, o, day, technicians), o, day) for o in result.offers]
-    unavailable = [UnavailableSlot(store.to_local_time(n.slot[0], day), store.to_local_time(n.slot[1], day), n.reason)
-                   for n in result.unavailable]
+    unavailable = [
+        UnavailableSlot(store.to_local_time(n.slot[0], day), store.to_local_time(n.slot[1], day), n.reason)
+        for n in result.unavailable
+    ]
     return _DayResult(found, unavailable, result.reason)
 
 
@@ -379,7 +471,13 @@ def _slot_offer(visit: Visit, offer: Offer, day: date, technicians: dict[int, Te
     windows = visit.ticket.availability
     available = any(w.start < slot_end and w.end > slot_start for w in windows) if windows else None
     technician = technicians[int(offer.technician[1:])]
-    return SlotOffer(slot_start=slot_start, slot_end=slot_end, technician_id=technician.id,
-                     technician_name=technician.name, planned_start=store.to_local_time(offer.start, day),
-                     added_travel_s=offer.added_travel_s, reason=offer.reason, customer_available=available)
-
+    return SlotOffer(
+        slot_start=slot_start,
+        slot_end=slot_end,
+        technician_id=technician.id,
+        technician_name=technician.name,
+        planned_start=store.to_local_time(offer.start, day),
+        added_travel_s=offer.added_travel_s,
+        reason=offer.reason,
+        customer_available=available,
+    )

@@ -1,4 +1,5 @@
 """CS pages of slot offers: the slots a visit may get, and promising one while the customer is on the phone."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -29,21 +30,31 @@ def _int_arg(name: str) -> int | None:
 def intake_slots(ticket_id: int):
     ticket = tickets.get_ticket(ticket_id, by=current_user)
     wanted = _int_arg("visit")
-    visit = next((v for v in reversed(ticket.visits) if v.status in rules.VISIT_OPEN
-                  and (wanted is None or v.id == wanted)), None)
+    visit = next(
+        (v for v in reversed(ticket.visits) if v.status in rules.VISIT_OPEN and (wanted is None or v.id == wanted)),
+        None,
+    )
     slot_offers, refusal = None, None
     if visit is not None and rules.quota_standing(ticket.visits, ticket.visit_quota).needs_approval(visit.id):
-        refusal = _("This visit is beyond the order's visit quota: a manager approves it on the ticket page before "
-                    "a slot can be booked.")
+        refusal = _(
+            "This visit is beyond the order's visit quota: a manager approves it on the ticket page before "
+            "a slot can be booked."
+        )
     elif visit is not None:
         try:
             slot_offers = offers.offer_slots(visit.id, days=_int_arg("days") or offers.DEFAULT_DAYS, by=current_user)
         except DomainError as error:
             refusal = error.message
-    return render_template("dispatch/intake.html", ticket=ticket, visit=visit, slot_offers=slot_offers,
-                           describe_reason=reason_text.describe, refusal=refusal,
-                           visits_used=tickets.visits_used(ticket),
-                           overdue=rules.is_overdue(ticket.due_at, status=ticket.status, now=utcnow()))
+    return render_template(
+        "dispatch/intake.html",
+        ticket=ticket,
+        visit=visit,
+        slot_offers=slot_offers,
+        describe_reason=reason_text.describe,
+        refusal=refusal,
+        visits_used=tickets.visits_used(ticket),
+        overdue=rules.is_overdue(ticket.due_at, status=ticket.status, now=utcnow()),
+    )
 
 
 @bp.post("/visits/<int:visit_id>/booking")
@@ -61,8 +72,18 @@ def book_visit_slot(visit_id: int):
         booking = offers.book_slot(visit_id, slot_start=slot, by=current_user)
     except DomainError as error:
         flash(error.message, "error")
-        return redirect(url_for(".intake_slots", ticket_id=ticket_id, visit=visit_id) if ticket_id
-                        else url_for("dispatch_pages.ticket_list"))
-    flash(_("Slot promised: %(start)s-%(end)s with %(name)s.", start=booking.offer.slot_start.strftime("%Y-%m-%d %H:%M"),
-            end=booking.offer.slot_end.strftime("%H:%M"), name=booking.offer.technician_name), "success")
+        return redirect(
+            url_for(".intake_slots", ticket_id=ticket_id, visit=visit_id)
+            if ticket_id
+            else url_for("dispatch_pages.ticket_list")
+        )
+    flash(
+        _(
+            "Slot promised: %(start)s-%(end)s with %(name)s.",
+            start=booking.offer.slot_start.strftime("%Y-%m-%d %H:%M"),
+            end=booking.offer.slot_end.strftime("%H:%M"),
+            name=booking.offer.technician_name,
+        ),
+        "success",
+    )
     return redirect(url_for("dispatch_pages.ticket_detail", ticket_id=booking.visit.ticket_id))

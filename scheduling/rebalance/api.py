@@ -1,4 +1,5 @@
 """REST API for rebalancing a day under way: preview an event's change set, apply it, read it back."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -10,9 +11,13 @@ from common.idempotency import idempotent
 from scheduling.rebalance import service
 from scheduling.rebalance.schemas import RebalancePreviewSchema, RebalanceSchema
 
-blp = Blueprint("rebalance", __name__, url_prefix="/api/v1/rebalance",
-                description="Rebalance a day under way: a technician out, an overrun, an urgent visit, a "
-                            "cancellation, a spare technician")
+blp = Blueprint(
+    "rebalance",
+    __name__,
+    url_prefix="/api/v1/rebalance",
+    description="Rebalance a day under way: a technician out, an overrun, an urgent visit, a "
+    "cancellation, a spare technician",
+)
 
 
 @blp.route("/preview")

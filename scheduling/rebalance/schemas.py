@@ -1,4 +1,5 @@
 """Schemas of the rebalance API: the event a dispatcher reports, and the change set they preview and apply."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,13 @@ EVENT_KINDS = ("technician_out", "overrun", "urgent", "cancel", "technician_adde
 CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_OVERRUN_MIN = 8 * 60
 # The fields each kind of event needs besides its kind.
-NEEDS = {"technician_out": ("technician_id", "from"), "overrun": ("visit_id", "minutes"), "urgent": ("visit_id",),
-         "cancel": ("visit_id",), "technician_added": ("technician_id", "shift")}
+NEEDS = {
+    "technician_out": ("technician_id", "from"),
+    "overrun": ("visit_id", "minutes"),
+    "urgent": ("visit_id",),
+    "cancel": ("visit_id",),
+    "technician_added": ("technician_id", "shift"),
+}
 
 
 def _clock(value: str) -> bool:
@@ -26,24 +32,38 @@ def _clock(value: str) -> bool:
 
 
 class EventSchema(ma.Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS), metadata={
-        "description": "technician_out (sick, van broken: from a time), overrun (a visit takes N minutes longer; "
-                       "negative: shorter), urgent (an open visit of the day to insert now), cancel, "
-                       "technician_added (a spare shift)."})
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(EVENT_KINDS),
+        metadata={
+            "description": "technician_out (sick, van broken: from a time), overrun (a visit takes N minutes longer; "
+            "negative: shorter), urgent (an open visit of the day to insert now), cancel, "
+            "technician_added (a spare shift)."
+        },
+    )
     technician_id = fields.Integer(metadata={"description": "technician_out, technician_added: the technician."})
     visit_id = fields.Integer(metadata={"description": "overrun, urgent, cancel: the visit."})
-    from_ = fields.String(data_key="from", validate=_clock, metadata={
-        "description": "technician_out: local time from which the technician is gone, HH:MM."})
-    minutes = fields.Integer(validate=validate.Range(min=-MAX_OVERRUN_MIN, max=MAX_OVERRUN_MIN), metadata={
-        "description": "overrun: how many minutes longer the visit takes (negative: shorter)."})
-    shift = fields.List(fields.String(validate=_clock), validate=validate.Length(equal=2), metadata={
-        "description": "technician_added: the spare shift as [\"13:00\", \"18:00\"] local time."})
+    from_ = fields.String(
+        data_key="from",
+        validate=_clock,
+        metadata={"description": "technician_out: local time from which the technician is gone, HH:MM."},
+    )
+    minutes = fields.Integer(
+        validate=validate.Range(min=-MAX_OVERRUN_MIN, max=MAX_OVERRUN_MIN),
+        metadata={"description": "overrun: how many minutes longer the visit takes (negative: shorter)."},
+    )
+    shift = fields.List(
+        fields.String(validate=_clock),
+        validate=validate.Length(equal=2),
+        metadata={"description": 'technician_added: the spare shift as ["13:00", "18:00"] local time.'},
+    )
     reason = fields.String(validate=validate.Length(max=500), metadata={"description": "cancel: why."})
 
     @ma.validates_schema
     def _needs(self, data: dict, **kwargs) -> None:
-        missing = [name for name in NEEDS.get(data.get("kind"), ()) if name.rstrip("_") not in
-                   {k.rstrip("_") for k in data}]
+        missing = [
+            name for name in NEEDS.get(data.get("kind"), ()) if name.rstrip("_") not in {k.rstrip("_") for k in data}
+        ]
         if missing:
             message = str(_l("Needed for this kind of event."))
             raise ma.ValidationError({name: [message] for name in missing})
@@ -56,8 +76,9 @@ class EventSchema(ma.Schema):
 
 class RebalancePreviewSchema(ma.Schema):
     date = fields.Date(required=True, metadata={"description": "The local date under way, e.g. 2026-12-02."})
-    region = fields.String(required=True, validate=validate.Length(min=1, max=64),
-                           metadata={"description": "The region, e.g. shanghai."})
+    region = fields.String(
+        required=True, validate=validate.Length(min=1, max=64), metadata={"description": "The region, e.g. shanghai."}
+    )
     event = fields.Nested(EventSchema, required=True)
 
 
@@ -72,8 +93,12 @@ class MovedSchema(ma.Schema):
     visit_id = fields.Integer()
     ticket_id = fields.Integer()
     customer_name = fields.String()
-    from_ = fields.Nested(PlaceSchema, data_key="from", allow_none=True,
-                          metadata={"description": "Where it was; null when it was not planned before."})
+    from_ = fields.Nested(
+        PlaceSchema,
+        data_key="from",
+        allow_none=True,
+        metadata={"description": "Where it was; null when it was not planned before."},
+    )
     to = fields.Nested(PlaceSchema)
 
 
@@ -90,8 +115,7 @@ class RebalanceUnassignedSchema(ma.Schema):
     ticket_id = fields.Integer()
     reason_code = fields.String(allow_none=True)
     reason_params = fields.Dict()
-    reason = fields.Method("_reason", metadata={"type": "string",
-                                                "description": "Why, in the request's language."})
+    reason = fields.Method("_reason", metadata={"type": "string", "description": "Why, in the request's language."})
 
     def _reason(self, item: dict) -> str:
         return reason_text.describe_item(item, day=item.get("date"))
@@ -101,8 +125,12 @@ class CallSchema(ma.Schema):
     ticket_id = fields.Integer()
     customer_name = fields.String()
     why = fields.Method("_why", metadata={"type": "string", "description": "What to tell the customer."})
-    why_code = fields.String(attribute="why", metadata={
-        "description": "promise_broken (rebook), not_today (agree a new day), time_changed (a new time today)."})
+    why_code = fields.String(
+        attribute="why",
+        metadata={
+            "description": "promise_broken (rebook), not_today (agree a new day), time_changed (a new time today)."
+        },
+    )
 
     def _why(self, item: dict) -> str:
         return str(CALL_REASONS.get(item["why"], item["why"]))

@@ -1,4 +1,5 @@
 """Rebalance use cases: preview an event's change set, apply exactly that change set, read it back."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -23,13 +24,19 @@ from scheduling.core.rebalance_events import EventError
 from scheduling.enums import RebalanceStatus
 from scheduling.models import Rebalance
 from scheduling.rebalance.schemas import EventSchema
-from technicians.service.days import lock_technician_day
 from technicians.models import Technician
+from technicians.service.days import lock_technician_day
 
 LOAD_TIME_LIMIT_S = 10
 # The API's names for the core event's fields, so a 422 names what the dispatcher sent.
-API_FIELD = {"technician": "technician_id", "visit": "visit_id", "from_s": "from", "minutes": "minutes",
-             "shift": "shift", "kind": "kind"}
+API_FIELD = {
+    "technician": "technician_id",
+    "visit": "visit_id",
+    "from_s": "from",
+    "minutes": "minutes",
+    "shift": "shift",
+    "kind": "kind",
+}
 
 
 def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: datetime | None = None) -> Rebalance:
@@ -40,13 +47,22 @@ def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: dat
     core_event = _core_event(event, day, problem)
     plan, under_way = _current_plan(day, problem)
     try:
-        result = rebalance(problem, plan, now_s=max(0, round(store.to_day_seconds(now, day))), event=core_event,
-                           under_way=under_way)
+        result = rebalance(
+            problem, plan, now_s=max(0, round(store.to_day_seconds(now, day))), event=core_event, under_way=under_way
+        )
     except EventError as error:
         raise RuleViolation(str(error), field=f"event.{API_FIELD.get(error.field, error.field)}") from error
-    row = Rebalance(date=day, region=region, status=RebalanceStatus.PREVIEW, event=EventSchema().dump(event), now=now,
-                    problem=result.problem, result=result.as_dict(), visit_snapshot=_snapshot(plan),
-                    created_by_id=by.id)
+    row = Rebalance(
+        date=day,
+        region=region,
+        status=RebalanceStatus.PREVIEW,
+        event=EventSchema().dump(event),
+        now=now,
+        problem=result.problem,
+        result=result.as_dict(),
+        visit_snapshot=_snapshot(plan),
+        created_by_id=by.id,
+    )
     db.session.add(row)
     db.session.commit()
     return row
@@ -70,36 +86,51 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
     if row is None:
         raise NotFound(f"There is no rebalance {rebalance_id}.")
     if row.status is not RebalanceStatus.PREVIEW:
-        raise Conflict(f"Rebalance {row.id} was applied already; preview the day again for a new change set.",
-                       current=row.status.value)
+        raise Conflict(
+            f"Rebalance {row.id} was applied already; preview the day again for a new change set.",
+            current=row.status.value,
+        )
     result = row.result
     touched = {_int(m["to"]["technician"]) for m in result["moved"]} | {
-        _int(m["from"]["technician"]) for m in result["moved"] + result["unassigned"] if m.get("from")}
+        _int(m["from"]["technician"]) for m in result["moved"] + result["unassigned"] if m.get("from")
+    }
     touched |= {_int(u["was"]["technician"]) for u in result["unassigned"] if u.get("was")}
     days = [lock_technician_day(t, row.date) for t in sorted(touched)]
     changed = _changed_since(row)
     if changed:
-        raise Conflict(f"The day changed since rebalance {row.id} was previewed ({'; '.join(changed[:5])}); "
-                       "preview again.", changed=changed)
+        raise Conflict(
+            f"The day changed since rebalance {row.id} was previewed ({'; '.join(changed[:5])}); preview again.",
+            changed=changed,
+        )
     why = f"rebalance {row.id}: {row.event['kind']}"
     technicians = {t.id: t for t in db.session.scalars(select(Technician).where(Technician.id.in_(touched)))}
     for item in result["moved"]:
         visit = db.session.get(Visit, _int(item["visit"]))
         to = item["to"]
-        place_visit(visit, technician=technicians[_int(to["technician"])],
-                    start=store.from_day_seconds(to["start"], row.date),
-                    end=store.from_day_seconds(to["end"], row.date), by=by, source=why)
+        place_visit(
+            visit,
+            technician=technicians[_int(to["technician"])],
+            start=store.from_day_seconds(to["start"], row.date),
+            end=store.from_day_seconds(to["end"], row.date),
+            by=by,
+            source=why,
+        )
     broken = {b["visit"] for b in result["broken_promises"]}
     for item in result["unassigned"]:
         if item.get("was"):
-            _send_back(db.session.get(Visit, _int(item["visit"])), broken=item["visit"] in broken,
-                       reason=item["reason"], reason_code=item.get("reason_code"), by=by, why=why)
+            _send_back(
+                db.session.get(Visit, _int(item["visit"])),
+                broken=item["visit"] in broken,
+                reason=item["reason"],
+                reason_code=item.get("reason_code"),
+                by=by,
+                why=why,
+            )
     for vid in result.get("cancelled", []):
         visit = db.session.get(Visit, _int(vid))
         check_visit_transition(visit.status, VisitStatus.CANCELLED)
         visit.status = VisitStatus.CANCELLED
-        record_event(visit.ticket, "visit_cancelled", by=by, visit=visit,
-                     reason=row.event.get("reason") or why)
+        record_event(visit.ticket, "visit_cancelled", by=by, visit=visit, reason=row.event.get("reason") or why)
     if row.event["kind"] == "overrun":
         visit = db.session.get(Visit, row.event["visit_id"])
         if visit.planned_start is not None:
@@ -151,11 +182,22 @@ def _send_back(visit: Visit, *, broken: bool, reason: str, reason_code: str | No
         visit.promised_start = visit.promised_end = None
     ticket = visit.ticket
     if ticket.status is TicketStatus.SCHEDULED and not any(
-            v.status in BUSY_STATUSES for v in ticket.visits if v.id != visit.id):
+        v.status in BUSY_STATUSES for v in ticket.visits if v.id != visit.id
+    ):
         set_ticket_status(ticket, TicketStatus.OPEN, by=by, reason=why)
     record_event(ticket, "visit_unscheduled", by=by, visit=visit, source=why, **previous)
-    record_event(ticket, "rebooking_needed", by=by, visit=visit, reason=reason, reason_code=reason_code,
-                 promise_broken=broken, owner=ticket.owner.username, source=why, **(slot if broken else {}))
+    record_event(
+        ticket,
+        "rebooking_needed",
+        by=by,
+        visit=visit,
+        reason=reason,
+        reason_code=reason_code,
+        promise_broken=broken,
+        owner=ticket.owner.username,
+        source=why,
+        **(slot if broken else {}),
+    )
 
 
 def _core_event(event: dict, day: date, problem: dict) -> dict:
@@ -169,8 +211,9 @@ def _core_event(event: dict, day: date, problem: dict) -> dict:
         if not any(t["id"] == tech_id for t in problem["technicians"]):
             technician = db.session.get(Technician, event["technician_id"])
             if technician is None or not technician.active:
-                raise RuleViolation(f"There is no active technician {event['technician_id']}.",
-                                    field="event.technician_id")
+                raise RuleViolation(
+                    f"There is no active technician {event['technician_id']}.", field="event.technician_id"
+                )
             entry = store.technician_entry(technician, day)
             entry["shift"] = shift
             entry["breaks"] = []
@@ -207,36 +250,54 @@ def _current_plan(day: date, problem: dict) -> tuple[dict, list[str]]:
         if visit.status in store.VISIT_IN_PROGRESS:
             under_way.append(f"v{visit.id}")
     planned = {s["visit"] for stops in routes.values() for s in stops}
-    plan = {"routes": [{"technician": t, "stops": stops, "break": None, "breaks": []} for t, stops in routes.items()],
-            "unassigned": [{"visit": v["id"], "reason": "not planned"} for v in problem["visits"]
-                           if v["id"] not in planned]}
+    plan = {
+        "routes": [{"technician": t, "stops": stops, "break": None, "breaks": []} for t, stops in routes.items()],
+        "unassigned": [
+            {"visit": v["id"], "reason": "not planned"} for v in problem["visits"] if v["id"] not in planned
+        ],
+    }
     return plan, under_way
 
 
 def _snapshot(plan: dict) -> dict:
     """What applying must find unchanged: each visit's status, technician and planned start."""
-    ids = [_int(s["visit"]) for r in plan["routes"] for s in r["stops"]] + [_int(u["visit"]) for u in plan["unassigned"]]
+    ids = [_int(s["visit"]) for r in plan["routes"] for s in r["stops"]] + [
+        _int(u["visit"]) for u in plan["unassigned"]
+    ]
     visits = db.session.scalars(select(Visit).where(Visit.id.in_(ids))) if ids else []
     return {f"v{v.id}": _state(v) for v in visits}
 
 
 def _state(visit: Visit) -> dict:
-    return {"status": visit.status.value, "technician_id": visit.technician_id,
-            "planned_start": visit.planned_start.isoformat() if visit.planned_start else None}
+    return {
+        "status": visit.status.value,
+        "technician_id": visit.technician_id,
+        "planned_start": visit.planned_start.isoformat() if visit.planned_start else None,
+    }
 
 
 def _changed_since(row: Rebalance) -> list[str]:
     ids = [_int(v) for v in row.visit_snapshot]
-    current = {f"v{v.id}": v for v in db.session.scalars(
-        select(Visit).where(Visit.id.in_(ids)).execution_options(populate_existing=True))} if ids else {}
+    current = (
+        {
+            f"v{v.id}": v
+            for v in db.session.scalars(
+                select(Visit).where(Visit.id.in_(ids)).execution_options(populate_existing=True)
+            )
+        }
+        if ids
+        else {}
+    )
     changes = []
     for vid, before in sorted(row.visit_snapshot.items()):
         visit = current.get(vid)
         if visit is None:
             changes.append(f"visit {vid[1:]} no longer exists")
         elif _state(visit) != before:
-            changes.append(f"visit {vid[1:]} is now {visit.status.value}"
-                           + (" with another technician or time" if visit.status.value == before["status"] else ""))
+            changes.append(
+                f"visit {vid[1:]} is now {visit.status.value}"
+                + (" with another technician or time" if visit.status.value == before["status"] else "")
+            )
     return changes
 
 
@@ -247,33 +308,70 @@ def _int(prefixed: str) -> int:
 def rebalance_view(row: Rebalance) -> dict:
     """The stored rebalance with database ids, names and local times, as the board shows it."""
     result, day = row.result, row.date
-    visit_ids = {_int(m["visit"]) for m in result["moved"]} | {_int(u["visit"]) for u in result["unassigned"]} | {
-        _int(c["visit"]) for c in result["calls"]}
-    visits = {v.id: v for v in db.session.scalars(
-        select(Visit).where(Visit.id.in_(visit_ids)).options(selectinload(Visit.ticket)))} if visit_ids else {}
+    visit_ids = (
+        {_int(m["visit"]) for m in result["moved"]}
+        | {_int(u["visit"]) for u in result["unassigned"]}
+        | {_int(c["visit"]) for c in result["calls"]}
+    )
+    visits = (
+        {
+            v.id: v
+            for v in db.session.scalars(
+                select(Visit).where(Visit.id.in_(visit_ids)).options(selectinload(Visit.ticket))
+            )
+        }
+        if visit_ids
+        else {}
+    )
     tech_ids = {_int(p["technician"]) for m in result["moved"] for p in (m["from"], m["to"]) if p}
-    names = {t.id: t.name for t in db.session.scalars(select(Technician).where(Technician.id.in_(tech_ids)))} \
-        if tech_ids else {}
+    names = (
+        {t.id: t.name for t in db.session.scalars(select(Technician).where(Technician.id.in_(tech_ids)))}
+        if tech_ids
+        else {}
+    )
 
     def place(p: dict | None) -> dict | None:
         if p is None:
             return None
         tech = _int(p["technician"])
-        return {"technician_id": tech, "technician_name": names.get(tech, ""),
-                "start": store.to_local_time(p["start"], day), "end": store.to_local_time(p["end"], day)}
+        return {
+            "technician_id": tech,
+            "technician_name": names.get(tech, ""),
+            "start": store.to_local_time(p["start"], day),
+            "end": store.to_local_time(p["end"], day),
+        }
 
     def who(vid: str) -> dict:
         visit = visits[_int(vid)]
         return {"visit_id": visit.id, "ticket_id": visit.ticket_id, "customer_name": visit.ticket.customer.name}
 
     return {
-        "id": row.id, "date": day, "region": row.region, "status": row.status, "event": row.event,
-        "now": row.now.astimezone(local_zone()), "applied_at": row.applied_at,
+        "id": row.id,
+        "date": day,
+        "region": row.region,
+        "status": row.status,
+        "event": row.event,
+        "now": row.now.astimezone(local_zone()),
+        "applied_at": row.applied_at,
         "moved": [{**who(m["visit"]), "from": place(m["from"]), "to": place(m["to"])} for m in result["moved"]],
-        "broken_promises": [{**who(b["visit"]), "slot_start": store.to_local_time(b["slot"][0], day),
-                             "slot_end": store.to_local_time(b["slot"][1], day)} for b in result["broken_promises"]],
-        "unassigned": [{**who(u["visit"]), "reason_code": u.get("reason_code"), "reason_params": u["reason_params"],
-                        "reason": u["reason"], "date": day} for u in result["unassigned"]],
+        "broken_promises": [
+            {
+                **who(b["visit"]),
+                "slot_start": store.to_local_time(b["slot"][0], day),
+                "slot_end": store.to_local_time(b["slot"][1], day),
+            }
+            for b in result["broken_promises"]
+        ],
+        "unassigned": [
+            {
+                **who(u["visit"]),
+                "reason_code": u.get("reason_code"),
+                "reason_params": u["reason_params"],
+                "reason": u["reason"],
+                "date": day,
+            }
+            for u in result["unassigned"]
+        ],
         "calls": [{**who(c["visit"]), "why": c["why"]} for c in result["calls"]],
         "kpis": result["kpis"],
     }

@@ -1,4 +1,5 @@
 """Visit status events a technician sends from the phone: accepted, en_route, arrived, completed, failed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,7 +26,6 @@ from dispatch.service.visits import return_for_rebooking
 from technicians.models import ServiceReport, Technician
 from technicians.rules import TECHNICIAN_EVENTS, check_event_details, check_event_time
 
-
 # Events that only happen on the visit's own day (the customer is told the technician is coming).
 ON_THE_DAY = frozenset({"en_route", "arrived"})
 
@@ -46,9 +46,18 @@ class VisitEventResult:
 
 
 @transactional
-def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | None = None, reason: str | None = None,
-                       note: str | None = None, lat: float | None = None, lon: float | None = None,
-                       now: datetime | None = None) -> VisitEventResult:
+def record_visit_event(
+    visit_id: int,
+    *,
+    kind: str,
+    by: User,
+    at: datetime | None = None,
+    reason: str | None = None,
+    note: str | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    now: datetime | None = None,
+) -> VisitEventResult:
     """Apply a technician's status event to their own visit, move the ticket along and log it on its timeline."""
     now = now or utcnow()
     at = at or now
@@ -56,14 +65,21 @@ def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | Non
     visit = own_visit(visit_id, by=by, lock=True)
     target = TECHNICIAN_EVENTS[kind]
     check_visit_transition(visit.status, target)
-    check_event_time(at, now=now, not_before=visit.started_at if kind in ("completed", "failed") else None,
-                     planned_start=visit.planned_start if kind in ON_THE_DAY else None, zone=local_zone())
+    check_event_time(
+        at,
+        now=now,
+        not_before=visit.started_at if kind in ("completed", "failed") else None,
+        planned_start=visit.planned_start if kind in ON_THE_DAY else None,
+        zone=local_zone(),
+    )
     ticket = visit.ticket
     follow_up_id = rebooking_visit_id = None
 
     if kind == "completed" and _report_of(visit) is None:
-        raise RuleViolation("submit the service report first (POST /api/v1/visits/"
-                            f"{visit.id}/report), then send completed.", field="type")
+        raise RuleViolation(
+            f"submit the service report first (POST /api/v1/visits/{visit.id}/report), then send completed.",
+            field="type",
+        )
     visit.status = target
     if kind in ("en_route", "arrived"):
         set_ticket_status(ticket, TicketStatus.IN_SERVICE, by=by, visit_id=visit.id)
@@ -72,8 +88,7 @@ def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | Non
     if kind == "arrived":
         visit.started_at = at
         visit.checkin_lat, visit.checkin_lon = lat, lon
-    event = record_event(ticket, f"visit_{kind}", by=by, visit=visit, at=at, lat=lat, lon=lon, reason=reason,
-                         note=note)
+    event = record_event(ticket, f"visit_{kind}", by=by, visit=visit, at=at, lat=lat, lon=lon, reason=reason, note=note)
     if kind == "en_route":
         announce(ticket, OutboundEvent.TECHNICIAN_ON_THE_WAY, visit=visit, at=at)
     if kind == "completed":
@@ -86,27 +101,45 @@ def record_visit_event(visit_id: int, *, kind: str, by: User, at: datetime | Non
         announce(ticket, OutboundEvent.VISIT_FAILED, visit=visit, at=at, report=report_data(_report_of(visit)))
         rebooking_visit_id = return_for_rebooking(visit, reason=reason, note=note, by=by).id
     db.session.flush()
-    return VisitEventResult(kind=kind, at=at, timeline_event_id=event.id, visit_id=visit.id,
-                            visit_status=visit.status.value, ticket_id=ticket.id, ticket_status=ticket.status.value,
-                            follow_up_id=follow_up_id, rebooking_visit_id=rebooking_visit_id)
+    return VisitEventResult(
+        kind=kind,
+        at=at,
+        timeline_event_id=event.id,
+        visit_id=visit.id,
+        visit_status=visit.status.value,
+        ticket_id=ticket.id,
+        ticket_status=ticket.status.value,
+        follow_up_id=follow_up_id,
+        rebooking_visit_id=rebooking_visit_id,
+    )
 
 
 def report_data(report: ServiceReport | None) -> dict | None:
     """The service report as an outside system gets it with a visit's result (files stay here: only counts)."""
     if report is None:
         return None
-    return {"id": report.id, "result": report.result.value, "work_done": report.work_done, "parts": report.parts,
-            "fees_yuan": str(report.fees_yuan), "photos": len(report.photos or []),
-            "signed": report.signature is not None, "customer_confirmed": report.customer_confirmed,
-            "submitted_at": report.submitted_at.isoformat() if report.submitted_at else None}
+    return {
+        "id": report.id,
+        "result": report.result.value,
+        "work_done": report.work_done,
+        "parts": report.parts,
+        "fees_yuan": str(report.fees_yuan),
+        "photos": len(report.photos or []),
+        "signed": report.signature is not None,
+        "customer_confirmed": report.customer_confirmed,
+        "submitted_at": report.submitted_at.isoformat() if report.submitted_at else None,
+    }
 
 
 def own_visit(visit_id: int, *, by: User, lock: bool = False) -> Visit:
     """The visit if it is on `by`'s list; another technician's visit is reported as missing (flushes nothing)."""
     technician = _technician_of(by)
     # The ticket (and its customer, texted on en_route) is needed by every event: one round trip for all.
-    query = (select(Visit).options(joinedload(Visit.ticket, innerjoin=True).joinedload(Ticket.customer, innerjoin=True))
-             .where(Visit.id == visit_id, Visit.technician_id == technician.id))
+    query = (
+        select(Visit)
+        .options(joinedload(Visit.ticket, innerjoin=True).joinedload(Ticket.customer, innerjoin=True))
+        .where(Visit.id == visit_id, Visit.technician_id == technician.id)
+    )
     if lock:
         # Two status events for one visit (two phones, a retry with a new key) are applied one after the other.
         query = query.with_for_update(of=Visit)

@@ -3,6 +3,7 @@
 Files are stored under ``UPLOAD_DIR/service_reports`` with generated names; the database keeps the names.
 A visit has one report: once submitted (and signed by the customer) it is not replaced, a second one is a 409.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
+from common.images import decode_photo, decode_signature
 from common.models import Role, User
 from common.transaction import transaction
 from common.uploads import stored_images, upload_dir
@@ -20,41 +22,68 @@ from dispatch.models import Visit
 from dispatch.service.timeline import record_event
 from technicians.enums import ServiceResult
 from technicians.models import Part, ServiceReport
-from common.images import decode_photo, decode_signature
 from technicians.service.events import own_visit
 
 REPORT_DIR = "service_reports"
 VISIT_BEFORE_ARRIVAL = frozenset({VisitStatus.SCHEDULED, VisitStatus.ACCEPTED, VisitStatus.EN_ROUTE})
 
 
-def submit_service_report(visit_id: int, *, work_done: str, result: ServiceResult, by: User,
-                          parts: list[dict] | None = None, fees_yuan: Decimal = Decimal("0"),
-                          photos: list[dict] | None = None, signature: str | None = None,
-                          customer_confirmed: bool = False) -> ServiceReport:
+def submit_service_report(
+    visit_id: int,
+    *,
+    work_done: str,
+    result: ServiceResult,
+    by: User,
+    parts: list[dict] | None = None,
+    fees_yuan: Decimal = Decimal("0"),
+    photos: list[dict] | None = None,
+    signature: str | None = None,
+    customer_confirmed: bool = False,
+) -> ServiceReport:
     """File the service report of the technician's own visit while on site; photos and signature go to files."""
     # Files written are deleted again when the transaction does not commit.
     with stored_images(REPORT_DIR) as store, transaction():
         visit = own_visit(visit_id, by=by, lock=True)
         if _report_of(visit.id) is not None:
-            raise Conflict(f"Visit {visit.id} already has a service report; a submitted report is not replaced. "
-                           "Ask the CS owner to note corrections on the ticket.")
+            raise Conflict(
+                f"Visit {visit.id} already has a service report; a submitted report is not replaced. "
+                "Ask the CS owner to note corrections on the ticket."
+            )
         if visit.status is not VisitStatus.ARRIVED:
             hint = " Send arrived first." if visit.status in VISIT_BEFORE_ARRIVAL else ""
-            raise Conflict(f"A service report is filed on site, after arrived; this visit is "
-                           f"{visit.status.value}.{hint}", current=visit.status.value)
+            raise Conflict(
+                f"A service report is filed on site, after arrived; this visit is {visit.status.value}.{hint}",
+                current=visit.status.value,
+            )
         priced_parts = _priced_parts(parts or [])
         images = [decode_photo(index=i, **photo) for i, photo in enumerate(photos or [], start=1)]
         drawn = decode_signature(signature) if signature else None
         photo_names = [store(image) for image in images]
         signature_name = store(drawn) if drawn else None
-        report = ServiceReport(visit_id=visit.id, technician_id=visit.technician_id, work_done=work_done,
-                               result=result, parts=priced_parts, fees_yuan=fees_yuan, photos=photo_names,
-                               signature=signature_name, customer_confirmed=customer_confirmed,
-                               submitted_at=utcnow())
+        report = ServiceReport(
+            visit_id=visit.id,
+            technician_id=visit.technician_id,
+            work_done=work_done,
+            result=result,
+            parts=priced_parts,
+            fees_yuan=fees_yuan,
+            photos=photo_names,
+            signature=signature_name,
+            customer_confirmed=customer_confirmed,
+            submitted_at=utcnow(),
+        )
         db.session.add(report)
         db.session.flush()
-        record_event(visit.ticket, "service_report_submitted", by=by, visit=visit, report_id=report.id,
-                     result=result, photos=len(photo_names), customer_confirmed=customer_confirmed)
+        record_event(
+            visit.ticket,
+            "service_report_submitted",
+            by=by,
+            visit=visit,
+            report_id=report.id,
+            result=result,
+            photos=len(photo_names),
+            customer_confirmed=customer_confirmed,
+        )
     return report
 
 
@@ -89,11 +118,22 @@ def _priced_parts(parts: list[dict]) -> list[dict]:
     repeated = sorted({s for s in skus if skus.count(s) > 1})
     if repeated:
         raise RuleViolation(f"List each part once with its qty; repeated: {', '.join(repeated)}.", field="parts")
-    catalogue = {p.sku: p for p in db.session.scalars(
-        select(Part).where(Part.sku.in_(skus), Part.active.is_(True)))} if skus else {}
+    catalogue = (
+        {p.sku: p for p in db.session.scalars(select(Part).where(Part.sku.in_(skus), Part.active.is_(True)))}
+        if skus
+        else {}
+    )
     unknown = [s for s in skus if s not in catalogue]
     if unknown:
-        raise RuleViolation(f"Unknown parts: {', '.join(unknown)}; pick parts from GET /api/v1/parts.",
-                            field="parts", unknown=unknown)
-    return [{"sku": p["sku"], "name": catalogue[p["sku"]].name, "qty": p["qty"],
-             "price_yuan": str(catalogue[p["sku"]].price_yuan)} for p in parts]
+        raise RuleViolation(
+            f"Unknown parts: {', '.join(unknown)}; pick parts from GET /api/v1/parts.", field="parts", unknown=unknown
+        )
+    return [
+        {
+            "sku": p["sku"],
+            "name": catalogue[p["sku"]].name,
+            "qty": p["qty"],
+            "price_yuan": str(catalogue[p["sku"]].price_yuan),
+        }
+        for p in parts
+    ]

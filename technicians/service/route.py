@@ -2,6 +2,7 @@
 
 Read-only: nothing here flushes or commits.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,11 +36,11 @@ class RouteStop:
     """One visit of the day as the technician sees it."""
 
     visit: Visit
-    position: int                 # 1-based place in the day's order
-    eta: datetime | None          # expected arrival (UTC); None once the technician has arrived or finished
-    late: bool                    # the ETA is past the planned start by more than LATE_AFTER
-    customer_phone: str | None    # only for the technician's own visits of today
-    geo_uri: str                  # opens the phone's map app at the customer's address
+    position: int  # 1-based place in the day's order
+    eta: datetime | None  # expected arrival (UTC); None once the technician has arrived or finished
+    late: bool  # the ETA is past the planned start by more than LATE_AFTER
+    customer_phone: str | None  # only for the technician's own visits of today
+    geo_uri: str  # opens the phone's map app at the customer's address
 
     @property
     def customer(self):
@@ -76,18 +77,27 @@ def get_route(*, by: User, day: date | None = None, now: datetime | None = None)
     now = now or utcnow()
     technician = _technician_of(by)
     day = day or local_today(now)
-    return Route(technician=technician, day=day, stops=_stops(technician, day=day, now=now),
-                 change=_route_change(technician, day))
+    return Route(
+        technician=technician,
+        day=day,
+        stops=_stops(technician, day=day, now=now),
+        change=_route_change(technician, day),
+    )
 
 
 def _route_change(technician: Technician, day: date) -> RouteChange | None:
-    row = db.session.scalar(select(TechnicianDay).where(TechnicianDay.technician_id == technician.id,
-                                                        TechnicianDay.day == day))
+    row = db.session.scalar(
+        select(TechnicianDay).where(TechnicianDay.technician_id == technician.id, TechnicianDay.day == day)
+    )
     if row is None or not row.route_change or row.route_changed_at is None:
         return None
     change = row.route_change
-    return RouteChange(at=row.route_changed_at, added=change.get("added", 0), removed=change.get("removed", 0),
-                       retimed=change.get("retimed", 0))
+    return RouteChange(
+        at=row.route_changed_at,
+        added=change.get("added", 0),
+        removed=change.get("removed", 0),
+        retimed=change.get("retimed", 0),
+    )
 
 
 def get_job(visit_id: int, *, by: User, now: datetime | None = None) -> RouteStop:
@@ -103,8 +113,9 @@ def get_job(visit_id: int, *, by: User, now: datetime | None = None) -> RouteSto
         if stop.visit.id == visit_id:
             return stop
     # Cancelled but still assigned: show it, without an ETA or the customer's phone.
-    return RouteStop(visit=visit, position=0, eta=None, late=False, customer_phone=None,
-                     geo_uri=geo_uri(visit.ticket.customer))
+    return RouteStop(
+        visit=visit, position=0, eta=None, late=False, customer_phone=None, geo_uri=geo_uri(visit.ticket.customer)
+    )
 
 
 def geo_uri(customer) -> str:
@@ -123,12 +134,19 @@ def _technician_of(user: User) -> Technician:
 
 def _stops(technician: Technician, *, day: date, now: datetime) -> list[RouteStop]:
     start, end = local_day_bounds(day)
-    visits = list(db.session.scalars(
-        select(Visit)
-        .options(joinedload(Visit.ticket).joinedload(Ticket.customer))
-        .where(Visit.technician_id == technician.id, Visit.status.in_(ON_ROUTE),
-               Visit.planned_start >= start, Visit.planned_start < end)
-        .order_by(Visit.planned_start, Visit.id)))
+    visits = list(
+        db.session.scalars(
+            select(Visit)
+            .options(joinedload(Visit.ticket).joinedload(Ticket.customer))
+            .where(
+                Visit.technician_id == technician.id,
+                Visit.status.in_(ON_ROUTE),
+                Visit.planned_start >= start,
+                Visit.planned_start < end,
+            )
+            .order_by(Visit.planned_start, Visit.id)
+        )
+    )
     return _with_etas(technician, visits, now=now)
 
 
@@ -159,9 +177,16 @@ def _with_etas(technician: Technician, visits: list[Visit], *, now: datetime) ->
         if visit.ticket.customer.lat is not None and visit.ticket.customer.lon is not None:
             here = i + 1
         late = eta is not None and eta > visit.planned_start + LATE_AFTER
-        stops.append(RouteStop(visit=visit, position=i + 1, eta=eta, late=late,
-                               customer_phone=phone_for_technician(visit, technician_id=technician.id, today=today),
-                               geo_uri=geo_uri(visit.ticket.customer)))
+        stops.append(
+            RouteStop(
+                visit=visit,
+                position=i + 1,
+                eta=eta,
+                late=late,
+                customer_phone=phone_for_technician(visit, technician_id=technician.id, today=today),
+                geo_uri=geo_uri(visit.ticket.customer),
+            )
+        )
     return stops
 
 
@@ -172,7 +197,12 @@ def _travel_matrix(technician: Technician, visits: list[Visit]) -> tuple[tuple[i
         customer = visit.ticket.customer
         # Without coordinates a stop cannot be placed: it stands in at home and the walk counts no travel to it.
         placed = customer.lat is not None and customer.lon is not None
-        locations.append(Location(f"v{visit.id}", customer.lat if placed else technician.home_lat,
-                                  customer.lon if placed else technician.home_lon))
+        locations.append(
+            Location(
+                f"v{visit.id}",
+                customer.lat if placed else technician.home_lat,
+                customer.lon if placed else technician.home_lon,
+            )
+        )
     matrix = build_matrix(locations, speed_kmh=DEFAULT_SPEED_KMH, detour_factor=DEFAULT_DETOUR_FACTOR)
     return matrix.durations_s

@@ -1,4 +1,5 @@
 """Technician use cases: register, list, look up and change technicians; the skill and parts catalogues."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -15,18 +16,39 @@ from technicians.models import Part, Technician
 from technicians.rules import check_working_days, check_working_hours
 
 # The columns a dispatcher sets on a technician's profile (everything else is managed by the system).
-PROFILE_FIELDS = frozenset({
-    "name", "phone", "region", "home_address", "home_lat", "home_lon", "shift_start", "shift_end",
-    "break_start", "break_end", "break_duration_min", "working_days", "service_districts", "max_visits_per_day",
-    "active",
-})
+PROFILE_FIELDS = frozenset(
+    {
+        "name",
+        "phone",
+        "region",
+        "home_address",
+        "home_lat",
+        "home_lon",
+        "shift_start",
+        "shift_end",
+        "break_start",
+        "break_end",
+        "break_duration_min",
+        "working_days",
+        "service_districts",
+        "max_visits_per_day",
+        "active",
+    }
+)
 # The working-hours fields checked together, with the model's defaults for those a request leaves out.
-HOURS_DEFAULTS: dict[str, Any] = {"shift_start": None, "shift_end": None, "break_start": None, "break_end": None,
-                                  "break_duration_min": 45, "working_days": [1, 2, 3, 4, 5, 6]}
+HOURS_DEFAULTS: dict[str, Any] = {
+    "shift_start": None,
+    "shift_end": None,
+    "break_start": None,
+    "break_end": None,
+    "break_duration_min": 45,
+    "working_days": [1, 2, 3, 4, 5, 6],
+}
 
 
-def create_technician(name: str, *, skills: list[str], by: User, username: str | None = None,
-                      password: str | None = None, **profile: Any) -> Technician:
+def create_technician(
+    name: str, *, skills: list[str], by: User, username: str | None = None, password: str | None = None, **profile: Any
+) -> Technician:
     """Register a technician with their skills and hours; with `username` and `password`, also their login."""
     _check_profile_keys(profile)
     _check_hours({**HOURS_DEFAULTS, **profile})
@@ -57,8 +79,9 @@ def update_technician(technician_id: int, *, by: User, skills: list[str] | None 
     return technician
 
 
-def list_technicians(*, by: User, region: str | None = None, skill: str | None = None,
-                     active: bool | None = None) -> list[Technician]:
+def list_technicians(
+    *, by: User, region: str | None = None, skill: str | None = None, active: bool | None = None
+) -> list[Technician]:
     """Technicians, by name, optionally only those of a region, with a skill, or (in)active."""
     query = select(Technician).order_by(Technician.name, Technician.id)
     if region is not None:
@@ -112,9 +135,13 @@ def _check_profile_keys(values: dict[str, Any]) -> None:
 
 
 def _check_hours(hours: dict[str, Any]) -> None:
-    check_working_hours(shift_start=hours["shift_start"], shift_end=hours["shift_end"],
-                        break_start=hours["break_start"], break_end=hours["break_end"],
-                        break_duration_min=hours["break_duration_min"])
+    check_working_hours(
+        shift_start=hours["shift_start"],
+        shift_end=hours["shift_end"],
+        break_start=hours["break_start"],
+        break_end=hours["break_end"],
+        break_duration_min=hours["break_duration_min"],
+    )
     check_working_days(list(hours["working_days"]))
 
 
@@ -123,8 +150,11 @@ def _skills_by_code(codes: list[str]) -> list[Skill]:
     found = {s.code: s for s in db.session.scalars(select(Skill).where(Skill.code.in_(wanted)))} if wanted else {}
     unknown = [code for code in wanted if code not in found]
     if unknown:
-        raise RuleViolation(f"Unknown skill codes: {', '.join(unknown)}; add them with POST /api/v1/skills "
-                            "or fix the spelling.", field="skills", unknown=unknown)
+        raise RuleViolation(
+            f"Unknown skill codes: {', '.join(unknown)}; add them with POST /api/v1/skills or fix the spelling.",
+            field="skills",
+            unknown=unknown,
+        )
     return [found[code] for code in wanted]
 
 
@@ -133,8 +163,9 @@ def _new_login(username: str, *, password: str | None, display_name: str) -> Use
         raise RuleViolation("Send a password with the username.", field="password")
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"username {username!r} is taken; choose another.")
-    return User(username=username, display_name=display_name, password_hash=hash_password(password),
-                role=Role.TECHNICIAN)
+    return User(
+        username=username, display_name=display_name, password_hash=hash_password(password), role=Role.TECHNICIAN
+    )
 
 
 def _commit_or_conflict(message: str | None) -> None:

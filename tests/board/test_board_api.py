@@ -1,4 +1,5 @@
 """The board API: the day a dispatcher sees, what a draft plan would change, and who may see it."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,8 +22,12 @@ def board(client, day=DAY):
 
 def test_board_shows_each_technician_with_shift_lunch_and_visits_with_windows(dispatcher):
     tech, idle = make_crew(2)
-    promised = make_visit(status=VisitStatus.SCHEDULED, technician=tech, planned_start=local(DAY, 14, 30),
-                          promised=(local(DAY, 14), local(DAY, 16)))
+    promised = make_visit(
+        status=VisitStatus.SCHEDULED,
+        technician=tech,
+        planned_start=local(DAY, 14, 30),
+        promised=(local(DAY, 14), local(DAY, 16)),
+    )
     started = make_visit(status=VisitStatus.EN_ROUTE, technician=tech, planned_start=local(DAY, 9))
 
     day = board(dispatcher)
@@ -30,11 +35,13 @@ def test_board_shows_each_technician_with_shift_lunch_and_visits_with_windows(di
     rows = {t["id"]: t for t in day["technicians"]}
     assert set(rows) == {tech.id, idle.id}
     assert rows[tech.id]["shift"] == {"start": "2026-11-24T08:30:00+08:00", "end": "2026-11-24T18:00:00+08:00"}
-    assert rows[tech.id]["breaks"] == [{"start": "2026-11-24T11:30:00+08:00", "end": "2026-11-24T13:30:00+08:00",
-                                        "duration_s": 2700}]
+    assert rows[tech.id]["breaks"] == [
+        {"start": "2026-11-24T11:30:00+08:00", "end": "2026-11-24T13:30:00+08:00", "duration_s": 2700}
+    ]
     blocks = {v["visit_id"]: v for v in day["visits"]}
-    assert blocks[promised.id]["windows"] == [{"start": "2026-11-24T14:00:00+08:00",
-                                               "end": "2026-11-24T16:00:00+08:00"}]
+    assert blocks[promised.id]["windows"] == [
+        {"start": "2026-11-24T14:00:00+08:00", "end": "2026-11-24T16:00:00+08:00"}
+    ]
     assert blocks[promised.id]["promised"] and blocks[promised.id]["movable"]
     assert blocks[started.id]["status"] == "en_route" and not blocks[started.id]["movable"]
     # home -> 09:00 visit -> 14:30 visit -> home, in start order
@@ -46,8 +53,7 @@ def test_board_shows_each_technician_with_shift_lunch_and_visits_with_windows(di
 def test_unassigned_visits_carry_the_last_plans_reason_or_say_they_are_not_planned_yet(dispatcher):
     make_crew(1)
     stranded = make_visit(skills=("gas_heater",))
-    response = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai",
-                                                      "time_limit_s": 1})
+    response = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai", "time_limit_s": 1})
     assert response.status_code == 202, response.json
     late = make_visit()  # registered after the solve
 
@@ -60,13 +66,18 @@ def test_unassigned_visits_carry_the_last_plans_reason_or_say_they_are_not_plann
 
 
 def test_changes_of_a_draft_list_visits_added_and_moved_against_the_day_as_published(dispatcher):
-    tech, = make_crew(1)
+    (tech,) = make_crew(1)
     # planned at 16:00 by hand; the only window is 09:00-11:00, so any plan moves it
-    moved = make_visit(status=VisitStatus.SCHEDULED, technician=tech, planned_start=local(DAY, 16),
-                       windows=[(local(DAY, 9), local(DAY, 11))])
+    moved = make_visit(
+        status=VisitStatus.SCHEDULED,
+        technician=tech,
+        planned_start=local(DAY, 16),
+        windows=[(local(DAY, 9), local(DAY, 11))],
+    )
     new = make_visit()
-    plan = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai",
-                                                  "time_limit_s": 1}).json
+    plan = dispatcher.post(
+        "/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai", "time_limit_s": 1}
+    ).json
 
     changes = dispatcher.get(f"/api/v1/board/plans/{plan['id']}/changes").json
 
@@ -79,11 +90,13 @@ def test_changes_of_a_draft_list_visits_added_and_moved_against_the_day_as_publi
 
 
 def test_a_plan_that_leaves_a_scheduled_visit_out_lists_it_as_dropped(dispatcher):
-    tech, = make_crew(1)
-    kept = make_visit(status=VisitStatus.SCHEDULED, technician=tech, planned_start=local(DAY, 10),
-                      skills=("gas_heater",))
-    plan = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai",
-                                                  "time_limit_s": 1}).json
+    (tech,) = make_crew(1)
+    kept = make_visit(
+        status=VisitStatus.SCHEDULED, technician=tech, planned_start=local(DAY, 10), skills=("gas_heater",)
+    )
+    plan = dispatcher.post(
+        "/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai", "time_limit_s": 1}
+    ).json
 
     changes = dispatcher.get(f"/api/v1/board/plans/{plan['id']}/changes").json
 

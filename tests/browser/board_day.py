@@ -1,4 +1,5 @@
 """A dispatcher's day for the board's browser tests: tomorrow, so every drop lands in the future."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,24 +35,26 @@ def make_board_day() -> BoardDay:
     day = tomorrow()
     dispatcher = factories.make_user(Role.DISPATCHER, display_name="周调度")
     installer = factories.make_technician(name="王师傅", skills=("ac_install",))
-    fitter = factories.make_technician(name="李师傅", skills=("furniture_assembly",), home_lat=31.20,
-                                       home_lon=121.45)
+    fitter = factories.make_technician(name="李师傅", skills=("furniture_assembly",), home_lat=31.20, home_lon=121.45)
     window = [(local(day, 9), local(day, 17))]
-    planned = make_visit(status=VisitStatus.SCHEDULED, technician=installer, planned_start=local(day, 9, 30),
-                         windows=window)
+    planned = make_visit(
+        status=VisitStatus.SCHEDULED, technician=installer, planned_start=local(day, 9, 30), windows=window
+    )
     waiting = make_visit(windows=window)
     for visit, name in ((planned, "张先生"), (waiting, "陈女士")):
         visit.ticket.customer.name = name
         visit.ticket.customer.address = "上海市黄浦区南京东路100号"
     db.session.commit()
-    return BoardDay(day=day, dispatcher=dispatcher, installer=installer, furniture_fitter=fitter,
-                    planned=planned, waiting=waiting)
+    return BoardDay(
+        day=day, dispatcher=dispatcher, installer=installer, furniture_fitter=fitter, planned=planned, waiting=waiting
+    )
 
 
 def open_board(chromium, live, board_day: BoardDay, *, lang: str = "en", viewport: dict = DESKTOP):
     """A desktop browser logged in as the dispatcher, on the board of the day."""
-    context = chromium.new_context(viewport=viewport, base_url=live.config["BASE_URL"],
-                                   locale="zh-CN" if lang == "zh_CN" else "en-US")
+    context = chromium.new_context(
+        viewport=viewport, base_url=live.config["BASE_URL"], locale="zh-CN" if lang == "zh_CN" else "en-US"
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.goto("/login")

@@ -3,6 +3,7 @@
 Never a downloaded browser: scripts/browser-deps installs Debian's chromium and fonts-noto-cjk.
 Set BROWSER_SCREENSHOTS=/some/dir to keep screenshots of the pages at phone size.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,14 +28,16 @@ def live_app(tmp_path_factory):
     from common.db import db
 
     folder = tmp_path_factory.mktemp("browser")
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(folder / "browser.db"),
-        "SECRET_KEY": "browser-tests",
-        "UPLOAD_DIR": str(folder / "uploads"),
-        "BABEL_DEFAULT_LOCALE": "en",
-        "JOBS_EAGER": True,
-        "RATELIMIT_STORAGE_URI": "memory://",  # login counters of this run only
-    })
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(folder / "browser.db"),
+            "SECRET_KEY": "browser-tests",
+            "UPLOAD_DIR": str(folder / "uploads"),
+            "BABEL_DEFAULT_LOCALE": "en",
+            "JOBS_EAGER": True,
+            "RATELIMIT_STORAGE_URI": "memory://",  # login counters of this run only
+        }
+    )
     with app.app_context():
         db.create_all()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -70,7 +73,8 @@ def chromium():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield browser
         browser.close()
 
@@ -82,8 +86,15 @@ def phone(chromium, live):
 
     def open_phone(locale: str = "en-US"):
         context = chromium.new_context(
-            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale=locale,
-            geolocation=SHANGHAI, permissions=["geolocation"], base_url=live.config["BASE_URL"])
+            viewport=PHONE,
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale=locale,
+            geolocation=SHANGHAI,
+            permissions=["geolocation"],
+            base_url=live.config["BASE_URL"],
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context

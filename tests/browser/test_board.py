@@ -1,4 +1,5 @@
 """The dispatcher's day board on a real chromium: optimize and publish, drag to assign, the Chinese page."""
+
 from __future__ import annotations
 
 import re

@@ -2,6 +2,7 @@
 
 Needs the rebalance API (POST /api/v1/rebalance/preview, POST /api/v1/rebalance/<id>/apply).
 """
+
 from __future__ import annotations
 
 import pytest

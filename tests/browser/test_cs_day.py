@@ -1,8 +1,9 @@
 """A CS agent's day on real Chromium: register by a Chinese address, book, reschedule, rebook, follow up, search."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -119,11 +120,10 @@ def failed_visit_awaiting_approval():
     from dispatch.service.visits import return_for_rebooking
     from tests.scheduling_app.builders import make_visit
 
-    first = make_visit(lat=31.2397, lon=121.4998, district="浦东新区", skills=("large_appliance_install",),
-                       windows=[])
+    first = make_visit(lat=31.2397, lon=121.4998, district="浦东新区", skills=("large_appliance_install",), windows=[])
     in_chinese(first, "刘洋", "上海市浦东新区世纪大道100号")
     first.status, first.failure_reason, first.failure_note = VisitStatus.FAILED, "customer_absent", "敲门无人应答"
-    first.finished_at = datetime.now(timezone.utc)
+    first.finished_at = datetime.now(UTC)
     second = return_for_rebooking(first, reason="customer_absent", note="敲门无人应答", by=None)
     db.session.commit()
     return first.ticket_id, second.id
@@ -167,12 +167,20 @@ def visited_ticket_with_report(owner):
     in_chinese(visit, "孙丽", "上海市浦东新区张杨路500号")
     visit.ticket.owner_id, visit.ticket.status = owner.id, TicketStatus.SCHEDULED
     visit.status, visit.technician_id = VisitStatus.COMPLETED, technician.id
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     visit.promised_start, visit.promised_end = now - timedelta(hours=3), now - timedelta(hours=1)
     visit.started_at, visit.finished_at = now - timedelta(hours=2), now - timedelta(hours=1)
-    db.session.add(ServiceReport(visit_id=visit.id, technician_id=technician.id, work_done="安装挂机，试机制冷正常",
-                                 result=ServiceResult.RESOLVED, fees_yuan=120, customer_confirmed=True,
-                                 parts=[{"sku": "PIPE-3M", "name": "加长铜管3米", "qty": 1, "price_yuan": "120.00"}]))
+    db.session.add(
+        ServiceReport(
+            visit_id=visit.id,
+            technician_id=technician.id,
+            work_done="安装挂机，试机制冷正常",
+            result=ServiceResult.RESOLVED,
+            fees_yuan=120,
+            customer_confirmed=True,
+            parts=[{"sku": "PIPE-3M", "name": "加长铜管3米", "qty": 1, "price_yuan": "120.00"}],
+        )
+    )
     follow_up = queue_follow_up(visit.ticket, visit=visit, by=None)
     db.session.commit()
     return visit.ticket_id, follow_up.id
@@ -218,8 +226,12 @@ def test_the_chinese_cs_pages_show_no_english_message_or_raw_code(live, desk, sc
     manager = factories.make_user("manager")
     cs = factories.make_user("cs")
     visited_ticket_with_report(cs)
-    pages = {"ticket": f"/tickets/{ticket_id}", "list": "/tickets", "followups": "/followups",
-             "slots": f"/intake/{ticket_id}/slots"}
+    pages = {
+        "ticket": f"/tickets/{ticket_id}",
+        "list": "/tickets",
+        "followups": "/followups",
+        "slots": f"/intake/{ticket_id}/slots",
+    }
     for lang, locale in (("zh_CN", "zh-CN"), ("en", "en-US")):
         for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
             for who, user in (("cs", cs), ("manager", manager)):

@@ -1,4 +1,5 @@
 """A manager opens the dashboard in a real browser: the figures show and the charts are drawn."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,8 +20,12 @@ def manager_browser(chromium, live):
     contexts = []
 
     def open_page(viewport: dict, lang: str):
-        context = chromium.new_context(viewport=viewport, base_url=live.config["BASE_URL"],
-                                       is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+        context = chromium.new_context(
+            viewport=viewport,
+            base_url=live.config["BASE_URL"],
+            is_mobile=viewport is PHONE,
+            has_touch=viewport is PHONE,
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
@@ -40,12 +45,15 @@ def manager_browser(chromium, live):
 
 def _painted(page, canvas_id: str) -> bool:
     """Whether the canvas has any non-transparent pixel, i.e. Chart.js drew on it."""
-    return page.evaluate("""(id) => {
+    return page.evaluate(
+        """(id) => {
         const c = document.getElementById(id);
         const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) return true; }
         return false;
-    }""", canvas_id)
+    }""",
+        canvas_id,
+    )
 
 
 def test_manager_sees_the_figures_and_the_charts_in_english(manager_browser, screenshot):

@@ -1,4 +1,5 @@
 """A technician's day on a phone-sized chromium, with and without signal."""
+
 from __future__ import annotations
 
 import base64
@@ -21,7 +22,9 @@ from tests.technician_pages.day import plan_visit
 pytestmark = pytest.mark.browser
 
 # A 1x1 PNG: enough for the server's type sniffing and the page's size check.
-PNG_1PX = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+PNG_1PX = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
 STEPS = ("visit_accepted", "visit_en_route", "visit_arrived", "service_report_submitted", "visit_completed")
 
 
@@ -34,8 +37,11 @@ def fresh(model, id_):
 
 def timeline_actions(visit_id: int) -> list[str]:
     db.session.rollback()
-    return list(db.session.scalars(select(TimelineEvent.action).where(TimelineEvent.visit_id == visit_id)
-                                   .order_by(TimelineEvent.id)))
+    return list(
+        db.session.scalars(
+            select(TimelineEvent.action).where(TimelineEvent.visit_id == visit_id).order_by(TimelineEvent.id)
+        )
+    )
 
 
 def queue_count(page):
@@ -77,15 +83,19 @@ def test_a_full_day_online_and_offline_reaches_the_server_exactly_once(live, pho
     technician = factories.make_user("technician")
     factories.make_part("CAP-35UF", name="Capacitor 35uF", price_yuan="45.00")
     today = local_today()
-    first, second, third = (plan_visit(technician.technician, day=today, at=at, owner=owner)
-                            for at in (time(9), time(11), time(14)))
+    first, second, third = (
+        plan_visit(technician.technician, day=today, at=at, owner=owner) for at in (time(9), time(11), time(14))
+    )
     page = phone().new_page()
     log_in(page, technician.username)
 
     # The route, in order, ready for a basement (the service worker has saved today's pages).
     expect(page.locator("#route > li")).to_have_count(3)
     assert page.locator("#route > li").evaluate_all("els => els.map(e => +e.dataset.visitId)") == [
-        first.id, second.id, third.id]
+        first.id,
+        second.id,
+        third.id,
+    ]
     expect(page.locator("html")).to_have_attribute("data-offline-ready", "1")
     expect(page.locator("#net-state")).to_have_attribute("data-state", "online")
     screenshot(page, "m_route")
@@ -168,10 +178,16 @@ def test_a_full_day_online_and_offline_reaches_the_server_exactly_once(live, pho
     failed = fresh(Visit, third.id)
     assert failed.status is VisitStatus.FAILED and failed.failure_reason == "customer_absent"
     assert [a for a in timeline_actions(third.id) if a.startswith("visit_")] == [
-        "visit_accepted", "visit_en_route", "visit_failed"]
+        "visit_accepted",
+        "visit_en_route",
+        "visit_failed",
+    ]
     assert fresh(Ticket, failed.ticket_id).status is TicketStatus.OPEN
-    rebooking = db.session.scalars(select(TimelineEvent).where(TimelineEvent.ticket_id == failed.ticket_id,
-                                                               TimelineEvent.action == "rebooking_needed")).all()
+    rebooking = db.session.scalars(
+        select(TimelineEvent).where(
+            TimelineEvent.ticket_id == failed.ticket_id, TimelineEvent.action == "rebooking_needed"
+        )
+    ).all()
     assert len(rebooking) == 1 and rebooking[0].detail["reason"] == "customer_absent"
     # 5 + 5 + 3 actions, each under its own Idempotency-Key; the resent "on my way" was replayed, not redone.
     assert db.session.scalar(select(func.count()).select_from(IdempotencyRecord)) == 13

@@ -1,4 +1,5 @@
 """The admin's webhooks page in chromium: register an endpoint, see its delivery, replay a dead one."""
+
 from __future__ import annotations
 
 import json
@@ -57,8 +58,9 @@ def a_ticket_is_registered() -> int:
     return register_ticket(TicketCreateSchema().load(factories.ticket_payload()), by=cs).id
 
 
-def test_the_admin_registers_an_endpoint_and_sees_its_signed_delivery(live, receiver, admin_page, monkeypatch,
-                                                                      screenshot):
+def test_the_admin_registers_an_endpoint_and_sees_its_signed_delivery(
+    live, receiver, admin_page, monkeypatch, screenshot
+):
     page = admin_page()
     page.click("text=Webhooks")
     expect(page.locator("h1")).to_have_text("Webhooks")

@@ -1,7 +1,8 @@
 """Fixtures of the CS-side tests: role clients on the frozen clock and tickets made through the API."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -38,8 +39,9 @@ def installer(clock):
 
 
 def assign(api, visit_id: int, technician_id: int, start: datetime = TUESDAY_9_LOCAL):
-    return api.post(f"/api/v1/visits/{visit_id}/assignment",
-                    json={"technician_id": technician_id, "start": start.isoformat()})
+    return api.post(
+        f"/api/v1/visits/{visit_id}/assignment", json={"technician_id": technician_id, "start": start.isoformat()}
+    )
 
 
 def finish_visit(visit_id: int):
@@ -51,11 +53,11 @@ def finish_visit(visit_id: int):
 
     visit = db.session.get(Visit, visit_id)
     visit.status = VisitStatus.COMPLETED
-    visit.finished_at = visit.planned_end or datetime.now(timezone.utc)
+    visit.finished_at = visit.planned_end or datetime.now(UTC)
     follow_up = queue_follow_up(visit.ticket, visit=visit, by=None)
     db.session.commit()
     return follow_up.id
 
 
 def later(**kw) -> datetime:
-    return datetime.now(timezone.utc) + timedelta(**kw)
+    return datetime.now(UTC) + timedelta(**kw)

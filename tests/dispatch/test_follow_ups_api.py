@@ -1,4 +1,5 @@
 """Follow-up API: the owner's queue, call rules, closing, reopening within the quota, unreachable customers."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -55,9 +56,12 @@ def test_reached_and_resolved_closes_the_ticket(cs, dispatcher, new_ticket, inst
 
 def test_reached_but_not_resolved_within_quota_reopens_with_a_new_visit(cs, dispatcher, new_ticket, installer):
     # 12,000 yuan allows 2 visits: the first is used, the re-visit fits the quota.
-    ticket, follow_up = _visited_ticket(new_ticket, dispatcher, installer,
-                                        order={"platform": "jd", "order_no": "JD77", "order_value": 12000,
-                                               "purchase_date": "2026-10-01"})
+    ticket, follow_up = _visited_ticket(
+        new_ticket,
+        dispatcher,
+        installer,
+        order={"platform": "jd", "order_no": "JD77", "order_value": 12000, "purchase_date": "2026-10-01"},
+    )
     response = call(cs, follow_up, outcome="reached", satisfaction=2, resolved=False, note="still leaking")
     assert response.status_code == 201
     detail = cs.get(f"/api/v1/tickets/{ticket['id']}").json
@@ -68,8 +72,9 @@ def test_reached_but_not_resolved_within_quota_reopens_with_a_new_visit(cs, disp
     assert detail["timeline"][-1]["action"] == "reopened"
 
 
-def test_cs_reopening_beyond_the_quota_leaves_the_new_visit_waiting_for_a_manager(cs, dispatcher, new_ticket,
-                                                                                installer):
+def test_cs_reopening_beyond_the_quota_leaves_the_new_visit_waiting_for_a_manager(
+    cs, dispatcher, new_ticket, installer
+):
     # 4,599 yuan allows 1 visit, already used.
     ticket, follow_up = _visited_ticket(new_ticket, dispatcher, installer)
     response = call(cs, follow_up, outcome="reached", satisfaction=1, resolved=False)
@@ -91,17 +96,18 @@ def test_a_manager_reopening_beyond_the_quota_approves_the_visit(cs, manager, di
 
 def test_third_missed_call_closes_the_ticket_as_unreachable(cs, login_as, dispatcher, new_ticket, installer, clock):
     ticket, follow_up = _visited_ticket(new_ticket, dispatcher, installer)
-    assert call(cs, follow_up, outcome="no_answer").status_code == 201      # 10:00 local
+    assert call(cs, follow_up, outcome="no_answer").status_code == 201  # 10:00 local
     clock.tick(timedelta(hours=2))
-    assert call(cs, follow_up, outcome="no_answer").status_code == 201      # 12:00
+    assert call(cs, follow_up, outcome="no_answer").status_code == 201  # 12:00
     clock.tick(timedelta(hours=2))
     response = call(cs, follow_up, outcome="no_answer", note="voicemail full")  # 14:00
     assert response.status_code == 201
     assert response.json["status"] == "unreachable" and response.json["ticket_status"] == "closed"
     detail = cs.get(f"/api/v1/tickets/{ticket['id']}").json
     assert detail["close_reason"] == "unreachable"
-    assert detail["close_note"] == ("No answer to 3 follow-up calls (11-23 10:00, 11-23 12:00, 11-23 14:00 local "
-                                    "time). voicemail full")
+    assert detail["close_note"] == (
+        "No answer to 3 follow-up calls (11-23 10:00, 11-23 12:00, 11-23 14:00 local time). voicemail full"
+    )
     again = call(cs, follow_up, outcome="no_answer")
     assert again.status_code == 409 and again.json["current"] == "unreachable"
 
@@ -139,7 +145,8 @@ def test_only_the_owner_or_a_manager_records_calls(cs, login_as, dispatcher, new
 def test_a_call_attempt_needs_consistent_fields(cs, dispatcher, new_ticket, installer):
     _, follow_up = _visited_ticket(new_ticket, dispatcher, installer)
     assert call(cs, follow_up, outcome="reached", satisfaction=5).json["errors"]["json"] == {
-        "resolved": ["Say whether the problem is resolved (true or false)."]}
+        "resolved": ["Say whether the problem is resolved (true or false)."]
+    }
     assert call(cs, follow_up, outcome="no_answer", satisfaction=4).status_code == 422
     assert call(cs, follow_up, outcome="reached", satisfaction=6, resolved=True).status_code == 422
     assert call(cs, follow_up, outcome="hung_up").status_code == 422

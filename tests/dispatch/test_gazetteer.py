@@ -1,12 +1,29 @@
 """The offline gazetteer places every Shanghai district, as customers write it, at its centre."""
+
 from __future__ import annotations
 
 import pytest
 
 from dispatch import gazetteer
 
-SHANGHAI_DISTRICTS = ("黄浦区", "徐汇区", "长宁区", "静安区", "普陀区", "虹口区", "杨浦区", "闵行区", "宝山区",
-                      "嘉定区", "浦东新区", "金山区", "松江区", "青浦区", "奉贤区", "崇明区")
+SHANGHAI_DISTRICTS = (
+    "黄浦区",
+    "徐汇区",
+    "长宁区",
+    "静安区",
+    "普陀区",
+    "虹口区",
+    "杨浦区",
+    "闵行区",
+    "宝山区",
+    "嘉定区",
+    "浦东新区",
+    "金山区",
+    "松江区",
+    "青浦区",
+    "奉贤区",
+    "崇明区",
+)
 
 
 def test_the_table_has_all_sixteen_districts_inside_shanghai():

@@ -1,4 +1,5 @@
 """On the phone, CS finds the customer's order and gets the form filled from it."""
+
 from __future__ import annotations
 
 from tests import factories

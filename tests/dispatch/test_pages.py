@@ -1,4 +1,5 @@
 """CS pages: ticket list, ticket page with its timeline, follow-up queue; technicians are kept out."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -59,9 +60,11 @@ def test_cs_records_a_follow_up_call_from_the_queue_page(cs, dispatcher, new_tic
     follow_up = finish_visit(ticket["visits"][0]["id"])
     browser = page_login(cs.user)
     assert "王芳" in browser.get("/followups").get_data(as_text=True)
-    response = browser.post(f"/followups/{follow_up}/attempts",
-                            data={"outcome": "reached", "resolved": "yes", "satisfaction": "5"},
-                            follow_redirects=True)
+    response = browser.post(
+        f"/followups/{follow_up}/attempts",
+        data={"outcome": "reached", "resolved": "yes", "satisfaction": "5"},
+        follow_redirects=True,
+    )
     assert "Call recorded." in response.get_data(as_text=True)
     assert db.session.get(Ticket, ticket["id"]).status is TicketStatus.CLOSED
 

@@ -1,4 +1,5 @@
 """Double clicks and dispatchers racing: the same write sent many times at once is applied once, never a 500."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,10 +24,20 @@ def count(model, *where) -> int:
 
 
 def same_unit_and_type(ticket: Ticket, status: TicketStatus) -> Ticket:
-    return Ticket(order_id=ticket.order_id, product_id=ticket.product_id, customer_id=ticket.customer_id,
-                  type=ticket.type, status=status, description="again", priority=3, owner_id=ticket.owner_id,
-                  warranty=ticket.warranty, warranty_until=ticket.warranty_until, visit_quota=1,
-                  due_at=ticket.due_at)
+    return Ticket(
+        order_id=ticket.order_id,
+        product_id=ticket.product_id,
+        customer_id=ticket.customer_id,
+        type=ticket.type,
+        status=status,
+        description="again",
+        priority=3,
+        owner_id=ticket.owner_id,
+        warranty=ticket.warranty,
+        warranty_until=ticket.warranty_until,
+        visit_quota=1,
+        due_at=ticket.due_at,
+    )
 
 
 def test_twenty_identical_new_tickets_at_once_give_one_ticket_and_clear_conflicts(app, cs):
@@ -43,9 +54,16 @@ def test_a_double_click_for_an_existing_order_opens_one_ticket(app, cs, new_tick
     first = new_ticket(type="repair")
     db.session.get(Ticket, first["id"]).status = TicketStatus.CLOSED
     db.session.commit()
-    body = factories.ticket_payload(order=first["order"] | {"order_value": float(first["order"]["order_value"])},
-                                    product={"category": "large_appliance", "brand": "Haier", "sku": "KFR-35GW",
-                                             "serial_no": first["product"]["serial_no"]}, type="repair")
+    body = factories.ticket_payload(
+        order=first["order"] | {"order_value": float(first["order"]["order_value"])},
+        product={
+            "category": "large_appliance",
+            "brand": "Haier",
+            "sku": "KFR-35GW",
+            "serial_no": first["product"]["serial_no"],
+        },
+        type="repair",
+    )
     answers = at_once(app, 10, lambda client: client.post("/api/v1/tickets", json=body, headers=bearer(cs)))
     assert statuses(answers) == [201] + [409] * 9
     assert count(Ticket, Ticket.status == TicketStatus.OPEN) == 1
@@ -68,8 +86,9 @@ def test_a_closed_ticket_does_not_block_a_new_one_for_the_same_unit(app, clock):
     assert count(Ticket, Ticket.type == TicketType(ticket.type)) == 2
 
 
-def test_twenty_dispatchers_assigning_one_technician_at_one_time_put_one_visit_there(app, dispatcher, new_ticket,
-                                                                                     installer):
+def test_twenty_dispatchers_assigning_one_technician_at_one_time_put_one_visit_there(
+    app, dispatcher, new_ticket, installer
+):
     visit_ids = iter([new_ticket()["visits"][0]["id"] for _ in range(20)])
     chosen = {}
 
@@ -77,8 +96,11 @@ def test_twenty_dispatchers_assigning_one_technician_at_one_time_put_one_visit_t
         import threading
 
         visit_id = chosen.setdefault(threading.get_ident(), next(visit_ids))
-        return client.post(f"/api/v1/visits/{visit_id}/assignment", headers=bearer(dispatcher),
-                           json={"technician_id": installer.id, "start": TUESDAY_9_LOCAL.isoformat()})
+        return client.post(
+            f"/api/v1/visits/{visit_id}/assignment",
+            headers=bearer(dispatcher),
+            json={"technician_id": installer.id, "start": TUESDAY_9_LOCAL.isoformat()},
+        )
 
     answers = at_once(app, 20, assign)
     assert statuses(answers) == [200] + [409] * 19, answers
@@ -92,8 +114,9 @@ def test_the_same_assignment_retried_with_one_key_is_applied_once(app, dispatche
     visit_id = ticket["visits"][0]["id"]
     headers = bearer(dispatcher) | {"Idempotency-Key": "assign-once"}
     body = {"technician_id": installer.id, "start": TUESDAY_9_LOCAL.isoformat()}
-    answers = at_once(app, 10, lambda client: client.post(f"/api/v1/visits/{visit_id}/assignment", json=body,
-                                                           headers=headers))
+    answers = at_once(
+        app, 10, lambda client: client.post(f"/api/v1/visits/{visit_id}/assignment", json=body, headers=headers)
+    )
     assert statuses(answers) == [200] * 10
     assert len({answer["planned_start"] for _, answer in answers}) == 1
     detail = app.test_client().get(f"/api/v1/tickets/{ticket['id']}", headers=bearer(dispatcher)).json

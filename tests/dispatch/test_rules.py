@@ -1,7 +1,8 @@
 """Pure CS rules: warranty, visit quota, due time, responsibility, follow-up calls, manual assignment."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,7 @@ POLICY = rules.CallPolicy(zone=SHANGHAI)
 
 
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def shanghai(*args) -> datetime:
@@ -25,11 +26,15 @@ def shanghai(*args) -> datetime:
 
 # --- warranty ---
 
-@pytest.mark.parametrize("category, months, until", [
-    (ProductCategory.LARGE_APPLIANCE, 36, date(2027, 3, 14)),
-    (ProductCategory.SMALL_APPLIANCE, 12, date(2025, 3, 14)),
-    (ProductCategory.FURNITURE, 24, date(2026, 3, 14)),
-])
+
+@pytest.mark.parametrize(
+    "category, months, until",
+    [
+        (ProductCategory.LARGE_APPLIANCE, 36, date(2027, 3, 14)),
+        (ProductCategory.SMALL_APPLIANCE, 12, date(2025, 3, 14)),
+        (ProductCategory.FURNITURE, 24, date(2026, 3, 14)),
+    ],
+)
 def test_warranty_runs_a_category_specific_number_of_months_from_purchase(category, months, until):
     status, last_day = rules.warranty_for(date(2024, 3, 15), category, today=date(2024, 6, 1))
     assert (status, last_day) == (WarrantyStatus.IN_WARRANTY, until)
@@ -37,15 +42,20 @@ def test_warranty_runs_a_category_specific_number_of_months_from_purchase(catego
 
 def test_warranty_covers_its_last_day_and_ends_the_day_after():
     bought = date(2024, 3, 15)
-    assert rules.warranty_for(bought, ProductCategory.SMALL_APPLIANCE, today=date(2025, 3, 14))[0] \
+    assert (
+        rules.warranty_for(bought, ProductCategory.SMALL_APPLIANCE, today=date(2025, 3, 14))[0]
         is WarrantyStatus.IN_WARRANTY
-    assert rules.warranty_for(bought, ProductCategory.SMALL_APPLIANCE, today=date(2025, 3, 15))[0] \
+    )
+    assert (
+        rules.warranty_for(bought, ProductCategory.SMALL_APPLIANCE, today=date(2025, 3, 15))[0]
         is WarrantyStatus.OUT_OF_WARRANTY
+    )
 
 
 def test_warranty_months_are_configurable():
-    status, until = rules.warranty_for(date(2024, 1, 1), ProductCategory.FURNITURE, today=date(2024, 2, 15),
-                                       months_by_category={"furniture": 1})
+    status, until = rules.warranty_for(
+        date(2024, 1, 1), ProductCategory.FURNITURE, today=date(2024, 2, 15), months_by_category={"furniture": 1}
+    )
     assert (status, until) == (WarrantyStatus.OUT_OF_WARRANTY, date(2024, 1, 31))
 
 
@@ -56,14 +66,24 @@ def test_month_arithmetic_clamps_to_the_end_of_short_months():
 
 # --- visit quota ---
 
-@pytest.mark.parametrize("value, quota", [
-    (0, 1), ("2999.99", 1),            # under 3,000: per policy (default 1)
-    (3000, 1), ("9999.99", 1),         # [3,000, 10,000)
-    (10000, 2), ("29999.99", 2),       # [10,000, 30,000)
-    (30000, 3), ("49999.99", 3),       # [30,000, 50,000)
-    (50000, 4), ("79999.99", 4),       # [50,000, 80,000)
-    (80000, 6), (1_000_000, 6),        # 80,000 and more: at most 6
-])
+
+@pytest.mark.parametrize(
+    "value, quota",
+    [
+        (0, 1),
+        ("2999.99", 1),  # under 3,000: per policy (default 1)
+        (3000, 1),
+        ("9999.99", 1),  # [3,000, 10,000)
+        (10000, 2),
+        ("29999.99", 2),  # [10,000, 30,000)
+        (30000, 3),
+        ("49999.99", 3),  # [30,000, 50,000)
+        (50000, 4),
+        ("79999.99", 4),  # [50,000, 80,000)
+        (80000, 6),
+        (1_000_000, 6),  # 80,000 and more: at most 6
+    ],
+)
 def test_visit_quota_bands_are_lower_inclusive(value, quota):
     assert rules.visit_quota(Decimal(str(value))) == quota
 
@@ -82,10 +102,17 @@ def test_visit_beyond_quota_needs_a_manager():
 
 # --- due time and overdue flag ---
 
-@pytest.mark.parametrize("ticket_type, days", [
-    (TicketType.RETURN_PICKUP, 3), (TicketType.REPAIR, 5), (TicketType.EXCHANGE, 5),
-    (TicketType.INSTALLATION, 5), (TicketType.INSPECTION, 5),
-])
+
+@pytest.mark.parametrize(
+    "ticket_type, days",
+    [
+        (TicketType.RETURN_PICKUP, 3),
+        (TicketType.REPAIR, 5),
+        (TicketType.EXCHANGE, 5),
+        (TicketType.INSTALLATION, 5),
+        (TicketType.INSPECTION, 5),
+    ],
+)
 def test_due_time_depends_on_ticket_type(ticket_type, days):
     created = utc(2026, 11, 23, 2, 0)
     assert rules.due_at(created, ticket_type) == created + timedelta(days=days)
@@ -100,11 +127,18 @@ def test_open_ticket_past_due_is_overdue_but_a_closed_one_is_not():
 
 # --- responsibility ---
 
-@pytest.mark.parametrize("cause, who", [
-    (Cause.QUALITY, Responsibility.SELLER), (Cause.WRONG_ITEM, Responsibility.SELLER),
-    (Cause.MISSING_ITEM, Responsibility.SELLER), (Cause.CHANGE_OF_MIND, Responsibility.CUSTOMER),
-    (Cause.TRANSPORT_DAMAGE, Responsibility.LOGISTICS), (None, Responsibility.UNDETERMINED),
-])
+
+@pytest.mark.parametrize(
+    "cause, who",
+    [
+        (Cause.QUALITY, Responsibility.SELLER),
+        (Cause.WRONG_ITEM, Responsibility.SELLER),
+        (Cause.MISSING_ITEM, Responsibility.SELLER),
+        (Cause.CHANGE_OF_MIND, Responsibility.CUSTOMER),
+        (Cause.TRANSPORT_DAMAGE, Responsibility.LOGISTICS),
+        (None, Responsibility.UNDETERMINED),
+    ],
+)
 def test_cause_decides_who_pays(cause, who):
     assert rules.responsibility_for(cause) is who
 
@@ -117,6 +151,7 @@ def test_every_type_and_category_has_default_skills():
 
 
 # --- follow-up calls (Asia/Shanghai is UTC+8: 10:00 local = 02:00 UTC, 18:00 local = 10:00 UTC) ---
+
 
 def test_first_call_inside_the_window_is_allowed():
     rules.check_follow_up_call([], now=shanghai(2026, 11, 23, 10, 0), policy=POLICY)
@@ -165,15 +200,26 @@ def test_call_window_and_spacing_are_configurable():
 
 # --- manual assignment feasibility ---
 
-CREW = rules.CrewMember(name="Li Wei", active=True, skills=frozenset({"large_appliance_install"}),
-                        working_days=frozenset({1, 2, 3, 4, 5}), shift_start=time(8, 30), shift_end=time(18, 0))
+CREW = rules.CrewMember(
+    name="Li Wei",
+    active=True,
+    skills=frozenset({"large_appliance_install"}),
+    working_days=frozenset({1, 2, 3, 4, 5}),
+    shift_start=time(8, 30),
+    shift_end=time(18, 0),
+)
 MONDAY_9 = shanghai(2026, 11, 23, 9, 0)  # 2026-11-23 is a Monday
 
 
 def _check(start=MONDAY_9, minutes=90, crew=CREW, **kw):
-    rules.check_assignment(start=start, end=start + timedelta(minutes=minutes),
-                           required_skills=kw.pop("skills", ["large_appliance_install"]), crew=crew,
-                           zone=SHANGHAI, **kw)
+    rules.check_assignment(
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        required_skills=kw.pop("skills", ["large_appliance_install"]),
+        crew=crew,
+        zone=SHANGHAI,
+        **kw,
+    )
 
 
 def test_assignment_inside_shift_with_skills_passes():
@@ -231,8 +277,20 @@ def test_inactive_technician_cannot_be_assigned():
 
 # --- phone numbers ---
 
-@pytest.mark.parametrize("phone", ["13812345678", "+86 138 1234 5678", "138-1234-5678", "021-65432100",
-                                   "0512 6523 4567", "(021)65432100", "021-65432100 转 8021", "400-820-8820"])
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "13812345678",
+        "+86 138 1234 5678",
+        "138-1234-5678",
+        "021-65432100",
+        "0512 6523 4567",
+        "(021)65432100",
+        "021-65432100 转 8021",
+        "400-820-8820",
+    ],
+)
 def test_mainland_mobiles_and_landlines_with_area_code_are_phones(phone):
     assert rules.is_mainland_phone(phone)
 

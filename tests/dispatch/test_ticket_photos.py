@@ -1,4 +1,5 @@
 """CS attaches the customer's photos to a ticket: checked, stored outside the database, shown to staff only."""
+
 from __future__ import annotations
 
 import base64
@@ -36,8 +37,9 @@ def test_a_ticket_keeps_its_photos_as_files_and_shows_them_to_staff(app, cs, log
 
 def test_a_photo_that_is_not_what_it_claims_refuses_the_ticket_and_stores_nothing(app, cs):
     before = _stored_ticket_files(app)
-    response = cs.post("/api/v1/tickets", json=factories.ticket_payload(
-        photos=[_photo(PNG), _photo(GIF, filename="fake.png")]))
+    response = cs.post(
+        "/api/v1/tickets", json=factories.ticket_payload(photos=[_photo(PNG), _photo(GIF, filename="fake.png")])
+    )
     assert response.status_code == 422
     assert "Photo 2 (fake.png)" in response.get_json()["message"]
     assert db.session.scalar(select(func.count()).select_from(Ticket)) == 0
@@ -66,13 +68,29 @@ def test_a_name_not_on_the_ticket_is_not_served(cs):
 def test_the_intake_page_takes_photos_and_the_ticket_page_shows_them(app, cs, page_login):
     browser = page_login(cs.user)
     body = factories.ticket_payload()
-    form = {"platform": "jd", "order_no": "JD-PHOTO-1", "order_value": "3999", "purchase_date": "2026-11-01",
-            "name": "李娜", "phone": "13912345678", "address": "上海市徐汇区衡山路10号", "district": "徐汇区",
-            "region": "shanghai", "lat": "31.2", "lon": "121.44", "category": "large_appliance", "brand": "Midea",
-            "sku": "KFR-35", "serial_no": "SN-PHOTO-1", "type": "repair", "description": "Leaks water.",
-            "priority": "3", "available_from": body["availability"][0]["start"][:16],
-            "available_until": body["availability"][0]["end"][:16],
-            "photos": (io.BytesIO(PNG), "leak.png", "image/png")}
+    form = {
+        "platform": "jd",
+        "order_no": "JD-PHOTO-1",
+        "order_value": "3999",
+        "purchase_date": "2026-11-01",
+        "name": "李娜",
+        "phone": "13912345678",
+        "address": "上海市徐汇区衡山路10号",
+        "district": "徐汇区",
+        "region": "shanghai",
+        "lat": "31.2",
+        "lon": "121.44",
+        "category": "large_appliance",
+        "brand": "Midea",
+        "sku": "KFR-35",
+        "serial_no": "SN-PHOTO-1",
+        "type": "repair",
+        "description": "Leaks water.",
+        "priority": "3",
+        "available_from": body["availability"][0]["start"][:16],
+        "available_until": body["availability"][0]["end"][:16],
+        "photos": (io.BytesIO(PNG), "leak.png", "image/png"),
+    }
     registered = browser.post("/intake", data=form, content_type="multipart/form-data")
     assert registered.status_code == 302, registered.get_data(as_text=True)[-600:]
     ticket = db.session.scalars(select(Ticket)).one()

@@ -1,4 +1,5 @@
 """Ticket API: registration rules, bad input, listing, detail with timeline, cancelling."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -18,9 +19,12 @@ def count(model) -> int:
 
 # --- registration ---
 
+
 def test_cs_registers_a_ticket_with_warranty_quota_due_time_and_a_first_visit(cs, new_ticket):
-    body = new_ticket(order={"platform": "jd", "order_no": "JD1", "order_value": 12000,
-                             "purchase_date": "2026-10-24"}, cause="quality")
+    body = new_ticket(
+        order={"platform": "jd", "order_no": "JD1", "order_value": 12000, "purchase_date": "2026-10-24"},
+        cause="quality",
+    )
     assert body["status"] == "open"
     assert body["warranty"] == {"status": "in_warranty", "until": "2029-10-23"}
     assert body["visit_quota"] == 2 and body["visits_used"] == 1
@@ -42,8 +46,7 @@ def test_return_pickup_is_due_within_three_days(new_ticket):
 
 def test_requested_skills_and_duration_replace_the_defaults(new_ticket):
     factories.make_skill("gas_heater")
-    body = new_ticket(required_skills=["gas_heater"], duration_min=45, priority=5, district="pudong",
-                      region="shanghai")
+    body = new_ticket(required_skills=["gas_heater"], duration_min=45, priority=5, district="pudong", region="shanghai")
     assert body["visits"][0]["required_skills"] == ["gas_heater"]
     assert body["visits"][0]["duration_s"] == 45 * 60
     assert body["priority"] == 5 and body["customer"]["district"] == "pudong"
@@ -80,7 +83,9 @@ def test_the_same_open_ticket_sent_twice_names_the_existing_ticket(cs, new_ticke
 def test_a_cancelled_ticket_does_not_block_a_new_one(cs, new_ticket):
     payload = factories.ticket_payload()
     first = new_ticket(**payload)
-    assert cs.post(f"/api/v1/tickets/{first['id']}/cancel", json={"reason": "customer changed plans"}).status_code == 200
+    assert (
+        cs.post(f"/api/v1/tickets/{first['id']}/cancel", json={"reason": "customer changed plans"}).status_code == 200
+    )
     assert cs.post("/api/v1/tickets", json=payload).status_code == 201
 
 
@@ -104,6 +109,7 @@ def test_registration_needs_a_login(client, clock):
 
 
 # --- bad input ---
+
 
 def test_a_schema_error_has_the_pinned_422_shape(cs):
     payload = factories.ticket_payload(type="teleport")
@@ -160,8 +166,9 @@ def test_coordinates_outside_the_globe_are_refused(cs):
 
 def test_availability_window_must_end_after_it_starts(cs):
     start = MONDAY_10_LOCAL + timedelta(days=1)
-    payload = factories.ticket_payload(availability=[{"start": start.isoformat(),
-                                                      "end": (start - timedelta(hours=1)).isoformat()}])
+    payload = factories.ticket_payload(
+        availability=[{"start": start.isoformat(), "end": (start - timedelta(hours=1)).isoformat()}]
+    )
     response = cs.post("/api/v1/tickets", json=payload)
     assert response.status_code == 422
     assert response.json["errors"]["json"]["availability"] == {"0": {"end": ["The window must end after it starts."]}}
@@ -180,10 +187,12 @@ def test_unknown_cause_lists_the_allowed_causes(cs):
     response = cs.post("/api/v1/tickets", json=factories.ticket_payload(cause="bad_luck"))
     assert response.status_code == 422
     assert response.json["errors"]["json"]["cause"] == [
-        "Must be one of: quality, wrong_item, missing_item, change_of_mind, transport_damage."]
+        "Must be one of: quality, wrong_item, missing_item, change_of_mind, transport_damage."
+    ]
 
 
 # --- listing and detail ---
+
 
 def test_staff_list_tickets_filtered_by_status_and_owner(cs, login_as, new_ticket, dispatcher):
     other_cs = login_as("cs")
@@ -240,6 +249,7 @@ def test_a_ticket_past_its_due_time_is_flagged_overdue(cs, login_as, new_ticket,
 
 
 # --- cancelling ---
+
 
 def test_cancelling_cancels_open_visits_and_records_the_reason(cs, dispatcher, new_ticket, installer):
     created = new_ticket()

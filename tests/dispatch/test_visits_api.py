@@ -1,4 +1,5 @@
 """Visit API: manual assignment with its feasibility check, unassigning, listing per role and phone privacy."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -122,6 +123,7 @@ def test_unassigning_puts_the_visit_and_ticket_back_to_planning(cs, dispatcher, 
 
 
 # --- listing and privacy ---
+
 
 def _technician_client(login_as):
     user = factories.make_user("technician")

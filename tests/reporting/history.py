@@ -3,9 +3,10 @@
 The period is Monday 2026-11-02 .. Sunday 2026-11-08 in Shanghai; "now" is Tuesday 2026-11-10 12:00 local.
 Technician A works 09:00-18:00 Monday to Friday with a 45-minute lunch; B works 08:00-17:00 every day, no break.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -38,7 +39,7 @@ from tests import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIRST, LAST = date(2026, 11, 2), date(2026, 11, 8)
-NOW = datetime(2026, 11, 10, 12, 0, tzinfo=SHANGHAI).astimezone(timezone.utc)
+NOW = datetime(2026, 11, 10, 12, 0, tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def local(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
@@ -52,64 +53,139 @@ class HistoryBuilder:
 
     def unit(self, serial: str, *, brand: str, sku: str, category: ProductCategory, region: str = "shanghai"):
         self.n += 1
-        customer = Customer(name=f"Customer {self.n}", phone=f"1390000{self.n:04d}", address="somewhere",
-                            region=region)
-        order = Order(platform="tmall", order_no=f"HIST{self.n:06d}", order_value_yuan=Decimal("5000"),
-                      purchase_date=date(2026, 10, 1), customer=customer)
+        customer = Customer(name=f"Customer {self.n}", phone=f"1390000{self.n:04d}", address="somewhere", region=region)
+        order = Order(
+            platform="tmall",
+            order_no=f"HIST{self.n:06d}",
+            order_value_yuan=Decimal("5000"),
+            purchase_date=date(2026, 10, 1),
+            customer=customer,
+        )
         product = Product(order=order, category=category, brand=brand, sku=sku, serial_no=serial)
         db.session.add_all([customer, order, product])
         db.session.flush()
         return product
 
-    def ticket(self, product: Product, *, type: TicketType, created: datetime, cause: Cause | None = None,
-               status: TicketStatus = TicketStatus.OPEN, closed: datetime | None = None,
-               close_reason: CloseReason | None = None) -> Ticket:
-        ticket = Ticket(order_id=product.order_id, product_id=product.id, customer_id=product.order.customer_id,
-                        type=type, status=status, description="history", priority=3, owner_id=self.owner.id,
-                        cause=cause, responsibility=responsibility_for(cause), warranty=WarrantyStatus.IN_WARRANTY,
-                        warranty_until=date(2028, 1, 1), visit_quota=3,
-                        due_at=created + timedelta(days=DEFAULT_DUE_DAYS[type.value]), created_at=created,
-                        closed_at=closed, close_reason=close_reason)
+    def ticket(
+        self,
+        product: Product,
+        *,
+        type: TicketType,
+        created: datetime,
+        cause: Cause | None = None,
+        status: TicketStatus = TicketStatus.OPEN,
+        closed: datetime | None = None,
+        close_reason: CloseReason | None = None,
+    ) -> Ticket:
+        ticket = Ticket(
+            order_id=product.order_id,
+            product_id=product.id,
+            customer_id=product.order.customer_id,
+            type=type,
+            status=status,
+            description="history",
+            priority=3,
+            owner_id=self.owner.id,
+            cause=cause,
+            responsibility=responsibility_for(cause),
+            warranty=WarrantyStatus.IN_WARRANTY,
+            warranty_until=date(2028, 1, 1),
+            visit_quota=3,
+            due_at=created + timedelta(days=DEFAULT_DUE_DAYS[type.value]),
+            created_at=created,
+            closed_at=closed,
+            close_reason=close_reason,
+        )
         db.session.add(ticket)
         db.session.flush()
         return ticket
 
-    def visit(self, ticket: Ticket, *, sequence: int = 1, technician=None,
-              window: tuple[datetime, datetime] | None = None,
-              on_the_way: datetime | None = None, arrived: datetime | None = None, finished: datetime | None = None,
-              status: VisitStatus = VisitStatus.COMPLETED, result: ServiceResult | None = None) -> Visit:
-        visit = Visit(ticket_id=ticket.id, sequence_no=sequence, status=status, required_skills=[], duration_s=3600,
-                      technician_id=technician.id if technician else None,
-                      promised_start=window[0] if window else None, promised_end=window[1] if window else None,
-                      started_at=arrived, finished_at=finished)
+    def visit(
+        self,
+        ticket: Ticket,
+        *,
+        sequence: int = 1,
+        technician=None,
+        window: tuple[datetime, datetime] | None = None,
+        on_the_way: datetime | None = None,
+        arrived: datetime | None = None,
+        finished: datetime | None = None,
+        status: VisitStatus = VisitStatus.COMPLETED,
+        result: ServiceResult | None = None,
+    ) -> Visit:
+        visit = Visit(
+            ticket_id=ticket.id,
+            sequence_no=sequence,
+            status=status,
+            required_skills=[],
+            duration_s=3600,
+            technician_id=technician.id if technician else None,
+            promised_start=window[0] if window else None,
+            promised_end=window[1] if window else None,
+            started_at=arrived,
+            finished_at=finished,
+        )
         db.session.add(visit)
         db.session.flush()
         if on_the_way:
-            db.session.add(TimelineEvent(ticket_id=ticket.id, visit_id=visit.id, action="visit_en_route",
-                                         detail={}, at=on_the_way))
+            db.session.add(
+                TimelineEvent(ticket_id=ticket.id, visit_id=visit.id, action="visit_en_route", detail={}, at=on_the_way)
+            )
         if result:
-            db.session.add(ServiceReport(visit_id=visit.id, technician_id=technician.id, work_done="done",
-                                         result=result, submitted_at=finished))
+            db.session.add(
+                ServiceReport(
+                    visit_id=visit.id,
+                    technician_id=technician.id,
+                    work_done="done",
+                    result=result,
+                    submitted_at=finished,
+                )
+            )
         return visit
 
     def calls(self, ticket: Ticket, visit: Visit, *attempts: tuple[datetime, int | None, bool]) -> None:
         """Follow-up attempts as (when, satisfaction, reached)."""
-        follow_up = FollowUp(ticket_id=ticket.id, visit_id=visit.id, owner_id=self.owner.id,
-                             status=FollowUpStatus.DONE, created_at=visit.finished_at)
+        follow_up = FollowUp(
+            ticket_id=ticket.id,
+            visit_id=visit.id,
+            owner_id=self.owner.id,
+            status=FollowUpStatus.DONE,
+            created_at=visit.finished_at,
+        )
         db.session.add(follow_up)
         db.session.flush()
         for at, score, reached in attempts:
-            db.session.add(CallAttempt(follow_up_id=follow_up.id, at=at, by_id=self.owner.id, satisfaction=score,
-                                       outcome=CallOutcome.REACHED if reached else CallOutcome.NO_ANSWER))
+            db.session.add(
+                CallAttempt(
+                    follow_up_id=follow_up.id,
+                    at=at,
+                    by_id=self.owner.id,
+                    satisfaction=score,
+                    outcome=CallOutcome.REACHED if reached else CallOutcome.NO_ANSWER,
+                )
+            )
 
 
 def build_week() -> dict:
     """Seven tickets, six visits and six follow-up calls over the week; returns the technicians."""
     b = HistoryBuilder()
-    a = factories.make_technician(name="A", shift_start=time(9), shift_end=time(18), break_start=time(11, 30),
-                                  break_end=time(13, 30), break_duration_min=45, working_days=[1, 2, 3, 4, 5])
-    bee = factories.make_technician(name="B", shift_start=time(8), shift_end=time(17), break_start=None,
-                                    break_end=None, working_days=[1, 2, 3, 4, 5, 6, 7])
+    a = factories.make_technician(
+        name="A",
+        shift_start=time(9),
+        shift_end=time(18),
+        break_start=time(11, 30),
+        break_end=time(13, 30),
+        break_duration_min=45,
+        working_days=[1, 2, 3, 4, 5],
+    )
+    bee = factories.make_technician(
+        name="B",
+        shift_start=time(8),
+        shift_end=time(17),
+        break_start=None,
+        break_end=None,
+        working_days=[1, 2, 3, 4, 5, 6, 7],
+    )
     large, small = ProductCategory.LARGE_APPLIANCE, ProductCategory.SMALL_APPLIANCE
     furniture = ProductCategory.FURNITURE
     s1 = b.unit("S1", brand="Haier", sku="KFR-35GW", category=large)
@@ -120,36 +196,102 @@ def build_week() -> dict:
     s7 = b.unit("S7", brand="Midea", sku="MG38CB", category=small)
 
     # T1: fixed on the first visit, on time, customer gave 5; closed after 49.5 h.
-    t1 = b.ticket(s1, type=TicketType.REPAIR, cause=Cause.QUALITY, created=local(2, 9), status=TicketStatus.CLOSED,
-                  closed=local(4, 10, 30), close_reason=CloseReason.RESOLVED)
-    v = b.visit(t1, technician=a, window=(local(3, 10), local(3, 12)), on_the_way=local(3, 10, 10),
-                arrived=local(3, 10, 30), finished=local(3, 11, 30), result=ServiceResult.RESOLVED)
+    t1 = b.ticket(
+        s1,
+        type=TicketType.REPAIR,
+        cause=Cause.QUALITY,
+        created=local(2, 9),
+        status=TicketStatus.CLOSED,
+        closed=local(4, 10, 30),
+        close_reason=CloseReason.RESOLVED,
+    )
+    v = b.visit(
+        t1,
+        technician=a,
+        window=(local(3, 10), local(3, 12)),
+        on_the_way=local(3, 10, 10),
+        arrived=local(3, 10, 30),
+        finished=local(3, 11, 30),
+        result=ServiceResult.RESOLVED,
+    )
     b.calls(t1, v, (local(4, 10, 30), 5, True))
     # T2: first visit 20 min late and not resolved, second visit early and resolved; one missed call, then a 3.
-    t2 = b.ticket(s2, type=TicketType.INSTALLATION, created=local(2, 14), status=TicketStatus.CLOSED,
-                  closed=local(6, 13), close_reason=CloseReason.RESOLVED)
-    b.visit(t2, technician=a, window=(local(3, 14), local(3, 16)), on_the_way=local(3, 15, 50),
-            arrived=local(3, 16, 20), finished=local(3, 17, 20), result=ServiceResult.NOT_RESOLVED)
-    v = b.visit(t2, sequence=2, technician=bee, window=(local(5, 10), local(5, 12)), arrived=local(5, 9, 45),
-                finished=local(5, 10, 45), result=ServiceResult.RESOLVED)
+    t2 = b.ticket(
+        s2,
+        type=TicketType.INSTALLATION,
+        created=local(2, 14),
+        status=TicketStatus.CLOSED,
+        closed=local(6, 13),
+        close_reason=CloseReason.RESOLVED,
+    )
+    b.visit(
+        t2,
+        technician=a,
+        window=(local(3, 14), local(3, 16)),
+        on_the_way=local(3, 15, 50),
+        arrived=local(3, 16, 20),
+        finished=local(3, 17, 20),
+        result=ServiceResult.NOT_RESOLVED,
+    )
+    v = b.visit(
+        t2,
+        sequence=2,
+        technician=bee,
+        window=(local(5, 10), local(5, 12)),
+        arrived=local(5, 9, 45),
+        finished=local(5, 10, 45),
+        result=ServiceResult.RESOLVED,
+    )
     b.calls(t2, v, (local(6, 10), None, False), (local(6, 13), 3, True))
     # T3 (Beijing): a 3-day return picked up 90 min late, three missed calls, closed unreachable past its limit.
-    t3 = b.ticket(s3, type=TicketType.RETURN_PICKUP, cause=Cause.CHANGE_OF_MIND, created=local(2, 10),
-                  status=TicketStatus.CLOSED, closed=local(7, 16), close_reason=CloseReason.UNREACHABLE)
-    v = b.visit(t3, technician=bee, window=(local(6, 10), local(6, 12)), on_the_way=local(6, 13),
-                arrived=local(6, 13, 30), finished=local(6, 14), result=ServiceResult.RESOLVED)
+    t3 = b.ticket(
+        s3,
+        type=TicketType.RETURN_PICKUP,
+        cause=Cause.CHANGE_OF_MIND,
+        created=local(2, 10),
+        status=TicketStatus.CLOSED,
+        closed=local(7, 16),
+        close_reason=CloseReason.UNREACHABLE,
+    )
+    v = b.visit(
+        t3,
+        technician=bee,
+        window=(local(6, 10), local(6, 12)),
+        on_the_way=local(6, 13),
+        arrived=local(6, 13, 30),
+        finished=local(6, 14),
+        result=ServiceResult.RESOLVED,
+    )
     b.calls(t3, v, (local(7, 10), None, False), (local(7, 13), None, False), (local(7, 16), None, False))
     # T4: unit S1 comes back 3 days 22.5 h after T1 closed: a repeat visit; open, not yet due.
     b.ticket(s1, type=TicketType.REPAIR, cause=Cause.QUALITY, created=local(8, 9))
     # T5: registered before the period; its visit in the period failed.
-    t5 = b.ticket(s5, type=TicketType.EXCHANGE, cause=Cause.TRANSPORT_DAMAGE, created=local(25, 10, month=10),
-                  status=TicketStatus.SCHEDULED)
-    b.visit(t5, technician=a, window=(local(4, 10), local(4, 12)), on_the_way=local(4, 10, 40),
-            arrived=local(4, 11), finished=local(4, 11, 20), status=VisitStatus.FAILED)
+    t5 = b.ticket(
+        s5,
+        type=TicketType.EXCHANGE,
+        cause=Cause.TRANSPORT_DAMAGE,
+        created=local(25, 10, month=10),
+        status=TicketStatus.SCHEDULED,
+    )
+    b.visit(
+        t5,
+        technician=a,
+        window=(local(4, 10), local(4, 12)),
+        on_the_way=local(4, 10, 40),
+        arrived=local(4, 11),
+        finished=local(4, 11, 20),
+        status=VisitStatus.FAILED,
+    )
     b.visit(t5, sequence=2, status=VisitStatus.UNSCHEDULED)
     # T6: cancelled the day after registration.
-    b.ticket(s6, type=TicketType.INSTALLATION, created=local(3, 9), status=TicketStatus.CANCELLED,
-             closed=local(3, 12), close_reason=CloseReason.CANCELLED)
+    b.ticket(
+        s6,
+        type=TicketType.INSTALLATION,
+        created=local(3, 9),
+        status=TicketStatus.CANCELLED,
+        closed=local(3, 12),
+        close_reason=CloseReason.CANCELLED,
+    )
     # T7: an inspection nobody visited, due 11-07 09:00: open and overdue now.
     b.ticket(s7, type=TicketType.INSPECTION, created=local(2, 9))
     # T8: unit S2 again, 31 days after T2 closed: too late to count as a repeat.

@@ -1,7 +1,8 @@
 """The generated history the bench runs on: coherent lives, and a database the app can keep writing to."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -11,7 +12,7 @@ from dispatch.models import CallAttempt, Ticket, Visit
 from reporting.history import generate_history
 from tests import factories
 
-NOW = datetime(2026, 11, 23, 4, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
 
 
 def test_history_tickets_live_in_order_and_never_in_the_future(app):
@@ -21,8 +22,7 @@ def test_history_tickets_live_in_order_and_never_in_the_future(app):
         assert ticket.created_at <= NOW
         if ticket.status in (TicketStatus.CLOSED, TicketStatus.CANCELLED):
             assert ticket.created_at < ticket.closed_at <= NOW
-    for visit in db.session.scalars(select(Visit).where(Visit.status.in_([VisitStatus.COMPLETED,
-                                                                          VisitStatus.FAILED]))):
+    for visit in db.session.scalars(select(Visit).where(Visit.status.in_([VisitStatus.COMPLETED, VisitStatus.FAILED]))):
         assert visit.started_at < visit.finished_at <= NOW
     assert db.session.scalar(select(func.max(CallAttempt.at))) <= NOW
 

@@ -1,4 +1,5 @@
 """Every dashboard figure, worked out by hand from the week in tests/reporting/history.py."""
+
 from __future__ import annotations
 
 import csv
@@ -40,14 +41,27 @@ def test_on_time_arrival_and_the_lateness_of_the_rest(manager):
     # 09:45 before 10-12: early. T3 13:30 after 10-12: 90 min late. 2 of 5.
     arrivals = kpis(manager)["arrivals"]
     assert (arrivals["arrivals"], arrivals["on_time"], arrivals["rate_pct"]) == (5, 2, 40.0)
-    assert arrivals["bands"] == {"on_time": 2, "early": 1, "late_0_15": 0, "late_15_30": 1, "late_30_60": 0,
-                                 "late_60_120": 1, "late_over_120": 0}
+    assert arrivals["bands"] == {
+        "on_time": 2,
+        "early": 1,
+        "late_0_15": 0,
+        "late_15_30": 1,
+        "late_30_60": 0,
+        "late_60_120": 1,
+        "late_over_120": 0,
+    }
 
 
 def test_satisfaction_from_reached_calls_and_the_share_of_calls_that_reached_someone(manager):
     # Six attempts: T1 reached (5), T2 missed then reached (3), T3 missed three times. Average (5+3)/2.
-    assert kpis(manager)["satisfaction"] == {"calls": 6, "reached": 2, "reach_pct": 33.3, "scored": 2,
-                                             "average": 4.0, "scores": {"1": 0, "2": 0, "3": 1, "4": 0, "5": 1}}
+    assert kpis(manager)["satisfaction"] == {
+        "calls": 6,
+        "reached": 2,
+        "reach_pct": 33.3,
+        "scored": 2,
+        "average": 4.0,
+        "scores": {"1": 0, "2": 0, "3": 1, "4": 0, "5": 1},
+    }
 
 
 def test_handling_time_from_registration_to_closure_by_ticket_type(manager):
@@ -55,27 +69,45 @@ def test_handling_time_from_registration_to_closure_by_ticket_type(manager):
     # T3 return 11-02 10:00 -> 11-07 16:00 = 126 h, past its 3-day limit. Cancelled T6 is not a closure.
     rows = {r["type"]: r for r in kpis(manager)["handling"]}
     assert rows["repair"] == {"type": "repair", "limit_days": 5, "closed": 1, "average_h": 49.5, "closed_late": 0}
-    assert rows["installation"] == {"type": "installation", "limit_days": 5, "closed": 1, "average_h": 95.0,
-                                    "closed_late": 0}
-    assert rows["return_pickup"] == {"type": "return_pickup", "limit_days": 3, "closed": 1, "average_h": 126.0,
-                                     "closed_late": 1}
+    assert rows["installation"] == {
+        "type": "installation",
+        "limit_days": 5,
+        "closed": 1,
+        "average_h": 95.0,
+        "closed_late": 0,
+    }
+    assert rows["return_pickup"] == {
+        "type": "return_pickup",
+        "limit_days": 3,
+        "closed": 1,
+        "average_h": 126.0,
+        "closed_late": 1,
+    }
     assert rows["exchange"]["closed"] == 0 and rows["exchange"]["average_h"] is None
 
 
 def test_tickets_past_their_time_limit_by_ticket_type(manager):
     # Registered in the week, not cancelled: repair T1, T4 (due 11-13, not yet); installation T2; return T3
     # closed 2 days late; inspection T7 due 11-07 and still open on 11-10. T5 was registered before.
-    rows = {r["type"]: (r["registered"], r["closed_late"], r["open_overdue"], r["overdue_pct"])
-            for r in kpis(manager)["time_limits"]}
-    assert rows == {"repair": (2, 0, 0, 0.0), "installation": (1, 0, 0, 0.0), "return_pickup": (1, 1, 0, 100.0),
-                    "inspection": (1, 0, 1, 100.0), "exchange": (0, 0, 0, None)}
+    rows = {
+        r["type"]: (r["registered"], r["closed_late"], r["open_overdue"], r["overdue_pct"])
+        for r in kpis(manager)["time_limits"]
+    }
+    assert rows == {
+        "repair": (2, 0, 0, 0.0),
+        "installation": (1, 0, 0, 0.0),
+        "return_pickup": (1, 1, 0, 100.0),
+        "inspection": (1, 0, 1, 100.0),
+        "exchange": (0, 0, 0, None),
+    }
 
 
 def test_complaint_causes_with_who_pays(manager):
     # T1 and T4 quality -> seller; T3 change of mind -> customer. T2, T6, T7 have no cause; T5 is older.
     assert kpis(manager)["complaints"] == [
         {"cause": "quality", "responsibility": "seller", "tickets": 2},
-        {"cause": "change_of_mind", "responsibility": "customer", "tickets": 1}]
+        {"cause": "change_of_mind", "responsibility": "customer", "tickets": 1},
+    ]
 
 
 def test_repeat_visits_count_units_back_within_30_days_of_a_closed_ticket(manager):
@@ -84,20 +116,37 @@ def test_repeat_visits_count_units_back_within_30_days_of_a_closed_ticket(manage
     assert kpis(manager)["repeats"] == [
         {"brand": "Haier", "model": "KFR-35GW", "units": 1, "repeated": 1, "repeat_pct": 100.0},
         {"brand": "IKEA", "model": "PAX-236", "units": 1, "repeated": 0, "repeat_pct": 0.0},
-        {"brand": "Midea", "model": "MG38CB", "units": 1, "repeated": 0, "repeat_pct": 0.0}]
+        {"brand": "Midea", "model": "MG38CB", "units": 1, "repeated": 0, "repeat_pct": 0.0},
+    ]
 
 
 def test_utilisation_is_time_on_site_against_shift_time_with_travel_per_visit(manager, week):
     rows = {r["name"]: r for r in kpis(manager)["utilisation"]}
     # A: 60 + 60 + 20 min on site = 8,400 s; shift 5 weekdays x (9 h - 45 min) = 148,500 s -> 5.7 %.
     # Travel: 20, 30 and 20 min from "on the way" to arrival -> 23.3 min.
-    assert rows["A"] == {"technician_id": week["a"].id, "name": "A", "region": "shanghai", "visits": 3,
-                         "on_site_h": 2.3, "shift_h": 41.2, "utilisation_pct": 5.7, "travel_visits": 3,
-                         "travel_min_per_visit": 23.3}
+    assert rows["A"] == {
+        "technician_id": week["a"].id,
+        "name": "A",
+        "region": "shanghai",
+        "visits": 3,
+        "on_site_h": 2.3,
+        "shift_h": 41.2,
+        "utilisation_pct": 5.7,
+        "travel_visits": 3,
+        "travel_min_per_visit": 23.3,
+    }
     # B: 60 + 30 min = 5,400 s of 7 x 9 h = 226,800 s -> 2.4 %; only T3's visit went "on the way" (30 min).
-    assert rows["B"] == {"technician_id": week["b"].id, "name": "B", "region": "shanghai", "visits": 2,
-                         "on_site_h": 1.5, "shift_h": 63.0, "utilisation_pct": 2.4, "travel_visits": 1,
-                         "travel_min_per_visit": 30.0}
+    assert rows["B"] == {
+        "technician_id": week["b"].id,
+        "name": "B",
+        "region": "shanghai",
+        "visits": 2,
+        "on_site_h": 1.5,
+        "shift_h": 63.0,
+        "utilisation_pct": 2.4,
+        "travel_visits": 1,
+        "travel_min_per_visit": 30.0,
+    }
 
 
 def test_trend_by_day_shows_each_day_with_its_own_figures(manager):
@@ -106,18 +155,36 @@ def test_trend_by_day_shows_each_day_with_its_own_figures(manager):
     # 11-02: T1, T2, T3, T7 registered. 11-03: T6; both first visits of the day ended, one fixed, one on time.
     assert trend["2026-11-02"]["registered"] == 4 and trend["2026-11-03"]["registered"] == 1
     assert trend["2026-11-03"]["first_time_fix_pct"] == 50.0 and trend["2026-11-03"]["on_time_pct"] == 50.0
-    assert (trend["2026-11-04"]["closed"], trend["2026-11-04"]["handling_h"], trend["2026-11-04"]["satisfaction"]) \
-        == (1, 49.5, 5.0)
+    assert (trend["2026-11-04"]["closed"], trend["2026-11-04"]["handling_h"], trend["2026-11-04"]["satisfaction"]) == (
+        1,
+        49.5,
+        5.0,
+    )
     assert trend["2026-11-06"]["satisfaction"] == 3.0
-    assert trend["2026-11-08"] == {"bucket": "2026-11-08", "registered": 1, "closed": 0, "handling_h": None,
-                                   "first_time_fix_pct": None, "on_time_pct": None, "satisfaction": None}
+    assert trend["2026-11-08"] == {
+        "bucket": "2026-11-08",
+        "registered": 1,
+        "closed": 0,
+        "handling_h": None,
+        "first_time_fix_pct": None,
+        "on_time_pct": None,
+        "satisfaction": None,
+    }
 
 
 def test_trend_by_week_adds_the_days_up(manager):
     response = manager.get("/api/v1/kpis?from=2026-11-02&to=2026-11-08&bucket=week")
-    assert response.get_json()["trend"] == [{"bucket": "2026-11-02", "registered": 6, "closed": 3,
-                                             "handling_h": 90.2, "first_time_fix_pct": 50.0, "on_time_pct": 40.0,
-                                             "satisfaction": 4.0}]
+    assert response.get_json()["trend"] == [
+        {
+            "bucket": "2026-11-02",
+            "registered": 6,
+            "closed": 3,
+            "handling_h": 90.2,
+            "first_time_fix_pct": 50.0,
+            "on_time_pct": 40.0,
+            "satisfaction": 4.0,
+        }
+    ]
 
 
 def test_region_filter_leaves_out_the_other_city(manager):

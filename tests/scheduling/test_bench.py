@@ -1,4 +1,5 @@
 """The benchmark loaders map their sources faithfully; the --out files have the agreed shape."""
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,8 @@ def test_solomon_loader_maps_c101_scaled_by_ten():
     assert problem["locations"][0] == {"id": "n0", "x": 40, "y": 50}
     assert len(problem["technicians"]) == 25
     assert {(t["start"], t["end"], tuple(t["shift"]), t["capacity"]) for t in problem["technicians"]} == {
-        ("n0", "n0", (0, 12360), 200)}
+        ("n0", "n0", (0, 12360), 200)
+    }
     # customer 1: 45 68 demand 10, ready 912, due 967, service 90
     c1 = problem["visits"][0]
     assert problem["locations"][n[c1["location"]]] == {"id": "n1", "x": 45, "y": 68}

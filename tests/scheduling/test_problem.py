@@ -1,4 +1,5 @@
 """problem.json validation: every mistake is reported at once, naming its place and what to fix."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,11 +12,21 @@ def problem(**overrides) -> dict:
     data = {
         "date": "2026-11-23",
         "locations": [{"id": "L0", "lat": 31.23, "lon": 121.47}, {"id": "L1", "lat": 31.25, "lon": 121.49}],
-        "technicians": [{"id": "t1", "start": "L0", "end": "L0", "skills": ["ac_install"],
-                         "shift": [30600, 64800], "breaks": [{"window": [41400, 48600], "duration_s": 2700}],
-                         "max_visits": 8, "capacity": None}],
-        "visits": [{"id": "v1", "location": "L1", "duration_s": 3600, "skills": ["ac_install"],
-                    "windows": [[32400, 39600]]}],
+        "technicians": [
+            {
+                "id": "t1",
+                "start": "L0",
+                "end": "L0",
+                "skills": ["ac_install"],
+                "shift": [30600, 64800],
+                "breaks": [{"window": [41400, 48600], "duration_s": 2700}],
+                "max_visits": 8,
+                "capacity": None,
+            }
+        ],
+        "visits": [
+            {"id": "v1", "location": "L1", "duration_s": 3600, "skills": ["ac_install"], "windows": [[32400, 39600]]}
+        ],
     }
     data.update(overrides)
     return data
@@ -96,8 +107,10 @@ def test_all_mistakes_are_reported_together():
 
 def test_break_must_fit_its_window_and_the_shift():
     data = problem()
-    data["technicians"][0]["breaks"] = [{"window": [41400, 42000], "duration_s": 2700},
-                                        {"window": [20000, 30000], "duration_s": 600}]
+    data["technicians"][0]["breaks"] = [
+        {"window": [41400, 42000], "duration_s": 2700},
+        {"window": [20000, 30000], "duration_s": 600},
+    ]
     assert errors_of(data) == [
         "technicians[0].breaks[0]: a 2700 s break does not fit in its window [41400, 42000]",
         "technicians[0].breaks[1].window [20000, 30000] must lie within the shift [30600, 64800]",

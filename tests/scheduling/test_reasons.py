@@ -1,4 +1,5 @@
 """Reasons are codes with parameters: plan.json carries both next to the English sentence it always had."""
+
 from __future__ import annotations
 
 import json
@@ -15,10 +16,17 @@ def unassigned(plan: dict) -> dict[str, dict]:
 
 
 def test_plan_json_carries_the_reason_code_and_params_beside_the_english_sentence():
-    problem = street({"D": 0, "A": 1}, [{"id": "t1", "skills": ["ac_install"]}],
-                     [{"id": "v9", "location": "A", "skills": ["gas_heater"]}])
-    assert unassigned(solved(problem))["v9"] == {"visit": "v9", "reason": "no technician has skill gas_heater",
-                                                 "reason_code": "no_skill", "reason_params": {"skills": ["gas_heater"]}}
+    problem = street(
+        {"D": 0, "A": 1},
+        [{"id": "t1", "skills": ["ac_install"]}],
+        [{"id": "v9", "location": "A", "skills": ["gas_heater"]}],
+    )
+    assert unassigned(solved(problem))["v9"] == {
+        "visit": "v9",
+        "reason": "no technician has skill gas_heater",
+        "reason_code": "no_skill",
+        "reason_params": {"skills": ["gas_heater"]},
+    }
 
 
 def test_windows_travel_as_seconds_from_midnight():
@@ -31,20 +39,30 @@ def test_windows_travel_as_seconds_from_midnight():
 
 def test_a_dropped_visit_names_a_few_technicians_and_counts_them_all():
     # Both need 10:00 sharp (36000) at 1 km, one technician: only the urgent one is done.
-    problem = street({"D": 0, "A": 1, "B": 1}, [{"id": "t1"}],
-                     [{"id": "routine", "location": "A", "priority": 1, "windows": [[36000, 36000]]},
-                      {"id": "urgent", "location": "B", "priority": 5, "windows": [[36000, 36000]]}])
+    problem = street(
+        {"D": 0, "A": 1, "B": 1},
+        [{"id": "t1"}],
+        [
+            {"id": "routine", "location": "A", "priority": 1, "windows": [[36000, 36000]]},
+            {"id": "urgent", "location": "B", "priority": 5, "windows": [[36000, 36000]]},
+        ],
+    )
     item = unassigned(solved(problem))["routine"]
     assert (item["reason_code"], item["reason_params"]) == ("no_room", {"technicians": ["t1"], "technician_count": 1})
 
 
 def test_a_pinned_visit_says_which_technician_it_is_pinned_to():
-    problem = street({"D": 0, "A": 1}, [{"id": "t1", "skills": ["ac_install"]}, {"id": "t2"}],
-                     [{"id": "v1", "location": "A", "skills": ["ac_install"], "pinned": {"technician": "t2"}}])
+    problem = street(
+        {"D": 0, "A": 1},
+        [{"id": "t1", "skills": ["ac_install"]}, {"id": "t2"}],
+        [{"id": "v1", "location": "A", "skills": ["ac_install"], "pinned": {"technician": "t2"}}],
+    )
     item = unassigned(solved(problem))["v1"]
     assert item["reason"] == "it is pinned to t2, who lacks skill ac_install"
     assert (item["reason_code"], item["reason_params"]) == (
-        "pinned_lacks_skill", {"pinned_technician": "t2", "skills": ["ac_install"]})
+        "pinned_lacks_skill",
+        {"pinned_technician": "t2", "skills": ["ac_install"]},
+    )
 
 
 def test_a_reason_is_hashable_picklable_and_json_safe():
@@ -66,5 +84,6 @@ def test_a_reason_takes_only_known_codes_and_json_safe_params():
 
 def test_no_plan_in_time_keeps_its_sentence():
     assert NO_PLAN_REASON.code == "no_plan_in_time"
-    assert NO_PLAN_REASON.text == ("the solver found no plan within the time limit; solve again with a longer "
-                                   "time limit")
+    assert NO_PLAN_REASON.text == (
+        "the solver found no plan within the time limit; solve again with a longer time limit"
+    )

@@ -1,4 +1,5 @@
 """Rebalancing a day under way: history stays, started visits stay first, few moves, every plan checked."""
+
 from __future__ import annotations
 
 import json
@@ -28,23 +29,37 @@ def small_day() -> tuple[dict, dict]:
             {"id": "t2", "start": "H2", "end": "H2", "skills": ["x", "y"], "shift": [28800, 64800]},
         ],
         "visits": [
-            {"id": vid, "location": place, "duration_s": 3600, "skills": ["x"], "windows": [window],
-             "must_serve": True}
-            for vid, place, window in (("a", "A", [NINE, ELEVEN]), ("b", "B", [ELEVEN, THIRTEEN]),
-                                       ("c", "C", [NINE, ELEVEN]), ("d", "D", [ELEVEN, THIRTEEN]))
-        ] + [{"id": "u", "location": "U", "duration_s": 1800, "skills": ["y"], "windows": []}],
+            {"id": vid, "location": place, "duration_s": 3600, "skills": ["x"], "windows": [window], "must_serve": True}
+            for vid, place, window in (
+                ("a", "A", [NINE, ELEVEN]),
+                ("b", "B", [ELEVEN, THIRTEEN]),
+                ("c", "C", [NINE, ELEVEN]),
+                ("d", "D", [ELEVEN, THIRTEEN]),
+            )
+        ]
+        + [{"id": "u", "location": "U", "duration_s": 1800, "skills": ["y"], "windows": []}],
     }
 
     def route(tech: str, first: str, second: str) -> dict:
         # leave home at 08:50, first visit 09:00-10:00, wait, second 11:00-12:00, home at 12:10
-        stops = [{"visit": first, "arrival": NINE, "start": NINE, "end": NINE + 3600},
-                 {"visit": second, "arrival": NINE + 3600 + LEG_S, "start": ELEVEN, "end": ELEVEN + 3600}]
-        return {"technician": tech, "stops": stops, "break": None, "breaks": [], "travel_s": 3 * LEG_S,
-                "distance_m": 6 * LEG_S}
+        stops = [
+            {"visit": first, "arrival": NINE, "start": NINE, "end": NINE + 3600},
+            {"visit": second, "arrival": NINE + 3600 + LEG_S, "start": ELEVEN, "end": ELEVEN + 3600},
+        ]
+        return {
+            "technician": tech,
+            "stops": stops,
+            "break": None,
+            "breaks": [],
+            "travel_s": 3 * LEG_S,
+            "distance_m": 6 * LEG_S,
+        }
 
-    plan = {"routes": [route("t1", "a", "b"), route("t2", "c", "d")],
-            "unassigned": [{"visit": "u", "reason": "came in after the plan was made"}],
-            "kpis": {"served": 4, "unassigned": 1, "travel_s": 6 * LEG_S, "distance_m": 12 * LEG_S, "solve_s": 0}}
+    plan = {
+        "routes": [route("t1", "a", "b"), route("t2", "c", "d")],
+        "unassigned": [{"visit": "u", "reason": "came in after the plan was made"}],
+        "kpis": {"served": 4, "unassigned": 1, "travel_s": 6 * LEG_S, "distance_m": 12 * LEG_S, "solve_s": 0},
+    }
     assert check_plan(problem, plan) == []
     return problem, plan
 
@@ -55,21 +70,28 @@ def stops_of(plan: dict, tech: str) -> list[tuple[str, int]]:
 
 def test_an_out_technician_keeps_the_visit_under_way_and_hands_the_rest_to_a_colleague():
     problem, plan = small_day()
-    result = rebalance(problem, plan, now_s=NINE_THIRTY, event={"kind": "technician_out", "technician": "t1",
-                                                                 "from_s": NINE_THIRTY}, search_time_s=0.3)
+    result = rebalance(
+        problem,
+        plan,
+        now_s=NINE_THIRTY,
+        event={"kind": "technician_out", "technician": "t1", "from_s": NINE_THIRTY},
+        search_time_s=0.3,
+    )
     assert check_plan(result.problem, result.plan) == []
     assert stops_of(result.plan, "t1") == [("a", NINE)]  # started at 09:00: it stays, then t1 goes home
     # b cannot go before d on t2 without pushing d 40 minutes: after d (ends 12:00, 10 min drive) it starts 12:10
     assert stops_of(result.plan, "t2") == [("c", NINE), ("d", ELEVEN), ("b", ELEVEN + 3600 + LEG_S)]
     assert [(m["visit"], m["from"]["technician"], m["to"]["technician"]) for m in result.changes["moved"]] == [
-        ("b", "t1", "t2")]
+        ("b", "t1", "t2")
+    ]
     assert result.changes["broken_promises"] == []
 
 
 def test_an_overrun_pushes_the_next_visit_and_says_whom_to_call():
     problem, plan = small_day()
-    result = rebalance(problem, plan, now_s=NINE_THIRTY, event={"kind": "overrun", "visit": "a", "minutes": 90},
-                       search_time_s=0.3)
+    result = rebalance(
+        problem, plan, now_s=NINE_THIRTY, event={"kind": "overrun", "visit": "a", "minutes": 90}, search_time_s=0.3
+    )
     assert check_plan(result.problem, result.plan) == []
     # a now ends 11:30; b, still in its 11:00-13:00 slot, starts after the drive at 11:40: 40 minutes late
     assert stops_of(result.plan, "t1") == [("a", NINE), ("b", ELEVEN + 1800 + LEG_S)]
@@ -84,8 +106,9 @@ def test_a_cancelled_visit_moves_nobody_and_makes_room_for_a_waiting_one():
     assert stops_of(result.plan, "t1") == [("a", NINE)]
     assert result.changes["cancelled"] == ["b"]
     # nothing planned moves; u, which waited unassigned, is taken up after c
-    assert result.changes["moved"] == [{"visit": "u", "from": None,
-                                        "to": {"technician": "t2", "start": 36600, "end": 38400}}]
+    assert result.changes["moved"] == [
+        {"visit": "u", "from": None, "to": {"technician": "t2", "start": 36600, "end": 38400}}
+    ]
 
 
 def test_an_urgent_visit_goes_in_as_early_as_possible():
@@ -98,8 +121,9 @@ def test_an_urgent_visit_goes_in_as_early_as_possible():
 
 def test_a_visit_the_technician_is_driving_to_stays_first():
     problem, plan = small_day()
-    result = rebalance(problem, plan, now_s=NINE_THIRTY, event={"kind": "urgent", "visit": "u"},
-                       under_way=["d"], search_time_s=0.3)
+    result = rebalance(
+        problem, plan, now_s=NINE_THIRTY, event={"kind": "urgent", "visit": "u"}, under_way=["d"], search_time_s=0.3
+    )
     assert check_plan(result.problem, result.plan) == []
     assert stops_of(result.plan, "t2") == [("c", NINE), ("d", ELEVEN), ("u", ELEVEN + 3600 + LEG_S)]
 
@@ -121,8 +145,9 @@ def test_every_rebalanced_generated_day_passes_the_checker_and_keeps_history(eve
     problem, plan, event_json, _ = bench_day(15, 120, 4, event, ELEVEN)
     result = rebalance(problem, plan, now_s=ELEVEN, event=event_json, search_time_s=0.3)
     assert check_plan(result.problem, result.plan) == []
-    before = {s["visit"]: (r["technician"], s["start"]) for r in plan["routes"] for s in r["stops"]
-              if s["start"] < ELEVEN}
+    before = {
+        s["visit"]: (r["technician"], s["start"]) for r in plan["routes"] for s in r["stops"] if s["start"] < ELEVEN
+    }
     after = {s["visit"]: (r["technician"], s["start"]) for r in result.plan["routes"] for s in r["stops"]}
     assert all(after[vid] == where for vid, where in before.items())
 
@@ -138,11 +163,23 @@ def test_a_rebalance_moves_far_fewer_visits_than_solving_the_rest_of_the_day_aga
 
 def test_the_command_prints_the_change_set(tmp_path, capsys):
     problem, plan = small_day()
-    for name, data in (("problem", problem), ("plan", plan),
-                       ("event", {"kind": "technician_out", "technician": "t1", "from_s": NINE_THIRTY})):
+    for name, data in (
+        ("problem", problem),
+        ("plan", plan),
+        ("event", {"kind": "technician_out", "technician": "t1", "from_s": NINE_THIRTY}),
+    ):
         (tmp_path / f"{name}.json").write_text(json.dumps(data))
-    code = main(["rebalance", str(tmp_path / "problem.json"), str(tmp_path / "plan.json"),
-                 "--event", str(tmp_path / "event.json"), "--now", "09:30"])
+    code = main(
+        [
+            "rebalance",
+            str(tmp_path / "problem.json"),
+            str(tmp_path / "plan.json"),
+            "--event",
+            str(tmp_path / "event.json"),
+            "--now",
+            "09:30",
+        ]
+    )
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert [m["visit"] for m in out["moved"]] == ["b"] and out["kpis"]["broken_promises"] == 0

@@ -1,4 +1,5 @@
 """The search's compiled code is thrown away when any of its sources changed, not only the caller's own file."""
+
 from __future__ import annotations
 
 from scheduling.core.ruin_and_recreate.cache import STAMP, drop_stale_compiled_code

@@ -1,4 +1,5 @@
 """`python -m scheduling solve|check` works on files and stdin, and explains bad input."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,9 @@ PROBLEM = {
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scheduling", *args], cwd=REPO, input=stdin,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "scheduling", *args], cwd=REPO, input=stdin, capture_output=True, text=True
+    )
 
 
 def test_solve_writes_plan_json_and_check_accepts_it(tmp_path):
@@ -59,9 +61,11 @@ def test_solve_reads_stdin_and_exits_2_listing_validation_errors():
 def test_check_exits_1_naming_the_violation(tmp_path):
     problem_path = tmp_path / "problem.json"
     problem_path.write_text(json.dumps(PROBLEM))
-    plan = {"routes": [{"technician": "t1", "stops": [], "break": None, "breaks": [], "travel_s": 0,
-                        "distance_m": 0}],
-            "unassigned": [], "kpis": {"served": 0, "unassigned": 0, "travel_s": 0, "distance_m": 0, "solve_s": 0}}
+    plan = {
+        "routes": [{"technician": "t1", "stops": [], "break": None, "breaks": [], "travel_s": 0, "distance_m": 0}],
+        "unassigned": [],
+        "kpis": {"served": 0, "unassigned": 0, "travel_s": 0, "distance_m": 0, "solve_s": 0},
+    }
     plan_path = tmp_path / "plan.json"
     plan_path.write_text(json.dumps(plan))
     result = run("check", str(problem_path), str(plan_path))

@@ -1,4 +1,5 @@
 """A solve keeps its time limit even when a test has frozen Python's clock (freezegun)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -33,8 +34,9 @@ SOLVE_UNDER_FROZEN_TIME = textwrap.dedent("""
 def test_a_solve_under_a_frozen_clock_still_ends_at_its_time_limit():
     # A deadline read from a frozen clock never arrives; the solver must use the OS clock instead.
     started = time.perf_counter()
-    finished = subprocess.run([sys.executable, "-c", SOLVE_UNDER_FROZEN_TIME], cwd=ROOT, capture_output=True,
-                              text=True, timeout=120)
+    finished = subprocess.run(
+        [sys.executable, "-c", SOLVE_UNDER_FROZEN_TIME], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.strip() == "12"
     assert time.perf_counter() - started < 120

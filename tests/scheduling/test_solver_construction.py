@@ -3,6 +3,7 @@ the dispatcher gets a complete plan, told which engine searched, and why a visit
 
 Days on a straight street as in test_solver.py: 600 s and 1000 m per kilometre.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -39,19 +40,29 @@ def test_a_one_visit_day_is_served_even_with_a_twentieth_of_a_second(engine):
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_busy_day_with_no_time_to_search_gets_the_whole_construction_plan(engine):
-    visits = [{"id": f"v{i}", "location": "ABC"[i % 3], "windows": [[EIGHT + 3600 * (i % 8), EIGHT + 3600 * (i % 8 + 2)]]}
-              for i in range(24)]
-    problem = street({"D": 0, "A": 1, "B": 2, "C": 3},
-                     [{"id": "t1", "breaks": [{"window": [41400, 48600], "duration_s": 2700}]}, {"id": "t2"}], visits)
+    visits = [
+        {"id": f"v{i}", "location": "ABC"[i % 3], "windows": [[EIGHT + 3600 * (i % 8), EIGHT + 3600 * (i % 8 + 2)]]}
+        for i in range(24)
+    ]
+    problem = street(
+        {"D": 0, "A": 1, "B": 2, "C": 3},
+        [{"id": "t1", "breaks": [{"window": [41400, 48600], "duration_s": 2700}]}, {"id": "t2"}],
+        visits,
+    )
     plan = solved(problem, engine, TOO_SHORT_TO_SEARCH_S)
     assert plan["kpis"]["served"] == _construction_served(problem) >= 2 * 8
 
 
 def test_a_visit_the_construction_could_not_fit_is_left_out_because_time_ran_out():
     # both want 09:00 sharp at places 3 km apart; one technician can do only one of them
-    problem = street({"D": 0, "A": 1, "B": 4}, [{"id": "t1"}],
-                     [{"id": "a", "location": "A", "windows": [[32400, 32400]]},
-                      {"id": "b", "location": "B", "windows": [[32400, 32400]]}])
+    problem = street(
+        {"D": 0, "A": 1, "B": 4},
+        [{"id": "t1"}],
+        [
+            {"id": "a", "location": "A", "windows": [[32400, 32400]]},
+            {"id": "b", "location": "B", "windows": [[32400, 32400]]},
+        ],
+    )
     plan = solved(problem, RUIN_AND_RECREATE, TOO_SHORT_TO_SEARCH_S)
     [left_out] = plan["unassigned"]
     assert left_out["reason_code"] == "search_out_of_time"
@@ -63,8 +74,11 @@ def test_a_visit_the_construction_could_not_fit_is_left_out_because_time_ran_out
 
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ENGINES)
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                                                  HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
+)
 @given(problem=problems())
 def test_no_engine_ends_worse_than_the_construction_plan(engine, problem):
     parsed = parse_problem(problem)

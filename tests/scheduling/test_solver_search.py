@@ -2,6 +2,7 @@
 
 Days on a straight street as in test_solver.py: 600 s and 1000 m per kilometre.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -28,36 +29,52 @@ def searched(problem: dict) -> dict:
 
 def test_lunch_is_placed_between_two_fixed_jobs():
     # a is fixed 10:00-11:30 and b at 12:15 at the same place: lunch (45 min) only fits 11:30-12:15.
-    problem = street({"D": 0, "A": 1}, [{"id": "t1", "breaks": LUNCH}],
-                     [{"id": "a", "location": "A", "duration_s": 5400, "windows": [[36000, 36000]]},
-                      {"id": "b", "location": "A", "duration_s": 3600, "windows": [[44100, 44100]]}])
+    problem = street(
+        {"D": 0, "A": 1},
+        [{"id": "t1", "breaks": LUNCH}],
+        [
+            {"id": "a", "location": "A", "duration_s": 5400, "windows": [[36000, 36000]]},
+            {"id": "b", "location": "A", "duration_s": 3600, "windows": [[44100, 44100]]},
+        ],
+    )
     route = searched(problem)["routes"][0]
     assert route["break"] == {"start": 41400, "end": 44100} and route_of(searched(problem), "t1") == ["a", "b"]
 
 
 def test_pinned_sequence_beats_the_shorter_order():
     # D->A->B would be shortest, but B was promised first.
-    problem = street({"D": 0, "A": 1, "B": 2}, [{"id": "t1"}],
-                     [{"id": "a", "location": "A", "pinned": {"technician": "t1", "sequence": 2}},
-                      {"id": "b", "location": "B", "pinned": {"technician": "t1", "sequence": 1}}])
+    problem = street(
+        {"D": 0, "A": 1, "B": 2},
+        [{"id": "t1"}],
+        [
+            {"id": "a", "location": "A", "pinned": {"technician": "t1", "sequence": 2}},
+            {"id": "b", "location": "B", "pinned": {"technician": "t1", "sequence": 1}},
+        ],
+    )
     assert route_of(searched(problem), "t1") == ["b", "a"]
 
 
 def test_the_later_window_is_used_when_the_first_cannot_be_reached():
     # A at 5 km is reached at 08:50, after its first window closed at 08:30; it is done at 14:00.
-    problem = street({"D": 0, "A": 5}, [{"id": "t1"}],
-                     [{"id": "a", "location": "A", "windows": [[28800, 30600], [50400, 54000]]}])
+    problem = street(
+        {"D": 0, "A": 5}, [{"id": "t1"}], [{"id": "a", "location": "A", "windows": [[28800, 30600], [50400, 54000]]}]
+    )
     assert searched(problem)["routes"][0]["stops"][0]["start"] == 50400
 
 
 def test_skills_max_visits_and_capacity_are_kept():
     # t1 (capacity 5, at most 2 visits) cannot take x, y and z (3 + 3 + 2) nor the gas job (skill);
     # t2, 10 km away, has the skill and no limits, so it takes the gas job and whatever t1 cannot.
-    problem = street({"D": 0, "A": 1, "E": 10}, [{"id": "t1", "capacity": 5, "max_visits": 2},
-                                                 {"id": "t2", "start": "E", "end": "E", "skills": ["gas"]}],
-                     [{"id": "x", "location": "A", "demand": 3}, {"id": "y", "location": "A", "demand": 3},
-                      {"id": "z", "location": "A", "demand": 2},
-                      {"id": "gas", "location": "A", "skills": ["gas"]}])
+    problem = street(
+        {"D": 0, "A": 1, "E": 10},
+        [{"id": "t1", "capacity": 5, "max_visits": 2}, {"id": "t2", "start": "E", "end": "E", "skills": ["gas"]}],
+        [
+            {"id": "x", "location": "A", "demand": 3},
+            {"id": "y", "location": "A", "demand": 3},
+            {"id": "z", "location": "A", "demand": 2},
+            {"id": "gas", "location": "A", "skills": ["gas"]},
+        ],
+    )
     plan = searched(problem)
     demand = {"x": 3, "y": 3, "z": 2}
     assert "gas" in route_of(plan, "t2") and plan["kpis"]["served"] == 4
@@ -67,19 +84,42 @@ def test_skills_max_visits_and_capacity_are_kept():
 def test_balance_splits_four_nearby_jobs():
     # One technician doing all four drives 600 s but is 2 over the fair share (2 x 600 s) = 1800 s;
     # two technicians with two each drive 1200 s: they split (see test_solver.py).
-    problem = street({"D": 0, "A": 1}, [{"id": "t1"}, {"id": "t2"}],
-                     [{"id": f"v{i}", "location": "A"} for i in range(4)], balance=True)
+    problem = street(
+        {"D": 0, "A": 1},
+        [{"id": "t1"}, {"id": "t2"}],
+        [{"id": f"v{i}", "location": "A"} for i in range(4)],
+        balance=True,
+    )
     problem["matrix"]["durations_s"] = [[0, 300], [300, 0]]
     plan = searched(problem)
     assert len(route_of(plan, "t1")) == len(route_of(plan, "t2")) == 2
 
 
 def test_must_serve_visit_is_kept_over_urgent_ones():
-    problem = street({"D": 0, "A": 1}, [{"id": "t1"}],
-                     [{"id": "promised", "location": "A", "priority": 1, "must_serve": True,
-                       "duration_s": 5400, "windows": [[36000, 36000]]}]
-                     + [{"id": f"u{i}", "location": "A", "priority": 5, "duration_s": 1800,
-                         "windows": [[36000 + 1800 * i, 36000 + 1800 * i]]} for i in range(3)])
+    problem = street(
+        {"D": 0, "A": 1},
+        [{"id": "t1"}],
+        [
+            {
+                "id": "promised",
+                "location": "A",
+                "priority": 1,
+                "must_serve": True,
+                "duration_s": 5400,
+                "windows": [[36000, 36000]],
+            }
+        ]
+        + [
+            {
+                "id": f"u{i}",
+                "location": "A",
+                "priority": 5,
+                "duration_s": 1800,
+                "windows": [[36000 + 1800 * i, 36000 + 1800 * i]],
+            }
+            for i in range(3)
+        ],
+    )
     assert route_of(searched(problem), "t1") == ["promised"]
 
 

@@ -1,4 +1,5 @@
 """Travel from coordinates: haversine on geopy's sphere, times the detour factor, rounded up."""
+
 from __future__ import annotations
 
 import math
@@ -9,8 +10,10 @@ from scheduling.core.problem import Location
 from scheduling.core.travel import build_matrix, great_circle_m
 
 SHANGHAI = [  # People's Square, Lujiazui, Hongqiao station, Songjiang, Pudong airport
-    Location("square", 31.2304, 121.4737), Location("lujiazui", 31.2397, 121.4998),
-    Location("hongqiao", 31.1940, 121.3200), Location("songjiang", 31.0320, 121.2270),
+    Location("square", 31.2304, 121.4737),
+    Location("lujiazui", 31.2397, 121.4998),
+    Location("hongqiao", 31.1940, 121.3200),
+    Location("songjiang", 31.0320, 121.2270),
     Location("pvg", 31.1443, 121.8083),
 ]
 

@@ -1,4 +1,5 @@
 """Rows for planning tests: tickets with one visit each, at a place in Shanghai, on a given day."""
+
 from __future__ import annotations
 
 import itertools
@@ -27,31 +28,71 @@ def cs_owner() -> User:
     return user or factories.make_user("cs")
 
 
-def make_visit(*, lat: float | None = 31.23, lon: float | None = 121.47, district: str | None = "huangpu",
-               region: str = "shanghai", windows: list[tuple[datetime, datetime]] | None = None,
-               promised: tuple[datetime, datetime] | None = None, skills: tuple[str, ...] = ("ac_install",),
-               duration_min: int = 60, priority: int = 3, status: VisitStatus = VisitStatus.UNSCHEDULED,
-               technician=None, planned_start: datetime | None = None, due_at: datetime | None = None) -> Visit:
+def make_visit(
+    *,
+    lat: float | None = 31.23,
+    lon: float | None = 121.47,
+    district: str | None = "huangpu",
+    region: str = "shanghai",
+    windows: list[tuple[datetime, datetime]] | None = None,
+    promised: tuple[datetime, datetime] | None = None,
+    skills: tuple[str, ...] = ("ac_install",),
+    duration_min: int = 60,
+    priority: int = 3,
+    status: VisitStatus = VisitStatus.UNSCHEDULED,
+    technician=None,
+    planned_start: datetime | None = None,
+    due_at: datetime | None = None,
+) -> Visit:
     """A ticket with one visit; `windows` are the customer's availability (default 09:00-17:00 on DAY)."""
     n = next(_seq)
     owner = cs_owner()
-    customer = Customer(name=f"Customer {n}", phone=f"1380000{n:04d}", address=f"{n} Nanjing Road",
-                        lat=lat, lon=lon, district=district, region=region)
-    order = Order(platform=Platform.TMALL, order_no=f"PLAN{n:08d}", order_value_yuan=Decimal("4599.00"),
-                  purchase_date=DAY - timedelta(days=20), customer=customer)
-    product = Product(order=order, category=ProductCategory.LARGE_APPLIANCE, brand="Haier", sku="KFR-35GW",
-                      serial_no=f"PSN{n:010d}")
-    ticket = Ticket(order=order, product=product, customer=customer, type=TicketType.INSTALLATION,
-                    description="Install the air conditioner.", priority=priority, owner_id=owner.id,
-                    warranty=WarrantyStatus.IN_WARRANTY, warranty_until=DAY + timedelta(days=1000),
-                    visit_quota=1, due_at=due_at or local(DAY + timedelta(days=3), 18))
-    for start, end in (windows if windows is not None else [(local(DAY, 9), local(DAY, 17))]):
+    customer = Customer(
+        name=f"Customer {n}",
+        phone=f"1380000{n:04d}",
+        address=f"{n} Nanjing Road",
+        lat=lat,
+        lon=lon,
+        district=district,
+        region=region,
+    )
+    order = Order(
+        platform=Platform.TMALL,
+        order_no=f"PLAN{n:08d}",
+        order_value_yuan=Decimal("4599.00"),
+        purchase_date=DAY - timedelta(days=20),
+        customer=customer,
+    )
+    product = Product(
+        order=order, category=ProductCategory.LARGE_APPLIANCE, brand="Haier", sku="KFR-35GW", serial_no=f"PSN{n:010d}"
+    )
+    ticket = Ticket(
+        order=order,
+        product=product,
+        customer=customer,
+        type=TicketType.INSTALLATION,
+        description="Install the air conditioner.",
+        priority=priority,
+        owner_id=owner.id,
+        warranty=WarrantyStatus.IN_WARRANTY,
+        warranty_until=DAY + timedelta(days=1000),
+        visit_quota=1,
+        due_at=due_at or local(DAY + timedelta(days=3), 18),
+    )
+    for start, end in windows if windows is not None else [(local(DAY, 9), local(DAY, 17))]:
         ticket.availability.append(AvailabilityWindow(start=start, end=end))
-    visit = Visit(ticket=ticket, sequence_no=1, status=status, required_skills=list(skills),
-                  duration_s=duration_min * 60, promised_start=promised[0] if promised else None,
-                  promised_end=promised[1] if promised else None,
-                  technician_id=technician.id if technician else None, planned_start=planned_start,
-                  planned_end=planned_start + timedelta(minutes=duration_min) if planned_start else None)
+    visit = Visit(
+        ticket=ticket,
+        sequence_no=1,
+        status=status,
+        required_skills=list(skills),
+        duration_s=duration_min * 60,
+        promised_start=promised[0] if promised else None,
+        promised_end=promised[1] if promised else None,
+        technician_id=technician.id if technician else None,
+        planned_start=planned_start,
+        planned_end=planned_start + timedelta(minutes=duration_min) if planned_start else None,
+    )
     db.session.add_all([customer, order, product, ticket, visit])
     db.session.commit()
     return visit

@@ -1,4 +1,5 @@
 """Solve jobs: through a real Redis queue, their heartbeat, failures, and recovery from dead workers."""
+
 from __future__ import annotations
 
 import uuid
@@ -43,8 +44,7 @@ def test_a_solve_job_goes_through_redis_and_a_worker_stores_the_plan(app, login_
     make_visit(lat=31.21, lon=121.45)
     dispatcher = login_as("dispatcher")
 
-    response = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai",
-                                                      "time_limit_s": 1})
+    response = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai", "time_limit_s": 1})
     assert response.status_code == 202
     assert response.json["job"]["state"] == "queued"
     assert solve_queue.count == 1
@@ -98,8 +98,14 @@ def test_the_heartbeat_writes_progress_at_most_about_once_a_second(app):
 
 def test_a_failing_solve_marks_the_job_and_plan_failed_with_the_message(app, login_as):
     # a problem the core refuses (as if the loader had a bug): the job must still end readable
-    plan = Plan(date=DAY, region="shanghai", time_limit_s=1, left_out=[], visit_snapshot={},
-                problem={"locations": [], "technicians": [], "visits": []})
+    plan = Plan(
+        date=DAY,
+        region="shanghai",
+        time_limit_s=1,
+        left_out=[],
+        visit_snapshot={},
+        problem={"locations": [], "technicians": [], "visits": []},
+    )
     job = SolveJob(plan=plan, state=JobState.QUEUED)
     db.session.add_all([plan, job])
     db.session.commit()
@@ -123,8 +129,12 @@ def _running_job(*, heartbeat_age_s: int, attempts: int = 1) -> SolveJob:
     job = plan.job
     # as if a worker had picked it up and died: still "running", last heartbeat long ago
     started = utcnow() - timedelta(seconds=heartbeat_age_s + 5)
-    job.state, job.started_at, job.heartbeat_at, job.finished_at = JobState.RUNNING, started, \
-        utcnow() - timedelta(seconds=heartbeat_age_s), None
+    job.state, job.started_at, job.heartbeat_at, job.finished_at = (
+        JobState.RUNNING,
+        started,
+        utcnow() - timedelta(seconds=heartbeat_age_s),
+        None,
+    )
     job.attempts = attempts
     plan.result, plan.kpis, plan.violations = None, None, None
     db.session.commit()
@@ -176,8 +186,19 @@ def test_solve_day_command_plans_and_publishes(app):
     make_crew(1)
     visit = make_visit()
 
-    result = app.test_cli_runner().invoke(args=["scheduling", "solve-day", "--date", DAY.isoformat(), "--region",
-                                                "shanghai", "--time-limit", "1", "--publish"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "scheduling",
+            "solve-day",
+            "--date",
+            DAY.isoformat(),
+            "--region",
+            "shanghai",
+            "--time-limit",
+            "1",
+            "--publish",
+        ]
+    )
 
     assert result.exit_code == 0, result.output
     assert "published plan 1: 1 visits scheduled" in result.output
@@ -214,8 +235,11 @@ def test_two_deployments_sharing_one_redis_have_their_own_queues(app, monkeypatc
 
     monkeypatch.setitem(app.config, "JOB_QUEUE", "")
     names = set()
-    for url in ("postgresql://postgres@127.0.0.1/dispatch_demo", "postgresql://postgres@127.0.0.1/dispatch_staging",
-                "sqlite:////srv/app/instance/dispatch.db"):
+    for url in (
+        "postgresql://postgres@127.0.0.1/dispatch_demo",
+        "postgresql://postgres@127.0.0.1/dispatch_staging",
+        "sqlite:////srv/app/instance/dispatch.db",
+    ):
         monkeypatch.setitem(app.config, "SQLALCHEMY_DATABASE_URI", url)
         names.add(queue_name())
     assert names == {"solve-dispatch_demo", "solve-dispatch_staging", "solve-dispatch"}

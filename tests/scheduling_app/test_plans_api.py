@@ -1,7 +1,8 @@
 """Planning a day through the API: solve in a job (inline in tests), read the plan, publish it."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -15,9 +16,18 @@ from scheduling.store import from_day_seconds
 from tests.scheduling_app.builders import DAY, local, make_crew, make_visit
 
 # Ten customers spread over central Shanghai, each at home in a two-hour window or all day.
-PLACES = [(31.2397, 121.4998), (31.2243, 121.4690), (31.2050, 121.4400), (31.2600, 121.5200),
-          (31.1950, 121.5100), (31.2800, 121.4700), (31.2150, 121.4100), (31.2450, 121.5400),
-          (31.1800, 121.4600), (31.2700, 121.4300)]
+PLACES = [
+    (31.2397, 121.4998),
+    (31.2243, 121.4690),
+    (31.2050, 121.4400),
+    (31.2600, 121.5200),
+    (31.1950, 121.5100),
+    (31.2800, 121.4700),
+    (31.2150, 121.4100),
+    (31.2450, 121.5400),
+    (31.1800, 121.4600),
+    (31.2700, 121.4300),
+]
 
 
 def _ten_visits() -> list[Visit]:
@@ -25,14 +35,22 @@ def _ten_visits() -> list[Visit]:
     for i, (lat, lon) in enumerate(PLACES):
         start_h = 9 + (i % 4) * 2  # 09-11, 11-13, 13-15, 15-17
         skills = ("washer_repair",) if i % 3 == 0 else ("ac_install",)
-        visits.append(make_visit(lat=lat, lon=lon, skills=skills, duration_min=45,
-                                 windows=[(local(DAY, start_h), local(DAY, start_h + 2))]))
+        visits.append(
+            make_visit(
+                lat=lat,
+                lon=lon,
+                skills=skills,
+                duration_min=45,
+                windows=[(local(DAY, start_h), local(DAY, start_h + 2))],
+            )
+        )
     return visits
 
 
 def _plan_day(dispatcher, **body) -> dict:
-    response = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai",
-                                                      "time_limit_s": 1, **body})
+    response = dispatcher.post(
+        "/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai", "time_limit_s": 1, **body}
+    )
     assert response.status_code == 202, response.json
     return response.json
 
@@ -101,8 +119,9 @@ def test_publishing_schedules_the_visits_at_the_planned_utc_times(app, dispatche
         assert visit.planned_start == from_day_seconds(stop["start"], DAY)
         assert visit.planned_end == from_day_seconds(stop["end"], DAY)
         assert visit.ticket.status is TicketStatus.SCHEDULED
-        event = db.session.scalar(select(TimelineEvent).where(TimelineEvent.visit_id == visit.id,
-                                                              TimelineEvent.action == "visit_scheduled"))
+        event = db.session.scalar(
+            select(TimelineEvent).where(TimelineEvent.visit_id == visit.id, TimelineEvent.action == "visit_scheduled")
+        )
         assert event.detail["source"] == f"plan {plan_id}"
         assert event.actor_id == dispatcher.user.id
 
@@ -114,8 +133,7 @@ def test_a_window_0900_1100_local_becomes_a_planned_start_between_0100_and_0300_
 
     assert dispatcher.post(f"/api/v1/plans/{plan_id}/publish").status_code == 200
     db.session.refresh(visit)
-    assert datetime(2026, 11, 24, 1, tzinfo=timezone.utc) <= visit.planned_start \
-        <= datetime(2026, 11, 24, 3, tzinfo=timezone.utc)
+    assert datetime(2026, 11, 24, 1, tzinfo=UTC) <= visit.planned_start <= datetime(2026, 11, 24, 3, tzinfo=UTC)
 
 
 def test_a_plan_cannot_be_published_twice(app, dispatcher):
@@ -180,8 +198,8 @@ def test_a_visit_with_a_promised_window_is_planned_inside_it(app, dispatcher):
 
 
 def test_a_technician_who_does_not_work_that_weekday_gets_nothing(app, dispatcher):
-    on_duty, = make_crew(1)
-    off_duty, = make_crew(1, working_days=[1, 3, 4, 5])  # DAY is a Tuesday
+    (on_duty,) = make_crew(1)
+    (off_duty,) = make_crew(1, working_days=[1, 3, 4, 5])  # DAY is a Tuesday
     visits = [make_visit(), make_visit(lat=31.21, lon=121.45)]
 
     plan = _plan_day(dispatcher)
@@ -192,8 +210,8 @@ def test_a_technician_who_does_not_work_that_weekday_gets_nothing(app, dispatche
 
 
 def test_service_districts_are_respected(app, dispatcher):
-    pudong_only, = make_crew(1, service_districts=["pudong"], home_lat=31.2200, home_lon=121.5400)
-    anywhere, = make_crew(1, skills=("washer_repair",))
+    (pudong_only,) = make_crew(1, service_districts=["pudong"], home_lat=31.2200, home_lon=121.5400)
+    (anywhere,) = make_crew(1, skills=("washer_repair",))
     pudong = make_visit(district="pudong", lat=31.2200, lon=121.5400)
     # the pudong technician lives right there, but xuhui is outside their districts
     xuhui_washer = make_visit(district="xuhui", lat=31.2210, lon=121.5410, skills=("washer_repair",))
@@ -233,15 +251,17 @@ def test_a_day_with_nothing_to_plan_is_refused(app, dispatcher):
 
     response = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai"})
     assert response.status_code == 422
-    assert response.json["errors"] == {"json": {"date": [
-        "No open visit of region 'shanghai' falls on 2026-11-24; pick another date or region."]}}
+    assert response.json["errors"] == {
+        "json": {"date": ["No open visit of region 'shanghai' falls on 2026-11-24; pick another date or region."]}
+    }
     assert db.session.scalar(select(Plan)) is None
 
 
 @pytest.mark.parametrize("limit", [0, 301, "ten"])
 def test_time_limit_must_be_1_to_300_seconds(app, dispatcher, limit):
-    response = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai",
-                                                      "time_limit_s": limit})
+    response = dispatcher.post(
+        "/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai", "time_limit_s": limit}
+    )
     assert response.status_code == 422
     assert "time_limit_s" in response.json["errors"]["json"]
 
@@ -281,8 +301,9 @@ def test_an_anonymous_caller_must_log_in(app, client):
 def test_a_started_visit_stays_with_its_technician_and_is_not_touched_by_publishing(app, dispatcher):
     tech, other = make_crew(2)
     # the other technician lives next door to the customer, but this one is already on the way
-    started = make_visit(status=VisitStatus.EN_ROUTE, technician=tech, planned_start=local(DAY, 9),
-                         lat=31.2200, lon=121.5400)
+    started = make_visit(
+        status=VisitStatus.EN_ROUTE, technician=tech, planned_start=local(DAY, 9), lat=31.2200, lon=121.5400
+    )
     make_visit(lat=31.2300, lon=121.4700)
     plan = _plan_day(dispatcher)
 
@@ -293,10 +314,11 @@ def test_a_started_visit_stays_with_its_technician_and_is_not_touched_by_publish
 
 
 def test_nothing_is_planned_before_a_visit_the_technician_is_already_on_the_way_to(app, dispatcher):
-    tech, = make_crew(1)
+    (tech,) = make_crew(1)
     # on the way since 10:00; a job next to home that must start by 10:00 could only have come before it
-    started = make_visit(status=VisitStatus.EN_ROUTE, technician=tech, planned_start=local(DAY, 10),
-                         lat=31.2304, lon=121.5737)
+    started = make_visit(
+        status=VisitStatus.EN_ROUTE, technician=tech, planned_start=local(DAY, 10), lat=31.2304, lon=121.5737
+    )
     too_early = make_visit(lat=31.2305, lon=121.4738, windows=[(local(DAY, 8, 30), local(DAY, 10))])
     plan = _plan_day(dispatcher)
 
@@ -305,10 +327,11 @@ def test_nothing_is_planned_before_a_visit_the_technician_is_already_on_the_way_
 
 
 def test_a_scheduled_visit_the_new_plan_cannot_serve_keeps_its_schedule_and_is_reported(app, dispatcher):
-    tech, = make_crew(1)
+    (tech,) = make_crew(1)
     # booked by hand earlier; since then nobody on shift has the skill it needs
-    stranded = make_visit(status=VisitStatus.SCHEDULED, technician=tech, planned_start=local(DAY, 10),
-                          skills=("gas_heater",))
+    stranded = make_visit(
+        status=VisitStatus.SCHEDULED, technician=tech, planned_start=local(DAY, 10), skills=("gas_heater",)
+    )
     plan = _plan_day(dispatcher)
     assert [u["visit_id"] for u in plan["unassigned"]] == [stranded.id]
     assert "gas_heater" in plan["unassigned"][0]["reason"]

@@ -1,4 +1,5 @@
 """Reasons read in the user's language: every code has a template in zh_CN and en; old plans still say why."""
+
 from __future__ import annotations
 
 import re
@@ -23,17 +24,27 @@ MANY = {"technician_count": 4}
 # Parameters as the core and the loader make them; one entry per variant of a template.
 SAMPLES: dict[str, list[dict]] = {
     "no_technician_working": [{}],
-    "no_skill": [{"skills": ["gas_heater"]}, {"skills": ["gas_heater", "district:xuhui"]},
-                 {"skills": ["district:xuhui"]}],
-    "no_skill_combination": [{"skills": ["ac_install", "gas_heater"]}, {"skills": ["ac_install", "district:xuhui"]},
-                             {"skills": ["ac_install", "gas_heater", "district:xuhui"]},
-                             {"skills": ["district:xuhui"]}],
+    "no_skill": [
+        {"skills": ["gas_heater"]},
+        {"skills": ["gas_heater", "district:xuhui"]},
+        {"skills": ["district:xuhui"]},
+    ],
+    "no_skill_combination": [
+        {"skills": ["ac_install", "gas_heater"]},
+        {"skills": ["ac_install", "district:xuhui"]},
+        {"skills": ["ac_install", "gas_heater", "district:xuhui"]},
+        {"skills": ["district:xuhui"]},
+    ],
     "pinned_lacks_skill": [{"pinned_technician": "t3", "skills": ["gas_heater"]}],
     "max_visits_zero": [{"skills": ["ac"]}, {"skills": ["ac", "gas"]}, {"skills": []}, {"pinned_technician": "t3"}],
-    "demand_exceeds_capacity": [{"demand": 3, "largest_capacity": 2, **who} for who in (
-        {"skills": ["ac"]}, {"skills": ["ac", "gas"]}, {"skills": []}, {"pinned_technician": "t3"})],
-    "not_on_shift": [{"windows": [[68400, 72000]], **who} for who in (
-        {"skills": ["ac"]}, {"skills": ["ac", "gas"]}, {"skills": []}, {"pinned_technician": "t3"})],
+    "demand_exceeds_capacity": [
+        {"demand": 3, "largest_capacity": 2, **who}
+        for who in ({"skills": ["ac"]}, {"skills": ["ac", "gas"]}, {"skills": []}, {"pinned_technician": "t3"})
+    ],
+    "not_on_shift": [
+        {"windows": [[68400, 72000]], **who}
+        for who in ({"skills": ["ac"]}, {"skills": ["ac", "gas"]}, {"skills": []}, {"pinned_technician": "t3"})
+    ],
     "window_unreachable": [{"windows": [[28800, 30600]]}, {"windows": [], "pinned_technician": "t3"}],
     "cannot_finish": [{"skills": ["ac"]}, {"skills": ["ac", "gas"]}, {"skills": []}, {"pinned_technician": "t3"}],
     "max_visits_reached": [{"technicians": ["t1", "t2"], "technician_count": 2}],
@@ -86,41 +97,62 @@ def test_every_code_the_core_and_the_loader_produce_has_a_template_in_both_langu
 
 def test_windows_slots_and_days_read_as_local_times_and_weekdays(app):
     with app.test_request_context(), force_locale("zh_CN"):
-        assert reason_text.describe(Reason("not_on_shift", {"skills": ["ac"], "windows": [[68400, 72000]]}),
-                                    day=TUESDAY) == "在其时间窗 19:00–20:00 内没有具备技能 ac 的技师当班"
-        assert reason_text.describe(Reason("slot_full", {"slot": SLOT, **MANY})) == \
-            "10:00 至 12:00 全部 4 位合适的技师都已排满"
-        assert reason_text.describe(Reason("day_no_technician", {"date": "2026-11-24"})) == "星期二 2026-11-24 没有技师上班"
-        assert reason_text.describe(Reason("no_capacity", SAMPLES["no_capacity"][0])) == \
-            "合适的技师（t1、t2、t3、t4、t5 及另外 4 位）都没有剩余容量容纳需求量 3"
+        assert (
+            reason_text.describe(Reason("not_on_shift", {"skills": ["ac"], "windows": [[68400, 72000]]}), day=TUESDAY)
+            == "在其时间窗 19:00–20:00 内没有具备技能 ac 的技师当班"
+        )
+        assert (
+            reason_text.describe(Reason("slot_full", {"slot": SLOT, **MANY}))
+            == "10:00 至 12:00 全部 4 位合适的技师都已排满"
+        )
+        assert (
+            reason_text.describe(Reason("day_no_technician", {"date": "2026-11-24"}))
+            == "星期二 2026-11-24 没有技师上班"
+        )
+        assert (
+            reason_text.describe(Reason("no_capacity", SAMPLES["no_capacity"][0]))
+            == "合适的技师（t1、t2、t3、t4、t5 及另外 4 位）都没有剩余容量容纳需求量 3"
+        )
     with app.test_request_context(), force_locale("en"):
-        assert reason_text.describe(Reason("slot_adds_travel", {**ONE, "added_travel_s": 360})) == \
-            "adds 6 min of travel to Wang Lei's route"
+        assert (
+            reason_text.describe(Reason("slot_adds_travel", {**ONE, "added_travel_s": 360}))
+            == "adds 6 min of travel to Wang Lei's route"
+        )
 
 
 def test_a_missing_district_skill_reads_as_district_coverage_not_as_a_skill(app):
     params = {"skills": ["large_appliance_install", "district:浦东新区"]}
     with app.test_request_context(), force_locale("en"):
-        assert reason_text.describe(Reason("no_skill", params)) == \
-            "no technician covering 浦东新区 has skill large_appliance_install"
-        assert reason_text.describe(Reason("no_skill", {"skills": ["district:浦东新区"]})) == \
-            "no technician on shift covers 浦东新区"
+        assert (
+            reason_text.describe(Reason("no_skill", params))
+            == "no technician covering 浦东新区 has skill large_appliance_install"
+        )
+        assert (
+            reason_text.describe(Reason("no_skill", {"skills": ["district:浦东新区"]}))
+            == "no technician on shift covers 浦东新区"
+        )
         assert reason_text.describe(Reason("cannot_finish", params)) == (
             "no technician with skills large_appliance_install, service district 浦东新区 can do it and be back "
-            "at the end place before the shift ends")
+            "at the end place before the shift ends"
+        )
     with app.test_request_context(), force_locale("zh_CN"):
-        assert reason_text.describe(Reason("no_skill", params)) == \
-            "负责 浦东新区 的技师中没有人具备技能 large_appliance_install"
+        assert (
+            reason_text.describe(Reason("no_skill", params))
+            == "负责 浦东新区 的技师中没有人具备技能 large_appliance_install"
+        )
 
 
 def test_an_unknown_code_or_a_reason_without_code_shows_the_stored_english(app):
     with app.test_request_context(), force_locale("zh_CN"):
         assert reason_text.describe_item({"visit": "v1", "reason": "no time left"}) == "no time left"
-        assert reason_text.describe_item({"reason": "from a newer core", "reason_code": "new_code",
-                                          "reason_params": {}}) == "from a newer core"
+        assert (
+            reason_text.describe_item({"reason": "from a newer core", "reason_code": "new_code", "reason_params": {}})
+            == "from a newer core"
+        )
         # parameters that do not fit the template any more (a stored plan) must not break the page
-        assert reason_text.describe_item({"reason": "stored", "reason_code": "no_skill",
-                                          "reason_params": {}}) == "stored"
+        assert (
+            reason_text.describe_item({"reason": "stored", "reason_code": "no_skill", "reason_params": {}}) == "stored"
+        )
 
 
 @pytest.fixture
@@ -129,12 +161,12 @@ def dispatcher(login_as):
 
 
 def _stranded_plan(dispatcher) -> tuple[dict, int]:
-    tech, = make_crew(1)
+    (tech,) = make_crew(1)
     # nobody on shift has the skill this visit needs
-    stranded = make_visit(status=VisitStatus.SCHEDULED, technician=tech, planned_start=local(DAY, 10),
-                          skills=("gas_heater",))
-    response = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai",
-                                                      "time_limit_s": 1})
+    stranded = make_visit(
+        status=VisitStatus.SCHEDULED, technician=tech, planned_start=local(DAY, 10), skills=("gas_heater",)
+    )
+    response = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai", "time_limit_s": 1})
     assert response.status_code == 202, response.json
     return response.json, stranded.id
 
@@ -143,17 +175,29 @@ def test_a_chinese_dispatcher_reads_the_plan_reasons_in_chinese_with_code_and_pa
     plan, stranded_id = _stranded_plan(dispatcher)
 
     (item,) = dispatcher.get(f"/api/v1/plans/{plan['id']}").json["unassigned"]
-    assert item == {"visit_id": stranded_id, "reason": "没有技师具备技能 gas_heater", "reason_code": "no_skill",
-                    "reason_params": {"skills": ["gas_heater"]}, "stage": "solver"}
+    assert item == {
+        "visit_id": stranded_id,
+        "reason": "没有技师具备技能 gas_heater",
+        "reason_code": "no_skill",
+        "reason_params": {"skills": ["gas_heater"]},
+        "stage": "solver",
+    }
 
 
 def test_a_plan_stored_before_reasons_had_codes_still_says_why(app, dispatcher):
     plan, stranded_id = _stranded_plan(dispatcher)
     stored = db.session.get(Plan, plan["id"])
-    stored.result = {**stored.result, "unassigned": [{"visit": f"v{stranded_id}",
-                                                      "reason": "no technician has skill gas_heater"}]}
+    stored.result = {
+        **stored.result,
+        "unassigned": [{"visit": f"v{stranded_id}", "reason": "no technician has skill gas_heater"}],
+    }
     db.session.commit()
 
     (item,) = dispatcher.get(f"/api/v1/plans/{plan['id']}").json["unassigned"]
-    assert item == {"visit_id": stranded_id, "reason": "no technician has skill gas_heater", "reason_code": None,
-                    "reason_params": None, "stage": "solver"}
+    assert item == {
+        "visit_id": stranded_id,
+        "reason": "no technician has skill gas_heater",
+        "reason_code": None,
+        "reason_params": None,
+        "stage": "solver",
+    }

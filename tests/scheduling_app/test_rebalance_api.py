@@ -1,8 +1,9 @@
 """Rebalancing a published day through the API: preview shows the change set, apply writes exactly it."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -15,15 +16,23 @@ from tests import factories
 from tests.scheduling_app.builders import DAY, local, make_visit
 
 # Tuesday 11:00 in Shanghai (03:00 UTC), when the technician calls in sick.
-ELEVEN_LOCAL = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
-PLACES = [(31.2397, 121.4998), (31.2243, 121.4690), (31.2050, 121.4400), (31.2600, 121.5200),
-          (31.1950, 121.5100), (31.2800, 121.4700), (31.2150, 121.4100), (31.2450, 121.5400)]
+ELEVEN_LOCAL = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+PLACES = [
+    (31.2397, 121.4998),
+    (31.2243, 121.4690),
+    (31.2050, 121.4400),
+    (31.2600, 121.5200),
+    (31.1950, 121.5100),
+    (31.2800, 121.4700),
+    (31.2150, 121.4100),
+    (31.2450, 121.5400),
+]
 
 
 @pytest.fixture
 def dispatcher(app, clock, login_as):
     """A dispatcher on Tuesday morning, 08:00 in Shanghai."""
-    clock.move_to(datetime(2026, 11, 24, 0, 0, tzinfo=timezone.utc))
+    clock.move_to(datetime(2026, 11, 24, 0, 0, tzinfo=UTC))
     return login_as("dispatcher")
 
 
@@ -38,10 +47,16 @@ def published_day(app, clock, dispatcher, crew):
     """Two technicians, eight visits between 09:00 and 17:00, planned and published at 08:00; now it is 11:00."""
     for i, (lat, lon) in enumerate(PLACES):
         start_h = 9 + (i % 4) * 2
-        make_visit(lat=lat, lon=lon, skills=("ac_install",), duration_min=45,
-                   windows=[(local(DAY, start_h), local(DAY, start_h + 2))])
-    plan = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai",
-                                                  "time_limit_s": 1}).json
+        make_visit(
+            lat=lat,
+            lon=lon,
+            skills=("ac_install",),
+            duration_min=45,
+            windows=[(local(DAY, start_h), local(DAY, start_h + 2))],
+        )
+    plan = dispatcher.post(
+        "/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai", "time_limit_s": 1}
+    ).json
     assert dispatcher.post(f"/api/v1/plans/{plan['id']}/publish").status_code == 200
     clock.move_to(ELEVEN_LOCAL)
 
@@ -56,8 +71,9 @@ def _busiest_after_eleven() -> tuple[int, list[int]]:
 
 
 def _preview(dispatcher, event: dict):
-    return dispatcher.post("/api/v1/rebalance/preview", json={"date": DAY.isoformat(), "region": "shanghai",
-                                                              "event": event})
+    return dispatcher.post(
+        "/api/v1/rebalance/preview", json={"date": DAY.isoformat(), "region": "shanghai", "event": event}
+    )
 
 
 def test_technician_out_previews_a_change_set_and_applies_exactly_it(app, published_day, dispatcher):
@@ -86,14 +102,16 @@ def test_technician_out_previews_a_change_set_and_applies_exactly_it(app, publis
         visit = db.session.get(Visit, moved["visit_id"])
         assert visit.technician_id == moved["to"]["technician_id"]
         assert visit.planned_start == datetime.fromisoformat(moved["to"]["start"])
-        events = db.session.scalars(select(TimelineEvent).where(TimelineEvent.visit_id == visit.id,
-                                                                TimelineEvent.action == "visit_rescheduled")).all()
+        events = db.session.scalars(
+            select(TimelineEvent).where(TimelineEvent.visit_id == visit.id, TimelineEvent.action == "visit_rescheduled")
+        ).all()
         assert any(e.detail.get("source") == f"rebalance {shown['id']}: technician_out" for e in events)
     for item in shown["unassigned"]:
         visit = db.session.get(Visit, item["visit_id"])
         assert visit.status is VisitStatus.UNSCHEDULED
-        assert db.session.scalar(select(TimelineEvent).where(TimelineEvent.visit_id == visit.id,
-                                                             TimelineEvent.action == "rebooking_needed"))
+        assert db.session.scalar(
+            select(TimelineEvent).where(TimelineEvent.visit_id == visit.id, TimelineEvent.action == "rebooking_needed")
+        )
 
     again = dispatcher.post(f"/api/v1/rebalance/{shown['id']}/apply")
     assert again.status_code == 409
@@ -120,12 +138,14 @@ def test_a_retried_apply_with_the_same_key_gets_the_same_answer(app, published_d
     assert first.json == second.json
 
 
-@pytest.mark.parametrize("event, field", [
-    ({"kind": "overrun", "visit_id": 999999, "minutes": 30}, "event.visit_id"),
-    ({"kind": "technician_out", "technician_id": 999999, "from": "11:00"}, "event.technician_id"),
-])
-def test_an_event_that_does_not_fit_the_day_is_refused_naming_the_field(app, published_day, dispatcher,
-                                                                        event, field):
+@pytest.mark.parametrize(
+    "event, field",
+    [
+        ({"kind": "overrun", "visit_id": 999999, "minutes": 30}, "event.visit_id"),
+        ({"kind": "technician_out", "technician_id": 999999, "from": "11:00"}, "event.technician_id"),
+    ],
+)
+def test_an_event_that_does_not_fit_the_day_is_refused_naming_the_field(app, published_day, dispatcher, event, field):
     response = _preview(dispatcher, event)
     assert response.status_code == 422
     assert field in response.json["errors"]["json"]
@@ -140,8 +160,10 @@ def test_an_event_missing_its_time_is_refused_naming_the_field(app, published_da
 
 
 def test_cs_cannot_rebalance(app, published_day, login_as):
-    response = login_as("cs").post("/api/v1/rebalance/preview", json={
-        "date": DAY.isoformat(), "region": "shanghai", "event": {"kind": "cancel", "visit_id": 1}})
+    response = login_as("cs").post(
+        "/api/v1/rebalance/preview",
+        json={"date": DAY.isoformat(), "region": "shanghai", "event": {"kind": "cancel", "visit_id": 1}},
+    )
     assert response.status_code == 403
 
 

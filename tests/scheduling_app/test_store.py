@@ -1,14 +1,15 @@
 """Loading a region's day from the database as problem.json, and converting plan seconds back to UTC."""
+
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 from dispatch.enums import VisitStatus
 from scheduling import store
 from scheduling.core.parse import parse_problem
 from tests.scheduling_app.builders import DAY, local, make_crew, make_visit
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def _visit(problem: dict, visit) -> dict:
@@ -30,9 +31,13 @@ def test_a_local_window_0900_1100_is_stored_0100_0300_utc_and_planned_as_32400_3
 
 def test_windows_reaching_into_other_days_are_clipped_to_the_day(app):
     make_crew(1)
-    visit = make_visit(windows=[(local(DAY - timedelta(days=1), 22), local(DAY, 10)),
-                                (local(DAY, 20), local(DAY + timedelta(days=1), 2)),
-                                (local(DAY + timedelta(days=1), 9), local(DAY + timedelta(days=1), 11))])
+    visit = make_visit(
+        windows=[
+            (local(DAY - timedelta(days=1), 22), local(DAY, 10)),
+            (local(DAY, 20), local(DAY + timedelta(days=1), 2)),
+            (local(DAY + timedelta(days=1), 9), local(DAY + timedelta(days=1), 11)),
+        ]
+    )
 
     problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
     assert _visit(problem, visit)["windows"] == [[0, 10 * 3600], [20 * 3600, 24 * 3600]]
@@ -45,16 +50,22 @@ def test_shift_and_lunch_are_local_wall_clock_seconds_with_home_as_start_and_end
     problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
     (entry,) = problem["technicians"]
     # 08:30 = 30600 s, 18:00 = 64800 s; lunch 45 min somewhere in 11:30-13:30 = [41400, 48600]
-    assert entry == {"id": f"t{tech.id}", "start": f"H{tech.id}", "end": f"H{tech.id}",
-                     "skills": ["ac_install", "washer_repair"], "shift": [30600, 64800],
-                     "breaks": [{"window": [41400, 48600], "duration_s": 2700}], "max_visits": 8,
-                     "capacity": None}
+    assert entry == {
+        "id": f"t{tech.id}",
+        "start": f"H{tech.id}",
+        "end": f"H{tech.id}",
+        "skills": ["ac_install", "washer_repair"],
+        "shift": [30600, 64800],
+        "breaks": [{"window": [41400, 48600], "duration_s": 2700}],
+        "max_visits": 8,
+        "capacity": None,
+    }
     assert {"id": f"H{tech.id}", "lat": tech.home_lat, "lon": tech.home_lon} in problem["locations"]
     parse_problem(problem)  # the core accepts what the loader builds
 
 
 def test_a_technician_who_does_not_work_that_weekday_is_not_planned(app):
-    works, = make_crew(1)
+    (works,) = make_crew(1)
     make_crew(1, working_days=[1, 3, 4, 5, 6])  # not Tuesday
     make_crew(1, active=False)
     make_crew(1, region="beijing")
@@ -73,10 +84,20 @@ def test_only_open_visits_of_the_region_available_that_day_are_planned(app):
     make_visit(windows=[(local(DAY + timedelta(days=1), 9), local(DAY + timedelta(days=1), 11))])
 
     problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
-    assert problem["visits"] == [{
-        "id": f"v{wanted.id}", "location": f"C{wanted.ticket.customer_id}", "duration_s": 5400,
-        "skills": ["ac_install", "large_appliance_install"], "windows": [[9 * 3600, 17 * 3600]], "priority": 5,
-        "demand": 0, "pinned": None, "must_serve": False, "overdue_s": 0}]
+    assert problem["visits"] == [
+        {
+            "id": f"v{wanted.id}",
+            "location": f"C{wanted.ticket.customer_id}",
+            "duration_s": 5400,
+            "skills": ["ac_install", "large_appliance_install"],
+            "windows": [[9 * 3600, 17 * 3600]],
+            "priority": 5,
+            "demand": 0,
+            "pinned": None,
+            "must_serve": False,
+            "overdue_s": 0,
+        }
+    ]
 
 
 def test_a_promised_window_replaces_availability_and_must_be_served(app):
@@ -92,9 +113,10 @@ def test_a_promised_window_replaces_availability_and_must_be_served(app):
 
 
 def test_a_visit_scheduled_for_another_day_is_left_to_that_days_plan(app):
-    tech, = make_crew(1)
-    other_day = make_visit(status=VisitStatus.SCHEDULED, technician=tech,
-                           planned_start=local(DAY + timedelta(days=1), 10))
+    (tech,) = make_crew(1)
+    other_day = make_visit(
+        status=VisitStatus.SCHEDULED, technician=tech, planned_start=local(DAY + timedelta(days=1), 10)
+    )
     today = make_visit(status=VisitStatus.SCHEDULED, technician=tech, planned_start=local(DAY, 10), windows=[])
 
     problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
@@ -125,7 +147,7 @@ def test_a_started_visit_is_pinned_first_on_its_technicians_route(app):
 
 
 def test_a_lunch_window_that_has_passed_is_dropped_for_a_technician_started_late(app):
-    tech, = make_crew(1)
+    (tech,) = make_crew(1)
     make_visit(status=VisitStatus.ARRIVED, technician=tech, planned_start=local(DAY, 13))
 
     problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
@@ -141,16 +163,26 @@ def test_a_customer_without_coordinates_is_left_out_with_a_reason(app):
 
     load = store.load_day(DAY, "shanghai", time_limit_s=1)
     assert [v["id"] for v in load.problem["visits"]] == [f"v{located.id}"]
-    assert load.left_out == [{"visit": f"v{lost.id}", "reason": (
-        f"customer {lost.ticket.customer_id} ({lost.ticket.customer.address}) has no coordinates; "
-        f"enter its latitude and longitude so visit {lost.id} can be planned"),
-        "reason_code": "no_coordinates", "reason_params": {
-            "customer_id": lost.ticket.customer_id, "address": lost.ticket.customer.address, "visit_id": lost.id}}]
+    assert load.left_out == [
+        {
+            "visit": f"v{lost.id}",
+            "reason": (
+                f"customer {lost.ticket.customer_id} ({lost.ticket.customer.address}) has no coordinates; "
+                f"enter its latitude and longitude so visit {lost.id} can be planned"
+            ),
+            "reason_code": "no_coordinates",
+            "reason_params": {
+                "customer_id": lost.ticket.customer_id,
+                "address": lost.ticket.customer.address,
+                "visit_id": lost.id,
+            },
+        }
+    ]
 
 
 def test_service_districts_become_district_skills_on_both_sides(app):
-    pudong_only, = make_crew(1, service_districts=["pudong"])
-    anywhere, = make_crew(1)
+    (pudong_only,) = make_crew(1, service_districts=["pudong"])
+    (anywhere,) = make_crew(1)
     in_pudong = make_visit(district="pudong")
     in_xuhui = make_visit(district="xuhui")
     no_district = make_visit(district=None)
@@ -158,8 +190,13 @@ def test_service_districts_become_district_skills_on_both_sides(app):
     problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
     skills = {t["id"]: t["skills"] for t in problem["technicians"]}
     assert skills[f"t{pudong_only.id}"] == ["ac_install", "washer_repair", "district:pudong"]
-    assert skills[f"t{anywhere.id}"] == ["ac_install", "washer_repair", "district:(none)", "district:pudong",
-                                         "district:xuhui"]
+    assert skills[f"t{anywhere.id}"] == [
+        "ac_install",
+        "washer_repair",
+        "district:(none)",
+        "district:pudong",
+        "district:xuhui",
+    ]
     assert _visit(problem, in_pudong)["skills"] == ["ac_install", "district:pudong"]
     assert _visit(problem, in_xuhui)["skills"] == ["ac_install", "district:xuhui"]
     assert _visit(problem, no_district)["skills"] == ["ac_install", "district:(none)"]

@@ -1,7 +1,8 @@
 """Fixtures of the slot tests: a frozen Monday, a CS agent, technicians and visits in Shanghai."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +15,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = date(2026, 11, 23)
 TUESDAY = MONDAY + timedelta(days=1)
 # Monday 2026-11-23 10:00 in Shanghai: offers start on Tuesday.
-NOW = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 PEOPLES_SQUARE = (31.2304, 121.4737)
 
 # The backstop against double booking on PostgreSQL (the lead's migration carries the same DDL).
@@ -59,14 +60,34 @@ def technician(name: str = "Wang Lei", *, at=PEOPLES_SQUARE, skills=("large_appl
     return factories.make_technician(name=name, home_lat=at[0], home_lon=at[1], skills=skills, **overrides)
 
 
-def visit_at(lat: float, lon: float, *, skills=("large_appliance_install",), duration_min: int = 60,
-             district: str | None = "huangpu", promised=None, technician=None, planned_start=None, **kw):
+def visit_at(
+    lat: float,
+    lon: float,
+    *,
+    skills=("large_appliance_install",),
+    duration_min: int = 60,
+    district: str | None = "huangpu",
+    promised=None,
+    technician=None,
+    planned_start=None,
+    **kw,
+):
     """A ticket in Shanghai with one visit at (lat, lon), available all week."""
     from tests.scheduling_app.builders import make_visit
 
     windows = kw.pop("windows", [(local(TUESDAY, 8), local(TUESDAY + timedelta(days=6), 20))])
-    visit = make_visit(lat=lat, lon=lon, skills=skills, duration_min=duration_min, district=district,
-                       promised=promised, technician=technician, planned_start=planned_start, windows=windows, **kw)
+    visit = make_visit(
+        lat=lat,
+        lon=lon,
+        skills=skills,
+        duration_min=duration_min,
+        district=district,
+        promised=promised,
+        technician=technician,
+        planned_start=planned_start,
+        windows=windows,
+        **kw,
+    )
     if technician is not None:
         from common.db import db
         from dispatch.enums import TicketStatus, VisitStatus

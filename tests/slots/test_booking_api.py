@@ -1,4 +1,5 @@
 """Booking a slot: it becomes the promised window, the visit is placed, and every bad request changes nothing."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -16,14 +17,17 @@ def state_of(visit_id: int) -> dict:
     """What a refused booking must leave as it was."""
     db.session.expire_all()
     visit = db.session.get(Visit, visit_id)
-    return {"visit": (visit.status, visit.technician_id, visit.planned_start, visit.promised_start, visit.promised_end),
-            "events": db.session.scalar(select(func.count()).select_from(TimelineEvent)),
-            "messages": db.session.scalar(select(func.count()).select_from(CustomerMessage))}
+    return {
+        "visit": (visit.status, visit.technician_id, visit.planned_start, visit.promised_start, visit.promised_end),
+        "events": db.session.scalar(select(func.count()).select_from(TimelineEvent)),
+        "messages": db.session.scalar(select(func.count()).select_from(CustomerMessage)),
+    }
 
 
 def book(api, visit_id: int, slot: str | datetime):
-    return api.post(f"/api/v1/visits/{visit_id}/booking",
-                    json={"slot": slot.isoformat() if isinstance(slot, datetime) else slot})
+    return api.post(
+        f"/api/v1/visits/{visit_id}/booking", json={"slot": slot.isoformat() if isinstance(slot, datetime) else slot}
+    )
 
 
 def test_booking_stores_the_window_and_places_the_visit(cs):
@@ -63,8 +67,13 @@ def test_booking_writes_the_confirmation_text_and_the_default_sender_logs_it(cs,
 def test_a_booking_pushes_a_later_visit_within_its_window(cs):
     wang = technician("Wang Lei")
     # Wang Lei: 10:00-11:00 next door, promised 10-12; the new 1-hour visit only fits before it if it moves
-    first = visit_at(31.2397, 121.4998, technician=wang, planned_start=local(TUESDAY, 10),
-                     promised=(local(TUESDAY, 10), local(TUESDAY, 12)))
+    first = visit_at(
+        31.2397,
+        121.4998,
+        technician=wang,
+        planned_start=local(TUESDAY, 10),
+        promised=(local(TUESDAY, 10), local(TUESDAY, 12)),
+    )
     visit = visit_at(31.2400, 121.5000)
     offers = cs.get(f"/api/v1/visits/{visit.id}/slots?days=1").json["offers"]
     early = next(o for o in offers if o["slot_start"].startswith("2026-11-24T08:00"))
@@ -105,8 +114,9 @@ def test_a_slot_taken_since_the_offer_is_refused_with_fresh_offers(cs):
 
     assert response.status_code == 409
     fresh = response.json["offers"]
-    assert fresh["days"][0]["reason"] == ("the only suitable technician, Wang Lei, already has their maximum of "
-                                          "visits on Tuesday 2026-11-24")
+    assert fresh["days"][0]["reason"] == (
+        "the only suitable technician, Wang Lei, already has their maximum of visits on Tuesday 2026-11-24"
+    )
     assert state_of(visit.id) == before
     assert db.session.scalar(select(func.count()).select_from(Visit).where(Visit.technician_id == wang.id)) == 1
 

@@ -1,4 +1,5 @@
 """A booking sent again (a double click, a phone retrying) is made once; agents booking together all get true answers."""
+
 from __future__ import annotations
 
 import threading
@@ -21,8 +22,11 @@ def bearer(api, **headers) -> dict:
 
 def confirmations(visit_id: int) -> int:
     db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(CustomerMessage).where(
-        CustomerMessage.visit_id == visit_id, CustomerMessage.kind == MessageKind.SLOT_CONFIRMED))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(CustomerMessage)
+        .where(CustomerMessage.visit_id == visit_id, CustomerMessage.kind == MessageKind.SLOT_CONFIRMED)
+    )
 
 
 def test_the_same_booking_sent_twenty_times_at_once_books_once_and_texts_once(app, cs):
@@ -30,8 +34,9 @@ def test_the_same_booking_sent_twenty_times_at_once_books_once_and_texts_once(ap
     visit = visit_at(31.2397, 121.4998)
     slot = cs.get(f"/api/v1/visits/{visit.id}/slots?days=1").json["offers"][0]["slot_start"]
     headers = bearer(cs, **{"Idempotency-Key": "book-once"})
-    answers = at_once(app, 20, lambda client: client.post(f"/api/v1/visits/{visit.id}/booking",
-                                                           json={"slot": slot}, headers=headers))
+    answers = at_once(
+        app, 20, lambda client: client.post(f"/api/v1/visits/{visit.id}/booking", json={"slot": slot}, headers=headers)
+    )
     assert statuses(answers) == [201] * 20
     assert len({answer["message_id"] for _, answer in answers}) == 1
     assert confirmations(visit.id) == 1
@@ -47,8 +52,9 @@ def test_six_agents_booking_one_slot_with_six_free_technicians_all_get_it(app, c
 
     def book(client):
         token, visit_id = mine.setdefault(threading.get_ident(), next(agents))
-        return client.post(f"/api/v1/visits/{visit_id}/booking", json={"slot": slot},
-                           headers={"Authorization": f"Bearer {token}"})
+        return client.post(
+            f"/api/v1/visits/{visit_id}/booking", json={"slot": slot}, headers={"Authorization": f"Bearer {token}"}
+        )
 
     answers = at_once(app, 6, book)
     # Each agent lost at most a few races for the cheapest technician, but a room was free for everyone.
@@ -68,8 +74,7 @@ def test_twenty_bookings_of_different_visits_at_once_never_fail_with_a_locked_da
 
     def book(client):
         visit = mine.setdefault(threading.get_ident(), next(queue))
-        return client.post(f"/api/v1/visits/{visit.id}/booking", json={"slot": slots[visit.id]},
-                           headers=bearer(cs))
+        return client.post(f"/api/v1/visits/{visit.id}/booking", json={"slot": slots[visit.id]}, headers=bearer(cs))
 
     answers = at_once(app, 20, book)
     assert all(code in (201, 409) for code, _ in answers), answers

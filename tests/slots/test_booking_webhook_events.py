@@ -1,4 +1,5 @@
 """A slot booked on the phone is told to outside systems, and so is a visit moved to make room for it."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

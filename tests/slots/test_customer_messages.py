@@ -1,4 +1,5 @@
 """Customer messages: written to the outbox with the change that causes them, delivered by a pluggable sender."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -51,7 +52,7 @@ def test_the_send_command_delivers_pending_messages_with_the_configured_sender(a
 
     assert result.exit_code == 0, result.output
     assert "sent 1, failed 0" in result.output
-    assert DELIVERED == [message.body]
+    assert [message.body] == DELIVERED
     db.session.expire_all()
     assert message.status is MessageStatus.SENT and message.sent_at is not None
 

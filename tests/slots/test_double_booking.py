@@ -1,4 +1,5 @@
 """Two CS agents booking the last room in the same slot at once: one wins, the other gets 409 and fresh offers."""
+
 from __future__ import annotations
 
 import threading
@@ -17,7 +18,9 @@ pytestmark = pytest.mark.usefixtures("no_overlap_constraint")
 
 def only_on_postgresql(app):
     if app.config["BACKEND"] != "postgresql":
-        pytest.skip("SQLite serializes every writer with BEGIN IMMEDIATE; the row lock race needs PostgreSQL (CI runs it)")
+        pytest.skip(
+            "SQLite serializes every writer with BEGIN IMMEDIATE; the row lock race needs PostgreSQL (CI runs it)"
+        )
 
 
 def test_two_agents_booking_the_last_room_at_once_get_one_booking_and_one_conflict(app, cs, login_as, monkeypatch):
@@ -45,8 +48,9 @@ def test_two_agents_booking_the_last_room_at_once_get_one_booking_and_one_confli
 
     def book(token: str, visit_id: int) -> None:
         with app.app_context():  # each agent's request gets its own session and connection
-            response = app.test_client().post(f"/api/v1/visits/{visit_id}/booking", json={"slot": slot},
-                                              headers={"Authorization": f"Bearer {token}"})
+            response = app.test_client().post(
+                f"/api/v1/visits/{visit_id}/booking", json={"slot": slot}, headers={"Authorization": f"Bearer {token}"}
+            )
             answers[visit_id] = (response.status_code, response.get_json())
 
     threads = [threading.Thread(target=book, args=agent) for agent in agents]
@@ -58,8 +62,9 @@ def test_two_agents_booking_the_last_room_at_once_get_one_booking_and_one_confli
     assert sorted(code for code, _ in answers.values()) == [201, 409]
     loser = next(body for code, body in answers.values() if code == 409)
     assert "not among the current offers" in loser["message"]
-    assert loser["offers"]["days"][0]["reason"] == ("the only suitable technician, Wang Lei, already has their "
-                                                    "maximum of visits on Tuesday 2026-11-24")
+    assert loser["offers"]["days"][0]["reason"] == (
+        "the only suitable technician, Wang Lei, already has their maximum of visits on Tuesday 2026-11-24"
+    )
     db.session.expire_all()
     on_wang = db.session.scalars(select(Visit).where(Visit.technician_id == wang.id)).all()
     assert len(on_wang) == 1 and on_wang[0].promised_start is not None

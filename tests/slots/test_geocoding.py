@@ -1,4 +1,5 @@
 """Addresses get coordinates: from the configured geopy geocoder, else the offline district centres (approximate)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,8 +52,9 @@ def geocoder(app):
 
 
 def register(cs, address: str, **customer):
-    body = factories.ticket_payload(customer={"name": "李娜", "phone": "13912345678", "address": address,
-                                              **customer}, region="shanghai")
+    body = factories.ticket_payload(
+        customer={"name": "李娜", "phone": "13912345678", "address": address, **customer}, region="shanghai"
+    )
     return cs.post("/api/v1/tickets", json=body)
 
 
@@ -99,8 +101,9 @@ def test_an_address_naming_no_district_still_gets_offers_from_the_city_centre(cs
 
 def test_correcting_the_address_locates_it_again_and_writes_the_timeline(cs):
     ticket = register(cs, "上海市徐汇区漕溪北路88号").json
-    response = cs.patch(f"/api/v1/tickets/{ticket['id']}/customer",
-                        json={"address": "上海市杨浦区黄兴路1号", "phone": "021-65431234"})
+    response = cs.patch(
+        f"/api/v1/tickets/{ticket['id']}/customer", json={"address": "上海市杨浦区黄兴路1号", "phone": "021-65431234"}
+    )
 
     assert response.status_code == 200, response.json
     customer = response.json["customer"]

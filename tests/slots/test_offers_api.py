@@ -1,4 +1,5 @@
 """Slot offers through the API: cheapest first with reasons, and days without a slot say why."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -20,14 +21,22 @@ def test_offers_come_cheapest_first_and_say_why(cs):
     assert offers[0]["technician_name"] == "Wang Lei" and offers[0]["technician_id"] == wang.id
     assert offers[0]["reason"].startswith("Wang Lei has no other visit that day: ")
     assert offers[0]["customer_available"] is True
-    assert [d["date"] for d in response.json["days"]] == [TUESDAY.isoformat(), (TUESDAY + timedelta(days=1)).isoformat()]
+    assert [d["date"] for d in response.json["days"]] == [
+        TUESDAY.isoformat(),
+        (TUESDAY + timedelta(days=1)).isoformat(),
+    ]
     assert all(d["offered"] == 5 and d["reason"] is None for d in response.json["days"])
 
 
 def test_a_visit_next_to_a_planned_one_is_cheap_on_that_day(cs):
     wang = technician("Wang Lei")
-    visit_at(31.2397, 121.4998, technician=wang, planned_start=local(TUESDAY, 9),
-             promised=(local(TUESDAY, 8), local(TUESDAY, 10)))
+    visit_at(
+        31.2397,
+        121.4998,
+        technician=wang,
+        planned_start=local(TUESDAY, 9),
+        promised=(local(TUESDAY, 8), local(TUESDAY, 10)),
+    )
     neighbour = visit_at(31.2400, 121.5000)
 
     offers = cs.get(f"/api/v1/visits/{neighbour.id}/slots?days=2").json["offers"]
@@ -56,9 +65,13 @@ def test_a_day_off_has_no_technician(cs):
 
     body = cs.get(f"/api/v1/visits/{visit.id}/slots?days=2").json
 
-    assert body["days"][0] == {"date": "2026-11-24", "offered": 0,
-                               "reason": "no technician works on Tuesday 2026-11-24",
-                               "reason_code": "day_no_technician", "reason_params": {"date": "2026-11-24"}}
+    assert body["days"][0] == {
+        "date": "2026-11-24",
+        "offered": 0,
+        "reason": "no technician works on Tuesday 2026-11-24",
+        "reason_code": "day_no_technician",
+        "reason_params": {"date": "2026-11-24"},
+    }
     assert body["days"][1]["offered"] == 5
 
 
@@ -74,8 +87,14 @@ def test_a_restricted_technician_is_offered_only_in_their_districts(cs):
 def test_a_full_slot_names_the_full_technicians(cs):
     wang = technician("Wang Lei")
     # Wang Lei's 10:00-12:00 is taken by a promised two-hour job across town
-    visit_at(31.30, 121.40, technician=wang, duration_min=120, planned_start=local(TUESDAY, 10),
-             promised=(local(TUESDAY, 10), local(TUESDAY, 10, 15)))
+    visit_at(
+        31.30,
+        121.40,
+        technician=wang,
+        duration_min=120,
+        planned_start=local(TUESDAY, 10),
+        promised=(local(TUESDAY, 10), local(TUESDAY, 10, 15)),
+    )
     visit = visit_at(31.2397, 121.4998, duration_min=90)
 
     body = cs.get(f"/api/v1/visits/{visit.id}/slots?days=1").json

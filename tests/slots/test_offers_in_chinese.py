@@ -1,4 +1,5 @@
 """A Chinese-speaking CS agent reads why a slot is cheap, or why a day has none, in Chinese; programs get codes."""
+
 from __future__ import annotations
 
 from tests import factories
@@ -14,14 +15,22 @@ def test_slot_reasons_come_in_the_agents_language_with_code_and_params(clock, lo
     body = cs.get(f"/api/v1/visits/{visit.id}/slots?days=2").json
 
     tuesday, wednesday = body["days"]
-    assert tuesday == {"date": "2026-11-24", "offered": 0, "reason": "星期二 2026-11-24 没有技师上班",
-                       "reason_code": "day_no_technician", "reason_params": {"date": "2026-11-24"}}
+    assert tuesday == {
+        "date": "2026-11-24",
+        "offered": 0,
+        "reason": "星期二 2026-11-24 没有技师上班",
+        "reason_code": "day_no_technician",
+        "reason_params": {"date": "2026-11-24"},
+    }
     assert (wednesday["offered"], wednesday["reason"], wednesday["reason_code"]) == (5, None, None)
     cheapest = body["offers"][0]
     assert cheapest["reason"].startswith("王磊 当天没有其他上门：往返路程 ") and cheapest["reason"].endswith(" 分钟")
     assert cheapest["reason_code"] == "slot_empty_route"
-    assert cheapest["reason_params"] == {"technician": f"t{wang.id}", "technician_name": "王磊",
-                                         "added_travel_s": cheapest["added_travel_s"]}
+    assert cheapest["reason_params"] == {
+        "technician": f"t{wang.id}",
+        "technician_name": "王磊",
+        "added_travel_s": cheapest["added_travel_s"],
+    }
     assert body["unavailable"][0]["reason"] == "星期二 2026-11-24 没有技师上班"
 
 

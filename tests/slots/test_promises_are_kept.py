@@ -1,4 +1,5 @@
 """A promise is kept: book many random slots through the API, plan the days, every booked visit is served in its slot."""
+
 from __future__ import annotations
 
 import random
@@ -18,16 +19,30 @@ BOOKINGS = 100
 @pytest.mark.slow
 def test_a_hundred_random_bookings_are_all_served_in_their_slots_by_the_day_plans(cs, login_as):
     rng = random.Random(7)
-    homes = [(31.23, 121.47), (31.22, 121.54), (31.28, 121.45), (31.19, 121.43), (31.30, 121.52),
-             (31.15, 121.50), (31.25, 121.38), (31.20, 121.60), (31.32, 121.40), (31.17, 121.36)]
+    homes = [
+        (31.23, 121.47),
+        (31.22, 121.54),
+        (31.28, 121.45),
+        (31.19, 121.43),
+        (31.30, 121.52),
+        (31.15, 121.50),
+        (31.25, 121.38),
+        (31.20, 121.60),
+        (31.32, 121.40),
+        (31.17, 121.36),
+    ]
     for n, home in enumerate(homes):
         skills = ("large_appliance_install", "furniture_assembly") if n % 2 else ("large_appliance_install",)
         technician(f"Tech {n}", at=home, skills=skills, max_visits_per_day=6)
     booked: dict[int, tuple[datetime, datetime]] = {}
     for _ in range(BOOKINGS):
         skill = rng.choice(["large_appliance_install", "furniture_assembly"])
-        visit = visit_at(round(rng.uniform(31.15, 31.33), 5), round(rng.uniform(121.36, 121.60), 5), skills=(skill,),
-                         duration_min=rng.choice([30, 45, 60, 90]))
+        visit = visit_at(
+            round(rng.uniform(31.15, 31.33), 5),
+            round(rng.uniform(121.36, 121.60), 5),
+            skills=(skill,),
+            duration_min=rng.choice([30, 45, 60, 90]),
+        )
         offers = cs.get(f"/api/v1/visits/{visit.id}/slots?days={DAYS}").json["offers"]
         if not offers:
             continue

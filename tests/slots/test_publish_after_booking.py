@@ -1,4 +1,5 @@
 """A day plan made before CS booked more visits onto that day is refused at publishing (409), never a 500."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,7 @@ def test_publishing_a_plan_after_a_booking_onto_its_day_is_refused_naming_the_bo
     dispatcher = login_as("dispatcher")
     technician("Wang Lei")
     planned = visit_at(31.2397, 121.4998)
-    plan = dispatcher.post("/api/v1/plans", json={"date": TUESDAY.isoformat(), "region": "shanghai",
-                                                  "time_limit_s": 1})
+    plan = dispatcher.post("/api/v1/plans", json={"date": TUESDAY.isoformat(), "region": "shanghai", "time_limit_s": 1})
     assert plan.status_code == 202, plan.json
     booked = visit_at(31.2400, 121.5000)
     slot = cs.get(f"/api/v1/visits/{booked.id}/slots?days=1").json["offers"][0]["slot_start"]

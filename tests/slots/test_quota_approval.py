@@ -1,4 +1,5 @@
 """A visit beyond the order's visit quota waits for a manager: nothing books, plans or assigns it before approval."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -87,8 +88,9 @@ def test_the_day_plan_leaves_an_unapproved_visit_out_and_counts_it_unassigned(cl
     second = failed_first_visit()
     dispatcher = login_as("dispatcher")
 
-    created = dispatcher.post("/api/v1/plans", json={"date": TUESDAY.isoformat(), "region": "shanghai",
-                                                     "time_limit_s": 1})
+    created = dispatcher.post(
+        "/api/v1/plans", json={"date": TUESDAY.isoformat(), "region": "shanghai", "time_limit_s": 1}
+    )
 
     assert created.status_code == 202, created.json
     plan = dispatcher.get(f"/api/v1/plans/{created.json['id']}").json
@@ -100,8 +102,10 @@ def test_the_day_plan_leaves_an_unapproved_visit_out_and_counts_it_unassigned(cl
 def test_a_manual_assignment_of_an_unapproved_visit_is_refused(clock, login_as):
     wang = technician("Wang Lei")
     second = failed_first_visit()
-    response = login_as("dispatcher").post(f"/api/v1/visits/{second.id}/assignment",
-                                           json={"technician_id": wang.id, "start": local(TUESDAY, 10).isoformat()})
+    response = login_as("dispatcher").post(
+        f"/api/v1/visits/{second.id}/assignment",
+        json={"technician_id": wang.id, "start": local(TUESDAY, 10).isoformat()},
+    )
     assert response.status_code == 422 and "a manager must approve it" in response.json["message"]
     db.session.expire_all()
     assert db.session.get(Visit, second.id).status is VisitStatus.UNSCHEDULED

@@ -1,4 +1,5 @@
 """The pure slot offer core: cheapest feasible insertion per slot, with hand-worked numbers and reasons."""
+
 from __future__ import annotations
 
 import copy
@@ -21,6 +22,7 @@ LEG = {("H", "A"): 600, ("H", "B"): 1200, ("H", "N"): 1500, ("A", "B"): 600, ("A
 def _matrix() -> list[list[int]]:
     def leg(a, b):
         return 0 if a == b else LEG.get((a, b)) or LEG[(b, a)]
+
     return [[leg(a, b) for b in LOCATIONS] for a in LOCATIONS]
 
 
@@ -31,8 +33,17 @@ def day(*, breaks=(), max_visits=8, new_skills=("ac",), new_duration_s=H, tech_s
         "date": "2026-11-24",
         "locations": [{"id": loc} for loc in LOCATIONS],
         "matrix": {"durations_s": durations, "distances_m": [[d * 10 for d in row] for row in durations]},
-        "technicians": [{"id": "t1", "start": "H", "end": "H", "skills": list(tech_skills), "shift": [8 * H, 18 * H],
-                         "breaks": [dict(b) for b in breaks], "max_visits": max_visits}],
+        "technicians": [
+            {
+                "id": "t1",
+                "start": "H",
+                "end": "H",
+                "skills": list(tech_skills),
+                "shift": [8 * H, 18 * H],
+                "breaks": [dict(b) for b in breaks],
+                "max_visits": max_visits,
+            }
+        ],
         "visits": [
             {"id": "A", "location": "A", "duration_s": H, "skills": ["ac"], "windows": [[9 * H, 11 * H]]},
             {"id": "B", "location": "B", "duration_s": H, "skills": ["ac"], "windows": [[14 * H, 16 * H]]},
@@ -60,8 +71,13 @@ def assert_offer_keeps_every_rule(problem_dict: dict, offer) -> None:
 
 
 def test_slot_grid_is_back_to_back_two_hour_slots():
-    assert slot_grid(8 * H, 18 * H, 2 * H) == [(8 * H, 10 * H), (10 * H, 12 * H), (12 * H, 14 * H),
-                                               (14 * H, 16 * H), (16 * H, 18 * H)]
+    assert slot_grid(8 * H, 18 * H, 2 * H) == [
+        (8 * H, 10 * H),
+        (10 * H, 12 * H),
+        (12 * H, 14 * H),
+        (14 * H, 16 * H),
+        (16 * H, 18 * H),
+    ]
 
 
 def test_offers_come_cheapest_first_with_the_added_travel():
@@ -71,10 +87,18 @@ def test_offers_come_cheapest_first_with_the_added_travel():
     # 16-18: between A and B would push B (window 14-16) to 17:15: only after B is left.
     result = offers_of(day())
     assert [(o.slot[0] // H, o.added_travel_s, o.position) for o in result.offers] == [
-        (10, 600, 1), (12, 600, 1), (14, 600, 1), (8, 1200, 0), (16, 1200, 2)]
+        (10, 600, 1),
+        (12, 600, 1),
+        (14, 600, 1),
+        (8, 1200, 0),
+        (16, 1200, 2),
+    ]
     assert result.offers[0].reason.text == "adds 10 min of travel to Wang Lei's route"
-    assert result.offers[0].reason.params_json() == {"technician": "t1", "technician_name": "Wang Lei",
-                                                     "added_travel_s": 600}
+    assert result.offers[0].reason.params_json() == {
+        "technician": "t1",
+        "technician_name": "Wang Lei",
+        "added_travel_s": 600,
+    }
     # start times: 10:05 (A ends 10:00, 5 min drive), slot starts 12:00, 14:00, 08:25, 16:00
     assert [o.start for o in result.offers] == [36300, 12 * H, 14 * H, 30300, 16 * H]
     assert result.unavailable == () and result.reason is None
@@ -116,16 +140,19 @@ def test_a_full_slot_says_the_suitable_technicians_are_full():
     result = offers_of(day(new_duration_s=9000))
     reasons = {n.slot[0] // H: n.reason.text for n in result.unavailable}
     assert reasons[14] == "the only suitable technician, Wang Lei, is full between 14:00 and 16:00"
-    assert reasons[16] == ("a 150 min visit starting between 16:00 and 18:00 would run past the end of every "
-                           "suitable technician's shift")
+    assert reasons[16] == (
+        "a 150 min visit starting between 16:00 and 18:00 would run past the end of every suitable technician's shift"
+    )
 
 
 def test_a_day_without_the_skill_says_who_is_missing():
     result = offers_of(day(new_skills=("gas_heater",)))
     assert result.offers == ()
     assert result.reason.text == "no technician with skill gas_heater works on Tuesday 2026-11-24"
-    assert (result.reason.code, result.reason.params_json()) == ("day_no_skill", {"skills": ["gas_heater"],
-                                                                                  "date": "2026-11-24"})
+    assert (result.reason.code, result.reason.params_json()) == (
+        "day_no_skill",
+        {"skills": ["gas_heater"], "date": "2026-11-24"},
+    )
     assert {n.reason for n in result.unavailable} == {result.reason}
 
 
@@ -137,8 +164,9 @@ def test_a_day_without_anyone_serving_the_district_says_so():
 def test_a_technician_at_max_visits_gets_no_more():
     result = offers_of(day(max_visits=2))
     assert result.offers == ()
-    assert result.reason.text == ("the only suitable technician, Wang Lei, already has their maximum of visits "
-                                  "on Tuesday 2026-11-24")
+    assert result.reason.text == (
+        "the only suitable technician, Wang Lei, already has their maximum of visits on Tuesday 2026-11-24"
+    )
 
 
 def test_an_empty_route_costs_the_trip_there_and_back():
@@ -155,6 +183,7 @@ def test_schedule_route_refuses_an_order_that_breaks_a_window():
 
 # --- every offer on random days passes the independent checker ---------------------------------------
 
+
 @st.composite
 def random_days(draw):
     n_places = draw(st.integers(3, 9))
@@ -164,25 +193,49 @@ def random_days(draw):
     for t in range(draw(st.integers(1, 3))):
         shift = draw(st.sampled_from([(8 * H, 18 * H), (9 * H, 17 * H), (8 * H + 1800, 18 * H)]))
         breaks = [{"window": [41400, 48600], "duration_s": 2700}] if draw(st.booleans()) else []
-        techs.append({"id": f"t{t}", "start": "L0", "end": "L0", "skills": ["ac"], "shift": list(shift),
-                      "breaks": breaks, "max_visits": draw(st.integers(2, 6))})
+        techs.append(
+            {
+                "id": f"t{t}",
+                "start": "L0",
+                "end": "L0",
+                "skills": ["ac"],
+                "shift": list(shift),
+                "breaks": breaks,
+                "max_visits": draw(st.integers(2, 6)),
+            }
+        )
     visits = []
     for v in range(draw(st.integers(0, 8))):
         hour = draw(st.integers(8, 16))
         windows = [[hour * H, (hour + 2) * H]] if draw(st.booleans()) else []
-        visits.append({"id": f"v{v}", "location": f"L{draw(st.integers(1, n_places - 1))}",
-                       "duration_s": draw(st.sampled_from([1800, 2700, 3600, 5400])), "skills": ["ac"],
-                       "windows": windows})
-    visits.append({"id": "new", "location": f"L{draw(st.integers(1, n_places - 1))}",
-                   "duration_s": draw(st.sampled_from([1800, 3600, 7200])), "skills": ["ac"], "windows": []})
+        visits.append(
+            {
+                "id": f"v{v}",
+                "location": f"L{draw(st.integers(1, n_places - 1))}",
+                "duration_s": draw(st.sampled_from([1800, 2700, 3600, 5400])),
+                "skills": ["ac"],
+                "windows": windows,
+            }
+        )
+    visits.append(
+        {
+            "id": "new",
+            "location": f"L{draw(st.integers(1, n_places - 1))}",
+            "duration_s": draw(st.sampled_from([1800, 3600, 7200])),
+            "skills": ["ac"],
+            "windows": [],
+        }
+    )
     problem = {"date": "2026-11-24", "locations": locations, "technicians": techs, "visits": visits}
     # current routes: each visit appended to the first technician whose route stays feasible
     parsed = parse_problem(problem)
     routes = {t["id"]: [] for t in techs}
     for visit in visits[:-1]:
         for tech in parsed.technicians:
-            if len(routes[tech.id]) < (tech.max_visits or 99) and \
-                    schedule_route(parsed, tech, routes[tech.id] + [visit["id"]]) is not None:
+            if (
+                len(routes[tech.id]) < (tech.max_visits or 99)
+                and schedule_route(parsed, tech, routes[tech.id] + [visit["id"]]) is not None
+            ):
                 routes[tech.id].append(visit["id"])
                 break
     return problem, routes
@@ -200,8 +253,9 @@ def test_every_offer_on_random_days_passes_the_checker(case):
         served = {s.visit for s in offer.route.stops}
         assert served == set(routes[offer.technician]) | {"new"}
         sub = copy.deepcopy(problem)
-        sub["visits"] = [dict(v, windows=[list(offer.slot)]) if v["id"] == "new" else v
-                         for v in sub["visits"] if v["id"] in served]
+        sub["visits"] = [
+            dict(v, windows=[list(offer.slot)]) if v["id"] == "new" else v for v in sub["visits"] if v["id"] in served
+        ]
         sub["technicians"] = [t for t in sub["technicians"] if t["id"] == offer.technician]
         plan = plan_to_dict(make_plan([offer.route], [], solve_s=0))
         assert check_plan(sub, plan) == []

@@ -1,4 +1,5 @@
 """The ticket page's buttons: each posts to one use case, says what happened, and refuses bad input writing nothing."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -40,8 +41,9 @@ def test_cs_sees_the_rebooking_wait_for_a_manager_and_the_manager_approves_it_on
     manager = factories.make_user("manager")
     browser = page_login(manager)
     assert "Approve the visit" in browser.get(f"/tickets/{ticket.id}?lang=en").get_data(as_text=True)
-    done = browser.post(f"/tickets/{ticket.id}/visits/{second.id}/quota-approval", data={"decision": "approve"},
-                        follow_redirects=True).get_data(as_text=True)
+    done = browser.post(
+        f"/tickets/{ticket.id}/visits/{second.id}/quota-approval", data={"decision": "approve"}, follow_redirects=True
+    ).get_data(as_text=True)
 
     assert "Visit approved: it can be booked now." in done and "Offer slots and book" in done
     db.session.expire_all()
@@ -52,8 +54,11 @@ def test_a_refusal_without_a_reason_is_refused_on_the_page_and_nothing_changes(c
     ticket, second = failed_visit_with_rebooking()
     browser = page_login(factories.make_user("manager"))
     before = events()
-    html = browser.post(f"/tickets/{ticket.id}/visits/{second.id}/quota-approval?lang=en",
-                        data={"decision": "refuse", "reason": " "}, follow_redirects=True).get_data(as_text=True)
+    html = browser.post(
+        f"/tickets/{ticket.id}/visits/{second.id}/quota-approval?lang=en",
+        data={"decision": "refuse", "reason": " "},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Reason: Say why the visit is refused." in html
     assert events() == before
     db.session.expire_all()
@@ -69,8 +74,11 @@ def test_cs_books_the_rebooking_from_the_ticket_page_once_approved(cs, page_logi
     slots = browser.get(f"/intake/{ticket.id}/slots?visit={second.id}&lang=en").get_data(as_text=True)
     assert "Wang Lei" in slots
     offer = cs.get(f"/api/v1/visits/{second.id}/slots?days=1").json["offers"][0]
-    booked = browser.post(f"/visits/{second.id}/booking", data={"ticket_id": ticket.id, "slot": offer["slot_start"]},
-                          follow_redirects=True).get_data(as_text=True)
+    booked = browser.post(
+        f"/visits/{second.id}/booking",
+        data={"ticket_id": ticket.id, "slot": offer["slot_start"]},
+        follow_redirects=True,
+    ).get_data(as_text=True)
 
     assert "Slot promised" in booked and "Reschedule" in booked
     db.session.expire_all()
@@ -81,12 +89,16 @@ def test_cs_adds_cancels_and_reopens_from_the_ticket_page(cs, page_login):
     visit = visit_at(31.2397, 121.4998)
     browser = page_login(cs.user)
 
-    cancelled = browser.post(f"/tickets/{visit.ticket_id}/visits/{visit.id}/cancel?lang=en",
-                             data={"reason": "客户改期，另行预约"}, follow_redirects=True).get_data(as_text=True)
+    cancelled = browser.post(
+        f"/tickets/{visit.ticket_id}/visits/{visit.id}/cancel?lang=en",
+        data={"reason": "客户改期，另行预约"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert "Visit cancelled." in cancelled and "Add visit" in cancelled
 
-    added = browser.post(f"/tickets/{visit.ticket_id}/visits?lang=en", data={"reason": "重新安排上门"},
-                         follow_redirects=True).get_data(as_text=True)
+    added = browser.post(
+        f"/tickets/{visit.ticket_id}/visits?lang=en", data={"reason": "重新安排上门"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Visit added." in added
     db.session.expire_all()
     visits = db.session.scalars(select(Visit).where(Visit.ticket_id == visit.ticket_id).order_by(Visit.id)).all()
@@ -96,8 +108,9 @@ def test_cs_adds_cancels_and_reopens_from_the_ticket_page(cs, page_login):
     visits[1].status = VisitStatus.COMPLETED
     visits[1].ticket.status = TicketStatus.CLOSED
     db.session.commit()
-    reopened = browser.post(f"/tickets/{visit.ticket_id}/reopen?lang=en", data={"reason": "客户反映又坏了"},
-                            follow_redirects=True).get_data(as_text=True)
+    reopened = browser.post(
+        f"/tickets/{visit.ticket_id}/reopen?lang=en", data={"reason": "客户反映又坏了"}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Ticket reopened with a new visit." in reopened
     assert "Waits for a manager: beyond the visit quota" in reopened
 
@@ -106,8 +119,9 @@ def test_an_empty_reason_names_the_field_and_writes_nothing(cs, page_login):
     visit = visit_at(31.2397, 121.4998)
     browser = page_login(cs.user)
     before = events()
-    html = browser.post(f"/tickets/{visit.ticket_id}/cancel?lang=en", data={"reason": ""},
-                        follow_redirects=True).get_data(as_text=True)
+    html = browser.post(
+        f"/tickets/{visit.ticket_id}/cancel?lang=en", data={"reason": ""}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Reason:" in html and events() == before
     db.session.expire_all()
     assert db.session.get(Visit, visit.id).status is VisitStatus.UNSCHEDULED

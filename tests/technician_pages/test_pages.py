@@ -1,4 +1,5 @@
 """The technician's phone pages through the Flask test client: their day, their jobs only, phone privacy."""
+
 from __future__ import annotations
 
 import json
@@ -56,7 +57,9 @@ def test_phone_shown_only_on_own_visits_of_today(technician, page_login):
     tomorrow_visit = plan_visit(technician.technician, day=local_today() + timedelta(days=1), at=time(9))
     client = page_login(technician)
 
-    assert f'href="tel:{today_visit.ticket.customer.phone}"' in client.get(f"/m/visits/{today_visit.id}").get_data(as_text=True)
+    assert f'href="tel:{today_visit.ticket.customer.phone}"' in client.get(f"/m/visits/{today_visit.id}").get_data(
+        as_text=True
+    )
     assert f'href="tel:{today_visit.ticket.customer.phone}"' in client.get("/m/today").get_data(as_text=True)
     tomorrow = client.get(f"/m/visits/{tomorrow_visit.id}")
     assert tomorrow.status_code == 200

@@ -1,4 +1,5 @@
 """Today's route as the service computes it: planned order, ETA from travel, late flags, phone privacy."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -6,8 +7,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from common.db import db
-from common.i18n import local_zone
 from common.errors import NotFound
+from common.i18n import local_zone
 from dispatch.enums import VisitStatus
 from technicians.service.route import get_job, get_route
 from tests import factories
@@ -89,7 +90,10 @@ def test_phone_only_on_the_technicians_visits_of_today(technician_user):
 
     assert get_job(today_visit.id, by=technician_user, now=local(8)).customer_phone == today_visit.ticket.customer.phone
     assert get_job(tomorrow_visit.id, by=technician_user, now=local(8)).customer_phone is None
-    assert all(s.customer_phone is None for s in get_route(by=technician_user, day=DAY, now=local(8, day=DAY - timedelta(days=1))).stops)
+    assert all(
+        s.customer_phone is None
+        for s in get_route(by=technician_user, day=DAY, now=local(8, day=DAY - timedelta(days=1))).stops
+    )
 
 
 def test_another_technicians_visit_is_not_found(technician_user):

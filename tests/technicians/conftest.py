@@ -1,4 +1,5 @@
 """Fixtures of the technician-side tests: API clients per role and small request builders."""
+
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,5 @@
 """Service reports: filed on site by the visit's technician, with catalogue parts, photos and a signature."""
+
 from __future__ import annotations
 
 import base64
@@ -8,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from common.db import db
-from technicians.models import ServiceReport
 from common.images import MAX_PHOTO_BYTES
+from technicians.models import ServiceReport
 from tests import factories
 from tests.technicians.conftest import GIF, JPEG, PNG, WEBP, event, photo, signature_url
 
@@ -26,8 +27,15 @@ def arrived(technician):
 
 
 def report_body(**overrides) -> dict:
-    body = {"work_done": "Mounted the indoor unit, replaced the capacitor, tested cooling.", "result": "resolved",
-            "parts": [], "fees_yuan": 80, "photos": [], "signature": None, "customer_confirmed": False}
+    body = {
+        "work_done": "Mounted the indoor unit, replaced the capacitor, tested cooling.",
+        "result": "resolved",
+        "parts": [],
+        "fees_yuan": 80,
+        "photos": [],
+        "signature": None,
+        "customer_confirmed": False,
+    }
     body.update(overrides)
     return body
 
@@ -45,11 +53,19 @@ def test_technician_files_report_with_catalogue_parts_photos_and_signature(techn
     factories.make_part("CAP-35UF", name="Capacitor 35uF", price_yuan="45.00")
     factories.make_part("PIPE-3M", name="Copper pipe 3 m", price_yuan="120.50")
     before = stored_files(upload_dir)
-    response = technician.post(f"/api/v1/visits/{visit.id}/report", json=report_body(
-        parts=[{"sku": "CAP-35UF", "qty": 2}, {"sku": "PIPE-3M", "qty": 1}],
-        photos=[photo(JPEG), photo(PNG, content_type="image/png", filename="after.png"),
-                photo(WEBP, content_type="image/webp", filename="label.webp")],
-        signature=signature_url(), customer_confirmed=True))
+    response = technician.post(
+        f"/api/v1/visits/{visit.id}/report",
+        json=report_body(
+            parts=[{"sku": "CAP-35UF", "qty": 2}, {"sku": "PIPE-3M", "qty": 1}],
+            photos=[
+                photo(JPEG),
+                photo(PNG, content_type="image/png", filename="after.png"),
+                photo(WEBP, content_type="image/webp", filename="label.webp"),
+            ],
+            signature=signature_url(),
+            customer_confirmed=True,
+        ),
+    )
     assert response.status_code == 201, response.json
     report = response.json
     assert report["parts"] == [
@@ -69,8 +85,9 @@ def test_technician_files_report_with_catalogue_parts_photos_and_signature(techn
 
 def test_staff_and_the_owning_technician_read_the_report_and_its_files(technician, arrived, login_as):
     ticket, visit = arrived
-    created = technician.post(f"/api/v1/visits/{visit.id}/report",
-                              json=report_body(photos=[photo(JPEG)], signature=signature_url())).json
+    created = technician.post(
+        f"/api/v1/visits/{visit.id}/report", json=report_body(photos=[photo(JPEG)], signature=signature_url())
+    ).json
     for reader in (technician, login_as("cs"), login_as("dispatcher"), login_as("manager")):
         response = reader.get(f"/api/v1/visits/{visit.id}/report")
         assert response.status_code == 200 and response.json == created
@@ -138,35 +155,59 @@ def test_unknown_or_retired_parts_are_refused_naming_them(technician, arrived):
     ticket, visit = arrived
     factories.make_part("CAP-35UF")
     factories.make_part("OLD-1", active=False)
-    response = technician.post(f"/api/v1/visits/{visit.id}/report", json=report_body(
-        parts=[{"sku": "CAP-35UF", "qty": 1}, {"sku": "NOPE-9", "qty": 1}, {"sku": "OLD-1", "qty": 1}]))
+    response = technician.post(
+        f"/api/v1/visits/{visit.id}/report",
+        json=report_body(
+            parts=[{"sku": "CAP-35UF", "qty": 1}, {"sku": "NOPE-9", "qty": 1}, {"sku": "OLD-1", "qty": 1}]
+        ),
+    )
     assert response.status_code == 422
     assert "NOPE-9, OLD-1" in response.json["message"] and response.json["unknown"] == ["NOPE-9", "OLD-1"]
     assert response.json["errors"]["json"]["parts"]
     assert report_count() == 0
 
 
-@pytest.mark.parametrize("overrides, field", [
-    (dict(fees_yuan=-1), "fees_yuan"),
-    (dict(fees_yuan="lots"), "fees_yuan"),
-    (dict(fees_yuan="NaN"), "fees_yuan"),
-    (dict(result="fixed-ish"), "result"),
-    (dict(work_done=""), "work_done"),
-    (dict(work_done="x" * 5001), "work_done"),
-    (dict(parts=[{"sku": "CAP-35UF", "qty": 0}]), "parts"),
-    (dict(parts=[{"sku": "CAP-35UF", "qty": "2"}]), "parts"),
-    (dict(parts=[{"sku": "CAP-35UF", "qty": 1}, {"sku": "CAP-35UF", "qty": 1}]), "parts"),
-    (dict(customer_confirmed="maybe"), "customer_confirmed"),
-    (dict(photos=[{"filename": "a.jpg"}]), "photos"),
-    (dict(photos=[photo()] * 7), "photos"),
-    (dict(photos=[photo(GIF, content_type="image/gif", filename="a.gif")]), "photos"),
-    (dict(photos=[photo(GIF, content_type="image/jpeg", filename="a.jpg")]), "photos"),
-    (dict(photos=[{"filename": "a.jpg", "content_type": "image/jpeg", "data_base64": "not base64!"}]), "photos"),
-    (dict(signature="data:image/jpeg;base64," + base64.b64encode(JPEG).decode()), "signature"),
-    (dict(signature="scribble"), "signature"),
-], ids=["negative-fees", "fees-as-words", "fees-nan", "unknown-result", "empty-work", "huge-work", "zero-qty",
-        "qty-as-text", "part-twice", "confirmed-as-text", "photo-without-data", "seven-photos", "gif-photo",
-        "gif-labelled-jpeg", "photo-not-base64", "jpeg-signature", "signature-not-a-data-url"])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        (dict(fees_yuan=-1), "fees_yuan"),
+        (dict(fees_yuan="lots"), "fees_yuan"),
+        (dict(fees_yuan="NaN"), "fees_yuan"),
+        (dict(result="fixed-ish"), "result"),
+        (dict(work_done=""), "work_done"),
+        (dict(work_done="x" * 5001), "work_done"),
+        (dict(parts=[{"sku": "CAP-35UF", "qty": 0}]), "parts"),
+        (dict(parts=[{"sku": "CAP-35UF", "qty": "2"}]), "parts"),
+        (dict(parts=[{"sku": "CAP-35UF", "qty": 1}, {"sku": "CAP-35UF", "qty": 1}]), "parts"),
+        (dict(customer_confirmed="maybe"), "customer_confirmed"),
+        (dict(photos=[{"filename": "a.jpg"}]), "photos"),
+        (dict(photos=[photo()] * 7), "photos"),
+        (dict(photos=[photo(GIF, content_type="image/gif", filename="a.gif")]), "photos"),
+        (dict(photos=[photo(GIF, content_type="image/jpeg", filename="a.jpg")]), "photos"),
+        (dict(photos=[{"filename": "a.jpg", "content_type": "image/jpeg", "data_base64": "not base64!"}]), "photos"),
+        (dict(signature="data:image/jpeg;base64," + base64.b64encode(JPEG).decode()), "signature"),
+        (dict(signature="scribble"), "signature"),
+    ],
+    ids=[
+        "negative-fees",
+        "fees-as-words",
+        "fees-nan",
+        "unknown-result",
+        "empty-work",
+        "huge-work",
+        "zero-qty",
+        "qty-as-text",
+        "part-twice",
+        "confirmed-as-text",
+        "photo-without-data",
+        "seven-photos",
+        "gif-photo",
+        "gif-labelled-jpeg",
+        "photo-not-base64",
+        "jpeg-signature",
+        "signature-not-a-data-url",
+    ],
+)
 def test_bad_report_input_is_refused_naming_the_field(technician, arrived, overrides, field):
     ticket, visit = arrived
     factories.make_part("CAP-35UF")
@@ -188,8 +229,12 @@ def test_photo_over_five_megabytes_is_refused(technician, arrived, upload_dir):
 def test_one_bad_photo_stores_no_files_and_no_report(technician, arrived, upload_dir):
     ticket, visit = arrived
     before = stored_files(upload_dir)
-    response = technician.post(f"/api/v1/visits/{visit.id}/report", json=report_body(
-        photos=[photo(JPEG), photo(PNG, content_type="image/png"), photo(GIF, content_type="image/webp")]))
+    response = technician.post(
+        f"/api/v1/visits/{visit.id}/report",
+        json=report_body(
+            photos=[photo(JPEG), photo(PNG, content_type="image/png"), photo(GIF, content_type="image/webp")]
+        ),
+    )
     assert response.status_code == 422 and "Photo 3" in response.json["message"]
     assert report_count() == 0 and stored_files(upload_dir) == before
 
@@ -205,8 +250,9 @@ def test_files_written_before_a_failed_save_are_removed(technician, arrived, upl
 
     monkeypatch.setattr(reports, "record_event", timeline_down)
     with pytest.raises(RuntimeError):
-        technician.post(f"/api/v1/visits/{visit.id}/report",
-                        json=report_body(photos=[photo(JPEG)], signature=signature_url()))
+        technician.post(
+            f"/api/v1/visits/{visit.id}/report", json=report_body(photos=[photo(JPEG)], signature=signature_url())
+        )
     assert stored_files(upload_dir) == before
     assert report_count() == 0
 
@@ -215,9 +261,11 @@ def test_request_over_the_upload_limit_is_refused_before_anything_is_stored(tech
     ticket, visit = arrived
     before = stored_files(upload_dir)
     huge = "A" * (app.config["MAX_CONTENT_LENGTH"] + 1)
-    response = technician.post(f"/api/v1/visits/{visit.id}/report", json=report_body(
-        photos=[{"filename": "a.jpg", "content_type": "image/jpeg", "data_base64": huge}]),
-        headers={"Idempotency-Key": "too-big"})
+    response = technician.post(
+        f"/api/v1/visits/{visit.id}/report",
+        json=report_body(photos=[{"filename": "a.jpg", "content_type": "image/jpeg", "data_base64": huge}]),
+        headers={"Idempotency-Key": "too-big"},
+    )
     assert response.status_code == 413 and response.json["code"] == 413
     assert report_count() == 0 and stored_files(upload_dir) == before
 
@@ -228,6 +276,7 @@ def test_a_customer_confirmation_needs_the_customers_signature_and_nothing_is_st
     assert response.status_code == 422
     assert "signature is required" in response.json["errors"]["json"]["signature"][0]
     assert report_count() == 0
-    signed = technician.post(f"/api/v1/visits/{visit.id}/report",
-                             json=report_body(customer_confirmed=True, signature=signature_url()))
+    signed = technician.post(
+        f"/api/v1/visits/{visit.id}/report", json=report_body(customer_confirmed=True, signature=signature_url())
+    )
     assert signed.status_code == 201

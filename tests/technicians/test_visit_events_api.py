@@ -1,8 +1,9 @@
 """Visit status events from the technician's phone: lifecycle, effects on the ticket, roles, times, retries."""
+
 from __future__ import annotations
 
 import threading
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -34,8 +35,9 @@ def timeline(ticket_id: int, action: str | None = None) -> list[TimelineEvent]:
 
 
 def file_report(visit: Visit) -> None:
-    db.session.add(ServiceReport(visit_id=visit.id, technician_id=visit.technician_id, work_done="Installed.",
-                                 result="resolved"))
+    db.session.add(
+        ServiceReport(visit_id=visit.id, technician_id=visit.technician_id, work_done="Installed.", result="resolved")
+    )
     db.session.commit()
 
 
@@ -44,7 +46,7 @@ def test_technician_walks_a_visit_from_accepted_to_completed(technician):
     assert event(technician, visit.id, "accepted").json["visit_status"] == "accepted"
     on_way = event(technician, visit.id, "en_route", lat=31.20, lon=121.44)
     assert on_way.status_code == 201 and on_way.json["ticket_status"] == "in_service"
-    arrived_at = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=1)
+    arrived_at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
     arrived = event(technician, visit.id, "arrived", at=arrived_at.isoformat(), lat=31.2397, lon=121.4998)
     assert arrived.status_code == 201, arrived.json
     db.session.expire_all()
@@ -61,7 +63,7 @@ def test_technician_walks_a_visit_from_accepted_to_completed(technician):
 
 def test_every_event_is_on_the_timeline_with_the_technician_time_and_place(technician):
     ticket, visit = own_visit(technician)
-    at = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=5)
+    at = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
     response = event(technician, visit.id, "en_route", at=at.isoformat(), lat=31.2, lon=121.4, note="traffic")
     [entry] = timeline(ticket.id, "visit_en_route")
     assert entry.id == response.json["timeline_event_id"]
@@ -119,22 +121,37 @@ def test_failed_visit_goes_back_to_cs_with_a_new_visit_and_the_reason_on_the_tim
     assert timeline(ticket.id, "rebooking_needed")[0].detail["reason"] == "customer_absent"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"type": "failed"}, "reason"),
-    ({"type": "failed", "reason": "aliens"}, "reason"),
-    ({"type": "arrived", "reason": "refused"}, "reason"),
-    ({"type": "teleported"}, "type"),
-    ({"type": "arrived", "lat": 31.2}, "lon"),
-    ({"type": "arrived", "lat": 100, "lon": 121}, "lat"),
-    ({"type": "arrived", "lat": "here", "lon": 121}, "lat"),
-    ({"type": "arrived", "note": "x" * 100_000}, "note"),
-    ({"type": "arrived", "at": "yesterday"}, "at"),
-    ({"type": "arrived", "at": "2026-11-23T10:00:00"}, "at"),
-    ({"type": "arrived", "extra": 1}, "extra"),
-    ({}, "type"),
-], ids=["failed-without-reason", "unknown-reason", "reason-on-arrived", "unknown-type", "half-a-location",
-        "lat-out-of-range", "lat-as-text", "huge-note", "unparsable-time", "time-without-offset", "unknown-field",
-        "empty"])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"type": "failed"}, "reason"),
+        ({"type": "failed", "reason": "aliens"}, "reason"),
+        ({"type": "arrived", "reason": "refused"}, "reason"),
+        ({"type": "teleported"}, "type"),
+        ({"type": "arrived", "lat": 31.2}, "lon"),
+        ({"type": "arrived", "lat": 100, "lon": 121}, "lat"),
+        ({"type": "arrived", "lat": "here", "lon": 121}, "lat"),
+        ({"type": "arrived", "note": "x" * 100_000}, "note"),
+        ({"type": "arrived", "at": "yesterday"}, "at"),
+        ({"type": "arrived", "at": "2026-11-23T10:00:00"}, "at"),
+        ({"type": "arrived", "extra": 1}, "extra"),
+        ({}, "type"),
+    ],
+    ids=[
+        "failed-without-reason",
+        "unknown-reason",
+        "reason-on-arrived",
+        "unknown-type",
+        "half-a-location",
+        "lat-out-of-range",
+        "lat-as-text",
+        "huge-note",
+        "unparsable-time",
+        "time-without-offset",
+        "unknown-field",
+        "empty",
+    ],
+)
 def test_bad_event_input_is_refused_naming_the_field(technician, body, field):
     ticket, visit = own_visit(technician, visit_status="en_route")
     response = technician.post(f"/api/v1/visits/{visit.id}/events", json=body)
@@ -146,14 +163,15 @@ def test_bad_event_input_is_refused_naming_the_field(technician, body, field):
 
 def test_event_body_that_is_not_json_is_refused(technician):
     ticket, visit = own_visit(technician)
-    response = technician.post(f"/api/v1/visits/{visit.id}/events", data="type=arrived",
-                               headers={"Content-Type": "application/json"})
+    response = technician.post(
+        f"/api/v1/visits/{visit.id}/events", data="type=arrived", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400 and response.json["message"]
 
 
 def test_event_time_in_the_future_is_refused(technician):
     ticket, visit = own_visit(technician)
-    later = datetime.now(timezone.utc) + timedelta(minutes=10)
+    later = datetime.now(UTC) + timedelta(minutes=10)
     response = event(technician, visit.id, "accepted", at=later.isoformat())
     assert response.status_code == 422 and "future" in response.json["message"]
 
@@ -171,7 +189,7 @@ def test_event_time_given_in_local_time_is_stored_in_utc(technician):
     local = (datetime.now(timezone(timedelta(hours=8))) - timedelta(minutes=3)).replace(microsecond=0)
     response = event(technician, visit.id, "accepted", at=local.isoformat())
     assert response.status_code == 201
-    assert timeline(ticket.id, "visit_accepted")[0].at == local.astimezone(timezone.utc)
+    assert timeline(ticket.id, "visit_accepted")[0].at == local.astimezone(UTC)
 
 
 def test_technician_cannot_touch_another_technicians_visit(technician):
@@ -192,6 +210,7 @@ def test_only_technicians_send_visit_events(login_as, role):
 
 # --- Idempotency-Key -----------------------------------------------------------------------------
 
+
 def test_same_event_sent_twice_with_one_key_is_applied_once_and_answered_the_same(technician):
     ticket, visit = own_visit(technician)
     key = {"Idempotency-Key": "3f1c2a9e-accepted"}
@@ -210,8 +229,10 @@ def test_replay_answers_the_first_result_even_after_the_visit_moved_on(technicia
     # A phone flushing its offline queue a second time resends en_route: it must not 409.
     again = event(technician, visit.id, "en_route", headers={"Idempotency-Key": "k-en-route"})
     assert again.status_code == 201 and again.json == first.json
-    assert [e.action for e in timeline(ticket.id) if e.action.startswith("visit_")] == ["visit_en_route",
-                                                                                      "visit_arrived"]
+    assert [e.action for e in timeline(ticket.id) if e.action.startswith("visit_")] == [
+        "visit_en_route",
+        "visit_arrived",
+    ]
 
 
 def test_same_key_with_another_body_is_refused(technician):
@@ -243,10 +264,12 @@ def test_keys_belong_to_one_user(technician, login_as):
 def test_same_json_with_keys_in_another_order_is_the_same_request(technician):
     ticket, visit = own_visit(technician)
     headers = {"Idempotency-Key": "k-order", "Content-Type": "application/json"}
-    first = technician.post(f"/api/v1/visits/{visit.id}/events", data='{"type": "accepted", "note": "ok"}',
-                            headers=headers)
-    again = technician.post(f"/api/v1/visits/{visit.id}/events", data='{"note":"ok","type":"accepted"}',
-                            headers=headers)
+    first = technician.post(
+        f"/api/v1/visits/{visit.id}/events", data='{"type": "accepted", "note": "ok"}', headers=headers
+    )
+    again = technician.post(
+        f"/api/v1/visits/{visit.id}/events", data='{"note":"ok","type":"accepted"}', headers=headers
+    )
     assert first.status_code == again.status_code == 201 and again.json == first.json
 
 
@@ -297,9 +320,11 @@ def test_concurrent_duplicates_on_postgresql_apply_the_event_once(app, technicia
     def send():
         with app.test_client() as client:
             barrier.wait()
-            response = client.post(url, json={"type": "accepted"},
-                                   headers={"Authorization": f"Bearer {technician.token}",
-                                            "Idempotency-Key": "k-concurrent"})
+            response = client.post(
+                url,
+                json={"type": "accepted"},
+                headers={"Authorization": f"Bearer {technician.token}", "Idempotency-Key": "k-concurrent"},
+            )
             answers.append((response.status_code, response.get_json()))
 
     threads = [threading.Thread(target=send) for _ in range(4)]
@@ -316,15 +341,19 @@ def test_concurrent_duplicates_on_postgresql_apply_the_event_once(app, technicia
 def test_en_route_today_for_a_visit_planned_tomorrow_is_refused_and_the_customer_not_texted(technician):
     from dispatch.models import CustomerMessage
 
-    tomorrow_noon = datetime.combine(datetime.now(local_zone()).date() + timedelta(days=1), time(12),
-                                     tzinfo=local_zone())
-    ticket, visit = own_visit(technician, planned_start=tomorrow_noon,
-                              planned_end=tomorrow_noon + timedelta(hours=1))
+    tomorrow_noon = datetime.combine(
+        datetime.now(local_zone()).date() + timedelta(days=1), time(12), tzinfo=local_zone()
+    )
+    ticket, visit = own_visit(technician, planned_start=tomorrow_noon, planned_end=tomorrow_noon + timedelta(hours=1))
     response = event(technician, visit.id, "en_route")
     assert response.status_code == 422
     assert response.json["errors"] == {"json": {"at": [response.json["message"]]}}
     assert f"planned for {tomorrow_noon.date().isoformat()}" in response.json["message"]
     db.session.expire_all()
     assert db.session.get(Visit, visit.id).status is VisitStatus.SCHEDULED
-    assert db.session.scalar(select(func.count()).select_from(CustomerMessage)
-                             .where(CustomerMessage.ticket_id == ticket.id)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(CustomerMessage).where(CustomerMessage.ticket_id == ticket.id)
+        )
+        == 0
+    )

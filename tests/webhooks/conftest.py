@@ -1,4 +1,5 @@
 """Fixtures for webhook tests: local receivers, an admin who registers endpoints, tickets that make events."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,8 +37,9 @@ def register(admin):
     """Register an endpoint through the API; returns its JSON (with the secret)."""
 
     def _register(url: str, events: list[str] | None = None, **extra) -> dict:
-        response = admin.post("/api/v1/webhook-endpoints",
-                              json={"url": url, "events": events or ["ticket.registered"], **extra})
+        response = admin.post(
+            "/api/v1/webhook-endpoints", json={"url": url, "events": events or ["ticket.registered"], **extra}
+        )
         assert response.status_code == 201, response.json
         return response.json
 

@@ -1,4 +1,5 @@
 """A real HTTP receiver for webhook tests: http.server in a thread on 127.0.0.1, on a free port."""
+
 from __future__ import annotations
 
 import threading
@@ -46,7 +47,7 @@ def start_receiver(**options) -> tuple[Receiver, ThreadingHTTPServer]:
     receiver = Receiver(**options)
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's name
+        def do_POST(self):
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             status = receiver.answer(Received(headers={k.lower(): v for k, v in self.headers.items()}, body=body))
             if receiver.delay_s:

@@ -1,4 +1,5 @@
 """Delivering the outbox to real local receivers: signed, retried with backoff, dead after a day, replayed, in order."""
+
 from __future__ import annotations
 
 import json
@@ -6,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from standardwebhooks.webhooks import Webhook
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from common.db import db, utcnow
 from common.outbox import OutboxEvent
@@ -40,9 +41,9 @@ def test_a_signed_delivery_verifies_with_the_receivers_library(receivers, regist
     assert abs(int(request.headers["webhook-timestamp"]) - utcnow().timestamp()) < 60
     # A receiver holding another secret, or a body changed on the way, does not verify.
     other = Webhook("whsec_" + "QUJD" * 8)
-    with pytest.raises(Exception):
+    with pytest.raises(WebhookVerificationError):
         other.verify(request.body, request.headers)
-    with pytest.raises(Exception):
+    with pytest.raises(WebhookVerificationError):
         Webhook(endpoint["secret"]).verify(request.body.replace(b"ticket", b"tickeT"), request.headers)
 
 
@@ -122,7 +123,8 @@ class SenderKilled(BaseException):
 
 
 def test_a_sender_killed_mid_batch_loses_nothing_and_repeats_only_what_carries_the_same_id(
-        receivers, register, new_ticket, monkeypatch):
+    receivers, register, new_ticket, monkeypatch
+):
     receiver = receivers()
     register(receiver.url)
     for _ in range(5):
@@ -173,8 +175,11 @@ def test_a_tickets_events_reach_an_endpoint_in_order_even_across_retries(receive
     [retry] = [d for d in deliveries() if d.status is DeliveryStatus.PENDING and d.attempts == 1]
     send_due_webhooks(now=retry.next_attempt_at)
     sent = [(json.loads(r.body)["type"], json.loads(r.body)["data"]["ticket"]["id"]) for r in receiver.received]
-    assert sent[2:] == [("ticket.registered", first["id"]), ("visit.cancelled", first["id"]),
-                        ("ticket.closed", first["id"])]
+    assert sent[2:] == [
+        ("ticket.registered", first["id"]),
+        ("visit.cancelled", first["id"]),
+        ("ticket.closed", first["id"]),
+    ]
     assert json.loads(receiver.received[-1].body)["data"]["ticket"]["close_reason"] == "cancelled"
 
 

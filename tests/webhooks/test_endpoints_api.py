@@ -1,4 +1,5 @@
 """Registering endpoints: admins only, the secret shown once, and addresses that are not outside receivers refused."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,9 @@ ENDPOINTS = "/api/v1/webhook-endpoints"
 
 
 def test_the_secret_is_shown_when_registered_and_never_again(admin):
-    created = admin.post(ENDPOINTS, json={"url": "https://crm.example.com/hooks", "events": ["visit.done"],
-                                          "description": "Own CRM"})
+    created = admin.post(
+        ENDPOINTS, json={"url": "https://crm.example.com/hooks", "events": ["visit.done"], "description": "Own CRM"}
+    )
     assert created.status_code == 201, created.json
     secret = created.json["secret"]
     assert secret.startswith("whsec_") and created.json["secret_hint"] == "…" + secret[-4:]
@@ -25,8 +27,16 @@ def test_the_secret_is_shown_when_registered_and_never_again(admin):
     assert one["events"] == ["visit.done"] and one["created_by"] == admin.user.username
 
 
-@pytest.mark.parametrize("url", ["ftp://crm.example.com/hooks", "file:///etc/passwd", "javascript:alert(1)",
-                                 "crm.example.com/hooks", "gopher://crm.example.com/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://crm.example.com/hooks",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "crm.example.com/hooks",
+        "gopher://crm.example.com/",
+    ],
+)
 def test_an_address_that_is_not_http_is_refused_naming_the_url(admin, url):
     response = admin.post(ENDPOINTS, json={"url": url, "events": ["visit.done"]})
     assert response.status_code == 422
@@ -45,11 +55,14 @@ def test_the_apps_own_address_is_refused_even_where_loopback_receivers_are_allow
     response = admin.post(ENDPOINTS, json={"url": "https://dispatch.example.com/api", "events": ["visit.done"]})
     assert response.status_code == 422
     # Another port on this machine is a local receiver, allowed in this configuration.
-    assert admin.post(ENDPOINTS, json={"url": "http://127.0.0.1:8999/hooks", "events": ["visit.done"]}).status_code == 201
+    assert (
+        admin.post(ENDPOINTS, json={"url": "http://127.0.0.1:8999/hooks", "events": ["visit.done"]}).status_code == 201
+    )
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8999/hooks", "http://localhost:8999/", "http://[::1]:8999/",
-                                 "http://0.0.0.0:8999/"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8999/hooks", "http://localhost:8999/", "http://[::1]:8999/", "http://0.0.0.0:8999/"]
+)
 def test_loopback_receivers_are_refused_by_default(admin, url):
     response = admin.post(ENDPOINTS, json={"url": url, "events": ["visit.done"]})
     assert response.status_code == 422
@@ -63,8 +76,11 @@ def test_a_link_local_address_is_refused_always(admin, app, monkeypatch):
 
 
 def test_the_refusal_is_in_the_readers_language(admin):
-    response = admin.post(ENDPOINTS, json={"url": "ftp://crm.example.com/", "events": ["visit.done"]},
-                          headers={"Accept-Language": "zh-CN"})
+    response = admin.post(
+        ENDPOINTS,
+        json={"url": "ftp://crm.example.com/", "events": ["visit.done"]},
+        headers={"Accept-Language": "zh-CN"},
+    )
     assert response.status_code == 422
     assert "http://" in response.json["errors"]["json"]["url"][0]
     assert any("\u4e00" <= ch <= "\u9fff" for ch in response.json["errors"]["json"]["url"][0])
@@ -137,8 +153,13 @@ def test_removing_an_endpoint_removes_its_deliveries(receivers, register, new_ti
 def test_the_openapi_document_describes_the_webhook_api(client):
     spec = client.get("/api/openapi.json").json
     paths = [p for p in spec["paths"] if "webhook" in p]
-    assert {"/api/v1/webhook-endpoints", "/api/v1/webhook-endpoints/{endpoint_id}", "/api/v1/webhook-deliveries",
-            "/api/v1/webhook-deliveries/{delivery_id}/replay", "/api/v1/webhook-event-types"} <= set(paths)
+    assert {
+        "/api/v1/webhook-endpoints",
+        "/api/v1/webhook-endpoints/{endpoint_id}",
+        "/api/v1/webhook-deliveries",
+        "/api/v1/webhook-deliveries/{delivery_id}/replay",
+        "/api/v1/webhook-event-types",
+    } <= set(paths)
     created = spec["paths"]["/api/v1/webhook-endpoints"]["post"]["responses"]["201"]
     schema_name = created["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     assert "secret" in spec["components"]["schemas"][schema_name]["properties"]

@@ -1,4 +1,5 @@
 """The sender on the Redis job queue: a commit with events wakes it, failures are scheduled again, cron is the fallback."""
+
 from __future__ import annotations
 
 import uuid
@@ -66,8 +67,9 @@ def test_a_failed_delivery_is_scheduled_again_for_its_retry_time(webhook_queue, 
     assert abs((scheduled_at - delivery.next_attempt_at).total_seconds()) < 1
 
 
-def test_without_redis_the_request_succeeds_and_the_cron_command_sends(app, monkeypatch, receivers, register,
-                                                                       new_ticket):
+def test_without_redis_the_request_succeeds_and_the_cron_command_sends(
+    app, monkeypatch, receivers, register, new_ticket
+):
     monkeypatch.setitem(app.config, "JOBS_EAGER", False)
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens on port 1
     receiver = receivers()
@@ -80,8 +82,9 @@ def test_without_redis_the_request_succeeds_and_the_cron_command_sends(app, monk
     assert len(receiver.received) == 1
 
 
-def test_the_next_send_job_waits_for_the_retry_not_for_events_queued_behind_it(webhook_queue, receivers, register,
-                                                                               new_ticket):
+def test_the_next_send_job_waits_for_the_retry_not_for_events_queued_behind_it(
+    webhook_queue, receivers, register, new_ticket
+):
     from rq.registry import ScheduledJobRegistry
 
     receiver = receivers(script=[500])

@@ -1,4 +1,5 @@
 """The use cases write their events to the outbox in their own transaction: a refused change writes none."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -29,15 +30,25 @@ def test_a_ticket_from_registration_to_closure_tells_each_step(crew, clock):  # 
     ticket = cs.post("/api/v1/tickets", json=factories.ticket_payload()).json
     visit_id = ticket["visits"][0]["id"]
     start = MONDAY_10_LOCAL + timedelta(hours=3)
-    dispatcher.post(f"/api/v1/visits/{visit_id}/assignment",
-                    json={"technician_id": technician.user.technician.id, "start": start.isoformat()})
+    dispatcher.post(
+        f"/api/v1/visits/{visit_id}/assignment",
+        json={"technician_id": technician.user.technician.id, "start": start.isoformat()},
+    )
     clock.move_to(start - timedelta(minutes=40))
     follow_up_id = do_visit(technician, visit_id, clock)
-    cs.post(f"/api/v1/followups/{follow_up_id}/attempts",
-            json={"outcome": "reached", "satisfaction": 5, "resolved": True, "note": "cooling well"})
+    cs.post(
+        f"/api/v1/followups/{follow_up_id}/attempts",
+        json={"outcome": "reached", "satisfaction": 5, "resolved": True, "note": "cooling well"},
+    )
 
-    assert types(ticket["id"]) == ["ticket.registered", "visit.booked", "visit.technician_on_the_way", "visit.done",
-                                   "follow_up.recorded", "ticket.closed"]
+    assert types(ticket["id"]) == [
+        "ticket.registered",
+        "visit.booked",
+        "visit.technician_on_the_way",
+        "visit.done",
+        "follow_up.recorded",
+        "ticket.closed",
+    ]
     events = {e.type: e.payload for e in outbox(ticket["id"])}
     booked = events["visit.booked"]["data"]
     assert booked["visit"]["technician"]["id"] == technician.user.technician.id
@@ -46,8 +57,14 @@ def test_a_ticket_from_registration_to_closure_tells_each_step(crew, clock):  # 
     assert done["visit"]["status"] == "completed"
     assert done["report"]["result"] == "resolved" and done["report"]["work_done"] == "Mounted and tested the unit."
     assert events["follow_up.recorded"]["data"]["follow_up"] == {
-        "id": follow_up_id, "attempt": 1, "max_attempts": 3, "outcome": "reached", "satisfaction": 5,
-        "resolved": True, "note": "cooling well"}
+        "id": follow_up_id,
+        "attempt": 1,
+        "max_attempts": 3,
+        "outcome": "reached",
+        "satisfaction": 5,
+        "resolved": True,
+        "note": "cooling well",
+    }
     closed = events["ticket.closed"]
     assert closed["data"]["ticket"]["status"] == "closed" and closed["data"]["ticket"]["close_reason"] == "resolved"
     assert closed["type"] == "ticket.closed" and closed["timestamp"]
@@ -60,13 +77,16 @@ def test_a_failed_visit_tells_the_failure_and_that_a_rebooking_is_needed(crew, c
     ticket = cs.post("/api/v1/tickets", json=factories.ticket_payload()).json
     visit_id = ticket["visits"][0]["id"]
     start = MONDAY_10_LOCAL + timedelta(hours=3)
-    dispatcher.post(f"/api/v1/visits/{visit_id}/assignment",
-                    json={"technician_id": technician.user.technician.id, "start": start.isoformat()})
+    dispatcher.post(
+        f"/api/v1/visits/{visit_id}/assignment",
+        json={"technician_id": technician.user.technician.id, "start": start.isoformat()},
+    )
     clock.move_to(start)
     for kind in ("accepted", "en_route", "arrived"):
         technician.post(f"/api/v1/visits/{visit_id}/events", json={"type": kind})
-    failed = technician.post(f"/api/v1/visits/{visit_id}/events",
-                             json={"type": "failed", "reason": "needs_parts", "note": "compressor"})
+    failed = technician.post(
+        f"/api/v1/visits/{visit_id}/events", json={"type": "failed", "reason": "needs_parts", "note": "compressor"}
+    )
     assert failed.status_code == 201, failed.json
 
     assert types(ticket["id"])[-2:] == ["visit.failed", "ticket.rebook_needed"]
@@ -77,17 +97,21 @@ def test_a_failed_visit_tells_the_failure_and_that_a_rebooking_is_needed(crew, c
 
 def test_an_unresolved_follow_up_reopens_the_ticket(crew, clock):  # noqa: F811
     cs, dispatcher, technician = crew
-    payload = factories.ticket_payload(order={"platform": "jd", "order_no": "JD-WH-1", "order_value": 15000,
-                                              "purchase_date": "2026-09-01"})
+    payload = factories.ticket_payload(
+        order={"platform": "jd", "order_no": "JD-WH-1", "order_value": 15000, "purchase_date": "2026-09-01"}
+    )
     ticket = cs.post("/api/v1/tickets", json=payload).json
     visit_id = ticket["visits"][0]["id"]
     start = MONDAY_10_LOCAL + timedelta(hours=3)
-    dispatcher.post(f"/api/v1/visits/{visit_id}/assignment",
-                    json={"technician_id": technician.user.technician.id, "start": start.isoformat()})
+    dispatcher.post(
+        f"/api/v1/visits/{visit_id}/assignment",
+        json={"technician_id": technician.user.technician.id, "start": start.isoformat()},
+    )
     clock.move_to(start - timedelta(minutes=40))
     follow_up_id = do_visit(technician, visit_id, clock, result="not_resolved")
-    cs.post(f"/api/v1/followups/{follow_up_id}/attempts",
-            json={"outcome": "reached", "satisfaction": 2, "resolved": False})
+    cs.post(
+        f"/api/v1/followups/{follow_up_id}/attempts", json={"outcome": "reached", "satisfaction": 2, "resolved": False}
+    )
     assert types(ticket["id"])[-2:] == ["follow_up.recorded", "ticket.reopened"]
     reopened = outbox(ticket["id"])[-1].payload["data"]
     assert reopened["ticket"]["status"] == "reopened" and reopened["visit"]["sequence_no"] == 2
@@ -99,10 +123,14 @@ def test_moving_a_planned_visit_tells_it_was_rescheduled(crew, clock):  # noqa: 
     visit_id = ticket["visits"][0]["id"]
     other = factories.make_technician(skills=("large_appliance_install",))
     start = MONDAY_10_LOCAL + timedelta(hours=3)
-    dispatcher.post(f"/api/v1/visits/{visit_id}/assignment",
-                    json={"technician_id": technician.user.technician.id, "start": start.isoformat()})
-    moved = dispatcher.post(f"/api/v1/visits/{visit_id}/assignment",
-                            json={"technician_id": other.id, "start": (start + timedelta(hours=2)).isoformat()})
+    dispatcher.post(
+        f"/api/v1/visits/{visit_id}/assignment",
+        json={"technician_id": technician.user.technician.id, "start": start.isoformat()},
+    )
+    moved = dispatcher.post(
+        f"/api/v1/visits/{visit_id}/assignment",
+        json={"technician_id": other.id, "start": (start + timedelta(hours=2)).isoformat()},
+    )
     assert moved.status_code == 200, moved.json
     assert types(ticket["id"]) == ["ticket.registered", "visit.booked", "visit.rescheduled"]
     assert outbox(ticket["id"])[-1].payload["data"]["visit"]["technician"]["id"] == other.id
@@ -121,9 +149,17 @@ def test_a_refused_change_leaves_no_event(crew, clock):  # noqa: F811
     ticket = cs.post("/api/v1/tickets", json=factories.ticket_payload()).json
     before = types(ticket["id"])
 
-    duplicate = cs.post("/api/v1/tickets", json=factories.ticket_payload(
-        order={"platform": "tmall", "order_no": ticket["order"]["order_no"], "order_value": 1.0,
-               "purchase_date": "2026-01-01"}))
+    duplicate = cs.post(
+        "/api/v1/tickets",
+        json=factories.ticket_payload(
+            order={
+                "platform": "tmall",
+                "order_no": ticket["order"]["order_no"],
+                "order_value": 1.0,
+                "purchase_date": "2026-01-01",
+            }
+        ),
+    )
 
     assert duplicate.status_code == 409
     assert types(ticket["id"]) == before

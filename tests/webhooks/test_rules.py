@@ -1,8 +1,9 @@
 """The pure webhook rules: which addresses may receive, the secret's form, and the retry schedule."""
+
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,20 +12,23 @@ from webhooks import rules
 OWN = frozenset({("dispatch.example.com", 443), ("127.0.0.1", 5000)})
 
 
-@pytest.mark.parametrize("url, code", [
-    ("https://crm.example.com/hooks", None),
-    ("http://10.0.3.7:8080/hooks", None),  # an intranet CRM is a fine receiver
-    ("ftp://crm.example.com/", "scheme"),
-    ("https:///nohost", "host"),
-    ("https://crm.example.com:99999/", "port"),
-    ("https://dispatch.example.com/api/v1", "own_host"),
-    ("https://DISPATCH.example.com:443/", "own_host"),
-    ("http://localhost:5000/", "own_host"),  # the same server by another loopback name
-    ("http://[::1]:5000/", "own_host"),
-    ("http://127.0.0.1:5001/", "loopback"),
-    ("http://app.localhost:8000/", "loopback"),
-    ("http://169.254.169.254/", "link_local"),
-])
+@pytest.mark.parametrize(
+    "url, code",
+    [
+        ("https://crm.example.com/hooks", None),
+        ("http://10.0.3.7:8080/hooks", None),  # an intranet CRM is a fine receiver
+        ("ftp://crm.example.com/", "scheme"),
+        ("https:///nohost", "host"),
+        ("https://crm.example.com:99999/", "port"),
+        ("https://dispatch.example.com/api/v1", "own_host"),
+        ("https://DISPATCH.example.com:443/", "own_host"),
+        ("http://localhost:5000/", "own_host"),  # the same server by another loopback name
+        ("http://[::1]:5000/", "own_host"),
+        ("http://127.0.0.1:5001/", "loopback"),
+        ("http://app.localhost:8000/", "loopback"),
+        ("http://169.254.169.254/", "link_local"),
+    ],
+)
 def test_receiver_addresses(url, code):
     problem = rules.url_problem(url, own_hosts=OWN, allow_loopback=False)
     assert (problem.code if problem else None) == code
@@ -57,6 +61,6 @@ def test_the_retry_delay_doubles_up_to_the_cap_with_at_most_half_of_it_random():
 
 
 def test_retries_end_only_after_a_whole_day():
-    first = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+    first = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
     assert not rules.gives_up(first, first + timedelta(hours=23, minutes=59))
     assert rules.gives_up(first, first + timedelta(hours=24))

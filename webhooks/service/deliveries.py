@@ -1,4 +1,5 @@
 """Deliveries: turn outbox events into one delivery per subscribed endpoint, list them, replay dead ones."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -8,11 +9,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
-from common.transaction import transactional
 from common.db import db, utcnow
 from common.errors import Conflict, NotFound
 from common.models import User
 from common.outbox import SESSION_FLAG, OutboxEvent
+from common.transaction import transactional
 from webhooks.enums import DeliveryStatus
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -27,9 +28,15 @@ def fan_out_events(*, now: datetime | None = None, limit: int = FAN_OUT_BATCH) -
     (endpoint, event) pair is the backstop either way.
     """
     now = now or utcnow()
-    events = list(db.session.scalars(
-        select(OutboxEvent).where(OutboxEvent.fanned_out_at.is_(None)).order_by(OutboxEvent.id).limit(limit)
-        .with_for_update(skip_locked=True)))
+    events = list(
+        db.session.scalars(
+            select(OutboxEvent)
+            .where(OutboxEvent.fanned_out_at.is_(None))
+            .order_by(OutboxEvent.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
     if not events:
         db.session.rollback()
         return 0
@@ -37,9 +44,16 @@ def fan_out_events(*, now: datetime | None = None, limit: int = FAN_OUT_BATCH) -
     for event in events:
         for endpoint in endpoints:
             if event.type in endpoint.events and endpoint.created_at <= event.recorded_at:
-                db.session.add(WebhookDelivery(endpoint_id=endpoint.id, event_id=event.id, ticket_id=event.ticket_id,
-                                               status=DeliveryStatus.PENDING, next_attempt_at=event.recorded_at,
-                                               created_at=now))
+                db.session.add(
+                    WebhookDelivery(
+                        endpoint_id=endpoint.id,
+                        event_id=event.id,
+                        ticket_id=event.ticket_id,
+                        status=DeliveryStatus.PENDING,
+                        next_attempt_at=event.recorded_at,
+                        created_at=now,
+                    )
+                )
         event.fanned_out_at = now
     try:
         db.session.commit()
@@ -55,28 +69,52 @@ def due_deliveries(endpoint_id: int, *, now: datetime, limit: int) -> list[Webho
     A delivery waits while an earlier event of the same ticket is still pending for that endpoint, so a
     receiver never learns "visit done" before "technician on the way" (events without a ticket don't wait).
     """
-    return list(db.session.scalars(
-        select(WebhookDelivery).options(selectinload(WebhookDelivery.event))
-        .where(WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.status == DeliveryStatus.PENDING,
-               WebhookDelivery.next_attempt_at <= now, ~_waiting_for_earlier())
-        .order_by(WebhookDelivery.event_id).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(WebhookDelivery)
+            .options(selectinload(WebhookDelivery.event))
+            .where(
+                WebhookDelivery.endpoint_id == endpoint_id,
+                WebhookDelivery.status == DeliveryStatus.PENDING,
+                WebhookDelivery.next_attempt_at <= now,
+                ~_waiting_for_earlier(),
+            )
+            .order_by(WebhookDelivery.event_id)
+            .limit(limit)
+        )
+    )
 
 
 def _waiting_for_earlier():
     """True for a delivery whose ticket has an earlier event still pending for the same endpoint."""
     earlier = aliased(WebhookDelivery)
-    return (select(earlier.id).where(
-        earlier.endpoint_id == WebhookDelivery.endpoint_id, earlier.ticket_id == WebhookDelivery.ticket_id,
-        earlier.status == DeliveryStatus.PENDING, earlier.event_id < WebhookDelivery.event_id).exists())
+    return (
+        select(earlier.id)
+        .where(
+            earlier.endpoint_id == WebhookDelivery.endpoint_id,
+            earlier.ticket_id == WebhookDelivery.ticket_id,
+            earlier.status == DeliveryStatus.PENDING,
+            earlier.event_id < WebhookDelivery.event_id,
+        )
+        .exists()
+    )
 
 
 def endpoints_with_due_deliveries(*, now: datetime) -> list[int]:
     """Ids of active endpoints that have a pending delivery due by `now`."""
-    return list(db.session.scalars(
-        select(WebhookDelivery.endpoint_id).join(WebhookEndpoint)
-        .where(WebhookEndpoint.active.is_(True), WebhookDelivery.status == DeliveryStatus.PENDING,
-               WebhookDelivery.next_attempt_at <= now)
-        .group_by(WebhookDelivery.endpoint_id).order_by(WebhookDelivery.endpoint_id)))
+    return list(
+        db.session.scalars(
+            select(WebhookDelivery.endpoint_id)
+            .join(WebhookEndpoint)
+            .where(
+                WebhookEndpoint.active.is_(True),
+                WebhookDelivery.status == DeliveryStatus.PENDING,
+                WebhookDelivery.next_attempt_at <= now,
+            )
+            .group_by(WebhookDelivery.endpoint_id)
+            .order_by(WebhookDelivery.endpoint_id)
+        )
+    )
 
 
 def next_attempt_of(endpoint_id: int) -> datetime | None:
@@ -85,18 +123,27 @@ def next_attempt_of(endpoint_id: int) -> datetime | None:
     Deliveries waiting behind an earlier event of their ticket don't count: they go when that one does.
     """
     return db.session.scalar(
-        select(WebhookDelivery.next_attempt_at).where(WebhookDelivery.endpoint_id == endpoint_id,
-                                                      WebhookDelivery.status == DeliveryStatus.PENDING,
-                                                      ~_waiting_for_earlier())
-        .order_by(WebhookDelivery.next_attempt_at).limit(1))
+        select(WebhookDelivery.next_attempt_at)
+        .where(
+            WebhookDelivery.endpoint_id == endpoint_id,
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            ~_waiting_for_earlier(),
+        )
+        .order_by(WebhookDelivery.next_attempt_at)
+        .limit(1)
+    )
 
 
-def list_deliveries(*, status: DeliveryStatus | None = None, endpoint_id: int | None = None, limit: int = 100,
-                    by: User) -> list[WebhookDelivery]:
+def list_deliveries(
+    *, status: DeliveryStatus | None = None, endpoint_id: int | None = None, limit: int = 100, by: User
+) -> list[WebhookDelivery]:
     """Deliveries, newest event first, optionally of one status or one endpoint."""
-    query = (select(WebhookDelivery)
-             .options(selectinload(WebhookDelivery.event), selectinload(WebhookDelivery.endpoint))
-             .order_by(WebhookDelivery.event_id.desc(), WebhookDelivery.id.desc()).limit(limit))
+    query = (
+        select(WebhookDelivery)
+        .options(selectinload(WebhookDelivery.event), selectinload(WebhookDelivery.endpoint))
+        .order_by(WebhookDelivery.event_id.desc(), WebhookDelivery.id.desc())
+        .limit(limit)
+    )
     if status is not None:
         query = query.where(WebhookDelivery.status == status)
     if endpoint_id is not None:
@@ -112,8 +159,14 @@ def replay_delivery(delivery_id: int, *, by: User, now: datetime | None = None) 
     if delivery is None:
         raise NotFound(_("There is no webhook delivery %(id)d.", id=delivery_id))
     if delivery.status is not DeliveryStatus.DEAD:
-        raise Conflict(_("Delivery %(id)d is %(status)s; only dead deliveries are replayed.", id=delivery.id,
-                         status=delivery.status.value), current=delivery.status.value)
+        raise Conflict(
+            _(
+                "Delivery %(id)d is %(status)s; only dead deliveries are replayed.",
+                id=delivery.id,
+                status=delivery.status.value,
+            ),
+            current=delivery.status.value,
+        )
     delivery.status = DeliveryStatus.PENDING
     delivery.next_attempt_at, delivery.first_attempt_at = now, None
     db.session.info[SESSION_FLAG] = True  # wakes the sender after commit, as a new event does
@@ -130,11 +183,12 @@ def purge_delivered_events(*, keep: timedelta, now: datetime | None = None) -> i
         raise ValueError("keep must be longer than zero")
     cutoff = (now or utcnow()) - keep
     unfinished = select(WebhookDelivery.event_id).where(
-        WebhookDelivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.DEAD]))
+        WebhookDelivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.DEAD])
+    )
     old = select(OutboxEvent.id).where(OutboxEvent.fanned_out_at < cutoff, OutboxEvent.id.not_in(unfinished))
     ids = list(db.session.scalars(old))
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
+        chunk = ids[start : start + 500]
         db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.event_id.in_(chunk)))
         db.session.execute(delete(OutboxEvent).where(OutboxEvent.id.in_(chunk)))
     db.session.commit()

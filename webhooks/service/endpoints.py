@@ -1,4 +1,5 @@
 """Endpoint use cases: an admin registers a receiver (its secret shown once), pauses, changes or removes it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,10 +9,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from common.transaction import transactional
 from common.db import db, utcnow
 from common.errors import NotFound, RuleViolation
 from common.models import User
+from common.transaction import transactional
 from webhooks import rules
 from webhooks.enums import DeliveryStatus
 from webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -47,32 +48,54 @@ def own_hosts(request_host: str | None = None, *, scheme: str = "http") -> froze
 
 def check_endpoint_url(url: str, *, own: frozenset[tuple[str, int]]) -> None:
     """Refuse a receiver URL that is not http(s), points at this app, or at loopback when not allowed (422 on url)."""
-    problem = rules.url_problem(url, own_hosts=own,
-                                allow_loopback=bool(current_app.config.get("WEBHOOK_ALLOW_LOOPBACK", False)))
+    problem = rules.url_problem(
+        url, own_hosts=own, allow_loopback=bool(current_app.config.get("WEBHOOK_ALLOW_LOOPBACK", False))
+    )
     if problem is None:
         return
     messages = {
         "scheme": _("Give an http:// or https:// address; other kinds of address cannot receive webhooks."),
-        "host": _("The address has no host name; give the receiver's full address, e.g. https://crm.example.com/hooks."),
+        "host": _(
+            "The address has no host name; give the receiver's full address, e.g. https://crm.example.com/hooks."
+        ),
         "port": _("The port in the address is not a number from 1 to 65535."),
         "own_host": _("%(host)s is this application itself; give the outside system's address.", host=problem.host),
-        "loopback": _("%(host)s is this machine's loopback address, which receivers may not use here; give the "
-                      "outside system's address.", host=problem.host),
-        "link_local": _("%(host)s is a link-local address (such as a cloud metadata service); give the outside "
-                        "system's address.", host=problem.host),
+        "loopback": _(
+            "%(host)s is this machine's loopback address, which receivers may not use here; give the "
+            "outside system's address.",
+            host=problem.host,
+        ),
+        "link_local": _(
+            "%(host)s is a link-local address (such as a cloud metadata service); give the outside system's address.",
+            host=problem.host,
+        ),
     }
     raise RuleViolation(messages[problem.code], field="url")
 
 
 @transactional
-def register_endpoint(url: str, *, events: list[str], description: str = "", by: User,
-                      own: frozenset[tuple[str, int]], now: datetime | None = None) -> RegisteredEndpoint:
+def register_endpoint(
+    url: str,
+    *,
+    events: list[str],
+    description: str = "",
+    by: User,
+    own: frozenset[tuple[str, int]],
+    now: datetime | None = None,
+) -> RegisteredEndpoint:
     """Register a receiver for `events`; it gets events recorded from now on, signed with a new secret."""
     url = url.strip()
     check_endpoint_url(url, own=own)
     secret = rules.new_secret()
-    endpoint = WebhookEndpoint(url=url, events=list(events), description=description.strip(), secret=secret,
-                               active=True, created_by_id=by.id, created_at=now or utcnow())
+    endpoint = WebhookEndpoint(
+        url=url,
+        events=list(events),
+        description=description.strip(),
+        secret=secret,
+        active=True,
+        created_by_id=by.id,
+        created_at=now or utcnow(),
+    )
     db.session.add(endpoint)
     return RegisteredEndpoint(endpoint=endpoint, secret=secret)
 
@@ -80,8 +103,11 @@ def register_endpoint(url: str, *, events: list[str], description: str = "", by:
 def list_endpoints(*, by: User) -> list[EndpointWithCounts]:
     """Every endpoint, newest first, with its deliveries counted by status."""
     endpoints = list(db.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id.desc())))
-    rows = db.session.execute(select(WebhookDelivery.endpoint_id, WebhookDelivery.status, func.count())
-                              .group_by(WebhookDelivery.endpoint_id, WebhookDelivery.status)).all()
+    rows = db.session.execute(
+        select(WebhookDelivery.endpoint_id, WebhookDelivery.status, func.count()).group_by(
+            WebhookDelivery.endpoint_id, WebhookDelivery.status
+        )
+    ).all()
     counts = {e.id: {s.value: 0 for s in DeliveryStatus} for e in endpoints}
     for endpoint_id, status, n in rows:
         if endpoint_id in counts:
@@ -97,8 +123,14 @@ def get_endpoint(endpoint_id: int, *, by: User) -> WebhookEndpoint:
     return endpoint
 
 
-def update_endpoint(endpoint_id: int, *, by: User, active: bool | None = None, events: list[str] | None = None,
-                    description: str | None = None) -> WebhookEndpoint:
+def update_endpoint(
+    endpoint_id: int,
+    *,
+    by: User,
+    active: bool | None = None,
+    events: list[str] | None = None,
+    description: str | None = None,
+) -> WebhookEndpoint:
     """Pause or resume an endpoint, or change the events it gets; a paused endpoint gets no new events."""
     endpoint = get_endpoint(endpoint_id, by=by)
     if active is not None:

@@ -1,4 +1,5 @@
 """What the webhooks page shows in one go: endpoints with their counts, recent deliveries, the dead letters."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,5 +23,8 @@ class WebhookOverview:
 
 def show_webhooks(*, by: User) -> WebhookOverview:
     """Every endpoint, the latest deliveries and every dead delivery (newest first) for the admin page."""
-    return WebhookOverview(endpoints=list_endpoints(by=by), recent=list_deliveries(limit=RECENT, by=by),
-                           dead=list_deliveries(status=DeliveryStatus.DEAD, limit=DEAD_SHOWN, by=by))
+    return WebhookOverview(
+        endpoints=list_endpoints(by=by),
+        recent=list_deliveries(limit=RECENT, by=by),
+        dead=list_deliveries(status=DeliveryStatus.DEAD, limit=DEAD_SHOWN, by=by),
+    )

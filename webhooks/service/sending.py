@@ -5,14 +5,15 @@ the two sends that message again later with the same `webhook-id`, which is how 
 nothing is lost. One slow or dead receiver costs its own endpoint's run at most one timeout: the rest of
 that run's deliveries wait for the retry, and other endpoints are sent by their own runs.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Callable, Iterator
 
 import httpx
 from flask import current_app
@@ -55,7 +56,7 @@ class SendReport:
     deferred: int = 0  # not tried because the receiver was unreachable a moment before
     busy: int = 0  # endpoints another sender holds right now
 
-    def add(self, other: "SendReport") -> None:
+    def add(self, other: SendReport) -> None:
         for name in ("delivered", "failed", "dead", "deferred", "busy"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -110,20 +111,22 @@ def send_to_endpoint(endpoint_id: int, *, now: datetime | None = None, limit: in
     return report
 
 
-def _due_in_order(endpoint_id: int, *, clock: Callable[[], datetime], limit: int,
-                  tried: set[int]) -> Iterator[WebhookDelivery]:
+def _due_in_order(
+    endpoint_id: int, *, clock: Callable[[], datetime], limit: int, tried: set[int]
+) -> Iterator[WebhookDelivery]:
     """Due deliveries one by one; asked again once a batch is done, since a delivery sent frees its ticket's next."""
     while len(tried) < limit:
         fresh = [d for d in due_deliveries(endpoint_id, now=clock(), limit=limit) if d.id not in tried]
         if not fresh:
             return
-        for delivery in fresh[:limit - len(tried)]:
+        for delivery in fresh[: limit - len(tried)]:
             tried.add(delivery.id)
             yield delivery
 
 
-def post_delivery(client: httpx.Client, endpoint: WebhookEndpoint, delivery: WebhookDelivery, *,
-                  at: datetime) -> Attempt:
+def post_delivery(
+    client: httpx.Client, endpoint: WebhookEndpoint, delivery: WebhookDelivery, *, at: datetime
+) -> Attempt:
     """POST one message, signed with the endpoint's secret: webhook-id, webhook-timestamp, webhook-signature."""
     body = json.dumps(delivery.event.payload, ensure_ascii=False, separators=(",", ":"))
     message_id = delivery.event.message_id
@@ -141,9 +144,12 @@ def post_delivery(client: httpx.Client, endpoint: WebhookEndpoint, delivery: Web
                 return Attempt(ok=True, status_code=status)
             answer = _first_bytes(response)
     except httpx.TimeoutException as error:
-        return Attempt(ok=False, error=f"timed out ({type(error).__name__}) after "
-                                       f"{_timeouts().connect:g} s to connect / {_timeouts().read:g} s to answer",
-                       unreachable=True)
+        return Attempt(
+            ok=False,
+            error=f"timed out ({type(error).__name__}) after "
+            f"{_timeouts().connect:g} s to connect / {_timeouts().read:g} s to answer",
+            unreachable=True,
+        )
     except httpx.HTTPError as error:
         return Attempt(ok=False, error=f"{type(error).__name__}: {error}"[:MAX_ERROR_CHARS], unreachable=True)
     hint = " (redirects are not followed: register the final address)" if 300 <= status < 400 else ""
@@ -173,8 +179,13 @@ def _record(delivery: WebhookDelivery, attempt: Attempt, *, now: datetime, repor
     if rules.gives_up(delivery.first_attempt_at, now, retry_for=_retry_for()):
         delivery.status = DeliveryStatus.DEAD
         report.dead += 1
-        log.warning("webhook delivery %s to %s is dead after %s attempts: %s", delivery.id,
-                    delivery.endpoint_id, delivery.attempts, attempt.error)
+        log.warning(
+            "webhook delivery %s to %s is dead after %s attempts: %s",
+            delivery.id,
+            delivery.endpoint_id,
+            delivery.attempts,
+            attempt.error,
+        )
     else:
         delivery.next_attempt_at = now + rules.retry_delay(delivery.attempts, rng=_rng)
 
@@ -183,23 +194,36 @@ def _defer(delivery: WebhookDelivery, *, behind: WebhookDelivery, now: datetime)
     """Wait with the delivery whose receiver just did not answer; its retry period starts now all the same."""
     delivery.first_attempt_at = delivery.first_attempt_at or now
     delivery.next_attempt_at = max(delivery.next_attempt_at, behind.next_attempt_at)
-    delivery.last_error = f"not tried: the receiver did not answer message {behind.event.message_id} ({behind.last_error})"[:MAX_ERROR_CHARS]
+    delivery.last_error = (
+        f"not tried: the receiver did not answer message {behind.event.message_id} ({behind.last_error})"[
+            :MAX_ERROR_CHARS
+        ]
+    )
 
 
 def _claim(endpoint_id: int, *, now: datetime) -> bool:
     """Take the endpoint's lease, so one sender at a time sends its deliveries (in order)."""
     result = db.session.execute(
         update(WebhookEndpoint)
-        .where(WebhookEndpoint.id == endpoint_id, WebhookEndpoint.active.is_(True),
-               or_(WebhookEndpoint.lease_until.is_(None), WebhookEndpoint.lease_until <= now))
-        .values(lease_until=now + LEASE).execution_options(synchronize_session=False))
+        .where(
+            WebhookEndpoint.id == endpoint_id,
+            WebhookEndpoint.active.is_(True),
+            or_(WebhookEndpoint.lease_until.is_(None), WebhookEndpoint.lease_until <= now),
+        )
+        .values(lease_until=now + LEASE)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     return result.rowcount == 1
 
 
 def _release(endpoint_id: int) -> None:
-    db.session.execute(update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id).values(lease_until=None)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(WebhookEndpoint)
+        .where(WebhookEndpoint.id == endpoint_id)
+        .values(lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
 
 

@@ -1,4 +1,5 @@
 """`python -m scheduling.core.ruin_and_recreate`: compile the search (or load it from numba's cache) now."""
+
 from __future__ import annotations
 
 import fcntl

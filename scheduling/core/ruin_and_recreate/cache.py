@@ -5,6 +5,7 @@ other across the search's modules, so after a change to routes.py alone the
 cached moves.py code would still run the old route logic. A hash over all of the search's sources,
 kept next to the cache, clears the cache whenever any of them changed.
 """
+
 from __future__ import annotations
 
 import hashlib

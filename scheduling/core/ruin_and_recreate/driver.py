@@ -10,6 +10,7 @@ the balance goal (each visit above the fair share costs `balance_cost`), and bre
 
 This module drives the search; moves.py holds the moves and routes.py the route arrays.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -83,15 +84,29 @@ def fresh_state(technicians: int, visits: int) -> tuple:
     """Empty route arrays: routes, lengths, earliest start, latest start, load, route cost, route of each visit,
     position of each visit, and (routes with breaks) ready time and breaks taken after each stop."""
     k, n = technicians, visits
-    return (np.zeros((k, n + 1), np.int64), np.zeros(k, np.int64), np.zeros((k, n + 1), np.int64),
-            np.zeros((k, n + 1), np.int64), np.zeros(k, np.int64), np.zeros(k, np.int64),
-            np.full(n, NONE, np.int64), np.zeros(n, np.int64), np.zeros((k, n + 1), np.int64),
-            np.zeros((k, n + 1), np.int64))
+    return (
+        np.zeros((k, n + 1), np.int64),
+        np.zeros(k, np.int64),
+        np.zeros((k, n + 1), np.int64),
+        np.zeros((k, n + 1), np.int64),
+        np.zeros(k, np.int64),
+        np.zeros(k, np.int64),
+        np.full(n, NONE, np.int64),
+        np.zeros(n, np.int64),
+        np.zeros((k, n + 1), np.int64),
+        np.zeros((k, n + 1), np.int64),
+    )
 
 
-def improve(data: SearchData, *, deadline: float, seed: int = 1, initial: list[list[int]] | None = None,
-            on_improve: Callable[[int], None] | None = None, iterations: int | None = None
-            ) -> tuple[list[list[int]], list[list[int]], int]:
+def improve(
+    data: SearchData,
+    *,
+    deadline: float,
+    seed: int = 1,
+    initial: list[list[int]] | None = None,
+    on_improve: Callable[[int], None] | None = None,
+    iterations: int | None = None,
+) -> tuple[list[list[int]], list[list[int]], int]:
     """Search until `deadline` (scheduling.core.clock time); the best routes (visit numbers per technician), the
     stop before which each break is taken (as timing.timed_route wants them) and the cost.
 
@@ -101,13 +116,13 @@ def improve(data: SearchData, *, deadline: float, seed: int = 1, initial: list[l
     problem = _problem_tuple(data)
     places = data.cost.shape[0]
     nearest = np.sort(data.cost + np.diag(np.full(places, np.iinfo(np.int64).max // 4)), axis=1)
-    leg = max(float(np.mean(nearest[:, :min(NEAREST_FOR_SCALE, places - 1)])) if places > 1 else 1.0, 1.0)
+    leg = max(float(np.mean(nearest[:, : min(NEAREST_FOR_SCALE, places - 1)])) if places > 1 else 1.0, 1.0)
     current, work, best = fresh_state(k, n), fresh_state(k, n), fresh_state(k, n)
     costs = np.array([int(data.penalty.sum())] * 2 + [0], dtype=np.int64)  # current, best, current as judged
     if initial is not None:
         for state in (current, work, best):
             for t, route in enumerate(initial):
-                state[0][t, :len(route)] = route
+                state[0][t, : len(route)] = route
                 state[1][t] = len(route)
         costs[:2] = _start_from(problem, current, work, best)
     weight = data.penalty / data.penalty.min()
@@ -157,12 +172,12 @@ def improve(data: SearchData, *, deadline: float, seed: int = 1, initial: list[l
             reported = int(costs[1])
             on_improve(reported)
     routes_array, lengths = best[0], best[1]
-    routes = [[int(v) for v in routes_array[t, :lengths[t]]] for t in range(k)]
+    routes = [[int(v) for v in routes_array[t, : lengths[t]]] for t in range(k)]
     gaps = []
     for t in range(k):
         out = np.zeros(max(int(data.break_count[t]), 1), np.int64)
         _break_gaps(t, problem, best, out)
-        gaps.append([int(g) for g in out[:data.break_count[t]]] if lengths[t] else [])
+        gaps.append([int(g) for g in out[: data.break_count[t]]] if lengths[t] else [])
     return routes, gaps, int(costs[1])
 
 
@@ -171,15 +186,36 @@ def _problem_tuple(data: SearchData) -> tuple:
     n = len(data.service)
     neighbours = np.argsort(data.cost[:n, :n] + data.cost[:n, :n].T, axis=1, kind="stable").astype(np.int64)
     depot_cost = data.cost[:n, data.start_place[0]].astype(np.int64)
-    return (data.cost, data.duration, data.service, data.demand, data.penalty, data.window_count,
-            data.window_start, data.window_end, data.allowed, data.start_place, data.end_place,
-            data.shift_start, data.shift_end, data.capacity, data.max_visits, neighbours, depot_cost,
-            data.break_count, data.break_start, data.break_end, data.break_duration, data.pin_order,
-            np.array([data.fair_visits, data.balance_cost, NEAR_VISITS], dtype=np.int64))
+    return (
+        data.cost,
+        data.duration,
+        data.service,
+        data.demand,
+        data.penalty,
+        data.window_count,
+        data.window_start,
+        data.window_end,
+        data.allowed,
+        data.start_place,
+        data.end_place,
+        data.shift_start,
+        data.shift_end,
+        data.capacity,
+        data.max_visits,
+        neighbours,
+        depot_cost,
+        data.break_count,
+        data.break_start,
+        data.break_end,
+        data.break_duration,
+        data.pin_order,
+        np.array([data.fair_visits, data.balance_cost, NEAR_VISITS], dtype=np.int64),
+    )
 
 
-def _serve_left_out(problem: tuple, current: tuple, work: tuple, best: tuple, costs: np.ndarray,
-                    counters: np.ndarray) -> bool:
+def _serve_left_out(
+    problem: tuple, current: tuple, work: tuple, best: tuple, costs: np.ndarray, counters: np.ndarray
+) -> bool:
     """Run the ejection search on a copy of the best plan; if that serves more and costs less, search on from it
     (and say so). The judged cost, costs[2], is worked out again before the next annealing step."""
     _restore(best, work)
@@ -205,8 +241,6 @@ def _seed(seed):
     np.random.seed(seed)
 
 
-
-
 def warm_up() -> None:
     """Compile (or load from numba's cache) every function on a tiny day, so a real solve starts at once."""
     size = 3
@@ -214,14 +248,29 @@ def warm_up() -> None:
     one = np.ones(size, dtype=np.int64)
     for breaks in (0, 1):
         data = SearchData(
-            cost=cost, duration=cost.copy(), service=one, demand=one, penalty=100 * one,
-            window_count=one, window_start=np.zeros((size, 1), np.int64), window_end=np.full((size, 1), 100, np.int64),
-            allowed=np.ones((size, 2), np.int64), start_place=np.array([3, 3]), end_place=np.array([3, 3]),
-            shift_start=np.zeros(2, np.int64), shift_end=np.full(2, 200, np.int64), capacity=np.full(2, 9, np.int64),
-            max_visits=np.full(2, 9, np.int64), break_count=np.full(2, breaks, np.int64),
-            break_start=np.zeros((2, 1), np.int64), break_end=np.full((2, 1), 50, np.int64),
-            break_duration=np.full((2, 1), 5, np.int64), must_serve=np.zeros(size, np.int64),
-            pin_order=np.full(size, NONE, np.int64), fair_visits=size + 1, balance_cost=0,
+            cost=cost,
+            duration=cost.copy(),
+            service=one,
+            demand=one,
+            penalty=100 * one,
+            window_count=one,
+            window_start=np.zeros((size, 1), np.int64),
+            window_end=np.full((size, 1), 100, np.int64),
+            allowed=np.ones((size, 2), np.int64),
+            start_place=np.array([3, 3]),
+            end_place=np.array([3, 3]),
+            shift_start=np.zeros(2, np.int64),
+            shift_end=np.full(2, 200, np.int64),
+            capacity=np.full(2, 9, np.int64),
+            max_visits=np.full(2, 9, np.int64),
+            break_count=np.full(2, breaks, np.int64),
+            break_start=np.zeros((2, 1), np.int64),
+            break_end=np.full((2, 1), 50, np.int64),
+            break_duration=np.full((2, 1), 5, np.int64),
+            must_serve=np.zeros(size, np.int64),
+            pin_order=np.full(size, NONE, np.int64),
+            fair_visits=size + 1,
+            balance_cost=0,
         )
         improve(data, deadline=elapsed_clock_s(), initial=[[0], [1]] if breaks else None)
         # the ejection search runs only while a plan leaves visits out: compile it here too
@@ -234,7 +283,9 @@ _warming = False
 def is_compiled() -> bool:
     """Whether numba's cache holds this code compiled; the first compile takes 10-30 s of CPU."""
     try:
-        return all(f._cache._cache_file._load_index() for f in (_iterate, _start_from, _break_gaps, _seed, _eject_search))
+        return all(
+            f._cache._cache_file._load_index() for f in (_iterate, _start_from, _break_gaps, _seed, _eject_search)
+        )
     except Exception:  # numba's cache layout is private; when in doubt assume it is there
         return True
 
@@ -246,6 +297,11 @@ def start_warm_up() -> None:
         return
     _warming = True
     root = Path(__file__).resolve().parents[3]
-    subprocess.Popen([sys.executable, "-m", "scheduling.core.ruin_and_recreate"], cwd=root, stdin=subprocess.DEVNULL,
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-
+    subprocess.Popen(
+        [sys.executable, "-m", "scheduling.core.ruin_and_recreate"],
+        cwd=root,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )

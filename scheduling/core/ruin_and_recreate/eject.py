@@ -8,13 +8,20 @@ it picks the visits ejected least often so far (counters kept across calls), so 
 Travel is ignored here; the caller keeps the result only when it serves more (the annealing then
 shortens the routes again).
 """
+
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
 from scheduling.core.ruin_and_recreate.routes import (
-    NONE, _cheapest_place, _finish, _insert_at, _pin_range, _remove_positions, _serve,
+    NONE,
+    _cheapest_place,
+    _finish,
+    _insert_at,
+    _pin_range,
+    _remove_positions,
+    _serve,
 )
 
 # From this many visits on, a visit is only tried in routes through its nearest visits (problem[22][2] of them).
@@ -57,7 +64,13 @@ def _cheapest_anywhere(u, problem, state, near):
 def _fits_without(t, u, p, q1, q2, problem, state):
     """Whether route t keeps every rule with u put in before position p and positions q1 and q2 taken out
     (NONE takes nothing out)."""
-    demand, capacity, max_visits, start_place, shift_start = problem[3], problem[13], problem[14], problem[9], problem[11]
+    demand, capacity, max_visits, start_place, shift_start = (
+        problem[3],
+        problem[13],
+        problem[14],
+        problem[9],
+        problem[11],
+    )
     routes, lengths = state[0], state[1]
     length = lengths[t]
     place = start_place[t]

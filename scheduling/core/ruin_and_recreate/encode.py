@@ -1,4 +1,5 @@
 """Plan with driver.py's ruin and recreate: the problem as flat arrays in, routes of plan dataclasses out."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,15 +13,22 @@ from scheduling.core.ruin_and_recreate.driver import NONE, SearchData, improve
 from scheduling.core.timing import service_windows, timed_route
 
 
-def plan_with_ruin_and_recreate(problem: Problem, visits: list[Visit], suitable: dict[str, tuple[Technician, ...]],
-                                *, deadline: float, seed: int, initial: list[list[int]] | None = None,
-                                on_improve: Callable[[int], None] | None = None
-                                ) -> tuple[list[Route], list[Visit], int]:
+def plan_with_ruin_and_recreate(
+    problem: Problem,
+    visits: list[Visit],
+    suitable: dict[str, tuple[Technician, ...]],
+    *,
+    deadline: float,
+    seed: int,
+    initial: list[list[int]] | None = None,
+    on_improve: Callable[[int], None] | None = None,
+) -> tuple[list[Route], list[Visit], int]:
     """Search until `deadline`; the routes, the visits left out and the plan's cost (as the OR-Tools model counts it).
 
     `initial` are routes as positions into `visits`, one list per technician, to start from."""
-    orders, gaps, cost = improve(search_data(problem, visits, suitable), deadline=deadline, seed=seed,
-                                 initial=initial, on_improve=on_improve)
+    orders, gaps, cost = improve(
+        search_data(problem, visits, suitable), deadline=deadline, seed=seed, initial=initial, on_improve=on_improve
+    )
     routes, served = [], set()
     for tech, order, sorted_gaps in zip(problem.technicians, orders, gaps):
         served.update(order)
@@ -59,11 +67,15 @@ def search_data(problem: Problem, visits: list[Visit], suitable: dict[str, tuple
         return np.array(list(values), dtype=np.int64)
 
     return SearchData(
-        cost=cost, duration=duration,
+        cost=cost,
+        duration=duration,
         service=np.array([v.duration_s for v in visits], dtype=np.int64),
         demand=np.array([v.demand for v in visits], dtype=np.int64),
         penalty=np.array(drop_penalties(visits, int(cost.max()) or 1), dtype=np.int64),
-        window_count=window_count, window_start=window_start, window_end=window_end, allowed=allowed,
+        window_count=window_count,
+        window_start=window_start,
+        window_end=window_end,
+        allowed=allowed,
         start_place=per_technician(place[t.start] for t in techs),
         end_place=per_technician(place[t.end] for t in techs),
         shift_start=per_technician(t.shift[0] for t in techs),
@@ -71,14 +83,19 @@ def search_data(problem: Problem, visits: list[Visit], suitable: dict[str, tuple
         capacity=per_technician(total_demand if t.capacity is None else t.capacity for t in techs),
         max_visits=per_technician(n if t.max_visits is None else t.max_visits for t in techs),
         break_count=per_technician(len(t.breaks) for t in techs),
-        break_start=break_start, break_end=break_end, break_duration=break_duration,
+        break_start=break_start,
+        break_end=break_end,
+        break_duration=break_duration,
         must_serve=np.array([v.must_serve for v in visits], dtype=np.int64),
-        pin_order=_pin_order(visits), fair_visits=fair, balance_cost=extra_visit_cost,
+        pin_order=_pin_order(visits),
+        fair_visits=fair,
+        balance_cost=extra_visit_cost,
     )
 
 
-def _windows(visits: list[Visit], suitable: dict[str, tuple[Technician, ...]]
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _windows(
+    visits: list[Visit], suitable: dict[str, tuple[Technician, ...]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     windows = [service_windows(v, suitable[v.id]) for v in visits]
     width = max(1, max(len(w) for w in windows))
     starts = np.zeros((len(visits), width), dtype=np.int64)

@@ -1,5 +1,6 @@
 """The moves of driver.py, compiled with numba: ruin (SISR's string removal), recreate (cheapest insertion with
 blinks) and one annealing step after another."""
+
 from __future__ import annotations
 
 import math
@@ -8,7 +9,13 @@ import numpy as np
 from numba import njit
 
 from scheduling.core.ruin_and_recreate.routes import (
-    NONE, _copy_route, _copy_visits, _earliest, _fits_with_breaks, _refresh, _remove_positions,
+    NONE,
+    _copy_route,
+    _copy_visits,
+    _earliest,
+    _fits_with_breaks,
+    _refresh,
+    _remove_positions,
 )
 
 # SISR parameters from the paper (Table 6): mean removed visits, longest string, split depth, blink rate.
@@ -98,8 +105,25 @@ def _insert_all(problem, state, removed, n_removed, touched, left_before):
 
     The loop over positions is routes._cheapest_place written out again: called here, even inlined, it
     cost 40 % of the iterations (field day, 10 s: 118k against 202k)."""
-    (cost, duration, service, demand, penalty, window_count, window_start, window_end, allowed,
-     start_place, end_place, shift_start, shift_end, capacity, max_visits, neighbours, depot_cost) = problem[:17]
+    (
+        cost,
+        duration,
+        service,
+        demand,
+        penalty,
+        window_count,
+        window_start,
+        window_end,
+        allowed,
+        start_place,
+        end_place,
+        shift_start,
+        shift_end,
+        capacity,
+        max_visits,
+        neighbours,
+        depot_cost,
+    ) = problem[:17]
     break_count, pin_order = problem[17], problem[21]
     fair, balance_cost = problem[22][0], problem[22][1]
     routes, lengths, earliest, latest, load, route_cost, where, position = state[:8]
@@ -258,4 +282,3 @@ def _iterate(iterations, t_from, t_to, problem, current, work, best, costs, sear
                 if touched[t]:
                     _copy_route(t, current, work)
             _copy_visits(current, work)
-

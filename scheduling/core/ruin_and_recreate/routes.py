@@ -7,6 +7,7 @@ Breaks are placed the way insertion.py places them (in a wait that leaves room, 
 it would be too late; the technician pauses, then drives), so on routes with breaks an insertion is checked
 by replaying the rest of the route (routes of a day are short).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,7 +37,13 @@ def _serve(t, v, place, ready, taken, problem):
     """Drive from `place` to visit v and serve it, taking breaks on the way as insertion.py does.
 
     Returns (service start, ready after it, breaks taken by then); start NONE when a rule breaks."""
-    duration, service, window_count, window_start, window_end = problem[1], problem[2], problem[5], problem[6], problem[7]
+    duration, service, window_count, window_start, window_end = (
+        problem[1],
+        problem[2],
+        problem[5],
+        problem[6],
+        problem[7],
+    )
     break_count, break_start, break_end, break_duration = problem[17], problem[18], problem[19], problem[20]
     leg = duration[place, v]
     start = _earliest(v, ready + leg, window_count, window_start, window_end)
@@ -96,7 +103,14 @@ def _replay(t, problem, state):
     window_count, window_start, window_end = problem[5], problem[6], problem[7]
     start_place, end_place, shift_start, shift_end = problem[9], problem[10], problem[11], problem[12]
     routes, lengths, earliest, load, route_cost, where, position = (
-        state[0], state[1], state[2], state[4], state[5], state[6], state[7])
+        state[0],
+        state[1],
+        state[2],
+        state[4],
+        state[5],
+        state[6],
+        state[7],
+    )
     length = lengths[t]
     place = start_place[t]
     ready = shift_start[t]
@@ -131,7 +145,16 @@ def _replay_with_breaks(t, problem, state):
     """_replay for a technician with breaks, keeping what the technician has done by each stop."""
     cost, demand, start_place, end_place, shift_start = problem[0], problem[3], problem[9], problem[10], problem[11]
     routes, lengths, earliest, load, route_cost, where, position, ready_after, taken_after = (
-        state[0], state[1], state[2], state[4], state[5], state[6], state[7], state[8], state[9])
+        state[0],
+        state[1],
+        state[2],
+        state[4],
+        state[5],
+        state[6],
+        state[7],
+        state[8],
+        state[9],
+    )
     length = lengths[t]
     place = start_place[t]
     ready = shift_start[t]
@@ -167,7 +190,13 @@ def _latest_starts(t, problem, state):
 
     Breaks are left out: they only delay, so on routes with breaks these bound what an insertion may do
     and the replay (_fits_with_breaks) has the last word. A route that broke a rule gets bounds anyway."""
-    duration, service, window_count, window_start, window_end = problem[1], problem[2], problem[5], problem[6], problem[7]
+    duration, service, window_count, window_start, window_end = (
+        problem[1],
+        problem[2],
+        problem[5],
+        problem[6],
+        problem[7],
+    )
     routes, lengths, latest = state[0], state[1], state[3]
     after = problem[10][t]
     bound = problem[12][t]
