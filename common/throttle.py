@@ -92,6 +92,9 @@ def _login_failed(response: Response) -> bool:
 def _answer_too_many_logins(error: RateLimitExceeded):
     limit = current_app.extensions["login_limiter"].current_limit
     retry_after_s = max(1, math.ceil(limit.reset_at - time.time())) if limit else 60
+    if limit is not None:
+        # The moving window's reset is whole seconds away: rounding up must not promise more than the window.
+        retry_after_s = min(retry_after_s, limit.limit.get_expiry())
     # Said as a local clock time, rounded up to the minute: "after 14:32" needs no plural forms.
     retry_at = to_local(utcnow() + timedelta(seconds=retry_after_s + 59)).strftime("%H:%M")
     message = _("Too many failed logins. Try again after %(time)s.", time=retry_at)

