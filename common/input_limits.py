@@ -68,3 +68,9 @@ def init_input_limits(app: Flask) -> None:
 
 def _message(name: str) -> str:
     return _("%(name)s contains a control character (such as NUL); send plain text.", name=name)
+
+
+def query_int(name: str) -> int | None:
+    """A page's query argument as a whole number, or None when it is missing or not digits."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None

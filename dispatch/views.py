@@ -12,6 +12,7 @@ from flask_login import current_user
 from common.auth import role_required
 from common.db import utcnow
 from common.errors import DomainError
+from common.input_limits import query_int
 from common.models import Role
 from dispatch import rules
 from dispatch.enums import CallOutcome, Platform, TicketStatus
@@ -22,18 +23,13 @@ bp = Blueprint("dispatch_pages", __name__, template_folder="templates")
 STAFF = (Role.CS, Role.DISPATCHER, Role.MANAGER)
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.get("/tickets")
 @role_required(*STAFF)
 def ticket_list():
     status = request.args.get("status") or None
     status = TicketStatus(status) if status in {s.value for s in TicketStatus} else None
-    owner_id = current_user.id if request.args.get("owner") == "me" else _int_arg("owner")
-    page_no = _int_arg("page") or 1
+    owner_id = current_user.id if request.args.get("owner") == "me" else query_int("owner")
+    page_no = query_int("page") or 1
     q = (request.args.get("q") or "").strip()[:64]
     show = request.args.get("show", "")
     page = tickets.list_tickets(

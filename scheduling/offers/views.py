@@ -11,6 +11,7 @@ from flask_login import current_user
 from common.auth import role_required
 from common.db import utcnow
 from common.errors import DomainError
+from common.input_limits import query_int
 from common.models import Role
 from dispatch import rules
 from dispatch.service import tickets
@@ -20,16 +21,11 @@ from scheduling.offers import service as offers
 bp = Blueprint("offer_pages", __name__)
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.get("/intake/<int:ticket_id>/slots")
 @role_required(Role.CS)
 def intake_slots(ticket_id: int):
     ticket = tickets.get_ticket(ticket_id, by=current_user)
-    wanted = _int_arg("visit")
+    wanted = query_int("visit")
     visit = next(
         (v for v in reversed(ticket.visits) if v.status in rules.VISIT_OPEN and (wanted is None or v.id == wanted)),
         None,
@@ -42,7 +38,7 @@ def intake_slots(ticket_id: int):
         )
     elif visit is not None:
         try:
-            slot_offers = offers.offer_slots(visit.id, days=_int_arg("days") or offers.DEFAULT_DAYS, by=current_user)
+            slot_offers = offers.offer_slots(visit.id, days=query_int("days") or offers.DEFAULT_DAYS, by=current_user)
         except DomainError as error:
             refusal = error.message
     return render_template(
