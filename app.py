@@ -52,7 +52,14 @@ def create_app(config: dict | None = None) -> Flask:
     # After the views exist: it wraps the login views.
     init_throttle(app)
     _register_commands(app)
+    _install_hooks()
     return app
+
+
+def _install_hooks() -> None:
+    from webhooks.jobs import install_commit_hooks
+
+    install_commit_hooks()
 
 
 def _import_models() -> None:
@@ -149,8 +156,6 @@ def _register_pages(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    # Imported for its after-commit hook: a commit that wrote outbox events wakes the sender's queue.
-    import webhooks.jobs  # noqa: F401
     from common.cli import register as register_common_commands
     from demo.cli import register as register_demo_commands
     from dispatch.cli import register as register_dispatch_commands

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, session
@@ -44,6 +45,10 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
 
 
+@overload
+def to_local(value: datetime) -> datetime: ...
+@overload
+def to_local(value: None) -> None: ...
 def to_local(value: datetime | None) -> datetime | None:
     """A stored UTC timestamp as local wall-clock time."""
     return value.astimezone(local_zone()) if value is not None else None
@@ -56,10 +61,15 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     return datetime.combine(day, time(0), tzinfo=zone), datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
 
 
+def role_label(role: object) -> object:
+    """A role (enum member or its value) in the reader's words; an unknown one as it is."""
+    return ROLE_LABELS.get(str(getattr(role, "value", role)), role)
+
+
 def init_i18n(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(getattr(role, "value", role), role)
+    app.jinja_env.globals["role_label"] = role_label
 
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["timeline_detail"] = lambda detail: timeline_detail(detail, to_local)

@@ -24,10 +24,11 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
+from typing import cast
 
 from flask import Response, jsonify, request
 from flask_login import current_user
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from common.db import db, utcnow
@@ -65,10 +66,12 @@ def idempotent(view: Callable) -> Callable:
             return _replay(stored, fingerprint)
         return _run_once(view, args, kwargs, key=key, fingerprint=fingerprint)
 
-    wrapper._apidoc = dict(getattr(wrapper, "_apidoc", {}))
-    manual = dict(wrapper._apidoc.get("manual_doc", {}))
+    # flask-smorest reads an operation's documentation from the view function's `_apidoc` attribute.
+    apidoc = dict(getattr(wrapper, "_apidoc", {}))
+    manual = dict(apidoc.get("manual_doc", {}))
     manual["parameters"] = [*manual.get("parameters", []), _HEADER_DOC]
-    wrapper._apidoc["manual_doc"] = manual
+    apidoc["manual_doc"] = manual
+    vars(wrapper)["_apidoc"] = apidoc
     return wrapper
 
 
@@ -77,7 +80,9 @@ def purge_old_records(keep: timedelta, *, now: datetime | None = None) -> int:
     if keep <= timedelta(0):
         raise ValueError("keep must be longer than zero, or every stored answer would go")
     cutoff = (now or utcnow()) - keep
-    result = db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
+    result = cast(
+        CursorResult, db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
+    )
     db.session.commit()
     return result.rowcount
 

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.db import UTCDateTime, db, utcnow
+from common.db import Model, UTCDateTime, utcnow
 
 
 class Role(str, enum.Enum):
@@ -33,7 +33,7 @@ def str_enum(enum_cls: type[enum.Enum], name: str) -> Enum:
     )
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,7 +48,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    technician: Mapped[Technician | None] = relationship(back_populates="user", uselist=False)  # noqa: F821
+    # The technician's model lives in a layer above common, so the relationship is named by string only.
+    technician: Mapped[Technician | None] = relationship(back_populates="user", uselist=False)  # type: ignore[name-defined]  # noqa: F821
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_nonce}"
@@ -74,7 +75,7 @@ ROLE_GRANTS: dict[Role, set[Role]] = {
 }
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +88,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class IdempotencyRecord(db.Model):
+class IdempotencyRecord(Model):
     """The first answer to a request sent with an Idempotency-Key, replayed for retries."""
 
     __tablename__ = "idempotency_records"

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.db import UTCDateTime, db, utcnow
+from common.db import Model, UTCDateTime, db, utcnow
 
 # Set on the session when a transaction wrote an event, so an after-commit hook knows to start a sender.
 SESSION_FLAG = "outbox_events_written"
@@ -37,7 +37,7 @@ class OutboundEvent(str, enum.Enum):
     REBOOK_NEEDED = "ticket.rebook_needed"
 
 
-class OutboxEvent(db.Model):
+class OutboxEvent(Model):
     """One event as it happened, with the message body every endpoint gets (a snapshot, not a live view)."""
 
     __tablename__ = "outbox_events"

@@ -11,8 +11,10 @@ import hashlib
 import math
 import time
 from datetime import timedelta
+from typing import cast
 
 from flask import Flask, current_app, flash, render_template, request
+from flask.typing import RouteCallable
 from flask.wrappers import Response
 from flask_babel import gettext as _
 from flask_limiter import Limiter, RateLimitExceeded
@@ -57,7 +59,7 @@ def init_throttle(app: Flask) -> Limiter:
         deduct_when=_login_failed,
     )
     for endpoint in LOGIN_ENDPOINTS:
-        app.view_functions[endpoint] = per_account(per_address(app.view_functions[endpoint]))
+        app.view_functions[endpoint] = cast(RouteCallable, per_account(per_address(app.view_functions[endpoint])))
     app.register_error_handler(RateLimitExceeded, _answer_too_many_logins)
     return limiter
 

@@ -85,5 +85,5 @@ def begin_write() -> None:
     connection = db.session.connection()
     if connection.dialect.name != "sqlite":
         return
-    if not connection.connection.dbapi_connection.in_transaction:
+    if not getattr(connection.connection.dbapi_connection, "in_transaction", False):
         connection.exec_driver_sql("BEGIN IMMEDIATE")

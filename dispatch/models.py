@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.db import UTCDateTime, db, utcnow
+from common.db import Model, UTCDateTime, utcnow
 from common.models import User, str_enum
 from dispatch.enums import (
     CallOutcome,
@@ -44,7 +44,7 @@ from dispatch.rules import TICKET_OPEN
 OPEN_TICKET_CONDITION = "status IN (" + ", ".join(f"'{s.value}'" for s in sorted(TICKET_OPEN)) + ")"
 
 
-class Customer(db.Model):
+class Customer(Model):
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,7 +61,7 @@ class Customer(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Order(db.Model):
+class Order(Model):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("platform", "order_no"),
@@ -80,7 +80,7 @@ class Order(db.Model):
     products: Mapped[list[Product]] = relationship(back_populates="order")
 
 
-class Product(db.Model):
+class Product(Model):
     """One unit on an order, identified by its serial number."""
 
     __tablename__ = "products"
@@ -95,7 +95,7 @@ class Product(db.Model):
     order: Mapped[Order] = relationship(back_populates="products")
 
 
-class Ticket(db.Model):
+class Ticket(Model):
     """One on-site service request (售后服务单), owned by one CS agent for its whole life."""
 
     __tablename__ = "tickets"
@@ -153,7 +153,7 @@ class Ticket(db.Model):
     follow_ups: Mapped[list[FollowUp]] = relationship(back_populates="ticket", order_by="FollowUp.id")
 
 
-class AvailabilityWindow(db.Model):
+class AvailabilityWindow(Model):
     """When the customer said they are at home."""
 
     __tablename__ = "availability_windows"
@@ -167,7 +167,7 @@ class AvailabilityWindow(db.Model):
     ticket: Mapped[Ticket] = relationship(back_populates="availability")
 
 
-class Visit(db.Model):
+class Visit(Model):
     """One trip of a technician to the customer for a ticket."""
 
     __tablename__ = "visits"
@@ -208,7 +208,7 @@ class Visit(db.Model):
     report: Mapped[ServiceReport | None] = relationship(uselist=False, viewonly=True)  # noqa: F821
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     """A follow-up call (回访) waiting in the ticket owner's queue after a visit."""
 
     __tablename__ = "follow_ups"
@@ -231,7 +231,7 @@ class FollowUp(db.Model):
     attempts: Mapped[list[CallAttempt]] = relationship(back_populates="follow_up", order_by="CallAttempt.id")
 
 
-class CallAttempt(db.Model):
+class CallAttempt(Model):
     __tablename__ = "call_attempts"
     __table_args__ = (
         CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction_range"),
@@ -250,7 +250,7 @@ class CallAttempt(db.Model):
     by: Mapped[User] = relationship()
 
 
-class TimelineEvent(db.Model):
+class TimelineEvent(Model):
     """The audit trail of a ticket: every change, who made it and when."""
 
     __tablename__ = "timeline_events"
@@ -267,7 +267,7 @@ class TimelineEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class CustomerMessage(db.Model):
+class CustomerMessage(Model):
     """A text to the customer (slot confirmed, technician on the way), kept in an outbox until a sender delivers it."""
 
     __tablename__ = "customer_messages"
@@ -291,7 +291,7 @@ class CustomerMessage(db.Model):
     visit: Mapped[Visit | None] = relationship()
 
 
-class Skill(db.Model):
+class Skill(Model):
     """A kind of work the company does (e.g. "ac_install"): visits require skills, technicians hold them."""
 
     __tablename__ = "skills"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from numbers import Real
-from typing import Any
+from typing import Any, TypeGuard
 
 EARTH_RADIUS_KM = 6371.009  # geopy.distance.EARTH_RADIUS (mean radius), the design's geodesic basis
 DEFAULT_SPEED_KMH = 30.0
@@ -45,7 +45,7 @@ class Travel:
         key = (origin, destination)
         if key not in self._legs:
             i, j = self.index[origin], self.index[destination]
-            if self.durations is not None:
+            if self.durations is not None and self.distances is not None:
                 self._legs[key] = (int(self.durations[i][j]), int(self.distances[i][j]))
             elif i == j:
                 self._legs[key] = (0, 0)
@@ -109,7 +109,7 @@ def _by_id(items: Any) -> dict:
     return {item["id"]: item for item in items or []}
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -129,7 +129,7 @@ class _PlanCheck:
         self.found: list[str] = []
         self.seen: dict[str, list[str]] = {visit_id: [] for visit_id in self.visits}
         self.route_sums = {"travel_s": 0, "distance_m": 0, "served": 0}
-        self.reported_sums = {"travel_s": 0, "distance_m": 0}
+        self.reported_sums: dict[str, float] = {"travel_s": 0, "distance_m": 0}
         self.legs = 0
 
     def run(self) -> list[str]:
@@ -137,7 +137,7 @@ class _PlanCheck:
             return [f"plan must be a JSON object, got {type(self.plan).__name__}"]
         routes = self._list("routes")
         unassigned = self._list("unassigned")
-        routes_by_technician = Counter()
+        routes_by_technician: Counter[str] = Counter()
         for position, route in enumerate(routes):
             if not isinstance(route, dict) or route.get("technician") not in self.technicians:
                 who = route.get("technician") if isinstance(route, dict) else route

@@ -8,13 +8,13 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.db import UTCDateTime, db, utcnow
+from common.db import Model, UTCDateTime, utcnow
 from common.models import User, str_enum
 from scheduling.enums import JobState, PlanStatus, RebalanceStatus
 from scheduling.rules import MAX_TIME_LIMIT_S, MIN_TIME_LIMIT_S
 
 
-class Plan(db.Model):
+class Plan(Model):
     """One optimizer run for a region's day: the problem it was given, the plan it returned, and its fate."""
 
     __tablename__ = "plans"
@@ -49,7 +49,7 @@ class Plan(db.Model):
     job: Mapped[SolveJob | None] = relationship(back_populates="plan", uselist=False)
 
 
-class SolveJob(db.Model):
+class SolveJob(Model):
     """The background solve of one plan; the worker keeps `heartbeat_at` fresh so a dead worker is noticed."""
 
     __tablename__ = "solve_jobs"
@@ -72,7 +72,7 @@ class SolveJob(db.Model):
     plan: Mapped[Plan] = relationship(back_populates="job")
 
 
-class Rebalance(db.Model):
+class Rebalance(Model):
     """One rebalance of a region's day: the event, the change set shown, and whether it was applied.
 
     Applying writes exactly what the preview showed, so the change set is stored, not recomputed."""

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.db import UTCDateTime, db, utcnow
+from common.db import Model, UTCDateTime, db, utcnow
 from common.models import User, str_enum
 from dispatch.models import Skill
 from technicians.enums import ServiceResult
@@ -35,7 +35,7 @@ technician_skills = Table(
 )
 
 
-class Technician(db.Model):
+class Technician(Model):
     """A crew member; shift and break times are local wall-clock times of the region."""
 
     __tablename__ = "technicians"
@@ -73,7 +73,7 @@ class Technician(db.Model):
         return [skill.code for skill in self.skills]
 
 
-class Part(db.Model):
+class Part(Model):
     """A spare part technicians can record on a service report."""
 
     __tablename__ = "parts"
@@ -85,7 +85,7 @@ class Part(db.Model):
     active: Mapped[bool] = mapped_column(default=True, server_default="1")
 
 
-class ServiceReport(db.Model):
+class ServiceReport(Model):
     """What the technician filled in on site: work done, parts, fees, photos, signature."""
 
     __tablename__ = "service_reports"
@@ -106,7 +106,7 @@ class ServiceReport(db.Model):
     technician: Mapped[Technician] = relationship()
 
 
-class TechnicianDay(db.Model):
+class TechnicianDay(Model):
     """One technician's working day, as a row to lock: slot bookings for that day queue up behind it."""
 
     __tablename__ = "technician_days"

@@ -86,7 +86,16 @@ def run_worker(app: Flask, *, burst: bool = False) -> None:
         AppWorker([queue], connection=queue.connection, app=app).work(burst=burst, with_scheduler=True)
 
 
-@event.listens_for(Session, "after_commit")
+def install_commit_hooks() -> None:
+    """Wake the sender after each commit that wrote outbox events (once per process, however many apps)."""
+    for name, hook in (
+        ("after_commit", _wake_sender_after_commit),
+        ("after_soft_rollback", _forget_rolled_back_events),
+    ):
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
+
+
 def _wake_sender_after_commit(session: Session) -> None:
     if not session.info.pop(SESSION_FLAG, False) or not has_app_context():
         return
@@ -95,6 +104,5 @@ def _wake_sender_after_commit(session: Session) -> None:
     wake_sender()
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _forget_rolled_back_events(session: Session, previous_transaction) -> None:
     session.info.pop(SESSION_FLAG, None)

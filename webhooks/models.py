@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.db import UTCDateTime, db, utcnow
+from common.db import Model, UTCDateTime, utcnow
 from common.models import User, str_enum
 from common.outbox import OutboxEvent
 from webhooks.enums import DeliveryStatus
 
 
-class WebhookEndpoint(db.Model):
+class WebhookEndpoint(Model):
     """An outside system's receiver: it gets the events it asked for, signed with its own secret."""
 
     __tablename__ = "webhook_endpoints"
@@ -38,7 +38,7 @@ class WebhookEndpoint(db.Model):
         return "…" + self.secret[-4:]
 
 
-class WebhookDelivery(db.Model):
+class WebhookDelivery(Model):
     """One outbox event on its way to one endpoint: its attempts, its next retry, its last error."""
 
     __tablename__ = "webhook_deliveries"
