@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.db import UTCDateTime, db, utcnow
 from common.models import User, str_enum
-from dispatch.enums import ProductCategory, Responsibility
+from dispatch.enums import ProductCategory, Responsibility, VisitStatus
 from dispatch.models import Ticket, Visit
 from dispatch.remedies.enums import RemedyStatus, RemedyStep, ReturnKind, ReturnStatus
 
@@ -63,6 +63,13 @@ class ReturnOrder(db.Model):
     remedy: Mapped[Remedy] = relationship(back_populates="return_order")
     pickup_visit: Mapped[Visit] = relationship()
     receipt: Mapped[ReceiptCheck | None] = relationship(back_populates="return_order", uselist=False)
+
+    @property
+    def picked_up(self) -> bool:
+        """The unit left the customer: the pickup visit, or a later visit of the ticket (a failed pickup is
+        rebooked as a new visit), is completed."""
+        first = self.pickup_visit.sequence_no
+        return any(v.status is VisitStatus.COMPLETED and v.sequence_no >= first for v in self.ticket.visits)
 
 
 class ReceiptCheck(db.Model):

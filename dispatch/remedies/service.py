@@ -290,7 +290,7 @@ def _add_pickup_visit(ticket: Ticket, *, kind: ReturnKind, by: User) -> Visit:
         for follow_up in ticket.follow_ups:
             if follow_up.status is FollowUpStatus.PENDING:
                 follow_up.status, follow_up.closed_at = FollowUpStatus.CANCELLED, utcnow()
-        set_ticket_status(ticket, TicketStatus.REOPENED, by=by, reason="pickup")
+        set_ticket_status(ticket, TicketStatus.REOPENED, by=by, reason=TicketType.RETURN_PICKUP.value)
         ticket.close_reason = ticket.close_note = ticket.closed_at = None
     record_event(
         ticket,
@@ -379,11 +379,7 @@ def record_receipt_check(
             current=order.status.value,
         )
     pickup = order.pickup_visit
-    # A failed pickup is rebooked as a later visit of the ticket: any completed visit from the pickup on counts.
-    picked_up = any(
-        v.status is VisitStatus.COMPLETED and v.sequence_no >= pickup.sequence_no for v in order.ticket.visits
-    )
-    if not picked_up:
+    if not order.picked_up:
         raise Conflict(
             _(
                 "The unit of return order %(id)d has not been picked up yet; record the check when it arrives.",
