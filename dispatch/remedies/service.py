@@ -20,6 +20,7 @@ from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
 from common.labels import label
 from common.models import Role, User
+from common.outbox import OutboundEvent
 from common.transaction import begin_write, transactional
 from dispatch import rules as ticket_rules
 from dispatch.enums import FollowUpStatus, TicketStatus, TicketType, VisitStatus
@@ -27,6 +28,7 @@ from dispatch.models import Ticket, Visit
 from dispatch.remedies import rules
 from dispatch.remedies.enums import CustomerAnswer, RemedyStatus, RemedyStep, ReturnKind, ReturnStatus
 from dispatch.remedies.models import ReceiptCheck, Remedy, ReturnOrder
+from dispatch.service.outbound import announce
 from dispatch.service.tickets import set_ticket_status
 from dispatch.service.timeline import record_event
 
@@ -163,6 +165,8 @@ def offer_remedy(
     now = now or utcnow()
     step, answer = RemedyStep(step), CustomerAnswer(answer)
     _refuse(rules.check_amount(step, amount_yuan))
+    if amount_yuan is not None:
+        amount_yuan = amount_yuan.quantize(Decimal("0.01"))  # as stored and as every reader shows it
     ticket = _locked_ticket(ticket_id)
     if ticket.status in FINISHED:
         raise Conflict(
@@ -206,7 +210,29 @@ def offer_remedy(
         record_event(ticket, "remedy_approval_requested", by=by, at=now, amount_yuan=str(amount_yuan))
     if accepted and step in rules.SENDS_UNIT_BACK and status in rules.IN_EFFECT:
         _create_return(ticket, remedy, by=by, now=now, visit=reused_visit)
+    announce(ticket, OutboundEvent.REMEDY_RECORDED, at=now, remedy=remedy_data(remedy))
     return remedy
+
+
+def remedy_data(remedy: Remedy) -> dict:
+    """A remedy as a webhook body shows it (amounts as strings, like the API)."""
+    order = remedy.return_order
+    return {
+        "id": remedy.id,
+        "step": remedy.step.value,
+        "status": remedy.status.value,
+        "amount_yuan": str(remedy.amount_yuan) if remedy.amount_yuan is not None else None,
+        "payer": remedy.payer.value,
+        "return_order": None
+        if order is None
+        else {
+            "id": order.id,
+            "kind": order.kind.value,
+            "warehouse": order.warehouse,
+            "pickup_visit_id": order.pickup_visit_id,
+            "status": order.status.value,
+        },
+    }
 
 
 def _visit_for_pickup(ticket: Ticket, step: RemedyStep) -> Visit | None:
@@ -343,6 +369,7 @@ def decide_compensation(
         payer=remedy.payer,
         reason=remedy.decision_reason,
     )
+    announce(remedy.ticket, OutboundEvent.REMEDY_DECIDED, at=now, remedy=remedy_data(remedy))
     return remedy
 
 
@@ -412,6 +439,18 @@ def record_receipt_check(
         quantity_ok=quantity_ok,
         outcome=outcome,
         note=note,
+    )
+    announce(
+        order.ticket,
+        OutboundEvent.RETURN_RECEIPT_CHECKED,
+        at=now,
+        remedy=remedy_data(order.remedy),
+        receipt={
+            "packaging_ok": packaging_ok,
+            "appearance_ok": appearance_ok,
+            "quantity_ok": quantity_ok,
+            "outcome": outcome.value,
+        },
     )
     return order
 

@@ -188,13 +188,10 @@ def test_an_exchange_of_a_large_appliance_goes_to_the_zhongshan_factory_with_an_
     assert visit.required_skills == ["large_appliance_install"] and visit.duration_s == 90 * 60
 
 
-def test_the_destination_warehouse_comes_from_the_configuration(app, cs, served_ticket):
-    app.config["RETURN_WAREHOUSES"] = {"furniture": "shanghai_depot"}
-    try:
-        ticket = served_ticket(category="furniture")
-        assert offer(cs, ticket["id"], "return").json["return_order"]["warehouse"] == "shanghai_depot"
-    finally:
-        app.config.pop("RETURN_WAREHOUSES")
+def test_the_destination_warehouse_comes_from_the_configuration(app, cs, served_ticket, monkeypatch):
+    monkeypatch.setitem(app.config, "RETURN_WAREHOUSES", {"furniture": "shanghai_depot"})
+    ticket = served_ticket(category="furniture")
+    assert offer(cs, ticket["id"], "return").json["return_order"]["warehouse"] == "shanghai_depot"
 
 
 def test_a_pickup_beyond_the_order_quota_waits_for_a_manager(cs, served_ticket):
@@ -264,3 +261,36 @@ def test_the_remedy_paths_are_in_the_openapi_document(client):
     assert "/api/v1/tickets/{ticket_id}/remedies" in paths
     assert "/api/v1/remedies/{remedy_id}/approval" in paths
     assert "/api/v1/remedies/returns/{return_id}/receipt-check" in paths
+
+
+def test_remedies_decisions_and_receipt_checks_go_to_the_webhook_outbox(cs, manager, dispatcher, served_ticket):
+    from common.outbox import OutboxEvent
+
+    ticket = served_ticket(category="small_appliance")
+    remedy_id = offer(cs, ticket["id"], "compensation", amount_yuan="45").json["id"]
+    manager.post(f"/api/v1/remedies/{remedy_id}/approval", json={"decision": "refuse", "reason": "改为退货"})
+    order = offer(cs, ticket["id"], "return").json["return_order"]
+    assign(dispatcher, order["pickup_visit_id"], factories.make_technician(skills=()).id)
+    finish_visit(order["pickup_visit_id"])
+    dispatcher.post(
+        f"/api/v1/remedies/returns/{order['id']}/receipt-check",
+        json={"packaging_ok": True, "appearance_ok": True, "quantity_ok": True},
+    )
+
+    db.session.expire_all()
+    events = db.session.scalars(
+        select(OutboxEvent)
+        .where(OutboxEvent.ticket_id == ticket["id"], OutboxEvent.type.like("re%"))
+        .order_by(OutboxEvent.id)
+    ).all()
+    assert [e.type for e in events] == [
+        "remedy.recorded",
+        "remedy.decided",
+        "remedy.recorded",
+        "return.receipt_checked",
+    ]
+    first, decided, returned, checked = (e.payload["data"] for e in events)
+    assert first["remedy"]["status"] == "pending_approval" and first["remedy"]["amount_yuan"] == "45.00"
+    assert decided["remedy"]["status"] == "refused"
+    assert returned["remedy"]["return_order"]["warehouse"] == "beijing_factory"
+    assert checked["receipt"]["outcome"] == "to_stock" and checked["remedy"]["return_order"]["status"] == "to_stock"
