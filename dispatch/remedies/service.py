@@ -246,15 +246,14 @@ def _visit_for_pickup(ticket: Ticket, step: RemedyStep) -> Visit | None:
     job = TicketType.EXCHANGE if step is RemedyStep.EXCHANGE else TicketType.RETURN_PICKUP
     if ticket.type is job and pending.status in ticket_rules.VISIT_OPEN:
         return pending
-    if pending is not None:
-        raise Conflict(
-            _(
-                "Visit %(no)d of this ticket is still to be done; cancel it or let it be done before the pickup "
-                "for the exchange or return is arranged.",
-                no=pending.sequence_no,
-            ),
-            visit_id=pending.id,
-        )
+    raise Conflict(
+        _(
+            "Visit %(no)d of this ticket is still to be done; cancel it or let it be done before the pickup "
+            "for the exchange or return is arranged.",
+            no=pending.sequence_no,
+        ),
+        visit_id=pending.id,
+    )
 
 
 def _create_return(

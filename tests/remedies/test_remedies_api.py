@@ -158,6 +158,20 @@ def test_two_managers_deciding_at_once_decide_once(app, cs, manager, login_as, n
     assert actions(ticket["id"]).count("remedy_approved") == 1
 
 
+def test_two_agents_recording_a_large_compensation_at_once_leave_one_waiting_for_the_manager(app, cs, new_ticket):
+    ticket = new_ticket()
+    body = {"step": "compensation", "answer": "accepted", "amount_yuan": "50"}
+    answers = at_once(
+        app,
+        2,
+        lambda client: client.post(
+            f"/api/v1/tickets/{ticket['id']}/remedies", json=body, headers={"Authorization": f"Bearer {cs.token}"}
+        ),
+    )
+    assert statuses(answers) == [201, 409]
+    assert count(Remedy) == 1
+
+
 def test_a_return_of_a_small_appliance_gets_a_pickup_visit_and_goes_to_the_beijing_factory(
     cs, dispatcher, served_ticket
 ):
