@@ -219,7 +219,10 @@ def chart_data(dashboard: Dashboard) -> dict[str, dict]:
             "horizontal": True,
             "integer": True,
             "labels": [f"{row[0]} · {row[1]}" for row in tables["complaints"].rows],
-            "datasets": [{"label": str(tables["complaints"].columns[2]), "data": column("complaints", 2)}],
+            "datasets": [
+                {"label": str(tables["complaints"].columns[2]), "data": column("complaints", 2)},
+                {"label": str(tables["complaints"].columns[3]), "data": column("complaints", 3)},
+            ],
         },
         "repeats": {
             "type": "bar",
