@@ -66,7 +66,8 @@ def _import_models() -> None:
     """Every model module, so metadata (and Alembic autogenerate) sees every table."""
     import common.models
     import common.outbox  # noqa: F401
-    import dispatch.models  # noqa: F401
+    import dispatch.models
+    import dispatch.remedies.models  # noqa: F401
     import reporting.models  # noqa: F401
     import scheduling.models  # noqa: F401
     import technicians.models  # noqa: F401
@@ -76,15 +77,18 @@ def _import_models() -> None:
 def _register_labels() -> None:
     """The words each domain gives its codes, for the pages' `label` and `timeline_detail` filters."""
     import dispatch.labels
+    import dispatch.remedies.labels
     import technicians.labels
 
     dispatch.labels.register()
+    dispatch.remedies.labels.register()
     technicians.labels.register()
 
 
 def _register_api(app: Flask, api) -> None:
     from common.auth_api import blp as auth_blp
     from dispatch.api import blueprints as dispatch_blueprints
+    from dispatch.remedies.api import blueprints as remedy_blueprints
     from reporting.api import blueprints as reporting_blueprints
     from scheduling.api import blueprints as scheduling_blueprints
     from scheduling.assignments.api import blueprints as assignment_blueprints
@@ -98,6 +102,7 @@ def _register_api(app: Flask, api) -> None:
     for blp in [
         auth_blp,
         *dispatch_blueprints,
+        *remedy_blueprints,
         *technician_blueprints,
         *scheduling_blueprints,
         *slot_blueprints,
@@ -126,6 +131,7 @@ def _register_api(app: Flask, api) -> None:
 
 def _register_pages(app: Flask) -> None:
     from common.auth_views import bp as auth_pages
+    from dispatch.remedies.views import bp as remedy_pages
     from dispatch.ticket_views import bp as ticket_pages
     from dispatch.views import bp as dispatch_pages
     from reporting.views import bp as reporting_pages
@@ -138,6 +144,7 @@ def _register_pages(app: Flask) -> None:
         auth_pages,
         dispatch_pages,
         ticket_pages,
+        remedy_pages,
         technician_pages,
         reporting_pages,
         board_pages,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -56,6 +57,8 @@ def load_config(instance_path: str) -> dict:
         "FOLLOW_UP_MAX_ATTEMPTS": 3,
         "FOLLOW_UP_MIN_SPACING_H": 2,
         "QUOTA_UNDER_3000": int(os.environ.get("QUOTA_UNDER_3000", 1)),
+        # Where returned units go, by product category, over dispatch/remedies/rules.py's defaults (JSON in the env).
+        "RETURN_WAREHOUSES": json.loads(os.environ.get("RETURN_WAREHOUSES") or "{}"),
         # Webhooks: receivers on this machine's loopback are refused unless allowed (local test receivers);
         # the app's own host:port is refused always.
         "WEBHOOK_ALLOW_LOOPBACK": os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "0") == "1",

@@ -35,6 +35,10 @@ class OutboundEvent(str, enum.Enum):
     TICKET_CLOSED = "ticket.closed"
     TICKET_REOPENED = "ticket.reopened"
     REBOOK_NEEDED = "ticket.rebook_needed"
+    # The remedy ladder (dispatch/remedies): a remedy offered, a manager's decision, a returned unit checked in.
+    REMEDY_RECORDED = "remedy.recorded"
+    REMEDY_DECIDED = "remedy.decided"
+    RETURN_RECEIPT_CHECKED = "return.receipt_checked"
 
 
 class OutboxEvent(Model):

@@ -18,6 +18,7 @@ from common.auth import hash_password
 from common.db import db
 from common.i18n import local_zone
 from common.models import Role, User
+from demo.remedies import add_remedy_examples
 from demo.shanghai import DEMO_DISTRICT_WEIGHTS, DISTRICTS, District
 from dispatch.enums import Platform, ProductCategory, TicketStatus, TicketType, VisitStatus
 from dispatch.models import Skill, Ticket, Visit
@@ -199,6 +200,7 @@ def seed_demo(*, today: date | None = None, tickets: int = 150, plan_days: int =
         register_ticket(schema.load(_ticket_request(rng, n, today, only=(time(13, 0), time(17, 0)))), by=cs_users[1])
     _add_morning_so_far(today, technicians[0], owner=staff["cs"], by=staff["dispatcher"])
     db.session.commit()
+    add_remedy_examples(today, cs=staff["cs"])
     return SeedSummary(
         users=len(staff) + len(technicians),
         technicians=len(technicians),

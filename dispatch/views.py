@@ -16,6 +16,8 @@ from common.input_limits import query_int
 from common.models import Role
 from dispatch import rules
 from dispatch.enums import CallOutcome, Platform, TicketStatus
+from dispatch.remedies import rules as remedy_rules
+from dispatch.remedies import service as remedies
 from dispatch.service import follow_ups, tickets
 
 bp = Blueprint("dispatch_pages", __name__, template_folder="templates")
@@ -68,6 +70,8 @@ def ticket_detail(ticket_id: int):
         open_statuses=rules.VISIT_OPEN,
         ticket_open=rules.TICKET_OPEN,
         overdue=rules.is_overdue(ticket.due_at, status=ticket.status, now=utcnow()),
+        remedies=remedies.ticket_remedies(ticket.id, by=current_user),
+        remedy_limits={"min": remedy_rules.CS_COMPENSATION_MIN, "max": remedy_rules.CS_COMPENSATION_MAX},
     )
 
 

@@ -107,6 +107,10 @@ class ComplaintRowSchema(ma.Schema):
     cause = fields.Enum(Cause, by_value=True)
     responsibility = fields.Enum(Responsibility, by_value=True, metadata=_describe("Who pays."))
     tickets = fields.Integer()
+    compensations = fields.Integer(
+        metadata=_describe("Compensations given on the ladder to those tickets (accepted; approved above 30 yuan).")
+    )
+    compensation_yuan = fields.Decimal(as_string=True, metadata=_describe("Their sum in yuan, as a string."))
 
 
 class RepeatRowSchema(ma.Schema):

@@ -98,8 +98,11 @@ def dashboard_tables(dashboard: Dashboard) -> dict[str, Table]:
         Table(
             "complaints",
             _l("Complaint causes and who pays"),
-            [_l("Cause"), _l("Who pays"), _l("Tickets")],
-            [[label(r.cause), label(r.responsibility), r.tickets] for r in d.complaints],
+            [_l("Cause"), _l("Who pays"), _l("Tickets"), _l("Compensations given"), _l("Compensation (yuan)")],
+            [
+                [label(r.cause), label(r.responsibility), r.tickets, r.compensations, r.compensation_yuan]
+                for r in d.complaints
+            ],
         ),
         Table(
             "repeats",
@@ -216,7 +219,10 @@ def chart_data(dashboard: Dashboard) -> dict[str, dict]:
             "horizontal": True,
             "integer": True,
             "labels": [f"{row[0]} · {row[1]}" for row in tables["complaints"].rows],
-            "datasets": [{"label": str(tables["complaints"].columns[2]), "data": column("complaints", 2)}],
+            "datasets": [
+                {"label": str(tables["complaints"].columns[2]), "data": column("complaints", 2)},
+                {"label": str(tables["complaints"].columns[3]), "data": column("complaints", 3)},
+            ],
         },
         "repeats": {
             "type": "bar",

@@ -30,6 +30,9 @@ EVENT_LABELS = {
     OutboundEvent.TICKET_CLOSED: _l("Ticket closed"),
     OutboundEvent.TICKET_REOPENED: _l("Ticket reopened"),
     OutboundEvent.REBOOK_NEEDED: _l("Rebooking needed"),
+    OutboundEvent.REMEDY_RECORDED: _l("Remedy recorded"),
+    OutboundEvent.REMEDY_DECIDED: _l("Compensation decided by a manager"),
+    OutboundEvent.RETURN_RECEIPT_CHECKED: _l("Returned unit checked in by the warehouse"),
 }
 STATUS_LABELS = {
     DeliveryStatus.PENDING: _l("Pending"),

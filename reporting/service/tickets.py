@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import aliased
@@ -12,6 +13,9 @@ from sqlalchemy.orm import aliased
 from common.db import db
 from dispatch.enums import Cause, Responsibility, TicketStatus, TicketType, VisitStatus
 from dispatch.models import Product, Ticket, Visit
+from dispatch.remedies.enums import RemedyStep
+from dispatch.remedies.models import Remedy
+from dispatch.remedies.rules import IN_EFFECT
 from dispatch.rules import TICKET_OPEN
 from reporting import rules
 from reporting.service.scope import KpiScope, filter_tickets
@@ -46,6 +50,10 @@ class ComplaintRow:
     cause: Cause
     responsibility: Responsibility
     tickets: int
+    # Compensation given on the ladder to those tickets: accepted by the customer (approved by a manager above
+    # CS's limit); declined, pending and refused ones are not given.
+    compensations: int = 0
+    compensation_yuan: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -154,16 +162,41 @@ def measure_time_limits(scope: KpiScope, *, limit_days: dict[str, int]) -> list[
 
 
 def measure_complaints(scope: KpiScope) -> list[ComplaintRow]:
-    """Tickets registered in the period with a recorded cause, by cause and by who pays for it."""
-    query = _tickets_in_scope(
-        select(Ticket.cause, Ticket.responsibility, func.count()).where(
-            scope.in_period(Ticket.created_at), Ticket.cause.is_not(None)
-        ),
-        scope,
-    ).group_by(Ticket.cause, Ticket.responsibility)
+    """Tickets registered in the period with a recorded cause, by cause and by who pays for it, with the
+    compensation given on the ladder to those tickets (count and yuan)."""
+    given = (
+        select(
+            Remedy.ticket_id.label("ticket_id"),
+            func.count().label("count"),
+            func.sum(Remedy.amount_yuan).label("yuan"),
+        )
+        .where(Remedy.step == RemedyStep.COMPENSATION, Remedy.status.in_(IN_EFFECT))
+        .group_by(Remedy.ticket_id)
+        .subquery()
+    )
+    query = (
+        _tickets_in_scope(
+            select(
+                Ticket.cause,
+                Ticket.responsibility,
+                func.count(),
+                func.coalesce(func.sum(given.c.count), 0),
+                func.coalesce(func.sum(given.c.yuan), 0),
+            ).where(scope.in_period(Ticket.created_at), Ticket.cause.is_not(None)),
+            scope,
+        )
+        .outerjoin(given, given.c.ticket_id == Ticket.id)
+        .group_by(Ticket.cause, Ticket.responsibility)
+    )
     rows = [
-        ComplaintRow(cause=cause, responsibility=responsibility, tickets=count)
-        for cause, responsibility, count in db.session.execute(query)
+        ComplaintRow(
+            cause=cause,
+            responsibility=responsibility,
+            tickets=count,
+            compensations=int(compensations),
+            compensation_yuan=Decimal(str(yuan)).quantize(Decimal("0.01")),
+        )
+        for cause, responsibility, count, compensations, yuan in db.session.execute(query)
     ]
     return sorted(rows, key=lambda r: (-r.tickets, r.cause.value, r.responsibility.value))
 

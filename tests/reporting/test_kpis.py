@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from freezegun import freeze_time
+from sqlalchemy import select
 
 from tests.reporting.history import NOW, build_week
 
@@ -105,9 +107,72 @@ def test_tickets_past_their_time_limit_by_ticket_type(manager):
 def test_complaint_causes_with_who_pays(manager):
     # T1 and T4 quality -> seller; T3 change of mind -> customer. T2, T6, T7 have no cause; T5 is older.
     assert kpis(manager)["complaints"] == [
-        {"cause": "quality", "responsibility": "seller", "tickets": 2},
-        {"cause": "change_of_mind", "responsibility": "customer", "tickets": 1},
+        {
+            "cause": "quality",
+            "responsibility": "seller",
+            "tickets": 2,
+            "compensations": 0,
+            "compensation_yuan": "0.00",
+        },
+        {
+            "cause": "change_of_mind",
+            "responsibility": "customer",
+            "tickets": 1,
+            "compensations": 0,
+            "compensation_yuan": "0.00",
+        },
     ]
+
+
+def test_complaint_causes_show_the_compensation_given_on_the_ladder(manager):
+    # Quality tickets T1 and T4: T1 got 20 yuan (accepted) and T4 50 yuan (approved by a manager); T1's declined
+    # 10 and T4's refused 80 were not given. T3 (change of mind) has 40 waiting for a manager: not given yet.
+    # Quality: 2 compensations, 70.00 yuan; change of mind: none.
+    from common.db import db
+    from dispatch.enums import Cause
+    from dispatch.models import Product, Ticket
+    from dispatch.remedies.enums import RemedyStatus, RemedyStep
+    from dispatch.remedies.models import Remedy
+
+    # T1 and T4 are the two tickets of unit S1 (T8, quality too, was registered outside the week).
+    quality = db.session.scalars(
+        select(Ticket).join(Product).where(Product.serial_no == "S1").order_by(Ticket.id)
+    ).all()
+    mind = db.session.scalars(select(Ticket).where(Ticket.cause == Cause.CHANGE_OF_MIND)).one()
+    assert len(quality) == 2
+    given = [
+        (quality[0], "20", RemedyStatus.ACCEPTED),
+        (quality[0], "10", RemedyStatus.DECLINED),
+        (quality[1], "80", RemedyStatus.REFUSED),
+        (quality[1], "50", RemedyStatus.APPROVED),
+        (mind, "40", RemedyStatus.PENDING_APPROVAL),
+    ]
+    for ticket, yuan, status in given:
+        db.session.add(
+            Remedy(
+                ticket_id=ticket.id,
+                step=RemedyStep.COMPENSATION,
+                status=status,
+                amount_yuan=Decimal(yuan),
+                payer=ticket.responsibility,
+                offered_by_id=manager.user.id,
+            )
+        )
+    # A coupon is not compensation.
+    db.session.add(
+        Remedy(
+            ticket_id=quality[0].id,
+            step=RemedyStep.COUPON,
+            status=RemedyStatus.ACCEPTED,
+            amount_yuan=Decimal("15"),
+            payer=quality[0].responsibility,
+            offered_by_id=manager.user.id,
+        )
+    )
+    db.session.commit()
+
+    rows = {r["cause"]: (r["tickets"], r["compensations"], r["compensation_yuan"]) for r in kpis(manager)["complaints"]}
+    assert rows == {"quality": (2, 2, "70.00"), "change_of_mind": (1, 0, "0.00")}
 
 
 def test_repeat_visits_count_units_back_within_30_days_of_a_closed_ticket(manager):

@@ -1,0 +1,461 @@
+"""Remedy use cases: offer a remedy on the ladder, decide a compensation beyond CS's limit, record a receipt check.
+
+Each use case is one transaction: the remedy, its return order and pickup visit, the timeline rows and any
+status change commit together or not at all. Writes on one ticket are serialised by locking the ticket row
+(BEGIN IMMEDIATE on SQLite), so two CS agents recording at once cannot both pass the ladder check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from common.db import db, utcnow
+from common.errors import Conflict, NotFound, RuleViolation
+from common.labels import label
+from common.models import Role, User
+from common.outbox import OutboundEvent
+from common.transaction import begin_write, transactional
+from dispatch import rules as ticket_rules
+from dispatch.enums import FollowUpStatus, TicketStatus, TicketType, VisitStatus
+from dispatch.models import Ticket, Visit
+from dispatch.remedies import rules
+from dispatch.remedies.enums import CustomerAnswer, RemedyStatus, RemedyStep, ReturnKind, ReturnStatus
+from dispatch.remedies.models import ReceiptCheck, Remedy, ReturnOrder
+from dispatch.service.outbound import announce
+from dispatch.service.tickets import set_ticket_status
+from dispatch.service.timeline import record_event
+
+# Ticket states in which no remedy is recorded any more.
+FINISHED = frozenset({TicketStatus.CANCELLED})
+# Visits that keep a pickup from being added: one still to be done, or a technician under way.
+VISIT_PENDING = ticket_rules.VISIT_OPEN | {VisitStatus.EN_ROUTE, VisitStatus.ARRIVED}
+
+
+def refusal_message(refusal: rules.Refusal) -> str:
+    """The refusal in the reader's language."""
+    p = refusal.params
+    step = str(label(RemedyStep(p["step"]))) if "step" in p else ""
+    texts = {
+        "amount_required": lambda: _("Give the compensation amount in yuan."),
+        "amount_not_allowed": lambda: _("A remedy of type “%(step)s” takes no amount; leave it empty.", step=step),
+        "amount_places": lambda: _("Give the amount in yuan with at most two decimals (e.g. 50 or 12.50)."),
+        "amount_too_large": lambda: _("The amount is above %(max)s yuan; check the figure.", max=p["max"]),
+        "amount_not_positive": lambda: _("The amount must be more than 0 yuan."),
+        "compensation_too_small": lambda: _("A compensation is at least %(min)s yuan.", min=p["min"]),
+        "awaiting_approval": lambda: _(
+            "A compensation on this ticket waits for a manager's approval; record the next remedy once it is decided."
+        ),
+        "ladder_settled": lambda: _(
+            "The customer already accepted “%(step)s” on this ticket; no further remedy is offered.", step=step
+        ),
+        "step_backwards": lambda: _(
+            "“%(highest)s” was already offered; the ladder goes up (explanation, coupon, compensation, exchange, "
+            "return), so “%(step)s” can no longer be offered.",
+            highest=str(label(RemedyStep(p["highest"]))),
+            step=step,
+        ),
+        "not_pending": lambda: _(
+            "This remedy is not waiting for an approval (it is “%(status)s”).",
+            status=str(label(RemedyStatus(p["current"]))),
+        ),
+        "refusal_needs_reason": lambda: _("Say why the compensation is refused; CS tells the customer."),
+    }
+    return texts[refusal.code]()
+
+
+def _refuse(refusal: rules.Refusal | None) -> None:
+    if refusal is None:
+        return
+    message = refusal_message(refusal)
+    params = {k: str(v) for k, v in refusal.params.items()}
+    if refusal.field is None:
+        raise Conflict(message, reason_code=refusal.code, **params)
+    raise RuleViolation(message, field=refusal.field, reason_code=refusal.code, **params)
+
+
+@dataclass(frozen=True)
+class TicketRemedies:
+    """A ticket's remedies in the order offered, its return orders, and the next steps CS may still offer."""
+
+    ticket: Ticket
+    remedies: list[Remedy]
+    returns: list[ReturnOrder]
+    allowed_steps: list[RemedyStep]
+    settled: bool
+    pending: Remedy | None
+
+
+def _ticket_or_404(ticket_id: int) -> Ticket:
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None:
+        raise NotFound(_("There is no ticket %(id)d.", id=ticket_id))
+    return ticket
+
+
+def _remedies_of(ticket_id: int) -> list[Remedy]:
+    return list(
+        db.session.scalars(
+            select(Remedy)
+            .where(Remedy.ticket_id == ticket_id)
+            .options(selectinload(Remedy.return_order).selectinload(ReturnOrder.receipt))
+            .order_by(Remedy.id)
+        )
+    )
+
+
+def _prior(remedies: list[Remedy]) -> list[rules.PriorRemedy]:
+    return [rules.PriorRemedy(step=r.step, status=r.status) for r in remedies]
+
+
+def ticket_remedies(ticket_id: int, *, by: User) -> TicketRemedies:
+    """What the ticket page and GET .../remedies show."""
+    ticket = _ticket_or_404(ticket_id)
+    remedies = _remedies_of(ticket.id)
+    prior = _prior(remedies)
+    allowed = [s for s in rules.LADDER if rules.check_ladder(prior, s) is None]
+    return TicketRemedies(
+        ticket=ticket,
+        remedies=remedies,
+        returns=[r.return_order for r in remedies if r.return_order is not None],
+        allowed_steps=[] if ticket.status in FINISHED else allowed,
+        settled=any(r.status in rules.IN_EFFECT for r in remedies),
+        pending=next((r for r in remedies if r.status is RemedyStatus.PENDING_APPROVAL), None),
+    )
+
+
+def _locked_ticket(ticket_id: int) -> Ticket:
+    begin_write()
+    ticket = db.session.scalar(
+        select(Ticket).where(Ticket.id == ticket_id).with_for_update().execution_options(populate_existing=True)
+    )
+    if ticket is None:
+        raise NotFound(_("There is no ticket %(id)d.", id=ticket_id))
+    return ticket
+
+
+def warehouses() -> dict[str, str]:
+    """The destination warehouse code by product category, as configured (RETURN_WAREHOUSES over the defaults)."""
+    return {**rules.DEFAULT_RETURN_WAREHOUSES, **(current_app.config.get("RETURN_WAREHOUSES") or {})}
+
+
+@transactional
+def offer_remedy(
+    ticket_id: int,
+    *,
+    step: RemedyStep,
+    answer: CustomerAnswer,
+    amount_yuan: Decimal | None = None,
+    note: str | None = None,
+    by: User,
+    now: datetime | None = None,
+) -> Remedy:
+    """Record a remedy CS offered on the ladder and the customer's answer.
+
+    Compensation above 30 yuan the customer accepted waits for a manager (pending_approval), unless a manager
+    records it. An accepted exchange or return creates its return order, its pickup visit and its destination
+    warehouse by the product's category.
+    """
+    now = now or utcnow()
+    step, answer = RemedyStep(step), CustomerAnswer(answer)
+    _refuse(rules.check_amount(step, amount_yuan))
+    if amount_yuan is not None:
+        amount_yuan = amount_yuan.quantize(Decimal("0.01"))  # as stored and as every reader shows it
+    ticket = _locked_ticket(ticket_id)
+    if ticket.status in FINISHED:
+        raise Conflict(
+            _("Ticket %(id)d is cancelled; no remedy is recorded on it.", id=ticket.id), current=ticket.status.value
+        )
+    remedies = _remedies_of(ticket.id)
+    _refuse(rules.check_ladder(_prior(remedies), step))
+    accepted = answer is CustomerAnswer.ACCEPTED
+    status = rules.status_for(step, accepted=accepted, amount=amount_yuan, by_manager=by.has_role(Role.MANAGER))
+    reused_visit = None
+    if accepted and step in rules.SENDS_UNIT_BACK:
+        reused_visit = _visit_for_pickup(ticket, step)
+    remedy = Remedy(
+        ticket_id=ticket.id,
+        step=step,
+        status=status,
+        amount_yuan=amount_yuan,
+        payer=rules.who_pays(ticket.cause),
+        note=note,
+        offered_by_id=by.id,
+        offered_at=now,
+    )
+    if status is RemedyStatus.APPROVED:
+        remedy.decided_by_id, remedy.decided_at = by.id, now
+    db.session.add(remedy)
+    db.session.flush()
+    record_event(
+        ticket,
+        "remedy_offered",
+        by=by,
+        at=now,
+        remedy=step,
+        # Prefixed: "accepted" alone is also a visit's status, worded for the technician.
+        answer=f"answer_{answer.value}",
+        amount_yuan=str(amount_yuan) if amount_yuan is not None else None,
+        payer=remedy.payer,
+        approved_by=by.username if status is RemedyStatus.APPROVED else None,
+        note=note,
+    )
+    if status is RemedyStatus.PENDING_APPROVAL:
+        record_event(ticket, "remedy_approval_requested", by=by, at=now, amount_yuan=str(amount_yuan))
+    if accepted and step in rules.SENDS_UNIT_BACK and status in rules.IN_EFFECT:
+        _create_return(ticket, remedy, by=by, now=now, visit=reused_visit)
+    announce(ticket, OutboundEvent.REMEDY_RECORDED, at=now, remedy=remedy_data(remedy))
+    return remedy
+
+
+def remedy_data(remedy: Remedy) -> dict:
+    """A remedy as a webhook body shows it (amounts as strings, like the API)."""
+    order = remedy.return_order
+    return {
+        "id": remedy.id,
+        "step": remedy.step.value,
+        "status": remedy.status.value,
+        "amount_yuan": str(remedy.amount_yuan) if remedy.amount_yuan is not None else None,
+        "payer": remedy.payer.value,
+        "return_order": None
+        if order is None
+        else {
+            "id": order.id,
+            "kind": order.kind.value,
+            "warehouse": order.warehouse,
+            "pickup_visit_id": order.pickup_visit_id,
+            "status": order.status.value,
+        },
+    }
+
+
+def _visit_for_pickup(ticket: Ticket, step: RemedyStep) -> Visit | None:
+    """The open visit that already is the pickup (a return or exchange ticket's own visit), or None for a new one.
+
+    Any other visit still to be done (or under way) keeps the pickup from being arranged: 409.
+    """
+    pending = next((v for v in ticket.visits if v.status in VISIT_PENDING), None)
+    if pending is None:
+        return None
+    job = TicketType.EXCHANGE if step is RemedyStep.EXCHANGE else TicketType.RETURN_PICKUP
+    if ticket.type is job and pending.status in ticket_rules.VISIT_OPEN:
+        return pending
+    raise Conflict(
+        _(
+            "Visit %(no)d of this ticket is still to be done; cancel it or let it be done before the pickup "
+            "for the exchange or return is arranged.",
+            no=pending.sequence_no,
+        ),
+        visit_id=pending.id,
+    )
+
+
+def _create_return(
+    ticket: Ticket, remedy: Remedy, *, by: User, now: datetime, visit: Visit | None = None
+) -> ReturnOrder:
+    """The return order, its pickup visit (unscheduled, plannable like any other) and its warehouse (flushes only).
+
+    `visit`: the ticket's own open visit that does the pickup (a return or exchange ticket); else a new one.
+    """
+    kind = ReturnKind.EXCHANGE if remedy.step is RemedyStep.EXCHANGE else ReturnKind.RETURN
+    category = ticket.product.category
+    warehouse = rules.warehouse_for(category, warehouses())
+    visit = visit or _add_pickup_visit(ticket, kind=kind, by=by)
+    order = ReturnOrder(
+        ticket_id=ticket.id,
+        remedy=remedy,
+        kind=kind,
+        category=category,
+        warehouse=warehouse,
+        pickup_visit_id=visit.id,
+        status=ReturnStatus.AWAITING_PICKUP,
+        created_at=now,
+    )
+    db.session.add(order)
+    db.session.flush()
+    record_event(
+        ticket,
+        "return_order_created",
+        by=by,
+        at=now,
+        visit=visit,
+        return_kind=kind,
+        warehouse=warehouse,
+        category=category,
+    )
+    return order
+
+
+def _add_pickup_visit(ticket: Ticket, *, kind: ReturnKind, by: User) -> Visit:
+    """An unscheduled pickup visit, counted against the order's on-site quota (beyond it a manager approves it)."""
+    job = TicketType.EXCHANGE if kind is ReturnKind.EXCHANGE else TicketType.RETURN_PICKUP
+    standing = ticket_rules.quota_standing(ticket.visits, ticket.visit_quota)
+    beyond = standing.used >= ticket.visit_quota
+    next_no = (db.session.scalar(select(func.max(Visit.sequence_no)).where(Visit.ticket_id == ticket.id)) or 0) + 1
+    visit = Visit(
+        ticket=ticket,
+        sequence_no=next_no,
+        required_skills=ticket_rules.default_skills(job, ticket.product.category),
+        duration_s=ticket_rules.default_duration_min(job) * 60,
+        status=VisitStatus.UNSCHEDULED,
+        counts_against_quota=True,
+        approved_by_id=by.id if beyond and by.has_role(Role.MANAGER) else None,
+    )
+    db.session.add(visit)
+    db.session.flush()
+    # A ticket whose last visit is done (waiting for its follow-up, or closed) opens again for the pickup;
+    # the pending follow-up call is superseded: the next one follows the pickup.
+    if ticket.status in (TicketStatus.AWAITING_FOLLOW_UP, TicketStatus.CLOSED):
+        for follow_up in ticket.follow_ups:
+            if follow_up.status is FollowUpStatus.PENDING:
+                follow_up.status, follow_up.closed_at = FollowUpStatus.CANCELLED, utcnow()
+        set_ticket_status(ticket, TicketStatus.REOPENED, by=by, reason=TicketType.RETURN_PICKUP.value)
+        ticket.close_reason = ticket.close_note = ticket.closed_at = None
+    record_event(
+        ticket,
+        "pickup_visit_added",
+        by=by,
+        visit=visit,
+        visits_used=standing.used + 1,
+        visit_quota=ticket.visit_quota,
+    )
+    if beyond and visit.approved_by_id is None:
+        record_event(
+            ticket,
+            "quota_approval_requested",
+            by=by,
+            visit=visit,
+            visits_used=standing.used + 1,
+            visit_quota=ticket.visit_quota,
+        )
+    return visit
+
+
+def _locked_remedy(remedy_id: int) -> Remedy:
+    begin_write()
+    remedy = db.session.scalar(
+        select(Remedy).where(Remedy.id == remedy_id).with_for_update().execution_options(populate_existing=True)
+    )
+    if remedy is None:
+        raise NotFound(_("There is no remedy %(id)d.", id=remedy_id))
+    return remedy
+
+
+@transactional
+def decide_compensation(
+    remedy_id: int, *, approve: bool, reason: str | None = None, by: User, now: datetime | None = None
+) -> Remedy:
+    """A manager approves a compensation above CS's limit, or refuses it with a reason (CS may go up the ladder)."""
+    now = now or utcnow()
+    remedy = _locked_remedy(remedy_id)
+    _refuse(rules.check_decision(remedy.status, approve=approve, reason=reason))
+    remedy.status = RemedyStatus.APPROVED if approve else RemedyStatus.REFUSED
+    remedy.decided_by_id, remedy.decided_at = by.id, now
+    remedy.decision_reason = (reason or "").strip() or None
+    record_event(
+        remedy.ticket,
+        "remedy_approved" if approve else "remedy_refused",
+        by=by,
+        at=now,
+        remedy=remedy.step,
+        amount_yuan=str(remedy.amount_yuan) if remedy.amount_yuan is not None else None,
+        payer=remedy.payer,
+        reason=remedy.decision_reason,
+    )
+    announce(remedy.ticket, OutboundEvent.REMEDY_DECIDED, at=now, remedy=remedy_data(remedy))
+    return remedy
+
+
+def _locked_return(return_id: int) -> ReturnOrder:
+    begin_write()
+    order = db.session.scalar(
+        select(ReturnOrder)
+        .where(ReturnOrder.id == return_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if order is None:
+        raise NotFound(_("There is no return order %(id)d.", id=return_id))
+    return order
+
+
+@transactional
+def record_receipt_check(
+    return_id: int,
+    *,
+    packaging_ok: bool,
+    appearance_ok: bool,
+    quantity_ok: bool,
+    note: str | None = None,
+    by: User,
+    now: datetime | None = None,
+) -> ReturnOrder:
+    """The warehouse's receipt check of a picked-up unit: all pass -> to stock, any fail -> to repair (once)."""
+    now = now or utcnow()
+    order = _locked_return(return_id)
+    if order.receipt is not None or order.status is not ReturnStatus.AWAITING_PICKUP:
+        raise Conflict(
+            _("The receipt check of return order %(id)d is already recorded.", id=order.id),
+            current=order.status.value,
+        )
+    pickup = order.pickup_visit
+    if not order.picked_up:
+        raise Conflict(
+            _(
+                "The unit of return order %(id)d has not been picked up yet; record the check when it arrives.",
+                id=order.id,
+            ),
+            visit_id=pickup.id,
+        )
+    outcome = rules.receipt_outcome(packaging_ok=packaging_ok, appearance_ok=appearance_ok, quantity_ok=quantity_ok)
+    check = ReceiptCheck(
+        return_order=order,
+        packaging_ok=packaging_ok,
+        appearance_ok=appearance_ok,
+        quantity_ok=quantity_ok,
+        outcome=outcome,
+        note=note,
+        checked_by_id=by.id,
+        checked_at=now,
+    )
+    db.session.add(check)
+    order.status = outcome
+    db.session.flush()
+    record_event(
+        order.ticket,
+        "receipt_checked",
+        by=by,
+        at=now,
+        warehouse=order.warehouse,
+        packaging_ok=packaging_ok,
+        appearance_ok=appearance_ok,
+        quantity_ok=quantity_ok,
+        outcome=outcome,
+        note=note,
+    )
+    announce(
+        order.ticket,
+        OutboundEvent.RETURN_RECEIPT_CHECKED,
+        at=now,
+        remedy=remedy_data(order.remedy),
+        receipt={
+            "packaging_ok": packaging_ok,
+            "appearance_ok": appearance_ok,
+            "quantity_ok": quantity_ok,
+            "outcome": outcome.value,
+        },
+    )
+    return order
+
+
+def get_return(return_id: int, *, by: User) -> ReturnOrder:
+    order = db.session.get(ReturnOrder, return_id)
+    if order is None:
+        raise NotFound(_("There is no return order %(id)d.", id=return_id))
+    return order
