@@ -8,14 +8,14 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.db import UTCDateTime, db, utcnow
+from common.db import Model, UTCDateTime, db, utcnow
 from common.models import User, str_enum
 from dispatch.enums import ProductCategory, Responsibility, VisitStatus
 from dispatch.models import Ticket, Visit
 from dispatch.remedies.enums import RemedyStatus, RemedyStep, ReturnKind, ReturnStatus
 
 
-class Remedy(db.Model):
+class Remedy(Model):
     """One remedy CS offered on the ladder, with the customer's answer and, above CS's limit, a manager's decision."""
 
     __tablename__ = "remedies"
@@ -41,7 +41,7 @@ class Remedy(db.Model):
     return_order: Mapped[ReturnOrder | None] = relationship(back_populates="remedy", uselist=False)
 
 
-class ReturnOrder(db.Model):
+class ReturnOrder(Model):
     """The unit going back after an accepted exchange or return: its pickup visit and its destination warehouse."""
 
     __tablename__ = "return_orders"
@@ -72,7 +72,7 @@ class ReturnOrder(db.Model):
         return any(v.status is VisitStatus.COMPLETED and v.sequence_no >= first for v in self.ticket.visits)
 
 
-class ReceiptCheck(db.Model):
+class ReceiptCheck(Model):
     """What the warehouse found when the unit arrived: packaging, appearance, quantity; pass -> stock, fail -> repair."""
 
     __tablename__ = "receipt_checks"
