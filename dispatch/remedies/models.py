@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from common.db import Model, UTCDateTime, db, utcnow
+from common.db import Model, UTCDateTime, utcnow
 from common.models import User, str_enum
 from dispatch.enums import ProductCategory, Responsibility, VisitStatus
 from dispatch.models import Ticket, Visit
