@@ -171,10 +171,10 @@ class AppWorker(Worker):
         maintenance: Callable[[], None] | None = None,
         **kwargs: Any,
     ):
-        super().__init__(*args, **kwargs)
         self.app = app
         self.keep_alive = keep_alive
         self.maintenance = maintenance
+        super().__init__(*args, **kwargs)
 
     @property
     def dequeue_timeout(self) -> int:
