@@ -23,6 +23,8 @@ def worker(burst: bool) -> None:
 
     It renews the lease of the job it solves, and while idle takes back the jobs of dead workers and lost
     queue messages (JOB_LEASE_S, JOB_MAINTENANCE_S)."""
+    # A worker works the queue whatever JOBS_EAGER says: the jobs it takes back go to the queue, not inline.
+    current_app.config["JOBS_EAGER"] = False
     jobs.run_worker(
         current_app._get_current_object(),
         burst=burst,
