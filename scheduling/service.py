@@ -198,7 +198,7 @@ def recover_solve_jobs(*, now: datetime | None = None, stale_after_s: int = DEFA
             job.lease_until = None
         else:
             job.state, job.heartbeat_at, job.lease_owner = JobState.QUEUED, None, None
-            job.lease_until = _queued_lease_until()
+            job.lease_until = _queued_lease_until(now)
             job.rq_job_id = _rq_job_id(job)
             to_queue.append((job.id, job.rq_job_id, job.plan.time_limit_s))
         handled.append(job)
