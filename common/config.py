@@ -18,6 +18,14 @@ def load_config(instance_path: str) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         # The solve queue's name; empty means "solve-<database name>" (see common.jobs.queue_name).
         "JOB_QUEUE": os.environ.get("JOB_QUEUE", ""),
+        # A running solve job's lease, renewed by its worker every third of it: a job whose worker died is
+        # taken by another worker once it runs out. Idle workers look for such jobs (and for queued jobs
+        # whose message Redis lost) every JOB_MAINTENANCE_S.
+        "JOB_LEASE_S": int(os.environ.get("JOB_LEASE_S", 30)),
+        "JOB_MAINTENANCE_S": int(os.environ.get("JOB_MAINTENANCE_S", 15)),
+        # Until the ruin-and-recreate search is compiled, a solve starts compiling it in the background
+        # (minutes of CPU); 0 leaves that to `python -m scheduling.core.ruin_and_recreate`.
+        "SOLVE_WARM_UP": os.environ.get("SOLVE_WARM_UP", "1") == "1",
         # Without a worker running, solve jobs run in the web process (fine for the demo).
         "JOBS_EAGER": os.environ.get("JOBS_EAGER", "1") == "1",
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(Path(instance_path) / "uploads")),
@@ -63,7 +71,7 @@ def load_config(instance_path: str) -> dict:
         # the app's own host:port is refused always.
         "WEBHOOK_ALLOW_LOOPBACK": os.environ.get("WEBHOOK_ALLOW_LOOPBACK", "0") == "1",
         "WEBHOOK_OWN_HOSTS": [h for h in os.environ.get("WEBHOOK_OWN_HOSTS", "").split(",") if h.strip()],
-        "WEBHOOK_QUEUE": os.environ.get("WEBHOOK_QUEUE", "webhooks"),
+        "WEBHOOK_QUEUE": os.environ.get("WEBHOOK_QUEUE", ""),  # empty: "webhooks-<database label>"
         "WEBHOOK_CONNECT_TIMEOUT_S": float(os.environ.get("WEBHOOK_CONNECT_TIMEOUT_S", 3)),
         "WEBHOOK_READ_TIMEOUT_S": float(os.environ.get("WEBHOOK_READ_TIMEOUT_S", 5)),
         "WEBHOOK_RETRY_HOURS": float(os.environ.get("WEBHOOK_RETRY_HOURS", 24)),

@@ -19,8 +19,18 @@ scheduling_cli = AppGroup("scheduling", help="Plan days with the optimizer and r
 @scheduling_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:
-    """Run an RQ worker on the solve queue (REDIS_URL; JOB_QUEUE, by default named after the database)."""
-    jobs.run_worker(current_app._get_current_object(), burst=burst)
+    """Run an RQ worker on the solve queue (REDIS_URL; JOB_QUEUE, by default named after the database).
+
+    It renews the lease of the job it solves, and while idle takes back the jobs of dead workers and lost
+    queue messages (JOB_LEASE_S, JOB_MAINTENANCE_S)."""
+    # A worker works the queue whatever JOBS_EAGER says: the jobs it takes back go to the queue, not inline.
+    current_app.config["JOBS_EAGER"] = False
+    jobs.run_worker(
+        current_app._get_current_object(),
+        burst=burst,
+        keep_alive=service.keep_job_alive,
+        maintenance=service.recover_solve_jobs,
+    )
 
 
 @scheduling_cli.command("solve-day")
@@ -81,7 +91,8 @@ def solve_day(day, region: str, time_limit_s: int, publish: bool, queued: bool) 
     help="Seconds of silence beyond a job's time limit after which its worker is presumed dead.",
 )
 def requeue_stale(older_than_s: int) -> None:
-    """Queue again the solve jobs whose worker died."""
+    """Queue again the solve jobs whose worker died or whose queue message was lost (workers do this by
+    themselves every JOB_MAINTENANCE_S; this is for when none is idle, or with JOBS_EAGER)."""
     for job in service.requeue_stale_jobs(older_than_s):
         click.echo(f"job {job.id} (plan {job.plan_id}): {job.state.value}, attempt {job.attempts}")
 

@@ -68,6 +68,10 @@ class SolveJob(Model):
     error: Mapped[str | None] = mapped_column(Text)
     rq_job_id: Mapped[str | None] = mapped_column(String(64))
     engine: Mapped[str | None] = mapped_column(String(32))  # the search that planned it; None before it ran
+    # Queued: until then its message is trusted to be on its way; running: until then its worker is presumed
+    # alive (the worker renews it). Past it, a worker's maintenance pass queues the job again.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lease_owner: Mapped[str | None] = mapped_column(String(200))  # "<worker> <rq job id>" of the running job
 
     plan: Mapped[Plan] = relationship(back_populates="job")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import or_, select, update
 
 from common import jobs
 from common.db import db, utcnow
@@ -42,7 +43,7 @@ def start_day_plan(day: date, region: str, *, time_limit_s: int, by: User | None
         left_out=load.left_out,
         visit_snapshot=load.snapshot,
     )
-    job = SolveJob(plan=plan, state=JobState.QUEUED)
+    job = SolveJob(plan=plan, state=JobState.QUEUED, lease_until=_queued_lease_until())
     db.session.add_all([plan, job])
     db.session.flush()
     job.rq_job_id = _rq_job_id(job)
@@ -61,6 +62,11 @@ def start_day_plan(day: date, region: str, *, time_limit_s: int, by: User | None
 def _rq_job_id(job: SolveJob) -> str:
     """A queue-wide unique id: several databases (demo, staging) may share one Redis."""
     return f"solve-job-{job.id}-{uuid.uuid4().hex[:12]}"
+
+
+def _queued_lease_until(now: datetime | None = None) -> datetime:
+    # Until then a queued job's message is trusted to be on its way (committed, then enqueued).
+    return (now or utcnow()) + timedelta(seconds=jobs.lease_seconds())
 
 
 def mark_job_failed(job: SolveJob, message: str) -> None:
@@ -138,31 +144,84 @@ def publish_plan(plan_id: int, *, by: User | None) -> Plan:
 def requeue_stale_jobs(
     older_than_s: int = DEFAULT_STALE_AFTER_S, *, now: datetime | None = None, by: User | None = None
 ) -> list[SolveJob]:
-    """Queue again the running jobs whose worker went silent; give up after MAX_SOLVE_ATTEMPTS.
+    """The cron command's pass (`requeue-stale`): the same recovery the workers run by themselves."""
+    return recover_solve_jobs(now=now, stale_after_s=older_than_s)
 
-    A job is stale when it gave no sign of life for `older_than_s` beyond what its time limit allows:
-    the solver may stay quiet while it searches, but never past its time limit.
+
+def keep_job_alive(owner: str) -> None:
+    """Renew the lease of the running job `owner` holds (called by its worker while the horse solves)."""
+    db.session.execute(
+        update(SolveJob)
+        .where(SolveJob.lease_owner == owner, SolveJob.state == JobState.RUNNING)
+        .values(lease_until=utcnow() + timedelta(seconds=jobs.lease_seconds()))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def recover_solve_jobs(*, now: datetime | None = None, stale_after_s: int = DEFAULT_STALE_AFTER_S) -> list[SolveJob]:
+    """Queue again the jobs nobody works on; give up a job after MAX_SOLVE_ATTEMPTS. Returns the jobs handled.
+
+    - A running job whose lease ran out: its worker died (the worker renews the lease while its horse
+      solves). Jobs from before leases: silent for `stale_after_s` beyond what their time limit allows.
+    - A queued job past its lease whose message RQ no longer holds (lost, or failed before it started).
+
+    Workers run this on their maintenance passes; each job is re-checked under a row lock (BEGIN IMMEDIATE on
+    SQLite), so two passes at once queue a job once.
     """
     now = now or utcnow()
-    stale = []
-    for job in db.session.scalars(select(SolveJob).where(SolveJob.state == JobState.RUNNING).order_by(SolveJob.id)):
-        started = job.started_at or job.created_at
-        last_sign = max(job.heartbeat_at or started, started + timedelta(seconds=job.plan.time_limit_s))
-        if last_sign + timedelta(seconds=older_than_s) < now:
-            stale.append(job)
-    requeued = []
-    for job in stale:
-        if job.attempts >= MAX_SOLVE_ATTEMPTS:
+    candidates = db.session.scalars(
+        select(SolveJob)
+        .where(
+            SolveJob.state.in_([JobState.RUNNING, JobState.QUEUED]),
+            or_(SolveJob.lease_until.is_(None), SolveJob.lease_until < now),
+        )
+        .order_by(SolveJob.id)
+    ).all()
+    candidate_ids = [job.id for job in candidates if _abandoned(job, now, stale_after_s)]
+    db.session.rollback()
+    handled, to_queue = [], []
+    for job_id in candidate_ids:
+        begin_write()
+        job = db.session.scalar(
+            select(SolveJob).where(SolveJob.id == job_id).with_for_update().execution_options(populate_existing=True)
+        )
+        if job is None or not _abandoned(job, now, stale_after_s):
+            db.session.rollback()  # finished, claimed or queued again meanwhile
+            continue
+        if job.state is JobState.RUNNING and job.attempts >= MAX_SOLVE_ATTEMPTS:
             mark_job_failed(
                 job,
                 f"The worker stopped {job.attempts} times while solving this plan; "
                 "solve the day again with fewer visits or a shorter time limit.",
             )
+            job.lease_until = None
         else:
-            job.state, job.heartbeat_at = JobState.QUEUED, None
+            job.state, job.heartbeat_at, job.lease_owner = JobState.QUEUED, None, None
+            job.lease_until = _queued_lease_until(now)
             job.rq_job_id = _rq_job_id(job)
-            requeued.append(job)
-    db.session.commit()
-    for job in requeued:
-        jobs.enqueue(SOLVE_JOB, job.id, job_id=job.rq_job_id, timeout_s=job.plan.time_limit_s)
-    return stale
+            to_queue.append((job.id, job.rq_job_id, job.plan.time_limit_s))
+        handled.append(job)
+        db.session.commit()
+    for job_id, rq_job_id, time_limit_s in to_queue:
+        jobs.enqueue(SOLVE_JOB, job_id, job_id=rq_job_id, timeout_s=time_limit_s)
+    for job in handled:
+        db.session.refresh(job)
+    return handled
+
+
+def _abandoned(job: SolveJob, now: datetime, stale_after_s: int) -> bool:
+    if job.state is JobState.RUNNING:
+        if job.lease_until is not None:
+            return job.lease_until < now
+        started = job.started_at or job.created_at
+        last_sign = max(job.heartbeat_at or started, started + timedelta(seconds=job.plan.time_limit_s))
+        return last_sign + timedelta(seconds=stale_after_s) < now
+    if job.state is JobState.QUEUED:
+        trusted_until = job.lease_until or job.created_at + timedelta(seconds=stale_after_s)
+        if trusted_until >= now:
+            return False
+        return (
+            not job.rq_job_id or current_app.config.get("JOBS_EAGER", False) or not jobs.message_pending(job.rq_job_id)
+        )
+    return False

@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from common.db import db, utcnow
-from common.jobs import AppWorker, redis_connection
+from common.jobs import AppWorker, database_label, redis_connection
 from common.outbox import SESSION_FLAG
 from webhooks.service.deliveries import endpoints_with_due_deliveries, fan_out_events, next_attempt_of
 from webhooks.service.sending import send_to_endpoint
@@ -30,8 +30,12 @@ RESCHEDULE_AFTER_AT_LEAST = timedelta(seconds=1)
 
 
 def queue_name() -> str:
-    """The webhook queue (config WEBHOOK_QUEUE; give each deployment its own, as with SOLVE_QUEUE)."""
-    return current_app.config.get("WEBHOOK_QUEUE", DEFAULT_QUEUE)
+    """The webhook queue: config WEBHOOK_QUEUE, else "webhooks-<database label>", so deployments sharing one
+    Redis never send each other's deliveries (as with the solve queue, common.jobs.queue_name)."""
+    explicit = current_app.config.get("WEBHOOK_QUEUE")
+    if explicit:
+        return explicit
+    return f"{DEFAULT_QUEUE}-{database_label(current_app.config['SQLALCHEMY_DATABASE_URI'])}"
 
 
 def webhook_queue(connection=None) -> Queue:

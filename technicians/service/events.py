@@ -28,6 +28,8 @@ from technicians.rules import TECHNICIAN_EVENTS, check_event_details, check_even
 
 # Events that only happen on the visit's own day (the customer is told the technician is coming).
 ON_THE_DAY = frozenset({"en_route", "arrived"})
+# Events announced to outside systems: their body shows the ticket's order, product and owner.
+ANNOUNCED = frozenset({"en_route", "completed", "failed"})
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def record_visit_event(
     now = now or utcnow()
     at = at or now
     check_event_details(kind, reason=reason, lat=lat, lon=lon)
-    visit = own_visit(visit_id, by=by, lock=True)
+    visit = own_visit(visit_id, by=by, lock=True, announcing=kind in ANNOUNCED)
     target = TECHNICIAN_EVENTS[kind]
     check_visit_transition(visit.status, target)
     check_event_time(
@@ -131,15 +133,17 @@ def report_data(report: ServiceReport | None) -> dict | None:
     }
 
 
-def own_visit(visit_id: int, *, by: User, lock: bool = False) -> Visit:
-    """The visit if it is on `by`'s list; another technician's visit is reported as missing (flushes nothing)."""
+def own_visit(visit_id: int, *, by: User, lock: bool = False, announcing: bool = False) -> Visit:
+    """The visit if it is on `by`'s list; another technician's visit is reported as missing (flushes nothing).
+
+    `announcing`: also load what an outbound event's body shows of the ticket (order, product, owner)."""
     technician = _technician_of(by)
     # The ticket (and its customer, texted on en_route) is needed by every event: one round trip for all.
-    query = (
-        select(Visit)
-        .options(joinedload(Visit.ticket, innerjoin=True).joinedload(Ticket.customer, innerjoin=True))
-        .where(Visit.id == visit_id, Visit.technician_id == technician.id)
-    )
+    ticket = joinedload(Visit.ticket, innerjoin=True)
+    options = [ticket.joinedload(Ticket.customer, innerjoin=True)]
+    if announcing:  # in the same round trip, instead of three lazy loads
+        options += [ticket.joinedload(rel, innerjoin=True) for rel in (Ticket.order, Ticket.product, Ticket.owner)]
+    query = select(Visit).options(*options).where(Visit.id == visit_id, Visit.technician_id == technician.id)
     if lock:
         # Two status events for one visit (two phones, a retry with a new key) are applied one after the other.
         query = query.with_for_update(of=Visit)

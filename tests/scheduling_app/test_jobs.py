@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from common.db import db, utcnow
@@ -14,26 +12,6 @@ from scheduling.core.ruin_and_recreate import driver as search
 from scheduling.enums import JobState, PlanStatus
 from scheduling.models import Plan, SolveJob
 from tests.scheduling_app.builders import DAY, make_crew, make_visit
-from tests.services import REDIS_URL, redis_connection
-
-
-@pytest.fixture
-def solve_queue(app, monkeypatch):
-    """Jobs go to a private queue on the test Redis instead of running inline; removed afterwards."""
-    from rq import Queue
-
-    connection = redis_connection()
-    name = f"solve-test-{uuid.uuid4().hex[:12]}"
-    monkeypatch.setitem(app.config, "JOBS_EAGER", False)
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
-    monkeypatch.setitem(app.config, "JOB_QUEUE", name)
-    queue = Queue(name, connection=connection)
-    yield queue
-    job_ids = [j.rq_job_id for j in db.session.scalars(select(SolveJob)) if j.rq_job_id]
-    queue.delete(delete_jobs=True)
-    for pattern in [f"rq:*{name}*", *(f"rq:*{job_id}*" for job_id in job_ids)]:
-        for key in connection.scan_iter(pattern):
-            connection.delete(key)
 
 
 def test_a_solve_job_goes_through_redis_and_a_worker_stores_the_plan(app, login_as, solve_queue):
@@ -122,12 +100,13 @@ def test_a_failing_solve_marks_the_job_and_plan_failed_with_the_message(app, log
     assert response.json["message"] == f"Plan {job.plan_id} is failed; only a draft plan can be published."
 
 
-def _running_job(*, heartbeat_age_s: int, attempts: int = 1) -> SolveJob:
+def _running_job(*, lease_left_s: int | None, heartbeat_age_s: int = 5, attempts: int = 1) -> SolveJob:
+    """A job a worker picked up: still "running", its lease running out in `lease_left_s` (negative: ran out
+    that long ago; None: a job from before leases, judged by its heartbeat)."""
     make_crew(1)
     make_visit()
     plan = service.start_day_plan(DAY, "shanghai", time_limit_s=1, by=None)
     job = plan.job
-    # as if a worker had picked it up and died: still "running", last heartbeat long ago
     started = utcnow() - timedelta(seconds=heartbeat_age_s + 5)
     job.state, job.started_at, job.heartbeat_at, job.finished_at = (
         JobState.RUNNING,
@@ -135,16 +114,18 @@ def _running_job(*, heartbeat_age_s: int, attempts: int = 1) -> SolveJob:
         utcnow() - timedelta(seconds=heartbeat_age_s),
         None,
     )
+    job.lease_owner = "worker-1 solve-job-1"
+    job.lease_until = None if lease_left_s is None else utcnow() + timedelta(seconds=lease_left_s)
     job.attempts = attempts
     plan.result, plan.kpis, plan.violations = None, None, None
     db.session.commit()
     return job
 
 
-def test_a_running_job_whose_worker_went_silent_is_run_again(app):
-    job = _running_job(heartbeat_age_s=600)
+def test_a_running_job_whose_lease_ran_out_is_run_again(app):
+    job = _running_job(lease_left_s=-1)
 
-    handled = service.requeue_stale_jobs(60)
+    handled = service.recover_solve_jobs()
 
     assert [j.id for j in handled] == [job.id]
     db.session.expire_all()
@@ -154,18 +135,28 @@ def test_a_running_job_whose_worker_went_silent_is_run_again(app):
     assert job.plan.result is not None and job.plan.violations == []
 
 
-def test_a_running_job_with_a_fresh_heartbeat_is_left_alone(app):
-    job = _running_job(heartbeat_age_s=5)
+def test_a_running_job_whose_lease_is_renewed_is_left_alone_however_quiet_its_search(app):
+    job = _running_job(lease_left_s=20, heartbeat_age_s=600)
 
-    assert service.requeue_stale_jobs(60) == []
+    assert service.recover_solve_jobs() == []
     db.session.expire_all()
     assert db.session.get(SolveJob, job.id).state is JobState.RUNNING
 
 
-def test_a_job_whose_worker_died_three_times_is_given_up(app):
-    job = _running_job(heartbeat_age_s=600, attempts=3)
+def test_a_job_from_before_leases_is_judged_by_its_heartbeat(app):
+    fresh = _running_job(lease_left_s=None, heartbeat_age_s=5)
+    assert service.requeue_stale_jobs(60) == []
 
-    service.requeue_stale_jobs(60)
+    fresh.heartbeat_at = fresh.started_at = utcnow() - timedelta(seconds=600)
+    db.session.commit()
+    assert [j.id for j in service.requeue_stale_jobs(60)] == [fresh.id]
+    assert db.session.get(SolveJob, fresh.id).state is JobState.SUCCEEDED
+
+
+def test_a_job_whose_worker_died_three_times_is_given_up(app):
+    job = _running_job(lease_left_s=-1, attempts=3)
+
+    service.recover_solve_jobs()
 
     db.session.expire_all()
     job = db.session.get(SolveJob, job.id)
@@ -174,7 +165,7 @@ def test_a_job_whose_worker_died_three_times_is_given_up(app):
 
 
 def test_requeue_stale_command_reports_what_it_did(app):
-    job = _running_job(heartbeat_age_s=600)
+    job = _running_job(lease_left_s=-1)
 
     result = app.test_cli_runner().invoke(args=["scheduling", "requeue-stale", "--older-than", "60"])
 
@@ -234,14 +225,28 @@ def test_two_deployments_sharing_one_redis_have_their_own_queues(app, monkeypatc
     from common.jobs import queue_name
 
     monkeypatch.setitem(app.config, "JOB_QUEUE", "")
-    names = set()
+    names = []
     for url in (
         "postgresql://postgres@127.0.0.1/dispatch_demo",
         "postgresql://postgres@127.0.0.1/dispatch_staging",
-        "sqlite:////srv/app/instance/dispatch.db",
+        "postgresql://postgres@10.0.0.9/dispatch_demo",  # another server, the same database name
+        "sqlite:////srv/demo/instance/dispatch.db",
+        "sqlite:////srv/staging/instance/dispatch.db",  # every checkout's database is instance/dispatch.db
     ):
         monkeypatch.setitem(app.config, "SQLALCHEMY_DATABASE_URI", url)
-        names.add(queue_name())
-    assert names == {"solve-dispatch_demo", "solve-dispatch_staging", "solve-dispatch"}
+        names.append(queue_name())
+    assert len(set(names)) == 5
+    assert [name.rsplit("-", 1)[0] for name in names] == [
+        "solve-dispatch_demo",
+        "solve-dispatch_staging",
+        "solve-dispatch_demo",
+        "solve-dispatch",
+        "solve-dispatch",
+    ]
+    # the password and the driver do not make it another database
+    monkeypatch.setitem(
+        app.config, "SQLALCHEMY_DATABASE_URI", "postgresql+psycopg://postgres:pw@127.0.0.1/dispatch_demo"
+    )
+    assert queue_name() == names[0]
     monkeypatch.setitem(app.config, "JOB_QUEUE", "solve-blue")
     assert queue_name() == "solve-blue"
