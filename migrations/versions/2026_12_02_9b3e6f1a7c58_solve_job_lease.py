@@ -4,7 +4,7 @@ the jobs of dead workers and lost queue messages themselves.
 Jobs from before this column have no lease (NULL): the old heartbeat rule decides when they are stale.
 
 Revision ID: 9b3e6f1a7c58
-Revises: c5a1e7d93b20
+Revises: fbc3a0142385
 Create Date: 2026-12-02 04:50:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9b3e6f1a7c58'
-down_revision = 'c5a1e7d93b20'
+down_revision = 'fbc3a0142385'
 branch_labels = None
 depends_on = None
 
