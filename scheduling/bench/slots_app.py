@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import cProfile
 import io
+import os
 import pstats
 import random
 import statistics
@@ -286,7 +287,9 @@ def run(
                     raise RuntimeError(f"offers for visit {visit_id} answered {answer.status_code}: {answer.json}")
             if profiler:
                 out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+                pstats.Stats(profiler, stream=out).sort_stats(
+                    os.environ.get("BENCH_PROFILE_SORT", "tottime")
+                ).print_stats(25)
                 echo(out.getvalue())
             return timings
 

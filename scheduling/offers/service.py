@@ -337,7 +337,7 @@ def _offers_for(visit: Visit, *, days: int, now: datetime, show_all: bool = Fals
     first = to_local(now).date() + timedelta(days=1)
     wanted = [first + timedelta(days=n) for n in range(min(days, MAX_DAYS))]
     technicians = _region_technicians(visit.ticket.customer.region)
-    routed = _routed_visits(technicians, wanted)
+    routed = _routed_visits(technicians if _as_before() else _skilled(technicians, visit) or technicians, wanted)
     offers, summaries, unavailable, hidden_in_all = [], [], [], 0
     for day in wanted:
         result = _day_offers(visit, day, technicians, routed.get(day, []))
@@ -407,18 +407,24 @@ def _region_technicians(region: str) -> dict[int, Technician]:
     }
 
 
+def _as_before() -> bool:
+    """Config SLOT_OFFER_LOADER="orm": offers computed as they were before the row loader and the skill filter.
+
+    Every technician of the day with their routes, read as ORM objects (each ticket's visits loaded one ticket
+    at a time, for the quota). Kept as the reference the fast path must agree with
+    (tests/slots/test_offer_loader.py) and as the "before" of `python -m scheduling.bench slots --compare`.
+    """
+    return current_app.config.get("SLOT_OFFER_LOADER") == "orm"
+
+
 def _routed_visits(technicians: dict[int, Technician], days: list[date]) -> dict[date, list[_RoutedVisit]]:
-    if current_app.config.get("SLOT_OFFER_LOADER") == "orm":
+    if _as_before():
         return _routed_visits_as_orm_objects(technicians, days)
     return _routed_visit_rows(technicians, days)
 
 
 def _routed_visits_as_orm_objects(technicians: dict[int, Technician], days: list[date]) -> dict[date, list[Visit]]:
-    """The loader as it was: ORM objects (each ticket's visits loaded one ticket at a time, for the quota).
-
-    Kept as the reference that the row loader must agree with (tests/slots/test_offer_loader.py) and as the
-    "before" of `python -m scheduling.bench slots --backend postgresql --compare`; config SLOT_OFFER_LOADER="orm".
-    """
+    """The loader as it was: ORM objects (see `_as_before`)."""
     if not technicians or not days:
         return {}
     start, end = store.day_bounds(min(days))[0], store.day_bounds(max(days))[1]
@@ -588,9 +594,25 @@ def _technician_entry(technician: Technician, day: date) -> dict:
     }
 
 
+def _skilled(technicians: dict[int, Technician], visit: Visit) -> dict[int, Technician]:
+    """The technicians who have every skill the visit needs: only they (and their routes) can take it."""
+    needed = set(visit.required_skills or [])
+    return {k: t for k, t in technicians.items() if needed <= set(t.skill_codes)}
+
+
 def _day_offers(visit: Visit, day: date, technicians: dict[int, Technician], routed: list[_RoutedVisit]) -> _DayResult:
-    """Offers of one day, from the day's routes encoded exactly as the day plan's loader encodes them."""
-    day_techs = [t for t in technicians.values() if day.isoweekday() in (t.working_days or [])]
+    """Offers of one day, from the day's routes encoded exactly as the day plan's loader encodes them.
+
+    Only the technicians with the visit's skills go into the problem, with their routes: nobody else could
+    take the visit, and a smaller problem is most of an offer's speed. When nobody skilled works that day,
+    the day's whole crew goes in without routes, so the core says why as it always has (nobody with the
+    skill, or nobody working at all).
+    """
+    works = [t for t in technicians.values() if day.isoweekday() in (t.working_days or [])]
+    skilled = set(_skilled(technicians, visit)) if not _as_before() else {t.id for t in works}
+    day_techs = [t for t in works if t.id in skilled] or works
+    if not any(t.id in skilled for t in day_techs):
+        routed = []
     tech_ids = {t.id for t in day_techs}
     tech_entries = [_technician_entry(t, day) for t in day_techs]
     locations = {f"H{t.id}": {"id": f"H{t.id}", "lat": t.home_lat, "lon": t.home_lon} for t in day_techs}
