@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from flask_migrate import downgrade, upgrade
@@ -188,16 +188,24 @@ def seed_demo(*, today: date | None = None, tickets: int = 150, plan_days: int =
     db.session.commit()
     cs_users = [staff["cs"], staff["cs2"]]
     schema = TicketCreateSchema()
+    # The requests came in early in the morning (before any of today's availability is over, whenever the
+    # demo is seeded), the late ones just after the morning plan.
+    early = datetime.combine(today, time(7, 0), local_zone()).astimezone(UTC)
+    after_plan = datetime.combine(today, time(8, 30), local_zone()).astimezone(UTC)
     for n in range(tickets):
         # Through the API's own schema, so the demo is valid input by the same rules.
-        register_ticket(schema.load(_ticket_request(rng, n, today)), by=cs_users[n % len(cs_users)])
+        register_ticket(schema.load(_ticket_request(rng, n, today)), by=cs_users[n % len(cs_users)], now=early)
     # Two customers who can only be home in the evening, after every shift: the plan says why it leaves
     # them out. Then requests that came in after the morning plan: the dispatcher places them by hand.
     for n in range(tickets, tickets + EVENING_REQUESTS):
-        register_ticket(schema.load(_ticket_request(rng, n, today, only=EVENING)), by=cs_users[0])
+        register_ticket(schema.load(_ticket_request(rng, n, today, only=EVENING)), by=cs_users[0], now=early)
     planned = _plan_first_days(today, plan_days, by=staff["dispatcher"])
     for n in range(tickets + EVENING_REQUESTS, tickets + EVENING_REQUESTS + LATE_REQUESTS):
-        register_ticket(schema.load(_ticket_request(rng, n, today, only=(time(13, 0), time(17, 0)))), by=cs_users[1])
+        register_ticket(
+            schema.load(_ticket_request(rng, n, today, only=(time(13, 0), time(17, 0)))),
+            by=cs_users[1],
+            now=after_plan,
+        )
     _add_morning_so_far(today, technicians[0], owner=staff["cs"], by=staff["dispatcher"])
     db.session.commit()
     add_remedy_examples(today, cs=staff["cs"])

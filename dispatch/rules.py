@@ -254,6 +254,21 @@ def is_overdue(due: datetime, *, status: TicketStatus, now: datetime) -> bool:
     return status in TICKET_OPEN and now > due
 
 
+def check_availability_not_over(windows: Iterable[tuple[datetime, datetime]], *, now: datetime, zone: ZoneInfo) -> None:
+    """Refuse an availability window that has ended by `now`: no slot can ever fall inside it.
+
+    Nothing of the request is stored; a window that has begun but not ended is kept (its rest counts).
+    """
+    for start, end in windows:
+        if end <= now:
+            raise RuleViolation(
+                f"The customer's availability window {start.astimezone(zone):%Y-%m-%d %H:%M}-"
+                f"{end.astimezone(zone):%Y-%m-%d %H:%M} is already over; give when the customer is at home "
+                "from now on.",
+                field="availability",
+            )
+
+
 def responsibility_for(cause: Cause | None) -> Responsibility:
     """Who pays: quality/wrong/missing item -> seller, change of mind -> customer, transport -> logistics."""
     return (

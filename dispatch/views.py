@@ -292,7 +292,10 @@ def intake_register():
         ticket = tickets.register_ticket(data, by=current_user)
     except DomainError as error:
         flash(error.message, "error")
-        return _render_intake(values, {}, error.status)
+        # a rule refusal naming a field shows beside it (a window already over: beside "until")
+        field = getattr(error, "field", None)
+        marked = {"available_until" if field == "availability" else field: error.message} if field else {}
+        return _render_intake(values, marked, error.status)
     flash(_("Ticket %(id)d registered; now promise a slot.", id=ticket.id), "success")
     return redirect(url_for("offer_pages.intake_slots", ticket_id=ticket.id))
 

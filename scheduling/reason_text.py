@@ -121,6 +121,8 @@ TEMPLATES: dict[str, LazyString] = {
     "slot_full.only": _l(
         "the only suitable technician, %(technician_name)s, is full between %(slot_start)s and %(slot_end)s"
     ),
+    "slot_outside_availability": _l("the customer is not at home for all of %(slot_start)s-%(slot_end)s"),
+    "day_outside_availability": _l("the customer is not at home for a whole slot on %(day)s"),
     # a rebalance during the day
     "windows_passed": _l("its windows %(windows)s are over by now (%(now)s)"),
     # the loader's (scheduling/store.py)

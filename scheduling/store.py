@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import and_, exists, or_, select
@@ -88,7 +89,13 @@ class DayLoad:
 
 def local_midnight(day: date) -> datetime:
     """The UTC instant of local midnight starting `day`."""
-    return datetime.combine(day, time(0), tzinfo=local_zone()).astimezone(UTC)
+    return _midnight(day, local_zone())
+
+
+@lru_cache(maxsize=4096)
+def _midnight(day: date, zone) -> datetime:
+    # called for every visit of every day an offer request reads: worth remembering
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
-from common.i18n import local_day_bounds, to_local
+from common.i18n import local_day_bounds, local_zone, to_local
 from common.images import decode_photo
 from common.models import Role, User
 from common.outbox import OutboundEvent
@@ -62,6 +62,9 @@ def register_ticket(request: dict, *, by: User, now: datetime | None = None) -> 
 
 def _register_ticket(request: dict, *, by: User, now: datetime, store) -> Ticket:
     config = current_app.config
+    rules.check_availability_not_over(
+        ((w["start"], w["end"]) for w in request["availability"]), now=now, zone=local_zone()
+    )
     order = _find_or_add_order(
         request["order"], request["customer"], region=request["region"], district=request["district"]
     )

@@ -36,6 +36,19 @@ def main(argv: list[str] | None = None) -> int:
     slots.add_argument("--days", type=int, default=7)
     slots.add_argument("--seed", type=int, default=1)
     slots.add_argument("--time-limit", type=float, default=10.0, help="seconds for each day's re-plan")
+    slots.add_argument(
+        "--backend",
+        choices=("core", "sqlite", "postgresql"),
+        default="core",
+        help="core: the pure core only, then a re-plan of each day (promises kept); sqlite/postgresql: "
+        "GET /api/v1/visits/<id>/slots through the app on a fresh database holding the booked week",
+    )
+    slots.add_argument("--requests", type=int, default=100, help="offer requests timed (with --backend)")
+    slots.add_argument(
+        "--compare", action="store_true", help="time the previous (ORM) loader, then the row loader, in one run"
+    )
+    slots.add_argument("--profile", action="store_true", help="print the cProfile top functions of the last pass")
+    slots.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     rebalance = commands.add_parser("rebalance", help="an event during a generated day: answer time, moves, promises")
     rebalance.add_argument("--technicians", type=int, default=50)
     rebalance.add_argument("--visits", type=int, default=500)
@@ -87,6 +100,21 @@ def main(argv: list[str] | None = None) -> int:
         from scheduling.bench.iterations import run as run_iterations
 
         run_iterations(args.technicians, args.visits, args.seed, iterations=args.iterations, repeat=args.repeat)
+        return 0
+    if args.command == "slots" and args.backend != "core":
+        from scheduling.bench.slots_app import run as run_slots_app
+
+        run_slots_app(
+            args.technicians,
+            args.visits,
+            args.days,
+            args.seed,
+            backend=args.backend,
+            requests=args.requests,
+            compare=args.compare,
+            profile=args.profile,
+            pg_admin_url=args.pg_admin_url,
+        )
         return 0
     if args.command == "slots":
         from scheduling.bench.slots import run as run_slots

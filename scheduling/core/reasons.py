@@ -307,6 +307,11 @@ _ENGLISH: dict[str, Callable[[Mapping[str, Any]], str]] = {
         f"the end of every suitable technician's shift"
     ),
     "slot_full": lambda p: f"{_everyone(p)} full {_between(p)}",
+    # the slot is free, but the customer said they are not at home then (offered only when CS asks for all)
+    "slot_outside_availability": lambda p: (
+        f"the customer is not at home for all of {_clock(p['slot'][0])}-{_clock(p['slot'][1])}"
+    ),
+    "day_outside_availability": lambda p: f"the customer is not at home for a whole slot on {_day(p)}",
     # a rebalance during the day
     "windows_passed": lambda p: f"its windows {_windows_text(p)} are over by now ({_clock(p['now_s'])})",
 }

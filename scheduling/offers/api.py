@@ -31,8 +31,11 @@ class VisitSlots(MethodView):
         description="Beyond the ticket's visit quota without a manager's approval, or the address has no coordinates.",
     )
     def get(self, args: dict, visit_id: int):
-        """Feasible slots of the coming days (from tomorrow), cheapest first, each saying why; days without any say why."""
-        return offers.offer_slots(visit_id, days=args["days"], by=current_user)
+        """Feasible slots of the coming days (from tomorrow), cheapest first, each saying why; days without any say why.
+
+        Only slots inside the customer's stated availability unless `show_all=true`.
+        """
+        return offers.offer_slots(visit_id, days=args["days"], show_all=args["show_all"], by=current_user)
 
 
 @blp.route("/<int:visit_id>/booking")

@@ -28,6 +28,14 @@ class SlotQueryArgsSchema(ma.Schema):
         validate=validate.Range(min=1, max=MAX_DAYS),
         metadata={"description": f"How many days to offer, from tomorrow (1-{MAX_DAYS}, default {DEFAULT_DAYS})."},
     )
+    show_all = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "false (default): only slots wholly inside the availability the customer gave (every "
+            "free slot when they gave none); true: every free slot, those outside marked `customer_available: "
+            "false`. Booking accepts any free slot either way."
+        },
+    )
 
 
 class BookingCreateSchema(ma.Schema):
@@ -74,7 +82,10 @@ class SlotOfferSchema(_ReasonSchema):
     )
     customer_available = fields.Boolean(
         allow_none=True,
-        metadata={"description": "Inside the availability the customer gave; null when they gave none."},
+        metadata={
+            "description": "The whole slot lies inside one window of the availability the customer gave; null when "
+            "they gave none."
+        },
     )
 
 
@@ -90,6 +101,9 @@ class UnavailableSlotSchema(_ReasonSchema):
 class DayOfOffersSchema(_ReasonSchema):
     date = fields.Date(metadata={"description": "Local date."})
     offered = fields.Integer(metadata={"description": "Slots offered that day."})
+    outside_availability = fields.Integer(
+        metadata={"description": "Free slots of the day not offered because the customer is not at home then."}
+    )
     reason = fields.Method(
         "_reason",
         allow_none=True,
@@ -110,6 +124,10 @@ class SlotOffersSchema(ma.Schema):
     unavailable = fields.List(
         fields.Nested(UnavailableSlotSchema),
         metadata={"description": "Slots of the grid that cannot be offered, with reasons."},
+    )
+    show_all = fields.Boolean(metadata={"description": "Slots outside the customer's availability are offered too."})
+    outside_availability = fields.Integer(
+        metadata={"description": "Free slots not offered because the customer is not at home then (0 with show_all)."}
     )
 
 

@@ -8,7 +8,6 @@ times is the backstop), SQLite takes its write lock up front with BEGIN IMMEDIAT
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,7 +24,7 @@ from common.outbox import OutboundEvent
 from common.transaction import after_commit, begin_write, transaction
 from dispatch import rules
 from dispatch.enums import MessageKind, VisitStatus
-from dispatch.models import Ticket, Visit
+from dispatch.models import AvailabilityWindow, Customer, Ticket, Visit
 from dispatch.service.messages import queue_customer_message, send_after_commit
 from dispatch.service.outbound import announce
 from dispatch.service.timeline import record_event
@@ -59,7 +58,8 @@ class SlotOffer:
     planned_start: datetime
     added_travel_s: int
     reason: Reason  # worded in the reader's language by scheduling/reason_text.py
-    customer_available: bool | None  # inside the availability the customer gave; None when they gave none
+    # the whole slot lies inside one window of the availability the customer gave; None when they gave none
+    customer_available: bool | None
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ class DayOfOffers:
     date: date
     offered: int
     reason: Reason | None
+    outside_availability: int = 0  # free slots left out because the customer is not at home then
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class SlotOffers:
     offers: list[SlotOffer]
     days: list[DayOfOffers]
     unavailable: list[UnavailableSlot] = field(default_factory=list)
+    show_all: bool = False  # slots outside the customer's availability are offered too
+    outside_availability: int = 0  # free slots left out because the customer is not at home then
 
 
 @dataclass(frozen=True)
@@ -96,12 +99,20 @@ class Booking:
     moved_visit_ids: list[int]
 
 
-def offer_slots(visit_id: int, *, days: int = DEFAULT_DAYS, by: User, now: datetime | None = None) -> SlotOffers:
-    """The feasible slots of the next `days` days (from tomorrow) for a visit, cheapest first, each with its reason."""
+def offer_slots(
+    visit_id: int, *, days: int = DEFAULT_DAYS, by: User, now: datetime | None = None, show_all: bool = False
+) -> SlotOffers:
+    """The feasible slots of the next `days` days (from tomorrow) for a visit, cheapest first, each with its reason.
+
+    Only slots that lie wholly inside the availability the customer gave are offered, unless `show_all`
+    (CS asks the customer about other times); a customer who gave none is offered every free slot.
+    Either way each offer says whether it is inside (`customer_available`), and booking accepts any
+    free slot: the filter is what CS proposes, not what the customer may agree to.
+    """
     now = now or utcnow()
     visit = _visit_or_404(visit_id)
     _check_bookable(visit)
-    return _offers_for(visit, days=days, now=now)
+    return _offers_for(visit, days=days, now=now, show_all=show_all)
 
 
 def book_slot(visit_id: int, *, slot_start: datetime, by: User, now: datetime | None = None) -> Booking:
@@ -322,19 +333,49 @@ def slot_grid_seconds(day: date) -> list[tuple[int, int]]:
     return slot_grid(first, last, int(grid["length_min"]) * 60)
 
 
-def _offers_for(visit: Visit, *, days: int, now: datetime) -> SlotOffers:
+def _offers_for(visit: Visit, *, days: int, now: datetime, show_all: bool = False) -> SlotOffers:
     first = to_local(now).date() + timedelta(days=1)
     wanted = [first + timedelta(days=n) for n in range(min(days, MAX_DAYS))]
     technicians = _region_technicians(visit.ticket.customer.region)
-    routed = _routed_visits(technicians, wanted)
-    offers, summaries, unavailable = [], [], []
+    routed = _routed_visits(technicians if _as_before() else _skilled(technicians, visit) or technicians, wanted)
+    offers, summaries, unavailable, hidden_in_all = [], [], [], 0
     for day in wanted:
         result = _day_offers(visit, day, technicians, routed.get(day, []))
-        offers += [found.offer for found in result.found]
+        shown = [f.offer for f in result.found if show_all or f.offer.customer_available is not False]
+        hidden = [f.offer for f in result.found if not show_all and f.offer.customer_available is False]
+        offers += shown
         unavailable += result.unavailable
-        summaries.append(DayOfOffers(day, len(result.found), result.reason))
+        unavailable += [
+            UnavailableSlot(o.slot_start, o.slot_end, Reason("slot_outside_availability", {"slot": _day_slot(o, day)}))
+            for o in hidden
+        ]
+        reason = result.reason
+        if not shown and hidden:
+            reason = Reason("day_outside_availability", {"date": day.isoformat()})
+        summaries.append(DayOfOffers(day, len(shown), reason, outside_availability=len(hidden)))
+        hidden_in_all += len(hidden)
     offers.sort(key=lambda o: (o.added_travel_s, o.slot_start))
-    return SlotOffers(visit_id=visit.id, offers=offers, days=summaries, unavailable=unavailable)
+    unavailable.sort(key=lambda u: u.slot_start)
+    return SlotOffers(
+        visit_id=visit.id,
+        offers=offers,
+        days=summaries,
+        unavailable=unavailable,
+        show_all=show_all,
+        outside_availability=hidden_in_all,
+    )
+
+
+def _day_slot(offer: SlotOffer, day: date) -> list[int]:
+    """The offer's slot as plan seconds of `day` (as reasons carry it)."""
+    return [round(store.to_day_seconds(offer.slot_start, day)), round(store.to_day_seconds(offer.slot_end, day))]
+
+
+def customer_is_home(windows, start: datetime, end: datetime) -> bool | None:
+    """Whether the whole of [start, end] lies inside one of the customer's availability windows; None without any."""
+    if not windows:
+        return None
+    return any(w.start <= start and end <= w.end for w in windows)
 
 
 def _offer_for_slot(
@@ -366,8 +407,24 @@ def _region_technicians(region: str) -> dict[int, Technician]:
     }
 
 
-def _routed_visits(technicians: dict[int, Technician], days: list[date]) -> dict[date, list[Visit]]:
-    """The visits on the technicians' routes of `days` (planned and not done), by local day, in one query."""
+def _as_before() -> bool:
+    """Config SLOT_OFFER_LOADER="orm": offers computed as they were before the row loader and the skill filter.
+
+    Every technician of the day with their routes, read as ORM objects (each ticket's visits loaded one ticket
+    at a time, for the quota). Kept as the reference the fast path must agree with
+    (tests/slots/test_offer_loader.py) and as the "before" of `python -m scheduling.bench slots --compare`.
+    """
+    return current_app.config.get("SLOT_OFFER_LOADER") == "orm"
+
+
+def _routed_visits(technicians: dict[int, Technician], days: list[date]) -> dict[date, list[_RoutedVisit]]:
+    if _as_before():
+        return _routed_visits_as_orm_objects(technicians, days)
+    return _routed_visit_rows(technicians, days)
+
+
+def _routed_visits_as_orm_objects(technicians: dict[int, Technician], days: list[date]) -> dict[date, list[Visit]]:
+    """The loader as it was: ORM objects (see `_as_before`)."""
     if not technicians or not days:
         return {}
     start, end = store.day_bounds(min(days))[0], store.day_bounds(max(days))[1]
@@ -390,6 +447,133 @@ def _routed_visits(technicians: dict[int, Technician], days: list[date]) -> dict
     return by_day
 
 
+def _routed_visit_rows(technicians: dict[int, Technician], days: list[date]) -> dict[date, list[_RoutedVisit]]:
+    """The visits on the technicians' routes of `days` (planned and not done), by local day.
+
+    Read as plain rows (a few narrow queries, no ORM objects): an offer request reads every route of the
+    coming week, and building hundreds of ORM objects with their tickets and customers was most of its time.
+    The rows answer the attributes `store.visit_entry` reads, so routes are encoded exactly as the day plan's
+    loader encodes them.
+    """
+    if not technicians or not days:
+        return {}
+    start, end = store.day_bounds(min(days))[0], store.day_bounds(max(days))[1]
+    rows = db.session.execute(
+        select(
+            Visit.id,
+            Visit.ticket_id,
+            Visit.status,
+            Visit.technician_id,
+            Visit.planned_start,
+            Visit.promised_start,
+            Visit.promised_end,
+            Visit.duration_s,
+            Visit.required_skills,
+            Ticket.priority,
+            Ticket.due_at,
+            Ticket.visit_quota,
+            Customer.id.label("customer_id"),
+            Customer.lat,
+            Customer.lon,
+            Customer.district,
+            Customer.address,
+        )
+        .join(Ticket, Ticket.id == Visit.ticket_id)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .where(
+            Visit.technician_id.in_(list(technicians)),
+            Visit.status.in_(BUSY_STATUSES),
+            Visit.planned_start >= start,
+            Visit.planned_start < end,
+        )
+    ).all()
+    ticket_ids = sorted({row.ticket_id for row in rows})
+    quota_visits: dict[int, list] = {}
+    availability: dict[int, list] = {}
+    for chunk in (ticket_ids[k : k + 500] for k in range(0, len(ticket_ids), 500)):
+        for v in db.session.execute(
+            select(
+                Visit.id,
+                Visit.ticket_id,
+                Visit.sequence_no,
+                Visit.status,
+                Visit.counts_against_quota,
+                Visit.approved_by_id,
+            ).where(Visit.ticket_id.in_(chunk))
+        ):
+            quota_visits.setdefault(v.ticket_id, []).append(v)
+        # availability only matters for a routed visit without a promised slot (placed by a day plan)
+        in_chunk = set(chunk)
+        unpromised = [r.ticket_id for r in rows if r.promised_start is None and r.ticket_id in in_chunk]
+        if unpromised:
+            for w in db.session.execute(
+                select(AvailabilityWindow.ticket_id, AvailabilityWindow.start, AvailabilityWindow.end).where(
+                    AvailabilityWindow.ticket_id.in_(unpromised)
+                )
+            ):
+                availability.setdefault(w.ticket_id, []).append(w)
+    by_day: dict[date, list[_RoutedVisit]] = {}
+    for row in rows:
+        customer = _RoutedCustomer(row.customer_id, row.lat, row.lon, row.district, row.address)
+        ticket = _RoutedTicket(
+            row.ticket_id,
+            row.priority,
+            row.due_at,
+            row.visit_quota,
+            customer,
+            availability.get(row.ticket_id, []),
+            quota_visits.get(row.ticket_id, []),
+        )
+        routed = _RoutedVisit(
+            row.id,
+            row.status,
+            row.technician_id,
+            row.planned_start,
+            row.promised_start,
+            row.promised_end,
+            row.duration_s,
+            row.required_skills,
+            ticket,
+        )
+        by_day.setdefault(to_local(routed.planned_start).date(), []).append(routed)
+    return by_day
+
+
+@dataclass(frozen=True)
+class _RoutedCustomer:
+    id: int
+    lat: float | None
+    lon: float | None
+    district: str | None
+    address: str
+
+
+@dataclass(frozen=True)
+class _RoutedTicket:
+    id: int
+    priority: int
+    due_at: datetime | None
+    visit_quota: int
+    customer: _RoutedCustomer
+    availability: list  # rows with start, end
+    visits: list  # rows with id, sequence_no, status, counts_against_quota, approved_by_id (the quota's count)
+
+
+@dataclass(frozen=True)
+class _RoutedVisit:
+    """A visit on a route, as `store.visit_entry` reads it."""
+
+    id: int
+    status: VisitStatus
+    technician_id: int
+    planned_start: datetime
+    promised_start: datetime | None
+    promised_end: datetime | None
+    duration_s: int
+    required_skills: list[str]
+    ticket: _RoutedTicket
+
+
 def _technician_entry(technician: Technician, day: date) -> dict:
     """The loader's technician entry; reused across days with the same UTC offsets (no clock change that day)."""
     offsets = (
@@ -400,12 +584,35 @@ def _technician_entry(technician: Technician, day: date) -> dict:
     key = (technician.id, technician.updated_at, offsets)
     if key not in cache:
         cache[key] = store.technician_entry(technician, day)
-    return copy.deepcopy(cache[key])
+    entry = cache[key]
+    # a copy whose lists the problem may change (cheaper than deepcopy, which was a tenth of an offer request)
+    return {
+        **entry,
+        "skills": list(entry["skills"]),
+        "shift": list(entry["shift"]),
+        "breaks": [{**b, "window": list(b["window"])} for b in entry["breaks"]],
+    }
 
 
-def _day_offers(visit: Visit, day: date, technicians: dict[int, Technician], routed: list[Visit]) -> _DayResult:
-    """Offers of one day, from the day's routes encoded exactly as the day plan's loader encodes them."""
-    day_techs = [t for t in technicians.values() if day.isoweekday() in (t.working_days or [])]
+def _skilled(technicians: dict[int, Technician], visit: Visit) -> dict[int, Technician]:
+    """The technicians who have every skill the visit needs: only they (and their routes) can take it."""
+    needed = set(visit.required_skills or [])
+    return {k: t for k, t in technicians.items() if needed <= set(t.skill_codes)}
+
+
+def _day_offers(visit: Visit, day: date, technicians: dict[int, Technician], routed: list[_RoutedVisit]) -> _DayResult:
+    """Offers of one day, from the day's routes encoded exactly as the day plan's loader encodes them.
+
+    Only the technicians with the visit's skills go into the problem, with their routes: nobody else could
+    take the visit, and a smaller problem is most of an offer's speed. When nobody skilled works that day,
+    the day's whole crew goes in without routes, so the core says why as it always has (nobody with the
+    skill, or nobody working at all).
+    """
+    works = [t for t in technicians.values() if day.isoweekday() in (t.working_days or [])]
+    skilled = set(_skilled(technicians, visit)) if not _as_before() else {t.id for t in works}
+    day_techs = [t for t in works if t.id in skilled] or works
+    if not any(t.id in skilled for t in day_techs):
+        routed = []
     tech_ids = {t.id for t in day_techs}
     tech_entries = [_technician_entry(t, day) for t in day_techs]
     locations = {f"H{t.id}": {"id": f"H{t.id}", "lat": t.home_lat, "lon": t.home_lon} for t in day_techs}
@@ -468,8 +675,7 @@ def _slot_offer(visit: Visit, offer: Offer, day: date, technicians: dict[int, Te
     # local times (with their offset) read best on the phone; they compare equal to the UTC instants
     slot_start = store.to_local_time(offer.slot[0], day)
     slot_end = store.to_local_time(offer.slot[1], day)
-    windows = visit.ticket.availability
-    available = any(w.start < slot_end and w.end > slot_start for w in windows) if windows else None
+    available = customer_is_home(visit.ticket.availability, slot_start, slot_end)
     technician = technicians[int(offer.technician[1:])]
     return SlotOffer(
         slot_start=slot_start,

@@ -93,7 +93,8 @@ def test_cs_registers_by_a_chinese_address_books_reschedules_and_finds_the_ticke
 
     page.locator("a:has-text('Reschedule')").click()
     page.wait_for_url("**/slots**")
-    page.locator("button:has-text('Book')").nth(3).click()
+    # another day than the one promised (the visit's own slot is on offer again: it gives it up when moved)
+    page.locator(".slot-day").last.locator(".slot-cell.free button").first.click()
     page.wait_for_url(re.compile(r"/tickets/\d+$"))
     expect(page.locator("ol.timeline")).to_contain_text("Earlier slot given up")
     visit = fresh(Ticket, ticket_id).visits[0]
@@ -243,3 +244,48 @@ def test_the_chinese_cs_pages_show_no_english_message_or_raw_code(live, desk, sc
                     if lang == "zh_CN":
                         text = page.locator("main").inner_text()
                         assert english_words(text) == [], (name, who, english_words(text))
+
+
+def test_cs_sees_the_days_of_slots_the_customer_is_home_for_shows_all_and_books_one_from_the_grid(
+    live, desk, screenshot
+):
+    from zoneinfo import ZoneInfo
+
+    from tests.scheduling_app.builders import make_visit
+
+    zone = ZoneInfo("Asia/Shanghai")
+    crew()
+    cs = factories.make_user("cs")
+    tomorrow = datetime.now(zone).date() + timedelta(days=1)
+    at_home = (datetime.combine(tomorrow, datetime.min.time().replace(hour=9), zone), None)
+    at_home = (at_home[0], at_home[0] + timedelta(hours=5))  # 09:00-14:00: the 10:00 and 12:00 slots
+    visit = make_visit(windows=[at_home], skills=("large_appliance_install",))
+    ticket_id = visit.ticket_id
+    page = desk("zh-CN")
+    sign_in(page, cs, lang="zh_CN")
+
+    page.goto(f"/intake/{ticket_id}/slots?lang=zh_CN")
+    days = page.locator(".slot-day")
+    expect(days).to_have_count(7)
+    first_day = days.first
+    expect(first_day.locator("h4")).to_contain_text("周")  # the weekday in Chinese, by Babel
+    expect(first_day.locator(".slot-cell.free")).to_have_count(2)
+    expect(first_day.locator(".slot-cell.free .time")).to_have_text(["10:00-12:00", "12:00-14:00"])
+    expect(first_day.locator(".slot-cell.taken").first).to_contain_text("客户不在家")
+    expect(days.nth(1)).to_contain_text("客户没有完整一个时段在家")
+    expect(page.locator(".slot-cell.cheapest")).to_have_count(1)
+
+    page.locator("input[name=show_all]").check()
+    page.locator(".slot-filter button[type=submit]").click()
+    page.wait_for_url("**show_all=1**")
+    expect(first_day.locator(".slot-cell.free")).to_have_count(5)
+    expect(first_day.locator(".slot-cell.free.outside")).to_have_count(3)
+    screenshot(page, "cs-slot-grid-show-all-zh-desktop")
+
+    noon = datetime.combine(tomorrow, datetime.min.time().replace(hour=12), zone)
+    first_day.locator(f".slot-cell[data-slot='{noon.isoformat()}'] button").click()
+    page.wait_for_url(re.compile(r"/tickets/\d+$"))
+    expect(page.locator(".flash.success")).to_contain_text("王磊")
+    booked = fresh(Visit, visit.id)
+    assert booked.status is VisitStatus.SCHEDULED
+    assert booked.promised_start == noon.astimezone(UTC)

@@ -65,6 +65,8 @@ SAMPLES: dict[str, list[dict]] = {
     "slot_before_shifts": [{"slot": SLOT}],
     "slot_past_shift_end": [{"slot": SLOT, "duration_s": 9000}],
     "slot_full": [{"slot": SLOT, **ONE}, {"slot": SLOT, **MANY}],
+    "slot_outside_availability": [{"slot": SLOT}],
+    "day_outside_availability": [{"date": "2026-11-24"}],
     "windows_passed": [{"windows": [[32400, 39600]], "now_s": 43200}],
     "started_off_shift": [{"visit_id": 12, "status": "en_route", "technician_id": 3, "date": "2026-11-24"}],
     "no_coordinates": [{"customer_id": 2, "address": "201 Nanjing Road", "visit_id": 5}],

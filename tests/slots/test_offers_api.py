@@ -68,6 +68,7 @@ def test_a_day_off_has_no_technician(cs):
     assert body["days"][0] == {
         "date": "2026-11-24",
         "offered": 0,
+        "outside_availability": 0,
         "reason": "no technician works on Tuesday 2026-11-24",
         "reason_code": "day_no_technician",
         "reason_params": {"date": "2026-11-24"},

@@ -18,6 +18,7 @@ def test_slot_reasons_come_in_the_agents_language_with_code_and_params(clock, lo
     assert tuesday == {
         "date": "2026-11-24",
         "offered": 0,
+        "outside_availability": 0,
         "reason": "星期二 2026-11-24 没有技师上班",
         "reason_code": "day_no_technician",
         "reason_params": {"date": "2026-11-24"},
