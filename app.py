@@ -60,7 +60,8 @@ def _import_models() -> None:
     import common.models
     import common.outbox  # noqa: F401
     import dispatch.models  # noqa: F401
-    import reporting.models  # noqa: F401
+    import reporting.models
+    import reporting.summary  # noqa: F401  (keeps the dashboard's summary tables up to date at each flush)
     import scheduling.models  # noqa: F401
     import technicians.models  # noqa: F401
     import webhooks.models  # noqa: F401

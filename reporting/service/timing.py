@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer
+from sqlalchemy import BigInteger, Float, Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -52,3 +52,37 @@ def _local_day_sqlite(element, compiler, **kw) -> str:
         f"((CAST(strftime('%s', {compiler.process(moment, **kw)}) AS INTEGER) + {compiler.process(offset, **kw)})"
         f" / 86400)"
     )
+
+
+class whole_epoch_s(FunctionElement):
+    """Whole seconds since 1970-01-01 UTC of a stored timestamp (the fraction dropped): how the summary tables
+    keep their moments, so the figures compare, subtract and group them as plain integers."""
+
+    type = BigInteger()
+    name = "whole_epoch_s"
+    inherit_cache = True
+
+
+class day_number_s(FunctionElement):
+    """Days since 1970-01-01 of the local date of an epoch-seconds column, given the zone's offset in seconds."""
+
+    type = BigInteger()
+    name = "day_number_s"
+    inherit_cache = True
+
+
+@compiles(whole_epoch_s)
+def _whole_epoch_s_postgresql(element, compiler, **kw) -> str:
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
+
+
+@compiles(whole_epoch_s, "sqlite")
+def _whole_epoch_s_sqlite(element, compiler, **kw) -> str:
+    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(day_number_s)
+def _day_number_s(element, compiler, **kw) -> str:
+    seconds, offset = list(element.clauses)
+    # Integer division on both databases: the epoch seconds are never negative here.
+    return f"(({compiler.process(seconds, **kw)} + {compiler.process(offset, **kw)}) / 86400)"
