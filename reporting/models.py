@@ -45,8 +45,8 @@ class KpiTicket(db.Model):
 
     __tablename__ = "kpi_tickets"
     __table_args__ = (
-        # Repeat visits look for a later ticket of the same unit.
-        Index("ix_kpi_tickets_serial_no_created_s", "serial_no", "created_s"),
+        # A new ticket refreshes the earlier ones of its unit (whether the unit came back).
+        Index("ix_kpi_tickets_serial_no", "serial_no"),
     )
 
     ticket_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -62,6 +62,8 @@ class KpiTicket(db.Model):
     created_s: Mapped[int] = mapped_column(BigInteger, index=True)
     closed_s: Mapped[int | None] = mapped_column(BigInteger, index=True)
     due_s: Mapped[int] = mapped_column(BigInteger)
+    # Closed, and another ticket of the same unit came within REPEAT_WINDOW_DAYS after the closure.
+    came_back: Mapped[bool] = mapped_column(Boolean)
 
 
 class KpiVisit(db.Model):

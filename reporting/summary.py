@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session, aliased
 
 from dispatch.enums import VisitStatus
 from dispatch.models import CallAttempt, Customer, FollowUp, Product, Ticket, TimelineEvent, Visit
+from reporting import rules
 from reporting.models import SUMMARY_MODELS, KpiCall, KpiTicket, KpiVisit
-from reporting.service.timing import whole_epoch_s
+from reporting.service.timing import epoch_s, whole_epoch_s
 from technicians.enums import ServiceResult
 from technicians.models import ServiceReport
 
@@ -56,7 +57,17 @@ _PRODUCT_INPUTS = ("category", "brand", "sku", "serial_no")
 
 
 def ticket_rows():
-    """The summary rows of tickets, as (column names, SELECT) for INSERT ... SELECT."""
+    """The summary rows of tickets, as (column names, SELECT) for INSERT ... SELECT. A closed ticket's unit
+    came back when another ticket of the same serial number was registered within REPEAT_WINDOW_DAYS after
+    the closure (a new ticket therefore refreshes its unit's earlier ones: see `_same_units`)."""
+    again, again_product = aliased(Ticket), aliased(Product)
+    came_back = exists().where(
+        again_product.id == again.product_id,
+        again_product.serial_no == Product.serial_no,
+        again.id != Ticket.id,
+        again.created_at > Ticket.closed_at,
+        epoch_s(again.created_at) - epoch_s(Ticket.closed_at) <= rules.REPEAT_WINDOW_DAYS * rules.SECONDS_PER_DAY,
+    )
     query = (
         select(
             Ticket.id,
@@ -72,6 +83,7 @@ def ticket_rows():
             whole_epoch_s(Ticket.created_at),
             whole_epoch_s(Ticket.closed_at),
             whole_epoch_s(Ticket.due_at),
+            case((and_(Ticket.closed_at.is_not(None), came_back), true()), else_=false()),
         )
         .join(Customer, Customer.id == Ticket.customer_id)
         .join(Product, Product.id == Ticket.product_id)
@@ -90,6 +102,7 @@ def ticket_rows():
         "created_s",
         "closed_s",
         "due_s",
+        "came_back",
     ]
     return columns, query
 
@@ -201,9 +214,24 @@ _SOURCES = (
 )
 
 
+def _same_units(connection: Connection, ticket_ids: set[int]) -> set[int]:
+    """The tickets of the same units (serial numbers) as these, now and as the summary last saw them."""
+    ids = sorted(ticket_ids)
+    found = set(ticket_ids)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        serials = select(Product.serial_no).join(Ticket, Ticket.product_id == Product.id).where(Ticket.id.in_(chunk))
+        units = select(Ticket.id).join(Product, Product.id == Ticket.product_id).where(Product.serial_no.in_(serials))
+        found.update(connection.execute(units).scalars())
+        seen = select(KpiTicket.serial_no).where(KpiTicket.ticket_id.in_(chunk))
+        found.update(connection.execute(select(KpiTicket.ticket_id).where(KpiTicket.serial_no.in_(seen))).scalars())
+    return found
+
+
 def refresh_tickets(connection: Connection, ticket_ids: Iterable[int]) -> None:
-    """Work the summary rows of these tickets out again from the source tables (a ticket gone loses them)."""
-    ids = sorted(set(ticket_ids))
+    """Work the summary rows of these tickets, and of the other tickets of their units, out again from the
+    source tables (a ticket gone loses them)."""
+    ids = sorted(_same_units(connection, set(ticket_ids)))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         # Lock the tickets (PostgreSQL; SQLite writers hold the database lock already).

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, case, exists, func, select
-from sqlalchemy.orm import aliased
 
 from common.db import db
 from dispatch.enums import Cause, Responsibility, TicketStatus, TicketType, VisitStatus
@@ -173,16 +172,8 @@ def measure_complaints(scope: KpiScope) -> list[ComplaintRow]:
 def measure_repeats(scope: KpiScope) -> list[RepeatRow]:
     """Units (by serial number) with a ticket closed in the period, and those with another ticket registered
     within REPEAT_WINDOW_DAYS after that closure, by brand and model (the product's SKU)."""
-    again = aliased(KpiTicket)
-    window_s = rules.REPEAT_WINDOW_DAYS * rules.SECONDS_PER_DAY
-    # The (serial_no, created_s) index finds a unit's later tickets.
-    came_back = exists().where(
-        again.serial_no == KpiTicket.serial_no,
-        again.ticket_id != KpiTicket.ticket_id,
-        again.created_s > KpiTicket.closed_s,
-        again.created_s <= KpiTicket.closed_s + window_s,
-    )
-    repeated_serial = case((came_back, KpiTicket.serial_no), else_=None)
+    # Whether the unit came back is kept in the summary (reporting.summary.ticket_rows).
+    repeated_serial = case((KpiTicket.came_back.is_(True), KpiTicket.serial_no), else_=None)
     query = _tickets_in_scope(
         select(
             KpiTicket.brand,

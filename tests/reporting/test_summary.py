@@ -187,3 +187,23 @@ def test_the_backfill_builds_the_same_rows_the_writes_kept(app, clock):
         counts = rebuild_summary(session.connection())
     assert counts == {"kpi_tickets": 2, "kpi_visits": 2, "kpi_calls": 0}
     assert stored() == kept
+
+
+def test_a_ticket_registered_for_a_unit_closed_hours_ago_makes_it_a_repeat(cs, clock, login_as):
+    manager = login_as("manager")
+    ticket, _visit = factories.make_ticket_with_visit()
+    with transaction():
+        ticket.status, ticket.closed_at = TicketStatus.CLOSED, utcnow()
+    assert kpis(manager)["repeats"] == [
+        {"brand": "Haier", "model": "KFR-35GW", "units": 1, "repeated": 0, "repeat_pct": 0.0}
+    ]
+
+    clock.tick(timedelta(hours=5))
+    payload = factories.ticket_payload(type="repair", cause="quality")
+    payload["product"] = {**payload["product"], "serial_no": ticket.product.serial_no}
+    again = cs.post("/api/v1/tickets", json=payload)
+    assert again.status_code == 201, again.json
+    assert_summary_is_right()
+    assert kpis(manager)["repeats"] == [
+        {"brand": "Haier", "model": "KFR-35GW", "units": 1, "repeated": 1, "repeat_pct": 100.0}
+    ]

@@ -3,9 +3,9 @@
 They are kept up to date at every write from now on; the rows of the tickets already there are built by
 `flask --app app reporting backfill-summary`, run once after this upgrade (it can be run again at any time).
 
-Revision ID: aec921f902a4
+Revision ID: 4ac963eef0c2
 Revises: c5a1e7d93b20
-Create Date: 2026-12-02 04:50:53.797872
+Create Date: 2026-12-02 04:57:06.630146
 
 """
 from alembic import op
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'aec921f902a4'
+revision = '4ac963eef0c2'
 down_revision = 'c5a1e7d93b20'
 branch_labels = None
 depends_on = None
@@ -51,12 +51,13 @@ def upgrade():
     sa.Column('created_s', sa.BigInteger(), nullable=False),
     sa.Column('closed_s', sa.BigInteger(), nullable=True),
     sa.Column('due_s', sa.BigInteger(), nullable=False),
+    sa.Column('came_back', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('ticket_id', name=op.f('pk_kpi_tickets'))
     )
     with op.batch_alter_table('kpi_tickets', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_kpi_tickets_closed_s'), ['closed_s'], unique=False)
         batch_op.create_index(batch_op.f('ix_kpi_tickets_created_s'), ['created_s'], unique=False)
-        batch_op.create_index('ix_kpi_tickets_serial_no_created_s', ['serial_no', 'created_s'], unique=False)
+        batch_op.create_index('ix_kpi_tickets_serial_no', ['serial_no'], unique=False)
 
     op.create_table('kpi_visits',
     sa.Column('visit_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -92,7 +93,7 @@ def downgrade():
 
     op.drop_table('kpi_visits')
     with op.batch_alter_table('kpi_tickets', schema=None) as batch_op:
-        batch_op.drop_index('ix_kpi_tickets_serial_no_created_s')
+        batch_op.drop_index('ix_kpi_tickets_serial_no')
         batch_op.drop_index(batch_op.f('ix_kpi_tickets_created_s'))
         batch_op.drop_index(batch_op.f('ix_kpi_tickets_closed_s'))
 
