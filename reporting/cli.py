@@ -38,13 +38,11 @@ def register(app: Flask) -> None:
     @reporting_cli.command("backfill-summary")
     def backfill_summary_command() -> None:
         """Build the dashboard's summary tables again from every ticket (after an upgrade, or a bulk import)."""
-        from common.db import db
         from common.transaction import transaction
         from reporting.summary import rebuild_summary
 
         with transaction() as session:
             counts = rebuild_summary(session.connection())
         click.echo(", ".join(f"{table}: {rows} rows" for table, rows in counts.items()))
-        db.session.remove()
 
     app.cli.add_command(reporting_cli)

@@ -22,7 +22,7 @@ from dispatch.enums import VisitStatus
 from dispatch.models import CallAttempt, Customer, FollowUp, Product, Ticket, TimelineEvent, Visit
 from reporting import rules
 from reporting.models import SUMMARY_MODELS, KpiCall, KpiTicket, KpiVisit
-from reporting.service.timing import epoch_s, whole_epoch_s
+from reporting.service.timing import whole_epoch_s
 from technicians.enums import ServiceResult
 from technicians.models import ServiceReport
 
@@ -66,7 +66,8 @@ def ticket_rows():
         again_product.serial_no == Product.serial_no,
         again.id != Ticket.id,
         again.created_at > Ticket.closed_at,
-        epoch_s(again.created_at) - epoch_s(Ticket.closed_at) <= rules.REPEAT_WINDOW_DAYS * rules.SECONDS_PER_DAY,
+        whole_epoch_s(again.created_at) - whole_epoch_s(Ticket.closed_at)
+        <= rules.REPEAT_WINDOW_DAYS * rules.SECONDS_PER_DAY,
     )
     query = (
         select(

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, literal_column
 
 from dispatch.enums import ProductCategory
 from reporting import rules
-from reporting.service.timing import day_number_s, local_day_number
+from reporting.service.timing import day_number_s
 
 
 @dataclass(frozen=True)
@@ -49,14 +49,6 @@ class KpiScope:
     @property
     def buckets(self) -> list[date]:
         return rules.trend_buckets(self.first, self.last, bucket=self.bucket)
-
-    def in_period(self, column) -> ColumnElement[bool]:
-        """`column` falls inside the period (plain comparisons, so an index on it is used)."""
-        return (column >= self.start) & (column < self.end)
-
-    def local_day(self, column) -> ColumnElement[int]:
-        """The local day number of `column`, for grouping by day in SQL."""
-        return local_day_number(column, literal_column(str(self.offset_s)))
 
     @property
     def start_s(self) -> int:

@@ -17,7 +17,7 @@ from common.transaction import transaction
 from dispatch.enums import TicketStatus
 from dispatch.models import Ticket
 from reporting.models import SUMMARY_MODELS, KpiTicket
-from reporting.summary import call_rows, rebuild_summary, ticket_rows, visit_rows
+from reporting.summary import call_rows, ticket_rows, visit_rows
 from tests import factories
 from tests.clock import MONDAY_10_LOCAL
 from tests.test_ticket_flow import crew, do_visit  # noqa: F401  (crew is a fixture)
@@ -179,13 +179,18 @@ def test_a_write_that_is_refused_takes_its_summary_rows_back_with_it(app, clock)
     assert db.session.scalar(select(KpiTicket.status)) is TicketStatus.SCHEDULED
 
 
-def test_the_backfill_builds_the_same_rows_the_writes_kept(app, clock):
+def test_the_backfill_command_builds_the_same_rows_the_writes_kept(app, clock):
     factories.make_ticket_with_visit()
     factories.make_ticket_with_visit(visit_status="unscheduled")
     kept = assert_summary_is_right()
-    with transaction() as session:
-        counts = rebuild_summary(session.connection())
-    assert counts == {"kpi_tickets": 2, "kpi_visits": 2, "kpi_calls": 0}
+    # As in a database upgraded with tickets already there: no summary rows.
+    with transaction():
+        for model in SUMMARY_MODELS:
+            db.session.execute(model.__table__.delete())
+    result = app.test_cli_runner().invoke(args=["reporting", "backfill-summary"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "kpi_tickets: 2 rows, kpi_visits: 2 rows, kpi_calls: 0 rows"
+    db.session.rollback()
     assert stored() == kept
 
 
