@@ -267,11 +267,10 @@ def _touched_tickets(session: Session) -> set[int]:
     follow_ups: set[int] = set()
     products: set[int] = set()
     customers: set[int] = set()
-    written = [(obj, False) for obj in session.new] + [(obj, True) for obj in session.deleted]
-    written += [(obj, None) for obj in session.dirty]
-    for obj, deleted in written:
+    # New and deleted rows always count; a changed one only when it changed an input of a figure.
+    written = [(obj, False) for obj in (*session.new, *session.deleted)] + [(obj, True) for obj in session.dirty]
+    for obj, dirty in written:
         values = inspect(obj).dict
-        dirty = deleted is None
         if isinstance(obj, Ticket):
             if not dirty or _changed(obj, _TICKET_INPUTS):
                 tickets.add(values.get("id"))
