@@ -57,8 +57,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _install_hooks() -> None:
+    """Session hooks: the dashboard's summary rows follow each flush; a commit with events wakes the sender."""
+    from reporting.summary import install_summary_hooks
     from webhooks.jobs import install_commit_hooks
 
+    install_summary_hooks()
     install_commit_hooks()
 
 

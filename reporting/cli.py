@@ -9,7 +9,9 @@ from flask.cli import AppGroup
 
 def register(app: Flask) -> None:
     """Add this domain's commands to the app."""
-    reporting_cli = AppGroup("reporting", help="The manager's dashboard: generated history for benchmarks.")
+    reporting_cli = AppGroup(
+        "reporting", help="The manager's dashboard: generated history for benchmarks, the summary tables."
+    )
 
     @reporting_cli.command("generate-history")
     @click.option("--tickets", default=100_000, show_default=True, type=click.IntRange(1, 2_000_000))
@@ -32,5 +34,15 @@ def register(app: Flask) -> None:
             f"Generated {summary.tickets} tickets, {summary.visits} visits and {summary.follow_ups} "
             f"follow-ups registered {summary.first} .. {summary.last}."
         )
+
+    @reporting_cli.command("backfill-summary")
+    def backfill_summary_command() -> None:
+        """Build the dashboard's summary tables again from every ticket (after an upgrade, or a bulk import)."""
+        from common.transaction import transaction
+        from reporting.summary import rebuild_summary
+
+        with transaction() as session:
+            counts = rebuild_summary(session.connection())
+        click.echo(", ".join(f"{table}: {rows} rows" for table, rows in counts.items()))
 
     app.cli.add_command(reporting_cli)

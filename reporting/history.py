@@ -43,6 +43,7 @@ from dispatch.models import (
     Visit,
 )
 from dispatch.rules import DEFAULT_DUE_DAYS, TICKET_OPEN, default_skills, responsibility_for
+from reporting.summary import rebuild_summary
 from technicians.enums import ServiceResult
 from technicians.models import ServiceReport, Technician
 
@@ -61,14 +62,37 @@ CAUSES = {
 }
 WINDOW_STARTS_H = (10, 12, 14, 16)  # the promised two-hour slots, local time
 REPEAT_SHARE = 0.06  # tickets that bring back a unit serviced before
+MAX_CALLS = 3  # follow-up attempts before a customer counts as unreachable
+EN_ROUTE = "visit_en_route"
+_MODELS = (Customer, Order, Product, Ticket, Visit, ServiceReport, FollowUp, CallAttempt, TimelineEvent)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit sold: its order, product and customer rows."""
+
+    order_id: int
+    product_id: int
+    customer_id: int
+    category: ProductCategory
 
 
 @dataclass
-class _Rows:
-    """Rows waiting for their bulk insert, by model, with the next id of each table."""
+class HistoryRows:
+    """Rows of a history waiting for their bulk insert, by model, with the next id of each table.
 
-    next_id: dict[type, int]
+    The one way histories are written, by the generator below and by the tests' hand-made week: each method
+    adds the rows of one thing that happened (a unit sold, a ticket, a visit with its report, a follow-up
+    with its calls) and returns its id; `write()` inserts them and builds their summary rows.
+    """
+
+    next_id: dict[type, int] = field(default_factory=dict)
     rows: dict[type, list[dict]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for model in _MODELS:
+            if model not in self.next_id:
+                self.next_id[model] = (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
     def add(self, model: type, **values) -> int:
         new_id = self.next_id[model]
@@ -76,12 +100,192 @@ class _Rows:
         self.rows.setdefault(model, []).append({"id": new_id, **values})
         return new_id
 
+    def last(self, model: type) -> dict:
+        """The row added last to `model`, to change as its life goes on."""
+        return self.rows[model][-1]
+
+    def unit(
+        self,
+        *,
+        serial_no: str,
+        category: ProductCategory,
+        brand: str,
+        sku: str,
+        created: datetime,
+        region: str = "shanghai",
+        price: Decimal = Decimal("5000"),
+        platform: Platform = Platform.TMALL,
+        name: str | None = None,
+        phone: str | None = None,
+        district=None,
+    ) -> Unit:
+        n = self.next_id[Customer]
+        customer_id = self.add(
+            Customer,
+            name=name or f"客户{n}",
+            phone=phone or f"139{n:08d}",
+            address=f"上海市{district.name}{n}号" if district else f"上海市{n}号",
+            lat=district.lat if district else None,
+            lon=district.lon if district else None,
+            district=district.code if district else None,
+            region=region,
+            created_at=created,
+        )
+        order_id = self.add(
+            Order,
+            platform=platform,
+            order_no=f"H{self.next_id[Order]:010d}",
+            order_value_yuan=price,
+            purchase_date=(created - timedelta(days=10)).date(),
+            customer_id=customer_id,
+            created_at=created,
+        )
+        product_id = self.add(Product, order_id=order_id, category=category, brand=brand, sku=sku, serial_no=serial_no)
+        return Unit(order_id=order_id, product_id=product_id, customer_id=customer_id, category=category)
+
+    def ticket(
+        self,
+        unit: Unit,
+        *,
+        type: TicketType,
+        created: datetime,
+        owner_id: int,
+        cause: Cause | None = None,
+        status: TicketStatus = TicketStatus.OPEN,
+        closed: datetime | None = None,
+        close_reason: CloseReason | None = None,
+    ) -> int:
+        """A ticket for the unit, due by its type's time limit (who pays follows from the cause)."""
+        return self.add(
+            Ticket,
+            order_id=unit.order_id,
+            product_id=unit.product_id,
+            customer_id=unit.customer_id,
+            type=type,
+            description="generated history",
+            priority=3,
+            owner_id=owner_id,
+            cause=cause,
+            responsibility=responsibility_for(cause),
+            warranty=WarrantyStatus.IN_WARRANTY,
+            warranty_until=(created + timedelta(days=700)).date(),
+            visit_quota=2,
+            photos=[],
+            due_at=created + timedelta(days=DEFAULT_DUE_DAYS[type.value]),
+            created_at=created,
+            updated_at=closed or created,
+            status=status,
+            close_reason=close_reason,
+            closed_at=closed,
+        )
+
+    def visit(
+        self,
+        ticket_id: int,
+        *,
+        created: datetime,
+        sequence: int = 1,
+        technician_id: int | None = None,
+        window: tuple[datetime, datetime] | None = None,
+        skills: list[str] | None = None,
+        status: VisitStatus = VisitStatus.SCHEDULED,
+    ) -> int:
+        """A visit of the ticket, booked in the promised window (planned at its start)."""
+        return self.add(
+            Visit,
+            ticket_id=ticket_id,
+            sequence_no=sequence,
+            required_skills=skills or [],
+            duration_s=3600,
+            promised_start=window[0] if window else None,
+            promised_end=window[1] if window else None,
+            technician_id=technician_id,
+            planned_start=window[0] if window else None,
+            planned_end=window[0] + timedelta(hours=1) if window else None,
+            counts_against_quota=True,
+            status=status,
+            started_at=None,
+            finished_at=None,
+            failure_reason=None,
+            created_at=created,
+            updated_at=created,
+        )
+
+    def on_the_way(self, ticket_id: int, visit_id: int, at: datetime) -> int:
+        return self.add(
+            TimelineEvent, ticket_id=ticket_id, visit_id=visit_id, actor_id=None, action=EN_ROUTE, detail={}, at=at
+        )
+
+    def report(self, visit_id: int, *, technician_id: int, result: ServiceResult, submitted: datetime) -> int:
+        return self.add(
+            ServiceReport,
+            visit_id=visit_id,
+            technician_id=technician_id,
+            work_done="generated",
+            result=result,
+            parts=[],
+            fees_yuan=Decimal("0"),
+            photos=[],
+            signature=None,
+            customer_confirmed=True,
+            submitted_at=submitted,
+        )
+
+    def follow_up(
+        self,
+        ticket_id: int,
+        visit_id: int,
+        *,
+        owner_id: int,
+        created: datetime,
+        calls: list[tuple[datetime, int | None, bool]],
+    ) -> int:
+        """A follow-up of the visit with its call attempts as (when, satisfaction, reached): done at the first
+        call that reached the customer, unreachable after MAX_CALLS missed, pending before that."""
+        reached = next((c for c in calls if c[2]), None)
+        if reached:
+            status, closed = FollowUpStatus.DONE, reached[0]
+        elif len(calls) >= MAX_CALLS:
+            status, closed = FollowUpStatus.UNREACHABLE, calls[-1][0]
+        else:
+            status, closed = FollowUpStatus.PENDING, None
+        follow_up_id = self.add(
+            FollowUp,
+            ticket_id=ticket_id,
+            visit_id=visit_id,
+            owner_id=owner_id,
+            status=status,
+            satisfaction=reached[1] if reached else None,
+            resolved=True if reached else None,
+            created_at=created,
+            closed_at=closed,
+        )
+        for at, score, got_through in calls:
+            self.add(
+                CallAttempt,
+                follow_up_id=follow_up_id,
+                at=at,
+                by_id=owner_id,
+                outcome=CallOutcome.REACHED if got_through else CallOutcome.NO_ANSWER,
+                satisfaction=score,
+                resolved=True if got_through else None,
+                note=None,
+            )
+        return follow_up_id
+
     def flush(self) -> None:
         # Parents first, so foreign keys hold at every statement.
-        for model in (Customer, Order, Product, Ticket, Visit, ServiceReport, FollowUp, CallAttempt, TimelineEvent):
+        for model in _MODELS:
             batch = self.rows.pop(model, [])
             if batch:
                 db.session.execute(insert(model), batch)
+
+    def write(self) -> None:
+        """Insert every row, move the id sequences past them and build the dashboard's summary rows."""
+        self.flush()
+        _move_id_sequences_past_generated_rows()
+        # The bulk inserts bypass the ORM's flush, and with it the summary's upkeep.
+        rebuild_summary(db.session.connection())
 
 
 @dataclass(frozen=True)
@@ -109,13 +313,8 @@ def generate_history(
     start = datetime.combine((now.astimezone(zone) - timedelta(days=days)).date(), time(0), tzinfo=zone)
     owners = _make_users(rng, Role.CS, 8)
     crew = _make_technicians(rng, technicians, region)
-    rows = _Rows(
-        next_id={
-            m: (db.session.scalar(select(func.max(m.id))) or 0) + 1
-            for m in (Customer, Order, Product, Ticket, Visit, ServiceReport, FollowUp, CallAttempt, TimelineEvent)
-        }
-    )
-    products_seen: list[tuple[int, int, int, ProductCategory]] = []  # (order, product, customer, category)
+    rows = HistoryRows()
+    units_seen: list[Unit] = []
     counts = {"visits": 0, "follow_ups": 0}
     open_units: set[tuple[int, int, TicketType]] = set()
     for n in range(tickets):
@@ -123,36 +322,31 @@ def generate_history(
         created = start + timedelta(days=rng.randrange(days), hours=rng.uniform(9, 21))
         if created >= now:
             created = now - timedelta(minutes=rng.randint(1, 600))
-        repeat = rng.choice(products_seen[-2_000:]) if products_seen and rng.random() < REPEAT_SHARE else None
-        if repeat is not None and (repeat[0], repeat[1], TicketType.REPAIR) not in open_units:
-            order_id, product_id, customer_id, category = repeat
-            ticket_type = TicketType.REPAIR
+        repeat = rng.choice(units_seen[-2_000:]) if units_seen and rng.random() < REPEAT_SHARE else None
+        if repeat is not None and (repeat.order_id, repeat.product_id, TicketType.REPAIR) not in open_units:
+            unit, ticket_type = repeat, TicketType.REPAIR
         else:
-            order_id, product_id, customer_id, category = _new_unit(rows, rng, n, created, region)
-            products_seen.append((order_id, product_id, customer_id, category))
+            unit = _new_unit(rows, rng, created, region)
+            units_seen.append(unit)
             ticket_type = rng.choices(list(TYPE_WEIGHTS), weights=list(TYPE_WEIGHTS.values()))[0]
         _ticket_life(
             rows,
             rng,
             counts,
+            unit=unit,
             ticket_type=ticket_type,
-            category=category,
             created=created,
             now=now,
-            order_id=order_id,
-            product_id=product_id,
-            customer_id=customer_id,
             owner_id=rng.choice(owners),
             technician_id=rng.choice(crew),
             zone=zone,
         )
-        if rows.rows[Ticket][-1]["status"] in TICKET_OPEN:
+        if rows.last(Ticket)["status"] in TICKET_OPEN:
             # One open ticket per unit and type, as the database enforces.
-            open_units.add((order_id, product_id, ticket_type))
+            open_units.add((unit.order_id, unit.product_id, ticket_type))
         if (n + 1) % CHUNK == 0:
             rows.flush()
-    rows.flush()
-    _move_id_sequences_past_generated_rows()
+    rows.write()
     db.session.commit()
     return HistorySummary(
         tickets=tickets,
@@ -206,36 +400,22 @@ def _make_technicians(rng: random.Random, count: int, region: str) -> list[int]:
     return [t.id for t in crew]
 
 
-def _new_unit(
-    rows: _Rows, rng: random.Random, n: int, created: datetime, region: str
-) -> tuple[int, int, int, ProductCategory]:
+def _new_unit(rows: HistoryRows, rng: random.Random, created: datetime, region: str) -> Unit:
     district = rng.choice(DISTRICTS)
-    customer_id = rows.add(
-        Customer,
-        name=f"客户{n}",
-        phone=f"139{n:08d}",
-        address=f"上海市{district.name}{n}号",
-        lat=district.lat,
-        lon=district.lon,
-        district=district.code,
-        region=region,
-        created_at=created,
-    )
     category = rng.choice(list(ProductCategory))
     brand, sku, price = rng.choice(PRODUCTS[category])
-    order_id = rows.add(
-        Order,
-        platform=rng.choice(list(Platform)),
-        order_no=f"H{rows.next_id[Order]:010d}",
-        order_value_yuan=Decimal(price),
-        purchase_date=(created - timedelta(days=rng.randint(1, 20))).date(),
-        customer_id=customer_id,
-        created_at=created,
+    platform = rng.choice(list(Platform))
+    return rows.unit(
+        serial_no=f"HS{rows.next_id[Product]:010d}",
+        category=category,
+        brand=brand,
+        sku=sku,
+        created=created,
+        region=region,
+        price=Decimal(price),
+        platform=platform,
+        district=district,
     )
-    product_id = rows.add(
-        Product, order_id=order_id, category=category, brand=brand, sku=sku, serial_no=f"HS{rows.next_id[Product]:010d}"
-    )
-    return order_id, product_id, customer_id, category
 
 
 def _slot(rng: random.Random, after: datetime, zone) -> tuple[datetime, datetime]:
@@ -254,195 +434,95 @@ def _arrival(rng: random.Random, promised: tuple[datetime, datetime]) -> datetim
 
 
 def _ticket_life(
-    rows: _Rows,
+    rows: HistoryRows,
     rng: random.Random,
     counts: dict,
     *,
+    unit: Unit,
     ticket_type: TicketType,
-    category: ProductCategory,
     created: datetime,
     now: datetime,
-    order_id: int,
-    product_id: int,
-    customer_id: int,
     owner_id: int,
     technician_id: int,
     zone,
 ) -> None:
     cause = rng.choice(CAUSES[ticket_type]) if ticket_type in CAUSES else None
-    ticket = {
-        "order_id": order_id,
-        "product_id": product_id,
-        "customer_id": customer_id,
-        "type": ticket_type,
-        "description": "generated history",
-        "priority": 3,
-        "owner_id": owner_id,
-        "cause": cause,
-        "responsibility": responsibility_for(cause),
-        "warranty": WarrantyStatus.IN_WARRANTY,
-        "warranty_until": (created + timedelta(days=700)).date(),
-        "visit_quota": 2,
-        "photos": [],
-        "due_at": created + timedelta(days=DEFAULT_DUE_DAYS[ticket_type.value]),
-        "created_at": created,
-        "updated_at": created,
-        "status": TicketStatus.OPEN,
-        "close_reason": None,
-        "closed_at": None,
-    }
-    ticket_id = rows.add(Ticket, **ticket)
-    record = rows.rows[Ticket][-1]
+    ticket_id = rows.ticket(unit, type=ticket_type, created=created, owner_id=owner_id, cause=cause)
+    record = rows.last(Ticket)
     if rng.random() < 0.02:
-        record.update(
-            status=TicketStatus.CANCELLED,
-            close_reason=CloseReason.CANCELLED,
-            closed_at=created + timedelta(hours=rng.randint(1, 30)),
-        )
+        closed = created + timedelta(hours=rng.randint(1, 30))
+        record.update(status=TicketStatus.CANCELLED, close_reason=CloseReason.CANCELLED, closed_at=closed)
         return
-    skills = default_skills(ticket_type, category)
+    skills = default_skills(ticket_type, unit.category)
     after, sequence = created, 1
     while True:
         promised = _slot(rng, after, zone)
-        visit = {
-            "ticket_id": ticket_id,
-            "sequence_no": sequence,
-            "required_skills": skills,
-            "duration_s": 3600,
-            "promised_start": promised[0],
-            "promised_end": promised[1],
-            "technician_id": technician_id,
-            "planned_start": promised[0],
-            "planned_end": promised[0] + timedelta(hours=1),
-            "counts_against_quota": True,
-            "status": VisitStatus.SCHEDULED,
-            "started_at": None,
-            "finished_at": None,
-            "failure_reason": None,
-            "created_at": after,
-            "updated_at": after,
-        }
-        visit_id = rows.add(Visit, **visit)
+        visit_id = rows.visit(
+            ticket_id, created=after, sequence=sequence, technician_id=technician_id, window=promised, skills=skills
+        )
         counts["visits"] += 1
+        visit = rows.last(Visit)
         record.update(status=TicketStatus.SCHEDULED)
         arrived = _arrival(rng, promised)
         travel = timedelta(minutes=rng.randint(8, 55))
         if arrived - travel > now:
             return
-        rows.add(
-            TimelineEvent,
-            ticket_id=ticket_id,
-            visit_id=visit_id,
-            actor_id=None,
-            action="visit_en_route",
-            detail={},
-            at=arrived - travel,
-        )
+        rows.on_the_way(ticket_id, visit_id, arrived - travel)
         if arrived > now:
-            rows.rows[Visit][-1].update(status=VisitStatus.EN_ROUTE)
+            visit.update(status=VisitStatus.EN_ROUTE)
             record.update(status=TicketStatus.IN_SERVICE)
             return
         finished = arrived + timedelta(minutes=rng.randint(25, 130))
         failed = rng.random() < 0.06
-        rows.rows[Visit][-1].update(started_at=arrived, status=VisitStatus.ARRIVED)
+        visit.update(started_at=arrived, status=VisitStatus.ARRIVED)
         record.update(status=TicketStatus.IN_SERVICE)
         if finished > now:
             return
         if failed:
-            rows.rows[Visit][-1].update(status=VisitStatus.FAILED, finished_at=finished, failure_reason="cannot_fix")
+            visit.update(status=VisitStatus.FAILED, finished_at=finished, failure_reason="cannot_fix")
             after, sequence = finished, sequence + 1
             continue
         result = rng.choices(list(ServiceResult), weights=(88, 8, 4))[0] if sequence == 1 else ServiceResult.RESOLVED
-        rows.rows[Visit][-1].update(status=VisitStatus.COMPLETED, finished_at=finished)
-        rows.add(
-            ServiceReport,
-            visit_id=visit_id,
-            technician_id=technician_id,
-            work_done="generated",
-            result=result,
-            parts=[],
-            fees_yuan=Decimal("0"),
-            photos=[],
-            signature=None,
-            customer_confirmed=True,
-            submitted_at=finished,
-        )
+        visit.update(status=VisitStatus.COMPLETED, finished_at=finished)
+        rows.report(visit_id, technician_id=technician_id, result=result, submitted=finished)
         if result is not ServiceResult.RESOLVED:
             after, sequence = finished, sequence + 1
             continue
         break
-    _follow_up(
-        rows,
-        rng,
-        counts,
-        record,
-        ticket_id=ticket_id,
-        visit_id=visit_id,
-        owner_id=owner_id,
-        finished=finished,
-        now=now,
-        zone=zone,
-    )
-
-
-def _follow_up(
-    rows: _Rows,
-    rng: random.Random,
-    counts: dict,
-    record: dict,
-    *,
-    ticket_id: int,
-    visit_id: int,
-    owner_id: int,
-    finished: datetime,
-    now: datetime,
-    zone,
-) -> None:
-    record.update(status=TicketStatus.AWAITING_FOLLOW_UP)
-    follow_up_id = rows.add(
-        FollowUp,
-        ticket_id=ticket_id,
-        visit_id=visit_id,
-        owner_id=owner_id,
-        status=FollowUpStatus.PENDING,
-        satisfaction=None,
-        resolved=None,
-        created_at=finished,
-        closed_at=None,
-    )
+    calls = _calls(rng, finished=finished, now=now, zone=zone)
+    rows.follow_up(ticket_id, visit_id, owner_id=owner_id, created=finished, calls=calls)
     counts["follow_ups"] += 1
-    follow_up = rows.rows[FollowUp][-1]
+    follow_up = rows.last(FollowUp)
+    if follow_up["status"] is FollowUpStatus.PENDING:
+        record.update(status=TicketStatus.AWAITING_FOLLOW_UP)
+        return
+    reason = CloseReason.RESOLVED if follow_up["status"] is FollowUpStatus.DONE else CloseReason.UNREACHABLE
+    closed = follow_up["closed_at"]
+    record.update(status=TicketStatus.CLOSED, close_reason=reason, closed_at=closed, updated_at=closed)
+
+
+def _calls(rng: random.Random, *, finished: datetime, now: datetime, zone) -> list[tuple[datetime, int | None, bool]]:
+    """Up to MAX_CALLS attempts from the day after the visit, until one reaches the customer or it is `now`."""
+    calls = []
     call_day = finished.astimezone(zone).date() + timedelta(days=1)
-    for attempt in range(3):
+    for attempt in range(MAX_CALLS):
         # Calls only between 10:00 and 18:00 local, hours apart.
         at = datetime.combine(call_day, time(10 + 3 * attempt, rng.randint(0, 59)), tzinfo=zone)
         if at > now:
-            return
+            break
         reached = rng.random() < 0.75
         score = rng.choices((1, 2, 3, 4, 5), weights=(3, 4, 10, 33, 50))[0] if reached else None
-        rows.add(
-            CallAttempt,
-            follow_up_id=follow_up_id,
-            at=at,
-            by_id=owner_id,
-            outcome=CallOutcome.REACHED if reached else CallOutcome.NO_ANSWER,
-            satisfaction=score,
-            resolved=True if reached else None,
-            note=None,
-        )
+        calls.append((at, score, reached))
         if reached:
-            follow_up.update(status=FollowUpStatus.DONE, satisfaction=score, resolved=True, closed_at=at)
-            record.update(status=TicketStatus.CLOSED, close_reason=CloseReason.RESOLVED, closed_at=at, updated_at=at)
-            return
-    follow_up.update(status=FollowUpStatus.UNREACHABLE, closed_at=at)
-    record.update(status=TicketStatus.CLOSED, close_reason=CloseReason.UNREACHABLE, closed_at=at, updated_at=at)
+            break
+    return calls
 
 
 def _move_id_sequences_past_generated_rows() -> None:
     """PostgreSQL hands out ids from sequences that explicit ids did not move; set them past the new rows."""
     if db.engine.dialect.name != "postgresql":
         return
-    for model in (Customer, Order, Product, Ticket, Visit, ServiceReport, FollowUp, CallAttempt, TimelineEvent):
+    for model in _MODELS:
         table = model.__tablename__
         db.session.execute(
             text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))")

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from common.db import db
 from dispatch.enums import CallOutcome
-from dispatch.models import CallAttempt, FollowUp, Ticket, Visit
 from reporting import rules
-from reporting.service.scope import KpiScope, filter_tickets
+from reporting.models import KpiCall
+from reporting.service.scope import KpiScope, filter_summary
 
 SCORES = (1, 2, 3, 4, 5)
 
@@ -32,17 +32,12 @@ class Satisfaction:
 
 def measure_satisfaction(scope: KpiScope) -> Satisfaction:
     """Every call attempt counts once; satisfaction is the average score of reached calls that gave one."""
-    day = scope.local_day(CallAttempt.at).label("day")
-    query = (
-        select(day, CallAttempt.outcome, CallAttempt.satisfaction, func.count())
-        .join(FollowUp, FollowUp.id == CallAttempt.follow_up_id)
-        .where(scope.in_period(CallAttempt.at))
-    )
-    if scope.filters_tickets:
-        query = filter_tickets(query.join(Ticket, Ticket.id == FollowUp.ticket_id), scope)
-    if scope.technician_id is not None:
-        query = query.join(Visit, Visit.id == FollowUp.visit_id).where(Visit.technician_id == scope.technician_id)
-    query = query.group_by(day, CallAttempt.outcome, CallAttempt.satisfaction)
+    day = scope.local_day_s(KpiCall.at_s).label("day")
+    query = filter_summary(
+        select(day, KpiCall.outcome, KpiCall.satisfaction, func.count()).where(scope.in_period_s(KpiCall.at_s)),
+        KpiCall,
+        scope,
+    ).group_by(day, KpiCall.outcome, KpiCall.satisfaction)
     calls = reached = 0
     scores = dict.fromkeys(SCORES, 0)
     by_bucket: dict[date, list[int]] = defaultdict(lambda: [0, 0])

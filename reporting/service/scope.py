@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, literal_column
 
 from dispatch.enums import ProductCategory
-from dispatch.models import Customer, Product, Ticket
 from reporting import rules
-from reporting.service.timing import local_day_number
+from reporting.service.timing import day_number_s
 
 
 @dataclass(frozen=True)
@@ -51,34 +50,42 @@ class KpiScope:
     def buckets(self) -> list[date]:
         return rules.trend_buckets(self.first, self.last, bucket=self.bucket)
 
-    def in_period(self, column) -> ColumnElement[bool]:
-        """`column` falls inside the period (plain comparisons, so an index on it is used)."""
-        return (column >= self.start) & (column < self.end)
-
-    def local_day(self, column) -> ColumnElement[int]:
-        """The local day number of `column`, for grouping by day in SQL."""
-        return local_day_number(column, literal_column(str(self.offset_s)))
+    @property
+    def start_s(self) -> int:
+        return int(self.start.timestamp())
 
     @property
-    def filters_tickets(self) -> bool:
-        """Whether a region, category or brand is chosen: only then must a query reach the ticket."""
-        return self.region is not None or self.category is not None or self.brand is not None
+    def end_s(self) -> int:
+        return int(self.end.timestamp())
+
+    @property
+    def now_s(self) -> int:
+        return int(self.now.timestamp())
+
+    def in_period_s(self, column) -> ColumnElement[bool]:
+        """An epoch-seconds column of a summary table falls inside the period (its index is used)."""
+        return (column >= self.start_s) & (column < self.end_s)
+
+    def local_day_s(self, column) -> ColumnElement[int]:
+        """The local day number of an epoch-seconds column, for grouping by day in SQL."""
+        return day_number_s(column, literal_column(str(self.offset_s)))
 
     def bucket_of(self, day_number: int) -> date:
         """The trend bucket a local day number from SQL belongs to."""
         return rules.trend_bucket(rules.day_from_number(day_number), bucket=self.bucket)
 
 
-def filter_tickets(query: Select, scope: KpiScope) -> Select:
-    """Narrow a query that already joins `Ticket` to the region, product category and brand chosen."""
+def filter_summary(query: Select, model, scope: KpiScope, *, technician: bool = True) -> Select:
+    """Narrow a query on one summary table (reporting.models) to the region, product category, brand and
+    (where the table has one) technician chosen: every summary row carries them, so no join is needed."""
     if scope.region is not None:
-        query = query.join(Customer, Customer.id == Ticket.customer_id).where(Customer.region == scope.region)
-    if scope.category is not None or scope.brand is not None:
-        query = query.join(Product, Product.id == Ticket.product_id)
-        if scope.category is not None:
-            query = query.where(Product.category == scope.category)
-        if scope.brand is not None:
-            query = query.where(Product.brand == scope.brand)
+        query = query.where(model.region == scope.region)
+    if scope.category is not None:
+        query = query.where(model.category == scope.category)
+    if scope.brand is not None:
+        query = query.where(model.brand == scope.brand)
+    if technician and scope.technician_id is not None:
+        query = query.where(model.technician_id == scope.technician_id)
     return query
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 
 from common.db import db
-from dispatch.models import Ticket, TimelineEvent, Visit
 from reporting import rules
-from reporting.service.scope import KpiScope, filter_tickets
-from reporting.service.timing import epoch_s
+from reporting.models import KpiVisit
+from reporting.service.scope import KpiScope, filter_summary
 from technicians.models import Technician
 
 
@@ -30,22 +29,24 @@ class UtilisationRow:
 def measure_utilisation(scope: KpiScope) -> list[UtilisationRow]:
     """Per technician: hours between arrival and finish of the visits started in the period, against the
     hours of their shifts on working days of the period; travel from the "on the way" event to arrival."""
-    # A visit goes on the way at most once (the lifecycle has no way back), so the join adds no rows.
-    travel = TimelineEvent
-    on_site_s = epoch_s(Visit.finished_at) - epoch_s(Visit.started_at)
-    travel_s = epoch_s(Visit.started_at) - epoch_s(travel.at)
-    query = (
+    # The travel of each visit is kept in the summary (reporting.summary.visit_rows).
+    on_site_s = KpiVisit.finished_s - KpiVisit.started_s
+    query = filter_summary(
         select(
-            Visit.technician_id, func.count(Visit.id), func.sum(on_site_s), func.count(travel.id), func.sum(travel_s)
-        )
-        .outerjoin(travel, and_(travel.visit_id == Visit.id, travel.action == "visit_en_route"))
-        .where(Visit.technician_id.is_not(None), scope.in_period(Visit.started_at), Visit.finished_at.is_not(None))
+            KpiVisit.technician_id,
+            func.count(),
+            func.sum(on_site_s),
+            func.count(KpiVisit.travel_s),
+            func.sum(KpiVisit.travel_s),
+        ).where(
+            KpiVisit.technician_id.is_not(None),
+            scope.in_period_s(KpiVisit.started_s),
+            KpiVisit.finished_s.is_not(None),
+        ),
+        KpiVisit,
+        scope,
     )
-    if scope.filters_tickets:
-        query = filter_tickets(query.join(Ticket, Ticket.id == Visit.ticket_id), scope)
-    if scope.technician_id is not None:
-        query = query.where(Visit.technician_id == scope.technician_id)
-    found = {row[0]: row[1:] for row in db.session.execute(query.group_by(Visit.technician_id))}
+    found = {row[0]: row[1:] for row in db.session.execute(query.group_by(KpiVisit.technician_id))}
 
     crew_query = select(Technician).where(or_(Technician.active.is_(True), Technician.id.in_(list(found))))
     if scope.region is not None:

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import and_, case, exists, func, select
-from sqlalchemy.orm import aliased
 
 from common.db import db
 from dispatch.enums import Cause, Responsibility, TicketStatus, TicketType, VisitStatus
-from dispatch.models import Product, Ticket, Visit
 from dispatch.remedies.enums import RemedyStep
 from dispatch.remedies.models import Remedy
 from dispatch.remedies.rules import IN_EFFECT
 from dispatch.rules import TICKET_OPEN
 from reporting import rules
-from reporting.service.scope import KpiScope, filter_tickets
-from reporting.service.timing import epoch_s
+from reporting.models import KpiTicket, KpiVisit
+from reporting.service.scope import KpiScope, filter_summary
 
 
 @dataclass(frozen=True)
@@ -76,32 +74,33 @@ class TicketFlow:
 
 
 def _tickets_in_scope(query, scope: KpiScope):
-    query = filter_tickets(query, scope)
+    """Narrow to the filters; a technician is chosen by a visit of theirs (not cancelled) on the ticket."""
+    query = filter_summary(query, KpiTicket, scope, technician=False)
     if scope.technician_id is not None:
         query = query.where(
             exists().where(
-                Visit.ticket_id == Ticket.id,
-                Visit.technician_id == scope.technician_id,
-                Visit.status != VisitStatus.CANCELLED,
+                KpiVisit.ticket_id == KpiTicket.ticket_id,
+                KpiVisit.technician_id == scope.technician_id,
+                KpiVisit.status != VisitStatus.CANCELLED,
             )
         )
     return query
 
 
 def _handling_h():
-    return (epoch_s(Ticket.closed_at) - epoch_s(Ticket.created_at)) / 3600.0
+    return (KpiTicket.closed_s - KpiTicket.created_s) / 3600.0
 
 
 def measure_handling(scope: KpiScope, *, limit_days: dict[str, int]) -> tuple[list[HandlingRow], TicketFlow]:
     """Registration to closure of the tickets closed in the period, by type, and the flow of tickets per bucket."""
-    day = scope.local_day(Ticket.closed_at).label("day")
-    late = case((Ticket.closed_at > Ticket.due_at, 1), else_=0)
+    day = scope.local_day_s(KpiTicket.closed_s).label("day")
+    late = case((KpiTicket.closed_s > KpiTicket.due_s, 1), else_=0)
     closed_query = _tickets_in_scope(
-        select(Ticket.type, day, func.count(), func.sum(_handling_h()), func.sum(late)).where(
-            Ticket.status == TicketStatus.CLOSED, scope.in_period(Ticket.closed_at)
+        select(KpiTicket.type, day, func.count(), func.sum(_handling_h()), func.sum(late)).where(
+            KpiTicket.status == TicketStatus.CLOSED, scope.in_period_s(KpiTicket.closed_s)
         ),
         scope,
-    ).group_by(Ticket.type, day)
+    ).group_by(KpiTicket.type, day)
     by_type: dict[TicketType, list[float]] = defaultdict(lambda: [0, 0.0, 0])
     closed: dict[date, list[float]] = defaultdict(lambda: [0, 0.0])
     for ticket_type, day_number, count, hours, late_count in db.session.execute(closed_query):
@@ -123,9 +122,9 @@ def measure_handling(scope: KpiScope, *, limit_days: dict[str, int]) -> tuple[li
         for t in TicketType
     ]
 
-    registered_day = scope.local_day(Ticket.created_at).label("day")
+    registered_day = scope.local_day_s(KpiTicket.created_s).label("day")
     registered_query = _tickets_in_scope(
-        select(registered_day, func.count()).where(scope.in_period(Ticket.created_at)), scope
+        select(registered_day, func.count()).where(scope.in_period_s(KpiTicket.created_s)), scope
     ).group_by(registered_day)
     registered: dict[date, int] = defaultdict(int)
     for day_number, count in db.session.execute(registered_query):
@@ -136,14 +135,16 @@ def measure_handling(scope: KpiScope, *, limit_days: dict[str, int]) -> tuple[li
 def measure_time_limits(scope: KpiScope, *, limit_days: dict[str, int]) -> list[TimeLimitRow]:
     """Of the tickets registered in the period (not cancelled), those closed after their due time and those
     still open past it now (the 3-day return and 5-day quality rules, as stored in each ticket's due time)."""
-    closed_late = case((and_(Ticket.status == TicketStatus.CLOSED, Ticket.closed_at > Ticket.due_at), 1), else_=0)
-    open_overdue = case((and_(Ticket.status.in_(TICKET_OPEN), Ticket.due_at < scope.now), 1), else_=0)
+    closed_late = case(
+        (and_(KpiTicket.status == TicketStatus.CLOSED, KpiTicket.closed_s > KpiTicket.due_s), 1), else_=0
+    )
+    open_overdue = case((and_(KpiTicket.status.in_(TICKET_OPEN), KpiTicket.due_s < scope.now_s), 1), else_=0)
     query = _tickets_in_scope(
-        select(Ticket.type, func.count(), func.sum(closed_late), func.sum(open_overdue)).where(
-            scope.in_period(Ticket.created_at), Ticket.status != TicketStatus.CANCELLED
+        select(KpiTicket.type, func.count(), func.sum(closed_late), func.sum(open_overdue)).where(
+            scope.in_period_s(KpiTicket.created_s), KpiTicket.status != TicketStatus.CANCELLED
         ),
         scope,
-    ).group_by(Ticket.type)
+    ).group_by(KpiTicket.type)
     found = {t: (n, int(late or 0), int(still or 0)) for t, n, late, still in db.session.execute(query)}
     rows = []
     for ticket_type in TicketType:
@@ -177,16 +178,16 @@ def measure_complaints(scope: KpiScope) -> list[ComplaintRow]:
     query = (
         _tickets_in_scope(
             select(
-                Ticket.cause,
-                Ticket.responsibility,
+                KpiTicket.cause,
+                KpiTicket.responsibility,
                 func.count(),
                 func.coalesce(func.sum(given.c.count), 0),
                 func.coalesce(func.sum(given.c.yuan), 0),
-            ).where(scope.in_period(Ticket.created_at), Ticket.cause.is_not(None)),
+            ).where(scope.in_period_s(KpiTicket.created_s), KpiTicket.cause.is_not(None)),
             scope,
         )
-        .outerjoin(given, given.c.ticket_id == Ticket.id)
-        .group_by(Ticket.cause, Ticket.responsibility)
+        .outerjoin(given, given.c.ticket_id == KpiTicket.ticket_id)
+        .group_by(KpiTicket.cause, KpiTicket.responsibility)
     )
     rows = [
         ComplaintRow(
@@ -204,42 +205,17 @@ def measure_complaints(scope: KpiScope) -> list[ComplaintRow]:
 def measure_repeats(scope: KpiScope) -> list[RepeatRow]:
     """Units (by serial number) with a ticket closed in the period, and those with another ticket registered
     within REPEAT_WINDOW_DAYS after that closure, by brand and model (the product's SKU)."""
-    again_ticket, again_product = aliased(Ticket), aliased(Product)
-    window_s = rules.REPEAT_WINDOW_DAYS * rules.SECONDS_PER_DAY
-    # A ticket that comes back after a closure in the period was registered in the period or up to the
-    # window after it: joining that slice, not every ticket ever, keeps the query to the period's size.
-    later = (
-        select(again_ticket.id, again_ticket.created_at, again_product.serial_no)
-        .join(again_product, again_product.id == again_ticket.product_id)
-        .where(
-            again_ticket.created_at > scope.start,
-            again_ticket.created_at <= scope.end + timedelta(days=rules.REPEAT_WINDOW_DAYS),
-        )
-        .subquery("later")
-    )
-    came_back = and_(
-        later.c.serial_no == Product.serial_no,
-        later.c.id != Ticket.id,
-        later.c.created_at > Ticket.closed_at,
-        epoch_s(later.c.created_at) - epoch_s(Ticket.closed_at) <= window_s,
-    )
-    repeated_serial = case((later.c.id.is_not(None), Product.serial_no), else_=None)
-    query = (
+    # Whether the unit came back is kept in the summary (reporting.summary.ticket_rows).
+    repeated_serial = case((KpiTicket.came_back.is_(True), KpiTicket.serial_no), else_=None)
+    query = _tickets_in_scope(
         select(
-            Product.brand, Product.sku, func.count(Product.serial_no.distinct()), func.count(repeated_serial.distinct())
-        )
-        .select_from(Ticket)
-        .join(Product, Product.id == Ticket.product_id)
-        .outerjoin(later, came_back)
-        .where(Ticket.status == TicketStatus.CLOSED, scope.in_period(Ticket.closed_at))
-    )
-    # The product is already joined: filter category and brand on it rather than joining it twice.
-    if scope.category is not None:
-        query = query.where(Product.category == scope.category)
-    if scope.brand is not None:
-        query = query.where(Product.brand == scope.brand)
-    query = _tickets_in_scope(query, replace(scope, category=None, brand=None))
-    query = query.group_by(Product.brand, Product.sku)
+            KpiTicket.brand,
+            KpiTicket.sku,
+            func.count(KpiTicket.serial_no.distinct()),
+            func.count(repeated_serial.distinct()),
+        ).where(KpiTicket.status == TicketStatus.CLOSED, scope.in_period_s(KpiTicket.closed_s)),
+        scope,
+    ).group_by(KpiTicket.brand, KpiTicket.sku)
     rows = [
         RepeatRow(brand=brand, model=sku, units=units, repeated=repeated, repeat_pct=rules.rate(repeated, units))
         for brand, sku, units, repeated in db.session.execute(query)

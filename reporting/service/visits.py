@@ -6,19 +6,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import case, func, select
 
 from common.db import db
-from dispatch.enums import VisitStatus
-from dispatch.models import Ticket, Visit
 from reporting import rules
-from reporting.service.scope import KpiScope, filter_tickets
-from reporting.service.timing import epoch_s
-from technicians.enums import ServiceResult
-from technicians.models import ServiceReport
-
-PERFORMED = (VisitStatus.COMPLETED, VisitStatus.FAILED)
+from reporting.models import KpiVisit
+from reporting.service.scope import KpiScope, filter_summary
 
 
 @dataclass(frozen=True)
@@ -42,35 +35,15 @@ class Arrivals:
     by_bucket: dict[date, tuple[int, int]]  # bucket -> (arrivals, on time)
 
 
-def _visits_in_scope(query, scope: KpiScope):
-    if scope.filters_tickets:
-        query = filter_tickets(query.join(Ticket, Ticket.id == Visit.ticket_id), scope)
-    if scope.technician_id is not None:
-        query = query.where(Visit.technician_id == scope.technician_id)
-    return query
-
-
 def measure_first_time_fix(scope: KpiScope) -> FirstTimeFix:
     """A ticket is fixed the first time when its first visit was completed with a resolved report and no other
-    visit followed (a reopened ticket gets one); counted on the day that first visit ended."""
-    other = aliased(Visit)
-    earlier_performed = exists().where(
-        other.ticket_id == Visit.ticket_id, other.sequence_no < Visit.sequence_no, other.status.in_(PERFORMED)
-    )
-    later = aliased(Visit)
-    followed = exists().where(
-        later.ticket_id == Visit.ticket_id, later.sequence_no > Visit.sequence_no, later.status != VisitStatus.CANCELLED
-    )
-    # The report is joined (one per visit) rather than looked up: only the period's reports are read.
-    resolved = ServiceReport.result == ServiceResult.RESOLVED
-    fixed = case((and_(Visit.status == VisitStatus.COMPLETED, resolved, ~followed), 1), else_=0)
-    day = scope.local_day(Visit.finished_at).label("day")
-    # Most tickets have one visit: "sequence 1" settles it without looking for an earlier one.
-    first = or_(Visit.sequence_no == 1, ~earlier_performed)
+    visit followed (a reopened ticket gets one); counted on the day that first visit ended. Which visit was
+    first and whether it fixed the ticket are kept in the summary (reporting.summary.visit_rows)."""
+    day = scope.local_day_s(KpiVisit.finished_s).label("day")
+    fixed = case((KpiVisit.fixed.is_(True), 1), else_=0)
     query = (
-        _visits_in_scope(select(day, func.count(), func.sum(fixed)), scope)
-        .outerjoin(ServiceReport, ServiceReport.visit_id == Visit.id)
-        .where(Visit.status.in_(PERFORMED), scope.in_period(Visit.finished_at), first)
+        filter_summary(select(day, func.count(), func.sum(fixed)), KpiVisit, scope)
+        .where(KpiVisit.first_performed.is_(True), scope.in_period_s(KpiVisit.finished_s))
         .group_by(day)
     )
     by_bucket: dict[date, list[int]] = defaultdict(lambda: [0, 0])
@@ -90,22 +63,21 @@ def measure_first_time_fix(scope: KpiScope) -> FirstTimeFix:
 
 def measure_arrivals(scope: KpiScope) -> Arrivals:
     """Arrivals inside the promised window, and the rest by how early or late they were (by arrival day)."""
-    minutes_late = (epoch_s(Visit.started_at) - epoch_s(Visit.promised_end)) / 60.0
+    minutes_late = (KpiVisit.started_s - KpiVisit.promised_end_s) / 60.0
     late_cases = [(minutes_late <= bound, code) for code, bound in rules.LATE_BANDS if bound is not None]
     band = case(
-        (Visit.started_at < Visit.promised_start, "early"),
-        (Visit.started_at <= Visit.promised_end, "on_time"),
+        (KpiVisit.started_s < KpiVisit.promised_start_s, "early"),
+        (KpiVisit.started_s <= KpiVisit.promised_end_s, "on_time"),
         *late_cases,
         else_=rules.LATE_BANDS[-1][0],
     ).label("band")
-    day = scope.local_day(Visit.started_at).label("day")
+    day = scope.local_day_s(KpiVisit.started_s).label("day")
     query = (
-        _visits_in_scope(select(day, band, func.count()), scope)
+        filter_summary(select(day, band, func.count()), KpiVisit, scope)
         .where(
-            Visit.started_at.is_not(None),
-            Visit.promised_start.is_not(None),
-            Visit.promised_end.is_not(None),
-            scope.in_period(Visit.started_at),
+            KpiVisit.promised_start_s.is_not(None),
+            KpiVisit.promised_end_s.is_not(None),
+            scope.in_period_s(KpiVisit.started_s),
         )
         .group_by(day, band)
     )

@@ -6,35 +6,14 @@ Technician A works 09:00-18:00 Monday to Friday with a 45-minute lunch; B works 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from common.db import db
-from dispatch.enums import (
-    CallOutcome,
-    Cause,
-    CloseReason,
-    FollowUpStatus,
-    ProductCategory,
-    TicketStatus,
-    TicketType,
-    VisitStatus,
-    WarrantyStatus,
-)
-from dispatch.models import (
-    CallAttempt,
-    Customer,
-    FollowUp,
-    Order,
-    Product,
-    Ticket,
-    TimelineEvent,
-    Visit,
-)
-from dispatch.rules import DEFAULT_DUE_DAYS, responsibility_for
+from dispatch.enums import Cause, CloseReason, ProductCategory, TicketStatus, TicketType, VisitStatus
+from dispatch.models import Visit
+from reporting.history import HistoryRows, Unit
 from technicians.enums import ServiceResult
-from technicians.models import ServiceReport
 from tests import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -47,62 +26,23 @@ def local(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
 
 
 class HistoryBuilder:
+    """The week's things as they happened, written with the generator's own rows (reporting.history)."""
+
     def __init__(self):
         self.owner = factories.make_user("cs")
-        self.n = 0
+        self.rows = HistoryRows()
 
-    def unit(self, serial: str, *, brand: str, sku: str, category: ProductCategory, region: str = "shanghai"):
-        self.n += 1
-        customer = Customer(name=f"Customer {self.n}", phone=f"1390000{self.n:04d}", address="somewhere", region=region)
-        order = Order(
-            platform="tmall",
-            order_no=f"HIST{self.n:06d}",
-            order_value_yuan=Decimal("5000"),
-            purchase_date=date(2026, 10, 1),
-            customer=customer,
+    def unit(self, serial: str, *, brand: str, sku: str, category: ProductCategory, region: str = "shanghai") -> Unit:
+        return self.rows.unit(
+            serial_no=serial, category=category, brand=brand, sku=sku, created=local(1, 9, month=10), region=region
         )
-        product = Product(order=order, category=category, brand=brand, sku=sku, serial_no=serial)
-        db.session.add_all([customer, order, product])
-        db.session.flush()
-        return product
 
-    def ticket(
-        self,
-        product: Product,
-        *,
-        type: TicketType,
-        created: datetime,
-        cause: Cause | None = None,
-        status: TicketStatus = TicketStatus.OPEN,
-        closed: datetime | None = None,
-        close_reason: CloseReason | None = None,
-    ) -> Ticket:
-        ticket = Ticket(
-            order_id=product.order_id,
-            product_id=product.id,
-            customer_id=product.order.customer_id,
-            type=type,
-            status=status,
-            description="history",
-            priority=3,
-            owner_id=self.owner.id,
-            cause=cause,
-            responsibility=responsibility_for(cause),
-            warranty=WarrantyStatus.IN_WARRANTY,
-            warranty_until=date(2028, 1, 1),
-            visit_quota=3,
-            due_at=created + timedelta(days=DEFAULT_DUE_DAYS[type.value]),
-            created_at=created,
-            closed_at=closed,
-            close_reason=close_reason,
-        )
-        db.session.add(ticket)
-        db.session.flush()
-        return ticket
+    def ticket(self, unit: Unit, *, type: TicketType, created: datetime, **life) -> int:
+        return self.rows.ticket(unit, type=type, created=created, owner_id=self.owner.id, **life)
 
     def visit(
         self,
-        ticket: Ticket,
+        ticket_id: int,
         *,
         sequence: int = 1,
         technician=None,
@@ -112,58 +52,23 @@ class HistoryBuilder:
         finished: datetime | None = None,
         status: VisitStatus = VisitStatus.COMPLETED,
         result: ServiceResult | None = None,
-    ) -> Visit:
-        visit = Visit(
-            ticket_id=ticket.id,
-            sequence_no=sequence,
-            status=status,
-            required_skills=[],
-            duration_s=3600,
-            technician_id=technician.id if technician else None,
-            promised_start=window[0] if window else None,
-            promised_end=window[1] if window else None,
-            started_at=arrived,
-            finished_at=finished,
+    ) -> tuple[int, int]:
+        technician_id = technician.id if technician else None
+        visit_id = self.rows.visit(
+            ticket_id, created=local(1, 9), sequence=sequence, technician_id=technician_id, window=window, status=status
         )
-        db.session.add(visit)
-        db.session.flush()
+        self.rows.last(Visit).update(started_at=arrived, finished_at=finished)
         if on_the_way:
-            db.session.add(
-                TimelineEvent(ticket_id=ticket.id, visit_id=visit.id, action="visit_en_route", detail={}, at=on_the_way)
-            )
+            self.rows.on_the_way(ticket_id, visit_id, on_the_way)
         if result:
-            db.session.add(
-                ServiceReport(
-                    visit_id=visit.id,
-                    technician_id=technician.id,
-                    work_done="done",
-                    result=result,
-                    submitted_at=finished,
-                )
-            )
-        return visit
+            self.rows.report(visit_id, technician_id=technician_id, result=result, submitted=finished)
+        return ticket_id, visit_id
 
-    def calls(self, ticket: Ticket, visit: Visit, *attempts: tuple[datetime, int | None, bool]) -> None:
+    def calls(self, visit: tuple[int, int], *attempts: tuple[datetime, int | None, bool]) -> None:
         """Follow-up attempts as (when, satisfaction, reached)."""
-        follow_up = FollowUp(
-            ticket_id=ticket.id,
-            visit_id=visit.id,
-            owner_id=self.owner.id,
-            status=FollowUpStatus.DONE,
-            created_at=visit.finished_at,
-        )
-        db.session.add(follow_up)
-        db.session.flush()
-        for at, score, reached in attempts:
-            db.session.add(
-                CallAttempt(
-                    follow_up_id=follow_up.id,
-                    at=at,
-                    by_id=self.owner.id,
-                    satisfaction=score,
-                    outcome=CallOutcome.REACHED if reached else CallOutcome.NO_ANSWER,
-                )
-            )
+        ticket_id, visit_id = visit
+        finished = next(r["finished_at"] for r in self.rows.rows[Visit] if r["id"] == visit_id)
+        self.rows.follow_up(ticket_id, visit_id, owner_id=self.owner.id, created=finished, calls=list(attempts))
 
 
 def build_week() -> dict:
@@ -214,7 +119,7 @@ def build_week() -> dict:
         finished=local(3, 11, 30),
         result=ServiceResult.RESOLVED,
     )
-    b.calls(t1, v, (local(4, 10, 30), 5, True))
+    b.calls(v, (local(4, 10, 30), 5, True))
     # T2: first visit 20 min late and not resolved, second visit early and resolved; one missed call, then a 3.
     t2 = b.ticket(
         s2,
@@ -242,7 +147,7 @@ def build_week() -> dict:
         finished=local(5, 10, 45),
         result=ServiceResult.RESOLVED,
     )
-    b.calls(t2, v, (local(6, 10), None, False), (local(6, 13), 3, True))
+    b.calls(v, (local(6, 10), None, False), (local(6, 13), 3, True))
     # T3 (Beijing): a 3-day return picked up 90 min late, three missed calls, closed unreachable past its limit.
     t3 = b.ticket(
         s3,
@@ -262,7 +167,7 @@ def build_week() -> dict:
         finished=local(6, 14),
         result=ServiceResult.RESOLVED,
     )
-    b.calls(t3, v, (local(7, 10), None, False), (local(7, 13), None, False), (local(7, 16), None, False))
+    b.calls(v, (local(7, 10), None, False), (local(7, 13), None, False), (local(7, 16), None, False))
     # T4: unit S1 comes back 3 days 22.5 h after T1 closed: a repeat visit; open, not yet due.
     b.ticket(s1, type=TicketType.REPAIR, cause=Cause.QUALITY, created=local(8, 9))
     # T5: registered before the period; its visit in the period failed.
@@ -296,5 +201,6 @@ def build_week() -> dict:
     b.ticket(s7, type=TicketType.INSPECTION, created=local(2, 9))
     # T8: unit S2 again, 31 days after T2 closed: too late to count as a repeat.
     b.ticket(s2, type=TicketType.REPAIR, cause=Cause.QUALITY, created=local(7, 13, month=12))
+    b.rows.write()
     db.session.commit()
     return {"a": a, "b": bee}

@@ -32,3 +32,11 @@ def test_the_app_registers_new_tickets_after_a_generated_history(app):
     # Explicit ids from the bulk insert must not collide with the ids the database hands out next.
     ticket, visit = factories.make_ticket_with_visit()
     assert ticket.id > 50 and visit.id > 50
+
+
+def test_a_generated_history_comes_with_its_dashboard_summary(app):
+    from tests.reporting.test_summary import assert_summary_is_right
+
+    summary = generate_history(tickets=200, days=20, technicians=4, now=NOW)
+    rows = assert_summary_is_right()
+    assert len(rows["kpi_tickets"]) == summary.tickets and len(rows["kpi_visits"]) == summary.visits

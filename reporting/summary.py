@@ -1,0 +1,319 @@
+"""Keeping the dashboard's summary tables (reporting.models) right: in the transaction of every write.
+
+After each flush of a session, the tickets whose tickets, visits, service reports, follow-ups, call
+attempts, "on the way" events, products or customers the flush wrote get their summary rows worked out
+again from the source tables, by SQL in the same transaction: a rollback takes them back with the write,
+and a commit makes both visible at once. Working a ticket's rows out again whole (rather than patching
+figures) keeps what depends on its other visits right: a second visit makes the first one no longer a fix.
+
+The ticket rows are locked first, in id order, so two transactions writing the same ticket refresh its
+rows one after the other (the second reads what the first committed). Bulk inserts that bypass the ORM
+(the generated history) call `rebuild_summary` at the end; so does `flask reporting backfill-summary`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, and_, case, delete, event, exists, false, func, insert, inspect, select, true
+from sqlalchemy.orm import Session, aliased
+
+from dispatch.enums import VisitStatus
+from dispatch.models import CallAttempt, Customer, FollowUp, Product, Ticket, TimelineEvent, Visit
+from reporting import rules
+from reporting.models import SUMMARY_MODELS, KpiCall, KpiTicket, KpiVisit
+from reporting.service.timing import whole_epoch_s
+from technicians.enums import ServiceResult
+from technicians.models import ServiceReport
+
+PERFORMED = (VisitStatus.COMPLETED, VisitStatus.FAILED)
+EN_ROUTE = "visit_en_route"
+CHUNK = 500
+
+# The attributes a figure reads; a flush that changes none of them (a visit's plan, a ticket's notes)
+# leaves the summary alone.
+_TICKET_INPUTS = (
+    "type",
+    "status",
+    "cause",
+    "responsibility",
+    "created_at",
+    "closed_at",
+    "due_at",
+    "customer_id",
+    "product_id",
+)
+_VISIT_INPUTS = (
+    "ticket_id",
+    "sequence_no",
+    "status",
+    "technician_id",
+    "promised_start",
+    "promised_end",
+    "started_at",
+    "finished_at",
+)
+_PRODUCT_INPUTS = ("category", "brand", "sku", "serial_no")
+
+
+def ticket_rows():
+    """The summary rows of tickets, as (column names, SELECT) for INSERT ... SELECT. A closed ticket's unit
+    came back when another ticket of the same serial number was registered within REPEAT_WINDOW_DAYS after
+    the closure (a new ticket therefore refreshes its unit's earlier ones: see `_same_units`)."""
+    again, again_product = aliased(Ticket), aliased(Product)
+    came_back = exists().where(
+        again_product.id == again.product_id,
+        again_product.serial_no == Product.serial_no,
+        again.id != Ticket.id,
+        again.created_at > Ticket.closed_at,
+        whole_epoch_s(again.created_at) - whole_epoch_s(Ticket.closed_at)
+        <= rules.REPEAT_WINDOW_DAYS * rules.SECONDS_PER_DAY,
+    )
+    query = (
+        select(
+            Ticket.id,
+            Ticket.type,
+            Ticket.status,
+            Ticket.cause,
+            Ticket.responsibility,
+            Customer.region,
+            Product.category,
+            Product.brand,
+            Product.sku,
+            Product.serial_no,
+            whole_epoch_s(Ticket.created_at),
+            whole_epoch_s(Ticket.closed_at),
+            whole_epoch_s(Ticket.due_at),
+            case((and_(Ticket.closed_at.is_not(None), came_back), true()), else_=false()),
+        )
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .join(Product, Product.id == Ticket.product_id)
+    )
+    columns = [
+        "ticket_id",
+        "type",
+        "status",
+        "cause",
+        "responsibility",
+        "region",
+        "category",
+        "brand",
+        "sku",
+        "serial_no",
+        "created_s",
+        "closed_s",
+        "due_s",
+        "came_back",
+    ]
+    return columns, query
+
+
+def visit_rows():
+    """The summary rows of visits: a visit is its ticket's first when it was performed and no visit before it
+    was; it fixed the ticket when it was completed with a resolved report and no visit (not cancelled)
+    followed it."""
+    earlier, later = aliased(Visit), aliased(Visit)
+    performed_before = exists().where(
+        earlier.ticket_id == Visit.ticket_id, earlier.sequence_no < Visit.sequence_no, earlier.status.in_(PERFORMED)
+    )
+    followed = exists().where(
+        later.ticket_id == Visit.ticket_id, later.sequence_no > Visit.sequence_no, later.status != VisitStatus.CANCELLED
+    )
+    first = case((and_(Visit.status.in_(PERFORMED), ~performed_before), true()), else_=false())
+    fixed = case(
+        (
+            and_(Visit.status == VisitStatus.COMPLETED, ServiceReport.result == ServiceResult.RESOLVED, ~followed),
+            true(),
+        ),
+        else_=false(),
+    )
+    # A visit goes on the way at most once (the lifecycle has no way back).
+    on_the_way = (
+        select(func.max(TimelineEvent.at))
+        .where(TimelineEvent.visit_id == Visit.id, TimelineEvent.action == EN_ROUTE)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Visit.id,
+            Visit.ticket_id,
+            Visit.technician_id,
+            Visit.status,
+            Customer.region,
+            Product.category,
+            Product.brand,
+            whole_epoch_s(Visit.promised_start),
+            whole_epoch_s(Visit.promised_end),
+            whole_epoch_s(Visit.started_at),
+            whole_epoch_s(Visit.finished_at),
+            first,
+            fixed,
+            whole_epoch_s(Visit.started_at) - whole_epoch_s(on_the_way),
+        )
+        .join(Ticket, Ticket.id == Visit.ticket_id)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .join(Product, Product.id == Ticket.product_id)
+        .outerjoin(ServiceReport, ServiceReport.visit_id == Visit.id)
+    )
+    columns = [
+        "visit_id",
+        "ticket_id",
+        "technician_id",
+        "status",
+        "region",
+        "category",
+        "brand",
+        "promised_start_s",
+        "promised_end_s",
+        "started_s",
+        "finished_s",
+        "first_performed",
+        "fixed",
+        "travel_s",
+    ]
+    return columns, query
+
+
+def call_rows():
+    """The summary rows of follow-up call attempts, with the technician of the visit followed up."""
+    query = (
+        select(
+            CallAttempt.id,
+            FollowUp.ticket_id,
+            Visit.technician_id,
+            Customer.region,
+            Product.category,
+            Product.brand,
+            whole_epoch_s(CallAttempt.at),
+            CallAttempt.outcome,
+            CallAttempt.satisfaction,
+        )
+        .join(FollowUp, FollowUp.id == CallAttempt.follow_up_id)
+        .join(Ticket, Ticket.id == FollowUp.ticket_id)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .join(Product, Product.id == Ticket.product_id)
+        .outerjoin(Visit, Visit.id == FollowUp.visit_id)
+    )
+    columns = [
+        "call_id",
+        "ticket_id",
+        "technician_id",
+        "region",
+        "category",
+        "brand",
+        "at_s",
+        "outcome",
+        "satisfaction",
+    ]
+    return columns, query
+
+
+_SOURCES = (
+    (KpiTicket, ticket_rows, Ticket.id),
+    (KpiVisit, visit_rows, Visit.ticket_id),
+    (KpiCall, call_rows, FollowUp.ticket_id),
+)
+
+
+def _same_units(connection: Connection, ticket_ids: set[int]) -> set[int]:
+    """The tickets of the same units (serial numbers) as these, now and as the summary last saw them."""
+    ids = sorted(ticket_ids)
+    found = set(ticket_ids)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        serials = select(Product.serial_no).join(Ticket, Ticket.product_id == Product.id).where(Ticket.id.in_(chunk))
+        units = select(Ticket.id).join(Product, Product.id == Ticket.product_id).where(Product.serial_no.in_(serials))
+        found.update(connection.execute(units).scalars())
+        seen = select(KpiTicket.serial_no).where(KpiTicket.ticket_id.in_(chunk))
+        found.update(connection.execute(select(KpiTicket.ticket_id).where(KpiTicket.serial_no.in_(seen))).scalars())
+    return found
+
+
+def refresh_tickets(connection: Connection, ticket_ids: Iterable[int]) -> None:
+    """Work the summary rows of these tickets, and of the other tickets of their units, out again from the
+    source tables (a ticket gone loses them)."""
+    ids = sorted(_same_units(connection, set(ticket_ids)))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        # Lock the tickets (PostgreSQL; SQLite writers hold the database lock already).
+        connection.execute(select(Ticket.id).where(Ticket.id.in_(chunk)).order_by(Ticket.id).with_for_update())
+        for model, rows, ticket_id in _SOURCES:
+            table = model.__table__
+            connection.execute(delete(table).where(table.c.ticket_id.in_(chunk)))
+            columns, query = rows()
+            connection.execute(insert(table).from_select(columns, query.where(ticket_id.in_(chunk))))
+
+
+def rebuild_summary(connection: Connection) -> dict[str, int]:
+    """Empty the summary tables and fill them from every ticket; returns the rows written per table."""
+    counts = {}
+    for model, rows, _ticket_id in _SOURCES:
+        table = model.__table__
+        connection.execute(delete(table))
+        columns, query = rows()
+        connection.execute(insert(table).from_select(columns, query))
+        counts[table.name] = connection.execute(select(func.count()).select_from(table)).scalar_one()
+    return counts
+
+
+def _changed(obj, names: Iterable[str]) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+def _touched_tickets(session: Session) -> set[int]:
+    tickets: set[int] = set()
+    visits: set[int] = set()
+    follow_ups: set[int] = set()
+    products: set[int] = set()
+    customers: set[int] = set()
+    # New and deleted rows always count; a changed one only when it changed an input of a figure.
+    written = [(obj, False) for obj in (*session.new, *session.deleted)] + [(obj, True) for obj in session.dirty]
+    for obj, dirty in written:
+        values = inspect(obj).dict
+        if isinstance(obj, Ticket):
+            if not dirty or _changed(obj, _TICKET_INPUTS):
+                tickets.add(values.get("id"))
+        elif isinstance(obj, Visit):
+            if not dirty or _changed(obj, _VISIT_INPUTS):
+                tickets.add(values.get("ticket_id"))
+        elif isinstance(obj, ServiceReport):
+            visits.add(values.get("visit_id"))
+        elif isinstance(obj, FollowUp):
+            tickets.add(values.get("ticket_id"))
+        elif isinstance(obj, CallAttempt):
+            follow_ups.add(values.get("follow_up_id"))
+        elif isinstance(obj, TimelineEvent):
+            if values.get("action") == EN_ROUTE:
+                tickets.add(values.get("ticket_id"))
+        elif isinstance(obj, Product):
+            if dirty and _changed(obj, _PRODUCT_INPUTS):
+                products.add(values.get("id"))
+        elif isinstance(obj, Customer) and dirty and _changed(obj, ("region",)):
+            customers.add(values.get("id"))
+    connection = session.connection()
+    lookups = (
+        (visits, select(Visit.ticket_id).where(Visit.id.in_(visits - {None}))),
+        (follow_ups, select(FollowUp.ticket_id).where(FollowUp.id.in_(follow_ups - {None}))),
+        (products, select(Ticket.id).where(Ticket.product_id.in_(products - {None}))),
+        (customers, select(Ticket.id).where(Ticket.customer_id.in_(customers - {None}))),
+    )
+    for wanted, query in lookups:
+        if wanted - {None}:
+            tickets.update(connection.execute(query).scalars())
+    return tickets - {None}
+
+
+def install_summary_hooks() -> None:
+    """Refresh the touched tickets' summary rows at every flush (once per process, however many apps)."""
+    if not event.contains(Session, "after_flush", _refresh_summary_after_flush):
+        event.listen(Session, "after_flush", _refresh_summary_after_flush)
+
+
+def _refresh_summary_after_flush(session: Session, flush_context) -> None:
+    tickets = _touched_tickets(session)
+    if tickets:
+        refresh_tickets(session.connection(), tickets)
+
+
+__all__ = ["SUMMARY_MODELS", "install_summary_hooks", "rebuild_summary", "refresh_tickets"]
