@@ -91,6 +91,10 @@ def rebalance(
     for tech in techs.values():
         out_from = event.from_s if event.kind == TECHNICIAN_OUT and tech.id == event.technician else None
         freed += retime(parsed, tech, by_id, tolerance_s=MOVE_TOLERANCE_S if keep_routes else None, from_s=out_from)
+        if out_from is not None:
+            # "out from" means their visits go elsewhere: the out technician keeps what fits before then and
+            # takes nothing new, not even one of their own afternoon visits pulled forward into the morning
+            tech.open = False
         if not keep_routes:
             freed += tech.route
             tech.route, tech.windows = [], {}
@@ -212,7 +216,13 @@ def _split_history(
                 {**s, "end": s["start"] + durations[s["visit"]]} if s["visit"] == event.visit else s for s in history
             ]
         techs[tech["id"]] = TechDay.from_history(
-            tech, history, history_breaks, rest, now_s=now_s, location_of=location_of
+            tech,
+            history,
+            history_breaks,
+            rest,
+            now_s=now_s,
+            location_of=location_of,
+            planned={s["visit"]: s["start"] for s in stops if s not in history},
         )
     return techs
 

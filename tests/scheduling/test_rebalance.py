@@ -87,6 +87,34 @@ def test_an_out_technician_keeps_the_visit_under_way_and_hands_the_rest_to_a_col
     assert result.changes["broken_promises"] == []
 
 
+def test_an_out_technicians_later_visit_goes_to_a_colleague_not_into_their_own_morning():
+    problem, plan = small_day()
+    # b (planned 11:00) may start from 09:00 here: t1 could do it at 10:10, right after a, and be home by 11:30
+    problem["visits"][1]["windows"] = [[NINE, THIRTEEN]]
+    result = rebalance(
+        problem,
+        plan,
+        now_s=NINE_THIRTY,
+        event={"kind": "technician_out", "technician": "t1", "from_s": ELEVEN + 1800},
+        search_time_s=0.3,
+    )
+    assert check_plan(result.problem, result.plan) == []
+    # "out from 11:30": t1 keeps a (09:00-10:00) and takes nothing new, b goes to t2
+    assert stops_of(result.plan, "t1") == [("a", NINE)]
+    assert [(m["visit"], m["to"]["technician"]) for m in result.changes["moved"]] == [("b", "t2")]
+
+
+def test_a_kept_visit_is_not_pulled_much_earlier_than_planned():
+    problem, plan = small_day()
+    problem["visits"][3]["windows"] = [[NINE, THIRTEEN]]  # d could start right after c, at 10:10
+    result = rebalance(problem, plan, now_s=NINE_THIRTY, event={"kind": "cancel", "visit": "b"}, search_time_s=0.3)
+    assert check_plan(result.problem, result.plan) == []
+    # d is kept on t2 and starts no more than half an hour before its planned 11:00
+    (start,) = [start for vid, start in stops_of(result.plan, "t2") if vid == "d"]
+    assert ELEVEN - 1800 <= start <= ELEVEN
+    assert "d" not in [m["visit"] for m in result.changes["moved"]]
+
+
 def test_an_overrun_pushes_the_next_visit_and_says_whom_to_call():
     problem, plan = small_day()
     result = rebalance(

@@ -184,3 +184,22 @@ def test_a_technician_whose_route_changed_sees_it_on_the_phone(app, published_da
     for moved in shown["moved"]:
         if moved["to"]["technician_id"] == colleague.technician.id:
             assert moved["visit_id"] in order
+
+
+def test_an_out_technicians_afternoon_visit_goes_to_the_colleague_who_has_the_skill(app, clock, dispatcher):
+    # The board's day: the installer has one visit at 14:00, another visit waits for a technician; the
+    # colleague has the installer's skill. The installer will go home at 11:00 tomorrow.
+    clock.move_to(datetime(2026, 11, 23, 6, 0, tzinfo=UTC))
+    installer = factories.make_technician(name="王师傅", skills=("ac_install",))
+    colleague = factories.make_technician(name="李师傅", skills=("ac_install",), home_lat=31.20, home_lon=121.45)
+    window = [(local(DAY, 9), local(DAY, 17))]
+    afternoon = make_visit(
+        status=VisitStatus.SCHEDULED, technician=installer, planned_start=local(DAY, 14), windows=window
+    )
+    make_visit(windows=window)
+
+    shown = _preview(dispatcher, {"kind": "technician_out", "technician_id": installer.id, "from": "11:00"})
+
+    assert shown.status_code == 200, shown.json
+    assert [(m["visit_id"], m["to"]["technician_id"]) for m in shown.json["moved"]] == [(afternoon.id, colleague.id)]
+    assert shown.json["unassigned"] == [] or all(u["visit_id"] != afternoon.id for u in shown.json["unassigned"])
