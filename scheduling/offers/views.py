@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,6 +19,15 @@ from scheduling import reason_text
 from scheduling.offers import service as offers
 
 bp = Blueprint("offer_pages", __name__)
+
+
+@bp.app_template_global("rebook_reason")
+def rebook_reason(reason: dict | None) -> str:
+    """Why a rebalance sent a visit back (a rebook task's stored reason), in the reader's language."""
+    if not reason:
+        return ""
+    day = date.fromisoformat(reason["date"]) if reason.get("date") else None
+    return reason_text.describe_item(reason, day=day)
 
 
 @bp.get("/intake/<int:ticket_id>/slots")

@@ -8,13 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from common.db import db, utcnow
-from common.errors import Conflict, NotFound, RuleViolation
+from common.errors import Conflict, DomainError, NotFound, RuleViolation
 from common.i18n import local_zone
 from common.models import User
 from common.transaction import begin_write, transactional
 from dispatch.enums import TicketStatus, VisitStatus
 from dispatch.models import Visit
 from dispatch.rules import check_visit_transition
+from dispatch.service.follow_ups import queue_rebook
 from dispatch.service.tickets import set_ticket_status
 from dispatch.service.timeline import record_event
 from dispatch.service.visits import BUSY_STATUSES, place_visit
@@ -23,11 +24,14 @@ from scheduling.core.rebalance import rebalance
 from scheduling.core.rebalance_events import EventError
 from scheduling.enums import RebalanceStatus
 from scheduling.models import Rebalance
+from scheduling.offers import service as offers
 from scheduling.rebalance.schemas import EventSchema
 from technicians.models import Technician
 from technicians.service.days import lock_technician_day
 
 LOAD_TIME_LIMIT_S = 10
+# A rebook task carries this many of the cheapest slots free when the rebalance was applied.
+REBOOK_OFFERED_SLOTS = 3
 # The API's names for the core event's fields, so a 422 names what the dispatcher sent.
 API_FIELD = {
     "technician": "technician_id",
@@ -116,16 +120,19 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
             source=why,
         )
     broken = {b["visit"] for b in result["broken_promises"]}
+    sent_back = []
     for item in result["unassigned"]:
         if item.get("was"):
+            visit = db.session.get(Visit, _int(item["visit"]))
             _send_back(
-                db.session.get(Visit, _int(item["visit"])),
+                visit,
                 broken=item["visit"] in broken,
                 reason=item["reason"],
                 reason_code=item.get("reason_code"),
                 by=by,
                 why=why,
             )
+            sent_back.append((visit, item))
     for vid in result.get("cancelled", []):
         visit = db.session.get(Visit, _int(vid))
         check_visit_transition(visit.status, VisitStatus.CANCELLED)
@@ -137,6 +144,9 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
             visit.planned_end = visit.planned_start + timedelta(seconds=visit.duration_s + 60 * row.event["minutes"])
             record_event(visit.ticket, "visit_overrun", by=by, visit=visit, minutes=row.event["minutes"])
     now = now or utcnow()
+    db.session.flush()  # the slots offered below see the day as this change set leaves it
+    for visit, item in sent_back:
+        _queue_rebook(visit, item, broken=item["visit"] in broken, day=row.date, by=by, why=why, now=now)
     changes = _route_changes(result)
     for technician_day in days:
         technician_day.version += 1
@@ -198,6 +208,31 @@ def _send_back(visit: Visit, *, broken: bool, reason: str, reason_code: str | No
         source=why,
         **(slot if broken else {}),
     )
+
+
+def _queue_rebook(visit: Visit, item: dict, *, broken: bool, day: date, by: User, why: str, now: datetime) -> None:
+    """A rebook call in the CS owner's queue: why the visit left its day, and the cheapest slots free now."""
+    try:
+        found = offers.offer_slots(visit.id, by=by, now=now).offers[:REBOOK_OFFERED_SLOTS]
+    except DomainError:
+        found = []  # no slot can be offered (no coordinates, beyond quota): CS sees the reason on the intake page
+    slots = [
+        {
+            "slot_start": o.slot_start.isoformat(),
+            "slot_end": o.slot_end.isoformat(),
+            "technician_id": o.technician_id,
+            "technician_name": o.technician_name,
+        }
+        for o in found
+    ]
+    reason = {
+        "why": "promise_broken" if broken else "not_today",
+        "reason": item["reason"],
+        "reason_code": item.get("reason_code"),
+        "reason_params": item.get("reason_params") or {},
+        "date": day.isoformat(),
+    }
+    queue_rebook(visit.ticket, visit=visit, reason=reason, offered_slots=slots, by=by, source=why)
 
 
 def _core_event(event: dict, day: date, problem: dict) -> dict:

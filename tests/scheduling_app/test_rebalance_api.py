@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from common.db import db
-from dispatch.enums import VisitStatus
-from dispatch.models import TimelineEvent, Visit
+from dispatch.enums import FollowUpStatus, VisitStatus
+from dispatch.models import FollowUp, TimelineEvent, Visit
 from scheduling.models import Rebalance
 from tests import factories
-from tests.scheduling_app.builders import DAY, local, make_visit
+from tests.scheduling_app.builders import DAY, SHANGHAI, local, make_visit
 
 # Tuesday 11:00 in Shanghai (03:00 UTC), when the technician calls in sick.
 ELEVEN_LOCAL = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
@@ -203,3 +203,61 @@ def test_an_out_technicians_afternoon_visit_goes_to_the_colleague_who_has_the_sk
     assert shown.status_code == 200, shown.json
     assert [(m["visit_id"], m["to"]["technician_id"]) for m in shown.json["moved"]] == [(afternoon.id, colleague.id)]
     assert shown.json["unassigned"] == [] or all(u["visit_id"] != afternoon.id for u in shown.json["unassigned"])
+
+
+def _nobody_else_can_take_the_afternoon(dispatcher):
+    """The installer's promised 14:00-16:00 visit; the only colleague lacks the skill. Now it is 08:00."""
+    installer = factories.make_technician(skills=("ac_install",))
+    factories.make_technician(skills=("furniture_assembly",))
+    promised = (local(DAY, 14), local(DAY, 16))
+    visit = make_visit(
+        status=VisitStatus.SCHEDULED,
+        technician=installer,
+        planned_start=local(DAY, 14),
+        windows=[promised],
+        promised=promised,
+    )
+    shown = _preview(dispatcher, {"kind": "technician_out", "technician_id": installer.id, "from": "11:00"}).json
+    assert [b["visit_id"] for b in shown["broken_promises"]] == [visit.id]
+    return visit, shown
+
+
+def test_a_broken_promise_becomes_a_rebook_task_with_fresh_slots_in_the_owners_queue(app, clock, dispatcher):
+    visit, shown = _nobody_else_can_take_the_afternoon(dispatcher)
+    assert dispatcher.post(f"/api/v1/rebalance/{shown['id']}/apply").status_code == 200
+
+    db.session.expire_all()
+    (task,) = db.session.scalars(select(FollowUp).where(FollowUp.visit_id == visit.id)).all()
+    assert task.kind == "rebook" and task.status is FollowUpStatus.PENDING
+    assert task.owner_id == visit.ticket.owner_id
+    assert task.reason["why"] == "promise_broken" and task.reason["reason_code"]
+    # the installer is back tomorrow: the cheapest slots of the coming days, none on the day that was lost
+    assert task.offered_slots
+    assert all(datetime.fromisoformat(s["slot_start"]).date() > DAY for s in task.offered_slots)
+    assert db.session.scalar(
+        select(TimelineEvent).where(TimelineEvent.visit_id == visit.id, TimelineEvent.action == "rebook_queued")
+    )
+
+
+def test_the_rebook_task_shows_on_the_cs_queue_and_keeps_the_call_rules(app, clock, dispatcher, page_login):
+    visit, shown = _nobody_else_can_take_the_afternoon(dispatcher)
+    dispatcher.post(f"/api/v1/rebalance/{shown['id']}/apply")
+    owner = visit.ticket.owner
+    (task,) = db.session.scalars(select(FollowUp).where(FollowUp.visit_id == visit.id)).all()
+    first = datetime.fromisoformat(task.offered_slots[0]["slot_start"]).astimezone(SHANGHAI)
+    client = page_login(owner)
+
+    html = client.get("/followups?lang=en").get_data(as_text=True)
+    assert f'data-follow-up="{task.id}" data-kind="rebook"' in html
+    assert "The promised slot cannot be kept" in html
+    assert first.strftime("%m-%d %H:%M") in html
+    assert "Calls allowed again at" in html  # 08:00: before the 10:00-18:00 call window
+    assert "承诺的时段无法保持" in client.get("/followups?lang=zh_CN").get_data(as_text=True)
+
+    clock.move_to(datetime(2026, 11, 24, 2, 30, tzinfo=UTC))  # 10:30 local
+    client.post(f"/followups/{task.id}/attempts", data={"outcome": "reached", "kind": "rebook"})
+    db.session.expire_all()
+    task = db.session.get(FollowUp, task.id)
+    assert task.status is FollowUpStatus.DONE and len(task.attempts) == 1
+    # the visit still waits for its new slot: the ticket is not closed by the call
+    assert task.ticket.status.value != "closed"

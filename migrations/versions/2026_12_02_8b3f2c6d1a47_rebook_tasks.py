@@ -1,0 +1,33 @@
+"""Rebook tasks share the CS owner's call queue: a follow-up has a kind, and a rebook task its reason and
+the slots offered when it was queued.
+
+Existing rows are follow-up calls (kind 'follow_up').
+
+Revision ID: 8b3f2c6d1a47
+Revises: c5a1e7d93b20
+Create Date: 2026-12-02 04:50:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '8b3f2c6d1a47'
+down_revision = 'c5a1e7d93b20'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('follow_ups', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('kind', sa.String(length=16), nullable=False, server_default='follow_up'))
+        batch_op.add_column(sa.Column('reason', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('offered_slots', sa.JSON(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('follow_ups', schema=None) as batch_op:
+        batch_op.drop_column('offered_slots')
+        batch_op.drop_column('reason')
+        batch_op.drop_column('kind')
