@@ -44,7 +44,7 @@ from dispatch.rules import VISIT_OPEN
 from dispatch.service.visits import BUSY_STATUSES as VISIT_HOLDING_TIME
 from dispatch.service.visits import place_visit
 from scheduling.models import Plan
-from technicians.models import Technician
+from technicians.models import Technician, TechnicianDay
 
 DAY_S = 24 * 3600
 VISIT_IN_PROGRESS = frozenset({VisitStatus.EN_ROUTE, VisitStatus.ARRIVED})
@@ -166,7 +166,8 @@ def load_day(day: date, region: str, *, time_limit_s: int) -> DayLoad:
         visits_out.append(entry)
         snapshot[vid] = _visit_state(visit)
 
-    tech_entries = [technician_entry(t, day) for t in technicians]
+    spares = spare_shifts(day)
+    tech_entries = [technician_entry(t, day, spare_shift=spares.get(t.id)) for t in technicians]
     begin_at_started_visits(tech_entries, under_way)
     add_district_skills(tech_entries, technicians, visits_out, districts_of_visits)
     config = current_app.config
@@ -211,7 +212,18 @@ def _technicians_of_day(day: date, region: str) -> list[Technician]:
         .options(selectinload(Technician.skills))
         .order_by(Technician.id)
     )
-    return [t for t in rows if day.isoweekday() in (t.working_days or [])]
+    spares = spare_shifts(day)
+    return [t for t in rows if day.isoweekday() in (t.working_days or []) or t.id in spares]
+
+
+def spare_shifts(day: date) -> dict[int, list[int]]:
+    """Technician id -> the spare shift [start_s, end_s] a rebalance added for `day`."""
+    rows = db.session.execute(
+        select(TechnicianDay.technician_id, TechnicianDay.spare_shift).where(
+            TechnicianDay.day == day, TechnicianDay.spare_shift.is_not(None)
+        )
+    )
+    return {tech_id: list(shift) for tech_id, shift in rows if shift}
 
 
 def _candidate_visits(day: date, region: str) -> list[Visit]:
@@ -321,9 +333,12 @@ def _visit_state(visit: Visit) -> dict:
     }
 
 
-def technician_entry(tech: Technician, day: date) -> dict:
-    """The problem's technician for `day`: shift, lunch break, home, skills and visit limit."""
+def technician_entry(tech: Technician, day: date, *, spare_shift: list[int] | None = None) -> dict:
+    """The problem's technician for `day`: shift (a spare shift instead of the usual hours), lunch break, home,
+    skills and visit limit."""
     shift = [wall_clock_seconds(tech.shift_start, day), wall_clock_seconds(tech.shift_end, day)]
+    if spare_shift is not None:
+        shift = list(spare_shift)
     breaks = []
     if tech.break_start is not None and tech.break_end is not None:
         # The lunch window is kept inside the shift; a break that no longer fits is not asked for.

@@ -1,5 +1,5 @@
 """Rebook tasks share the CS owner's call queue: a follow-up has a kind, and a rebook task its reason and
-the slots offered when it was queued.
+the slots offered when it was queued. A technician's day keeps the spare shift a rebalance added.
 
 Existing rows are follow-up calls (kind 'follow_up').
 
@@ -24,9 +24,13 @@ def upgrade():
         batch_op.add_column(sa.Column('kind', sa.String(length=16), nullable=False, server_default='follow_up'))
         batch_op.add_column(sa.Column('reason', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('offered_slots', sa.JSON(), nullable=True))
+    with op.batch_alter_table('technician_days', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('spare_shift', sa.JSON(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('technician_days', schema=None) as batch_op:
+        batch_op.drop_column('spare_shift')
     with op.batch_alter_table('follow_ups', schema=None) as batch_op:
         batch_op.drop_column('offered_slots')
         batch_op.drop_column('reason')

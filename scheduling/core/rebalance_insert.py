@@ -140,7 +140,9 @@ def retime(
         for vid, start in zip(kept, starts):
             windows = by_id[vid].windows or ((0, DAY_END_S),)
             a, b = next((a, b) for a, b in windows if a <= start <= b)
-            day.windows[vid] = ((max(a, start - tolerance_s), min(b, start + tolerance_s)),)
+            # never more than `tolerance_s` before the time planned before the event either
+            a = max(a, start - tolerance_s, day.planned.get(vid, a) - tolerance_s)
+            day.windows[vid] = ((min(a, start), min(b, start + tolerance_s)),)
     return freed
 
 

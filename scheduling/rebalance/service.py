@@ -99,6 +99,8 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
         _int(m["from"]["technician"]) for m in result["moved"] + result["unassigned"] if m.get("from")
     }
     touched |= {_int(u["was"]["technician"]) for u in result["unassigned"] if u.get("was")}
+    if row.event["kind"] == "technician_added":
+        touched.add(row.event["technician_id"])  # their day keeps the spare shift, even with nothing moved to it
     days = [lock_technician_day(t, row.date) for t in sorted(touched)]
     changed = _changed_since(row)
     if changed:
@@ -143,6 +145,9 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
         if visit.planned_start is not None:
             visit.planned_end = visit.planned_start + timedelta(seconds=visit.duration_s + 60 * row.event["minutes"])
             record_event(visit.ticket, "visit_overrun", by=by, visit=visit, minutes=row.event["minutes"])
+    if row.event["kind"] == "technician_added":
+        spare = next(d for d in days if d.technician_id == row.event["technician_id"])
+        spare.spare_shift = [_seconds(clock, row.date) for clock in row.event["shift"]]
     now = now or utcnow()
     db.session.flush()  # the slots offered below see the day as this change set leaves it
     for visit, item in sent_back:

@@ -261,3 +261,27 @@ def test_the_rebook_task_shows_on_the_cs_queue_and_keeps_the_call_rules(app, clo
     assert task.status is FollowUpStatus.DONE and len(task.attempts) == 1
     # the visit still waits for its new slot: the ticket is not closed by the call
     assert task.ticket.status.value != "closed"
+
+
+def test_a_spare_shift_takes_a_waiting_visit_and_the_day_keeps_the_spare(app, clock, dispatcher):
+    installer = factories.make_technician(skills=("ac_install",), max_visits_per_day=1)
+    spare = factories.make_technician(skills=("ac_install",), working_days=[6, 7])  # off on Tuesdays
+    make_visit(status=VisitStatus.SCHEDULED, technician=installer, planned_start=local(DAY, 10))
+    waiting = make_visit()
+    board = dispatcher.get(f"/api/v1/board?date={DAY.isoformat()}&region=shanghai").json
+    assert [t["id"] for t in board["off_today"]] == [spare.id]
+
+    shown = _preview(dispatcher, {"kind": "technician_added", "technician_id": spare.id, "shift": ["13:00", "18:00"]})
+    assert shown.status_code == 200, shown.json
+    (moved,) = shown.json["moved"]
+    assert moved["visit_id"] == waiting.id and moved["from"] is None
+    assert moved["to"]["technician_id"] == spare.id and moved["to"]["start"] >= local(DAY, 13).isoformat()
+    assert dispatcher.post(f"/api/v1/rebalance/{shown.json['id']}/apply").status_code == 200
+
+    db.session.expire_all()
+    assert db.session.get(Visit, waiting.id).technician_id == spare.id
+    board = dispatcher.get(f"/api/v1/board?date={DAY.isoformat()}&region=shanghai").json
+    row = next(t for t in board["technicians"] if t["id"] == spare.id)
+    assert (row["shift"]["start"][11:16], row["shift"]["end"][11:16]) == ("13:00", "18:00")
+    assert board["off_today"] == []
+    assert waiting.id in [v["visit_id"] for v in board["visits"]]
