@@ -394,12 +394,24 @@ def _int_id(prefixed: str) -> int:
     return int(prefixed[1:])
 
 
-def visits_changed_since_load(plan: Plan) -> list[str]:
-    """One line per visit of the plan whose status, technician or planned start changed since loading."""
+def visits_changed_since_load(snapshot: dict[str, dict], *, day: date, technician_ids: list[int]) -> list[str]:
+    """One line per visit of a loaded day (`snapshot`, as load_day took it) whose status, technician or planned
+    start changed since, and per visit placed on one of `technician_ids`' day since then.
+
+    The one check before writing what was computed from a load: publishing a plan, applying a rebalance."""
     changes = []
-    ids = [_int_id(v) for v in plan.visit_snapshot]
-    current = {v.id: v for v in db.session.scalars(select(Visit).where(Visit.id.in_(ids)))} if ids else {}
-    for vid, before in sorted(plan.visit_snapshot.items(), key=lambda item: _int_id(item[0])):
+    ids = [_int_id(v) for v in snapshot]
+    current = (
+        {
+            v.id: v
+            for v in db.session.scalars(
+                select(Visit).where(Visit.id.in_(ids)).execution_options(populate_existing=True)
+            )
+        }
+        if ids
+        else {}
+    )
+    for vid, before in sorted(snapshot.items(), key=lambda item: _int_id(item[0])):
         visit = current.get(_int_id(vid))
         if visit is None:
             changes.append(f"visit {vid[1:]} no longer exists")
@@ -416,7 +428,7 @@ def visits_changed_since_load(plan: Plan) -> list[str]:
                 f"{before['technician_id']} -> {now['technician_id']}, start "
                 f"{before['planned_start']} -> {now['planned_start']})"
             )
-    for visit in _visits_added_to_day(plan, known=set(current)):
+    for visit in _visits_added_to_day(day, technician_ids, known=set(current)):
         changes.append(
             f"visit {visit.id} was placed on technician {visit.technician_id}'s day since the plan was "
             f"made ({visit.status.value}, start {visit.planned_start.isoformat()})"
@@ -434,12 +446,11 @@ def plan_technician_ids(plan: Plan) -> list[int]:
     return sorted(_int_id(t["id"]) for t in plan.problem.get("technicians", []))
 
 
-def _visits_added_to_day(plan: Plan, *, known: set[int]) -> list[Visit]:
-    """Visits holding time on the plan's technicians that day which the plan never saw (a booking, a manual move)."""
-    technician_ids = plan_technician_ids(plan)
+def _visits_added_to_day(day: date, technician_ids: list[int], *, known: set[int]) -> list[Visit]:
+    """Visits holding time on the technicians' day which the load never saw (a booking, a manual move)."""
     if not technician_ids:
         return []
-    start, end = local_day_bounds(plan.date)
+    start, end = local_day_bounds(day)
     query = (
         select(Visit)
         .where(

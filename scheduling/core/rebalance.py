@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from scheduling.core.clock import elapsed_clock_s
-from scheduling.core.engine import ready_engine, searches_for, solve_with
+from scheduling.core.engine import searches_for, solve_with
 from scheduling.core.parse import parse_problem
 from scheduling.core.plan import Plan, Unassigned, make_plan, plan_to_dict
 from scheduling.core.problem import Problem
@@ -64,11 +64,14 @@ def rebalance(
     now_s: int,
     event: dict | Event,
     under_way: Collection[str] = (),
+    engine: str,
     search_time_s: float = SEARCH_TIME_S,
     keep_routes: bool = True,
-    engine: str | None = None,
 ) -> RebalanceResult:
     """Answer `event` at `now_s` with the fewest moves; `under_way` visits (en route, on site) stay first.
+
+    `engine` is the search that improves the insertion (scheduling.core.engine's names): the caller chooses
+    it (the app by what is compiled, the command by --engine) and the result's kpis say which it was.
 
     `keep_routes=False` re-plans the rest of the day from scratch instead (only history stays), which is
     what the benchmark and the tests compare against. Raises EventError when the event does not fit the day."""
@@ -155,7 +158,7 @@ def rebalance(
         search_time_s=search_time_s,
         pin_inserted=keep_routes,
         late=late,
-        engine=engine or ready_engine(),
+        engine=engine,
         unplanned=[(vid, _reason_before(current_plan, vid)) for vid in unplanned],
     )
     changes = change_set(problem, day, current_plan, plan, event=event, tolerance_s=MOVE_TOLERANCE_S)
@@ -166,6 +169,7 @@ def rebalance(
         "unassigned": len(plan["unassigned"]),
         "served": plan["kpis"]["served"],
         "travel_s": plan["kpis"]["travel_s"],
+        "engine": engine,
     }
     return RebalanceResult(plan=plan, problem=day, changes=changes, kpis=kpis)
 

@@ -23,6 +23,7 @@ from scheduling import store
 from scheduling.core.rebalance import rebalance
 from scheduling.core.rebalance_events import EventError
 from scheduling.enums import RebalanceStatus
+from scheduling.jobs import choose_engine
 from scheduling.models import Rebalance
 from scheduling.offers import service as offers
 from scheduling.rebalance.schemas import EventSchema
@@ -52,7 +53,12 @@ def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: dat
     plan, under_way = _current_plan(day, problem)
     try:
         result = rebalance(
-            problem, plan, now_s=max(0, round(store.to_day_seconds(now, day))), event=core_event, under_way=under_way
+            problem,
+            plan,
+            now_s=max(0, round(store.to_day_seconds(now, day))),
+            event=core_event,
+            under_way=under_way,
+            engine=choose_engine(),
         )
     except EventError as error:
         raise RuleViolation(str(error), field=f"event.{API_FIELD.get(error.field, error.field)}") from error
@@ -64,7 +70,7 @@ def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: dat
         now=now,
         problem=result.problem,
         result=result.as_dict(),
-        visit_snapshot=_snapshot(plan),
+        visit_snapshot=load.snapshot,
         created_by_id=by.id,
     )
     db.session.add(row)
@@ -102,7 +108,11 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
     if row.event["kind"] == "technician_added":
         touched.add(row.event["technician_id"])  # their day keeps the spare shift, even with nothing moved to it
     days = [lock_technician_day(t, row.date) for t in sorted(touched)]
-    changed = _changed_since(row)
+    changed = store.visits_changed_since_load(
+        row.visit_snapshot,
+        day=row.date,
+        technician_ids=sorted(int(t["id"][1:]) for t in row.problem["technicians"]),
+    )
     if changed:
         raise Conflict(
             f"The day changed since rebalance {row.id} was previewed ({'; '.join(changed[:5])}); preview again.",
@@ -297,48 +307,6 @@ def _current_plan(day: date, problem: dict) -> tuple[dict, list[str]]:
         ],
     }
     return plan, under_way
-
-
-def _snapshot(plan: dict) -> dict:
-    """What applying must find unchanged: each visit's status, technician and planned start."""
-    ids = [_int(s["visit"]) for r in plan["routes"] for s in r["stops"]] + [
-        _int(u["visit"]) for u in plan["unassigned"]
-    ]
-    visits = db.session.scalars(select(Visit).where(Visit.id.in_(ids))) if ids else []
-    return {f"v{v.id}": _state(v) for v in visits}
-
-
-def _state(visit: Visit) -> dict:
-    return {
-        "status": visit.status.value,
-        "technician_id": visit.technician_id,
-        "planned_start": visit.planned_start.isoformat() if visit.planned_start else None,
-    }
-
-
-def _changed_since(row: Rebalance) -> list[str]:
-    ids = [_int(v) for v in row.visit_snapshot]
-    current = (
-        {
-            f"v{v.id}": v
-            for v in db.session.scalars(
-                select(Visit).where(Visit.id.in_(ids)).execution_options(populate_existing=True)
-            )
-        }
-        if ids
-        else {}
-    )
-    changes = []
-    for vid, before in sorted(row.visit_snapshot.items()):
-        visit = current.get(vid)
-        if visit is None:
-            changes.append(f"visit {vid[1:]} no longer exists")
-        elif _state(visit) != before:
-            changes.append(
-                f"visit {vid[1:]} is now {visit.status.value}"
-                + (" with another technician or time" if visit.status.value == before["status"] else "")
-            )
-    return changes
 
 
 def _int(prefixed: str) -> int:

@@ -84,6 +84,7 @@ def test_technician_out_previews_a_change_set_and_applies_exactly_it(app, publis
     assert preview.status_code == 200, preview.json
     shown = preview.json
     assert shown["status"] == "preview" and shown["event"]["from"] == "11:00"
+    assert shown["kpis"]["engine"] in ("ortools", "ruin_and_recreate")  # the app's choice, said in the answer
     # every visit the technician had left is moved to the colleague or sent back with a reason and a call
     handled = {m["visit_id"] for m in shown["moved"]} | {u["visit_id"] for u in shown["unassigned"]}
     assert set(left) <= handled
