@@ -53,6 +53,8 @@ DEFAULT_SPEED_KMH = 30
 DEFAULT_DETOUR_FACTOR = 1.3
 # Why the loader leaves a visit out; scheduling/reason_text.py words each code.
 LEFT_OUT_CODES = ("started_off_shift", "no_coordinates", "awaiting_quota_approval")
+# Why a visit is on no route in the day as it stands (the plan a rebalance starts from); worded there too.
+DAY_STATE_CODES = ("not_planned",)
 
 
 @dataclass(frozen=True)
@@ -166,8 +168,8 @@ def load_day(day: date, region: str, *, time_limit_s: int) -> DayLoad:
         visits_out.append(entry)
         snapshot[vid] = _visit_state(visit)
 
-    spares = spare_shifts(day)
-    tech_entries = [technician_entry(t, day, spare_shift=spares.get(t.id)) for t in technicians]
+    spares = shift_overrides(day)
+    tech_entries = [technician_entry(t, day, shift_override=spares.get(t.id)) for t in technicians]
     begin_at_started_visits(tech_entries, under_way)
     add_district_skills(tech_entries, technicians, visits_out, districts_of_visits)
     config = current_app.config
@@ -212,15 +214,15 @@ def _technicians_of_day(day: date, region: str) -> list[Technician]:
         .options(selectinload(Technician.skills))
         .order_by(Technician.id)
     )
-    spares = spare_shifts(day)
+    spares = shift_overrides(day)
     return [t for t in rows if day.isoweekday() in (t.working_days or []) or t.id in spares]
 
 
-def spare_shifts(day: date) -> dict[int, list[int]]:
-    """Technician id -> the spare shift [start_s, end_s] a rebalance added for `day`."""
+def shift_overrides(day: date) -> dict[int, list[int]]:
+    """Technician id -> the shift [start_s, end_s] a rebalance left for `day` (a spare shift, or cut at "out")."""
     rows = db.session.execute(
-        select(TechnicianDay.technician_id, TechnicianDay.spare_shift).where(
-            TechnicianDay.day == day, TechnicianDay.spare_shift.is_not(None)
+        select(TechnicianDay.technician_id, TechnicianDay.shift_override).where(
+            TechnicianDay.day == day, TechnicianDay.shift_override.is_not(None)
         )
     )
     return {tech_id: list(shift) for tech_id, shift in rows if shift}
@@ -333,12 +335,14 @@ def _visit_state(visit: Visit) -> dict:
     }
 
 
-def technician_entry(tech: Technician, day: date, *, spare_shift: list[int] | None = None) -> dict:
+def technician_entry(tech: Technician, day: date, *, shift_override: list[int] | None = None) -> dict:
     """The problem's technician for `day`: shift (a spare shift instead of the usual hours), lunch break, home,
     skills and visit limit."""
     shift = [wall_clock_seconds(tech.shift_start, day), wall_clock_seconds(tech.shift_end, day)]
-    if spare_shift is not None:
-        shift = list(spare_shift)
+    if shift_override is not None:
+        shift = list(shift_override)
+        if shift[1] <= shift[0]:  # out from before the day began: on the day's list, with no time to work
+            shift = [shift[0], shift[0]]
     breaks = []
     if tech.break_start is not None and tech.break_end is not None:
         # The lunch window is kept inside the shift; a break that no longer fits is not asked for.

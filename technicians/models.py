@@ -121,6 +121,6 @@ class TechnicianDay(db.Model):
     # {"rebalance_id", "added", "removed", "retimed"} (visit counts).
     route_change: Mapped[dict | None] = mapped_column(JSON)
     route_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # A spare shift a rebalance added for this day ([start_s, end_s] from local midnight): the technician
-    # works it even on a day off, and the day's loaders use it instead of the usual hours.
-    spare_shift: Mapped[list | None] = mapped_column(JSON)
+    # The shift a rebalance left for this day ([start_s, end_s] from local midnight): a spare shift added
+    # (worked even on a day off) or the usual one cut at "out from"; the day's loaders use it instead.
+    shift_override: Mapped[list | None] = mapped_column(JSON)

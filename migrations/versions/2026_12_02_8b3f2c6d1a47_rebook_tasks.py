@@ -25,12 +25,12 @@ def upgrade():
         batch_op.add_column(sa.Column('reason', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('offered_slots', sa.JSON(), nullable=True))
     with op.batch_alter_table('technician_days', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('spare_shift', sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column('shift_override', sa.JSON(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('technician_days', schema=None) as batch_op:
-        batch_op.drop_column('spare_shift')
+        batch_op.drop_column('shift_override')
     with op.batch_alter_table('follow_ups', schema=None) as batch_op:
         batch_op.drop_column('offered_slots')
         batch_op.drop_column('reason')

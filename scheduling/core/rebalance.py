@@ -161,6 +161,7 @@ def rebalance(
         engine=engine,
         unplanned=[(vid, _reason_before(current_plan, vid)) for vid in unplanned],
     )
+    _say_who_is_out(parsed, techs, plan)
     changes = change_set(problem, day, current_plan, plan, event=event, tolerance_s=MOVE_TOLERANCE_S)
     kpis = {
         "answer_s": round(elapsed_clock_s() - started, 3),
@@ -172,6 +173,25 @@ def rebalance(
         "engine": engine,
     }
     return RebalanceResult(plan=plan, problem=day, changes=changes, kpis=kpis)
+
+
+def _say_who_is_out(parsed: Problem, techs: dict[str, TechDay], plan: dict) -> None:
+    """A visit only out technicians could do is unassigned because they are out (the engine, which saw them
+    take no new visit, would say their visit limit is reached)."""
+    closed = {t.id for t in techs.values() if not t.open}
+    if not closed:
+        return
+    by_id = {v.id: v for v in parsed.visits}
+    for item in plan["unassigned"]:
+        visit = by_id.get(item["visit"])
+        if visit is None:
+            continue
+        skilled = sorted(t.id for t in parsed.technicians if visit.skills <= t.skills)
+        if skilled and set(skilled) <= closed:
+            reason = Reason(
+                "suitable_technicians_out", {"skills": tuple(sorted(visit.skills)), "technicians": tuple(skilled)}
+            )
+            item.update(reason=reason.text, reason_code=reason.code, reason_params=reason.params_json())
 
 
 def _check_event_fits(event: Event, plan: dict, now_s: int, under_way: set[str]) -> None:

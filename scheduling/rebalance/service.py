@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from common.db import db, utcnow
 from common.errors import Conflict, DomainError, NotFound, RuleViolation
-from common.i18n import local_zone
+from common.i18n import local_zone, to_local
 from common.models import User
 from common.transaction import begin_write, transactional
 from dispatch.enums import TicketStatus, VisitStatus
@@ -105,7 +105,7 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
         _int(m["from"]["technician"]) for m in result["moved"] + result["unassigned"] if m.get("from")
     }
     touched |= {_int(u["was"]["technician"]) for u in result["unassigned"] if u.get("was")}
-    if row.event["kind"] == "technician_added":
+    if row.event["kind"] in ("technician_added", "technician_out"):
         touched.add(row.event["technician_id"])  # their day keeps the spare shift, even with nothing moved to it
     days = [lock_technician_day(t, row.date) for t in sorted(touched)]
     changed = store.visits_changed_since_load(
@@ -157,7 +157,12 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
             record_event(visit.ticket, "visit_overrun", by=by, visit=visit, minutes=row.event["minutes"])
     if row.event["kind"] == "technician_added":
         spare = next(d for d in days if d.technician_id == row.event["technician_id"])
-        spare.spare_shift = [_seconds(clock, row.date) for clock in row.event["shift"]]
+        spare.shift_override = [_seconds(clock, row.date) for clock in row.event["shift"]]
+    if row.event["kind"] == "technician_out":
+        # the day stays cut at "out from": an Optimize later, or the board, does not hand them work again
+        out = next(d for d in days if d.technician_id == row.event["technician_id"])
+        usual = next(t for t in row.problem["technicians"] if t["id"] == f"t{out.technician_id}")["shift"]
+        out.shift_override = [usual[0], max(usual[0], _seconds(row.event["from"], row.date))]
     now = now or utcnow()
     db.session.flush()  # the slots offered below see the day as this change set leaves it
     for visit, item in sent_back:
@@ -228,7 +233,10 @@ def _send_back(visit: Visit, *, broken: bool, reason: str, reason_code: str | No
 def _queue_rebook(visit: Visit, item: dict, *, broken: bool, day: date, by: User, why: str, now: datetime) -> None:
     """A rebook call in the CS owner's queue: why the visit left its day, and the cheapest slots free now."""
     try:
-        found = offers.offer_slots(visit.id, by=by, now=now).offers[:REBOOK_OFFERED_SLOTS]
+        # not on the rebalanced day itself: the slot search does not know who is out or overrunning there
+        found = [
+            o for o in offers.offer_slots(visit.id, by=by, now=now).offers if to_local(o.slot_start).date() != day
+        ][:REBOOK_OFFERED_SLOTS]
     except DomainError:
         found = []  # no slot can be offered (no coordinates, beyond quota): CS sees the reason on the intake page
     slots = [
@@ -303,7 +311,14 @@ def _current_plan(day: date, problem: dict) -> tuple[dict, list[str]]:
     plan = {
         "routes": [{"technician": t, "stops": stops, "break": None, "breaks": []} for t, stops in routes.items()],
         "unassigned": [
-            {"visit": v["id"], "reason": "not planned"} for v in problem["visits"] if v["id"] not in planned
+            {
+                "visit": v["id"],
+                "reason": "not planned yet",
+                "reason_code": store.DAY_STATE_CODES[0],
+                "reason_params": {},
+            }
+            for v in problem["visits"]
+            if v["id"] not in planned
         ],
     }
     return plan, under_way

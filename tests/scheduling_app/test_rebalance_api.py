@@ -231,7 +231,8 @@ def test_a_broken_promise_becomes_a_rebook_task_with_fresh_slots_in_the_owners_q
     (task,) = db.session.scalars(select(FollowUp).where(FollowUp.visit_id == visit.id)).all()
     assert task.kind == "rebook" and task.status is FollowUpStatus.PENDING
     assert task.owner_id == visit.ticket.owner_id
-    assert task.reason["why"] == "promise_broken" and task.reason["reason_code"]
+    # the only technician with the skill went home: said so, in the reader's words
+    assert task.reason["why"] == "promise_broken" and task.reason["reason_code"] == "suitable_technicians_out"
     # the installer is back tomorrow: the cheapest slots of the coming days, none on the day that was lost
     assert task.offered_slots
     assert all(datetime.fromisoformat(s["slot_start"]).date() > DAY for s in task.offered_slots)
@@ -251,6 +252,7 @@ def test_the_rebook_task_shows_on_the_cs_queue_and_keeps_the_call_rules(app, clo
     html = client.get("/followups?lang=en").get_data(as_text=True)
     assert f'data-follow-up="{task.id}" data-kind="rebook"' in html
     assert "The promised slot cannot be kept" in html
+    assert "every technician with skill ac_install is out for the rest of the day" in html
     assert first.strftime("%m-%d %H:%M") in html
     assert "Calls allowed again at" in html  # 08:00: before the 10:00-18:00 call window
     assert "承诺的时段无法保持" in client.get("/followups?lang=zh_CN").get_data(as_text=True)
@@ -286,3 +288,19 @@ def test_a_spare_shift_takes_a_waiting_visit_and_the_day_keeps_the_spare(app, cl
     assert (row["shift"]["start"][11:16], row["shift"]["end"][11:16]) == ("13:00", "18:00")
     assert board["off_today"] == []
     assert waiting.id in [v["visit_id"] for v in board["visits"]]
+
+
+def test_an_applied_technician_out_keeps_their_day_cut_for_the_next_plan(app, clock, dispatcher):
+    visit, shown = _nobody_else_can_take_the_afternoon(dispatcher)
+    installer_id = visit.technician_id
+    assert dispatcher.post(f"/api/v1/rebalance/{shown['id']}/apply").status_code == 200
+
+    board = dispatcher.get(f"/api/v1/board?date={DAY.isoformat()}&region=shanghai").json
+    row = next(t for t in board["technicians"] if t["id"] == installer_id)
+    assert row["shift"]["end"][11:16] == "11:00"
+    # optimizing the day again does not hand the afternoon back to the technician who went home
+    plan = dispatcher.post(
+        "/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai", "time_limit_s": 1}
+    ).json
+    placed = {s["visit_id"] for r in plan["routes"] if r["technician_id"] == installer_id for s in r["stops"]}
+    assert visit.id not in placed and visit.id in {u["visit_id"] for u in plan["unassigned"]}

@@ -315,7 +315,7 @@
 
   // --- rebalance: preview the change set, apply it only on confirmation -------------------------
   function placement(p) {
-    return p ? `${esc(p.technician_name || "")} ${clock(p.start)}–${clock(p.end)}` : "";
+    return p ? `${esc(p.technician_name || "")} ${clock(p.start)}–${clock(p.end)}` : esc(T.not_on_a_route);
   }
 
   async function preview(event) {
