@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from common.db import db
-from dispatch.enums import CallOutcome
+from dispatch.enums import CallOutcome, FollowUpKind
 from dispatch.models import CallAttempt, FollowUp, Ticket, Visit
 from reporting import rules
 from reporting.service.scope import KpiScope, filter_tickets
@@ -37,6 +37,7 @@ def measure_satisfaction(scope: KpiScope) -> Satisfaction:
         select(day, CallAttempt.outcome, CallAttempt.satisfaction, func.count())
         .join(FollowUp, FollowUp.id == CallAttempt.follow_up_id)
         .where(scope.in_period(CallAttempt.at))
+        .where(FollowUp.kind == FollowUpKind.FOLLOW_UP.value)  # rebook calls ask no satisfaction
     )
     if scope.filters_tickets:
         query = filter_tickets(query.join(Ticket, Ticket.id == FollowUp.ticket_id), scope)
