@@ -72,6 +72,13 @@ class FollowUpStatus(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
+class FollowUpKind(str, enum.Enum):
+    """What the call in the CS owner's queue is for."""
+
+    FOLLOW_UP = "follow_up"  # 回访 after a visit: was it resolved, how satisfied
+    REBOOK = "rebook"  # a rebalance took the visit off today: agree a new slot with the customer
+
+
 class CallOutcome(str, enum.Enum):
     REACHED = "reached"
     NO_ANSWER = "no_answer"

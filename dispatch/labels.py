@@ -98,6 +98,8 @@ TIMELINE_ACTIONS: dict[str, Any] = {
     "follow_up_queued": _l("Follow-up call queued"),
     "follow_up_attempt": _l("Follow-up call"),
     "rebooking_needed": _l("Needs rebooking"),
+    "rebook_queued": _l("Rebook call queued"),
+    "rebook_call": _l("Rebook call"),
     "slot_promised": _l("Slot promised to the customer"),
     "reopened": _l("Reopened"),
     "closed": _l("Closed"),

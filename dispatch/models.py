@@ -224,6 +224,11 @@ class FollowUp(Model):
     resolved: Mapped[bool | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # a FollowUpKind value; a rebook task also says why and which slots were free when it was queued
+    kind: Mapped[str] = mapped_column(String(16), default="follow_up", server_default="follow_up")
+    # {why: promise_broken | not_today, reason, reason_code, reason_params, date}: the rebalance's words and code
+    reason: Mapped[dict | None] = mapped_column(JSON)
+    offered_slots: Mapped[list | None] = mapped_column(JSON)  # [{slot_start, slot_end, technician_name}] (ISO)
 
     ticket: Mapped[Ticket] = relationship(back_populates="follow_ups")
     visit: Mapped[Visit | None] = relationship()

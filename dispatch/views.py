@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from common.auth import role_required
@@ -23,6 +24,11 @@ from dispatch.service import follow_ups, tickets
 bp = Blueprint("dispatch_pages", __name__, template_folder="templates")
 
 STAFF = (Role.CS, Role.DISPATCHER, Role.MANAGER)
+# What a rebook task asks of the caller, by why the rebalance sent the visit back.
+REBOOK_WHY = {
+    "promise_broken": _l("The promised slot cannot be kept: agree a new slot with the customer."),
+    "not_today": _l("The visit cannot be done on its day: agree a new day with the customer."),
+}
 
 
 @bp.get("/tickets")
@@ -87,6 +93,8 @@ def follow_up_queue():
         outcomes=list(CallOutcome),
         all_owners=current_user.has_role(Role.MANAGER),
         max_attempts=follow_ups.call_policy().max_attempts,
+        rebook_why=REBOOK_WHY,
+        parse_iso=datetime.fromisoformat,
     )
 
 
@@ -101,7 +109,7 @@ def record_attempt(follow_up_id: int):
     reached = outcome == CallOutcome.REACHED.value
     satisfaction = form.get("satisfaction", "")
     resolved = form.get("resolved")
-    if reached and resolved not in ("yes", "no"):
+    if reached and form.get("kind") != "rebook" and resolved not in ("yes", "no"):
         flash(_("Say whether the problem is resolved."), "error")
         return redirect(url_for(".follow_up_queue"))
     try:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, and_, case, delete, event, exists, false, func, insert, inspect, select, true
 from sqlalchemy.orm import Session, aliased
 
-from dispatch.enums import VisitStatus
+from dispatch.enums import FollowUpKind, VisitStatus
 from dispatch.models import CallAttempt, Customer, FollowUp, Product, Ticket, TimelineEvent, Visit
 from reporting import rules
 from reporting.models import SUMMARY_MODELS, KpiCall, KpiTicket, KpiVisit
@@ -175,7 +175,7 @@ def visit_rows():
 
 
 def call_rows():
-    """The summary rows of follow-up call attempts, with the technician of the visit followed up."""
+    """The summary rows of follow-up (回访) call attempts, not rebook calls, with the technician of the visit followed up."""
     query = (
         select(
             CallAttempt.id,
@@ -193,6 +193,7 @@ def call_rows():
         .join(Customer, Customer.id == Ticket.customer_id)
         .join(Product, Product.id == Ticket.product_id)
         .outerjoin(Visit, Visit.id == FollowUp.visit_id)
+        .where(FollowUp.kind == FollowUpKind.FOLLOW_UP.value)  # a rebook call asks no satisfaction
     )
     columns = [
         "call_id",

@@ -45,10 +45,21 @@ def main(argv: list[str] | None = None) -> int:
         help="the moment of the rebalance, HH:MM or seconds (default: the event's now_s or from_s)",
     )
     rebalance.add_argument("--under-way", default="", help="comma-separated visits en route or on site (stay first)")
+    rebalance.add_argument(
+        "--engine",
+        choices=(AUTO, "ruin_and_recreate", "ortools"),
+        default=AUTO,
+        help="the search that improves the insertion (default: ruin_and_recreate once compiled, else ortools)",
+    )
     args = parser.parse_args(argv)
     if args.command == "rebalance":
         return _rebalance(
-            args.problem, args.plan, args.event, now=args.now, under_way=[v for v in args.under_way.split(",") if v]
+            args.problem,
+            args.plan,
+            args.event,
+            now=args.now,
+            under_way=[v for v in args.under_way.split(",") if v],
+            engine=args.engine,
         )
     if args.command == "solve":
         return _solve(args.problem, engine=args.engine, time_limit_s=args.time_limit, workers=args.workers)
@@ -88,9 +99,10 @@ def _rebalance(
     *,
     now: str | None,
     under_way: list[str],
+    engine: str = AUTO,
     out: TextIO | None = None,
 ) -> int:
-    from scheduling.core import ProblemError
+    from scheduling.core import ProblemError, ready_engine
     from scheduling.core.rebalance import rebalance
     from scheduling.core.rebalance_events import EventError
 
@@ -103,7 +115,8 @@ def _rebalance(
         return EXIT_BAD_INPUT
     try:
         now_s = int(now) if str(now).isdigit() else _clock_s(str(now))
-        result = rebalance(problem, plan, now_s=now_s, event=event, under_way=under_way)
+        engine = ready_engine() if engine == AUTO else engine
+        result = rebalance(problem, plan, now_s=now_s, event=event, under_way=under_way, engine=engine)
     except (ValueError, ProblemError) as err:  # EventError and ProblemError are ValueErrors too
         where = f" ({err.field})" if isinstance(err, EventError) else ""
         print(f"cannot rebalance{where}: {err}", file=sys.stderr)

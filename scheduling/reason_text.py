@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 
 # The template of a code, or of one of its variants ("<code>.<variant>") where a language needs other words.
 TEMPLATES: dict[str, LazyString] = {
+    # a visit no route had before a rebalance (scheduling/rebalance/service.py), the board's own words
+    "not_planned": _l("not planned yet: press Optimize, or drag it onto a technician's row"),
+    "suitable_technicians_out": _l("every technician with skill %(skills)s is out for the rest of the day"),
     # a visit the day plan leaves unassigned
     "no_technician_working": _l("no technician works on this date"),
     "no_skill": _l("no technician has skill %(skills)s"),

@@ -125,7 +125,9 @@ def publish_plan(plan_id: int, *, by: User | None) -> Plan:
     # plan waits for theirs), so nothing changes between the check and the write.
     lock_visits(store.plan_visit_ids(plan))
     lock_technician_days(store.plan_technician_ids(plan), plan.date)
-    changed = store.visits_changed_since_load(plan)
+    changed = store.visits_changed_since_load(
+        plan.visit_snapshot, day=plan.date, technician_ids=store.plan_technician_ids(plan)
+    )
     if changed:
         raise Conflict(f"Plan {plan.id} is out of date; solve the day again: " + "; ".join(changed), changed=changed)
     report = store.apply_plan(plan, by=by)

@@ -45,7 +45,7 @@ from dispatch.rules import VISIT_OPEN
 from dispatch.service.visits import BUSY_STATUSES as VISIT_HOLDING_TIME
 from dispatch.service.visits import place_visit
 from scheduling.models import Plan
-from technicians.models import Technician
+from technicians.models import Technician, TechnicianDay
 
 DAY_S = 24 * 3600
 VISIT_IN_PROGRESS = frozenset({VisitStatus.EN_ROUTE, VisitStatus.ARRIVED})
@@ -54,6 +54,8 @@ DEFAULT_SPEED_KMH = 30
 DEFAULT_DETOUR_FACTOR = 1.3
 # Why the loader leaves a visit out; scheduling/reason_text.py words each code.
 LEFT_OUT_CODES = ("started_off_shift", "no_coordinates", "awaiting_quota_approval")
+# Why a visit is on no route in the day as it stands (the plan a rebalance starts from); worded there too.
+DAY_STATE_CODES = ("not_planned",)
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,8 @@ def load_day(day: date, region: str, *, time_limit_s: int) -> DayLoad:
         visits_out.append(entry)
         snapshot[vid] = _visit_state(visit)
 
-    tech_entries = [technician_entry(t, day) for t in technicians]
+    spares = shift_overrides(day)
+    tech_entries = [technician_entry(t, day, shift_override=spares.get(t.id)) for t in technicians]
     begin_at_started_visits(tech_entries, under_way)
     add_district_skills(tech_entries, technicians, visits_out, districts_of_visits)
     config = current_app.config
@@ -218,7 +221,18 @@ def _technicians_of_day(day: date, region: str) -> list[Technician]:
         .options(selectinload(Technician.skills))
         .order_by(Technician.id)
     )
-    return [t for t in rows if day.isoweekday() in (t.working_days or [])]
+    spares = shift_overrides(day)
+    return [t for t in rows if day.isoweekday() in (t.working_days or []) or t.id in spares]
+
+
+def shift_overrides(day: date) -> dict[int, list[int]]:
+    """Technician id -> the shift [start_s, end_s] a rebalance left for `day` (a spare shift, or cut at "out")."""
+    rows = db.session.execute(
+        select(TechnicianDay.technician_id, TechnicianDay.shift_override).where(
+            TechnicianDay.day == day, TechnicianDay.shift_override.is_not(None)
+        )
+    )
+    return {tech_id: list(shift) for tech_id, shift in rows if shift}
 
 
 def _candidate_visits(day: date, region: str) -> list[Visit]:
@@ -328,9 +342,14 @@ def _visit_state(visit: Visit) -> dict:
     }
 
 
-def technician_entry(tech: Technician, day: date) -> dict:
-    """The problem's technician for `day`: shift, lunch break, home, skills and visit limit."""
+def technician_entry(tech: Technician, day: date, *, shift_override: list[int] | None = None) -> dict:
+    """The problem's technician for `day`: shift (a spare shift instead of the usual hours), lunch break, home,
+    skills and visit limit."""
     shift = [wall_clock_seconds(tech.shift_start, day), wall_clock_seconds(tech.shift_end, day)]
+    if shift_override is not None:
+        shift = list(shift_override)
+        if shift[1] <= shift[0]:  # out from before the day began: on the day's list, with no time to work
+            shift = [shift[0], shift[0]]
     breaks = []
     if tech.break_start is not None and tech.break_end is not None:
         # The lunch window is kept inside the shift; a break that no longer fits is not asked for.
@@ -386,12 +405,24 @@ def _int_id(prefixed: str) -> int:
     return int(prefixed[1:])
 
 
-def visits_changed_since_load(plan: Plan) -> list[str]:
-    """One line per visit of the plan whose status, technician or planned start changed since loading."""
+def visits_changed_since_load(snapshot: dict[str, dict], *, day: date, technician_ids: list[int]) -> list[str]:
+    """One line per visit of a loaded day (`snapshot`, as load_day took it) whose status, technician or planned
+    start changed since, and per visit placed on one of `technician_ids`' day since then.
+
+    The one check before writing what was computed from a load: publishing a plan, applying a rebalance."""
     changes = []
-    ids = [_int_id(v) for v in plan.visit_snapshot]
-    current = {v.id: v for v in db.session.scalars(select(Visit).where(Visit.id.in_(ids)))} if ids else {}
-    for vid, before in sorted(plan.visit_snapshot.items(), key=lambda item: _int_id(item[0])):
+    ids = [_int_id(v) for v in snapshot]
+    current = (
+        {
+            v.id: v
+            for v in db.session.scalars(
+                select(Visit).where(Visit.id.in_(ids)).execution_options(populate_existing=True)
+            )
+        }
+        if ids
+        else {}
+    )
+    for vid, before in sorted(snapshot.items(), key=lambda item: _int_id(item[0])):
         visit = current.get(_int_id(vid))
         if visit is None:
             changes.append(f"visit {vid[1:]} no longer exists")
@@ -408,7 +439,7 @@ def visits_changed_since_load(plan: Plan) -> list[str]:
                 f"{before['technician_id']} -> {now['technician_id']}, start "
                 f"{before['planned_start']} -> {now['planned_start']})"
             )
-    for visit in _visits_added_to_day(plan, known=set(current)):
+    for visit in _visits_added_to_day(day, technician_ids, known=set(current)):
         changes.append(
             f"visit {visit.id} was placed on technician {visit.technician_id}'s day since the plan was "
             f"made ({visit.status.value}, start {visit.planned_start.isoformat()})"
@@ -426,12 +457,11 @@ def plan_technician_ids(plan: Plan) -> list[int]:
     return sorted(_int_id(t["id"]) for t in plan.problem.get("technicians", []))
 
 
-def _visits_added_to_day(plan: Plan, *, known: set[int]) -> list[Visit]:
-    """Visits holding time on the plan's technicians that day which the plan never saw (a booking, a manual move)."""
-    technician_ids = plan_technician_ids(plan)
+def _visits_added_to_day(day: date, technician_ids: list[int], *, known: set[int]) -> list[Visit]:
+    """Visits holding time on the technicians' day which the load never saw (a booking, a manual move)."""
     if not technician_ids:
         return []
-    start, end = local_day_bounds(plan.date)
+    start, end = local_day_bounds(day)
     query = (
         select(Visit)
         .where(

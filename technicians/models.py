@@ -121,3 +121,6 @@ class TechnicianDay(Model):
     # {"rebalance_id", "added", "removed", "retimed"} (visit counts).
     route_change: Mapped[dict | None] = mapped_column(JSON)
     route_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The shift a rebalance left for this day ([start_s, end_s] from local midnight): a spare shift added
+    # (worked even on a day off) or the usual one cut at "out from"; the day's loaders use it instead.
+    shift_override: Mapped[list | None] = mapped_column(JSON)

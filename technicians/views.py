@@ -6,7 +6,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, send_from_directory, url_for
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -37,6 +37,13 @@ def today():
     route = get_route(by=current_user)
     precache = [url_for(".job", visit_id=stop.visit.id) for stop in route.stops]
     return render_template("technicians/today.html", route=route, precache=precache, **_labels())
+
+
+@bp.get("/today/version")
+@role_required(Role.TECHNICIAN)
+def today_version():
+    """The version of today's route: the route page polls it when it syncs and reloads when it changed."""
+    return jsonify(version=get_route(by=current_user).version)
 
 
 @bp.get("/visits/<int:visit_id>")

@@ -1,4 +1,7 @@
-"""Follow-up calls (回访): the owner's queue and the call-attempt rules."""
+"""Follow-up calls (回访) and rebook calls: the owner's queue and the call-attempt rules.
+
+A rebook task is a call in the same queue, under the same rules (the call window, the attempts, the owner):
+a rebalance took the visit off its day, and CS agrees a new slot with the customer."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from common.models import Role, User
 from common.outbox import OutboundEvent
 from common.transaction import transactional
 from dispatch import rules
-from dispatch.enums import CallOutcome, CloseReason, FollowUpStatus, TicketStatus
+from dispatch.enums import CallOutcome, CloseReason, FollowUpKind, FollowUpStatus, TicketStatus
 from dispatch.models import CallAttempt, FollowUp, Ticket, Visit
 from dispatch.service.outbound import announce
 from dispatch.service.tickets import close_ticket, set_ticket_status
@@ -53,6 +56,45 @@ def queue_follow_up(ticket: Ticket, *, visit: Visit | None, by: User | None) -> 
     db.session.flush()
     record_event(ticket, "follow_up_queued", by=by, visit=visit, follow_up_id=follow_up.id, owner=owner.username)
     return follow_up
+
+
+def queue_rebook(
+    ticket: Ticket, *, visit: Visit, reason: dict, offered_slots: list[dict], by: User | None, source: str
+) -> FollowUp:
+    """Put a rebook call for `visit` in its ticket owner's queue, with why and the slots free now (flushes only).
+
+    The ticket keeps its status (the visit waits unscheduled); an open rebook task for the visit is replaced."""
+    for old in db.session.scalars(
+        select(FollowUp).where(
+            FollowUp.visit_id == visit.id,
+            FollowUp.kind == FollowUpKind.REBOOK.value,
+            FollowUp.status == FollowUpStatus.PENDING,
+        )
+    ):
+        old.status, old.closed_at = FollowUpStatus.CANCELLED, utcnow()
+    owner = follow_up_owner(ticket)
+    task = FollowUp(
+        ticket=ticket,
+        visit=visit,
+        owner_id=owner.id,
+        status=FollowUpStatus.PENDING,
+        kind=FollowUpKind.REBOOK.value,
+        reason=reason,
+        offered_slots=offered_slots,
+    )
+    db.session.add(task)
+    db.session.flush()
+    record_event(
+        ticket,
+        "rebook_queued",
+        by=by,
+        visit=visit,
+        follow_up_id=task.id,
+        owner=owner.username,
+        slots=len(offered_slots),
+        source=source,
+    )
+    return task
 
 
 def call_policy() -> rules.CallPolicy:
@@ -144,6 +186,8 @@ def record_call_attempt(
     rules.check_follow_up_call([a.at for a in follow_up.attempts], now=now, policy=policy)
 
     ticket = follow_up.ticket
+    if follow_up.kind == FollowUpKind.REBOOK.value:
+        return _record_rebook_call(follow_up, outcome=outcome, note=note, by=by, now=now, policy=policy)
     attempt = CallAttempt(
         follow_up=follow_up,
         at=now,
@@ -203,6 +247,32 @@ def record_call_attempt(
             close_note += f" {note}"
         close_ticket(ticket, reason=CloseReason.UNREACHABLE, note=close_note, by=by, now=now)
     return follow_up
+
+
+def _record_rebook_call(
+    task: FollowUp, *, outcome: CallOutcome, note: str | None, by: User, now: datetime, policy: rules.CallPolicy
+) -> FollowUp:
+    """A rebook call: reached, the task is done (CS books the new slot on the intake page); after the last
+    unanswered call it is given up as unreachable. The ticket stays open either way: its visit still waits."""
+    db.session.add(CallAttempt(follow_up=task, at=now, by_id=by.id, outcome=outcome, note=note))
+    db.session.flush()
+    number = len(task.attempts)
+    record_event(
+        task.ticket,
+        "rebook_call",
+        by=by,
+        at=now,
+        visit=task.visit,
+        follow_up_id=task.id,
+        attempt=number,
+        outcome=outcome,
+        note=note,
+    )
+    if outcome is CallOutcome.REACHED:
+        task.status, task.closed_at = FollowUpStatus.DONE, now
+    elif number >= policy.max_attempts:
+        task.status, task.closed_at = FollowUpStatus.UNREACHABLE, now
+    return task
 
 
 def next_call_at(follow_up: FollowUp, *, now: datetime | None = None) -> datetime | None:

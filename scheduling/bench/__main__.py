@@ -63,6 +63,12 @@ def main(argv: list[str] | None = None) -> int:
         default=10.0,
         help="seconds for the from-scratch re-solve it is compared with",
     )
+    rebalance.add_argument(
+        "--engine",
+        choices=("auto", "ruin_and_recreate", "ortools"),
+        default="auto",
+        help="the search after the insertion (default: ruin_and_recreate once compiled, else ortools)",
+    )
     iterations = commands.add_parser(
         "iterations",
         help="iterations per second of the compiled search, on a fixed field day with a fixed iteration budget",
@@ -85,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             runs=args.runs,
             scratch_time_limit_s=args.scratch_time_limit,
             minutes=args.minutes,
+            engine=args.engine,
         )
         return 0 if all(result["goals"].values()) else 1
 

@@ -8,6 +8,7 @@ from collections import Counter
 
 from scheduling.bench.field import LAT_RANGE, LON_RANGE, SKILLS, _reason_kind, build_day
 from scheduling.check import check_plan
+from scheduling.core.engine import ready_engine
 from scheduling.core.rebalance import rebalance
 
 EVENTS = ("out", "overrun", "urgent", "cancel", "added")
@@ -101,18 +102,29 @@ def run(
     runs: int = 3,
     scratch_time_limit_s: float = 10.0,
     minutes: int = 60,
+    engine: str = "auto",
     echo=print,
 ) -> dict:
     """Rebalance `runs` times and re-solve the rest of the day once; print and return the figures."""
     at_s = clock_seconds(at)
+    engine = ready_engine() if engine == "auto" else engine
     problem, plan, event_json, freed = bench_day(technicians, visits, seed, event, at_s, minutes=minutes)
-    results = [rebalance(problem, plan, now_s=at_s, event=event_json) for _ in range(max(1, runs))]
+    results = [rebalance(problem, plan, now_s=at_s, event=event_json, engine=engine) for _ in range(max(1, runs))]
     answer_s = statistics.median(r.kpis["answer_s"] for r in results)
     result = results[-1]
     scratch = rebalance(
-        problem, plan, now_s=at_s, event=event_json, keep_routes=False, search_time_s=scratch_time_limit_s
+        problem,
+        plan,
+        now_s=at_s,
+        event=event_json,
+        keep_routes=False,
+        search_time_s=scratch_time_limit_s,
+        engine=engine,
     )
-    echo(f"rebalance: {technicians} technicians, {visits} visits, seed {seed}, event {event} at {at}: {event_json}")
+    echo(
+        f"rebalance: {technicians} technicians, {visits} visits, seed {seed}, event {event} at {at}, "
+        f"engine {engine}: {event_json}"
+    )
     figures = {}
     for name, res, seconds in (("rebalance", result, answer_s), ("re-solve", scratch, scratch.kpis["answer_s"])):
         violations = check_plan(res.problem, res.plan)

@@ -84,6 +84,12 @@ class BoardRouteSchema(ma.Schema):
     travel_s = fields.Integer()
 
 
+class OffTechnicianSchema(ma.Schema):
+    id = fields.Integer()
+    name = fields.String()
+    skills = fields.List(fields.String())
+
+
 class BoardSchema(ma.Schema):
     date = fields.Date()
     region = fields.String()
@@ -91,11 +97,15 @@ class BoardSchema(ma.Schema):
     published_plan_id = fields.Integer(allow_none=True)
     technicians = fields.List(
         fields.Nested(BoardTechnicianSchema),
-        metadata={"description": "Active technicians of the region working that day."},
+        metadata={"description": "Active technicians of the region working that day (a spare shift included)."},
     )
     visits = fields.List(fields.Nested(BoardVisitSchema))
     routes = fields.List(fields.Nested(BoardRouteSchema))
     unassigned = fields.List(fields.Nested(BoardUnassignedSchema))
+    off_today = fields.List(
+        fields.Nested(OffTechnicianSchema),
+        metadata={"description": "The region's active technicians off that day: who could add a spare shift."},
+    )
 
 
 class PlacementSchema(ma.Schema):

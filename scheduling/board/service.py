@@ -45,8 +45,12 @@ def get_board(day: date, region: str, *, by: User, now: datetime | None = None) 
     now = now or utcnow()
     load = store.load_day(day, region, time_limit_s=1)
     entries = {v["id"]: v for v in load.problem["visits"]}
-    technicians = [t for t in _technicians(region) if day.isoweekday() in (t.working_days or [])]
-    rows = [_technician_row(t, day) for t in technicians]
+    spares = store.shift_overrides(day)
+    everyone = _technicians(region)
+    technicians = [t for t in everyone if day.isoweekday() in (t.working_days or []) or t.id in spares]
+    rows = [_technician_row(t, day, shift_override=spares.get(t.id)) for t in technicians]
+    # who could come in for a spare shift: the region's technicians off on this day
+    off_today = [{"id": t.id, "name": t.name, "skills": list(t.skill_codes)} for t in everyone if t not in technicians]
     tech_ids = {t.id for t in technicians}
     shown = _visits_on_rows(day, tech_ids)
     ids = {v.id for v in shown} | {int(k[1:]) for k in entries} | {int(i["visit"][1:]) for i in load.left_out}
@@ -80,6 +84,7 @@ def get_board(day: date, region: str, *, by: User, now: datetime | None = None) 
         "visits": blocks,
         "routes": _routes(rows, blocks),
         "unassigned": unassigned,
+        "off_today": off_today,
     }
 
 
@@ -145,8 +150,8 @@ def _technicians(region: str) -> list[Technician]:
     )
 
 
-def _technician_row(tech: Technician, day: date) -> dict:
-    entry = store.technician_entry(tech, day)
+def _technician_row(tech: Technician, day: date, *, shift_override: list[int] | None = None) -> dict:
+    entry = store.technician_entry(tech, day, shift_override=shift_override)
     local = lambda s: store.to_local_time(s, day)  # noqa: E731
     return {
         "id": tech.id,

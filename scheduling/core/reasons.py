@@ -263,6 +263,10 @@ _ENGLISH: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "no_skill": lambda p: f"no technician has skill {_join(p['skills'])}",
     "no_skill_combination": lambda p: f"no technician has all of the skills {_join(p['skills'])}",
     "pinned_lacks_skill": lambda p: f"it is pinned to {p['pinned_technician']}, who lacks skill {_join(p['skills'])}",
+    # a rebalance: the only technicians who could do it went home ("technician out")
+    "suitable_technicians_out": lambda p: (
+        f"every technician with skill {_join(p['skills'])} is out for the rest of the day ({_join(p['technicians'])})"
+    ),
     "max_visits_zero": lambda p: (
         f"{_none_of(p)} may {'not ' if 'pinned_technician' in p else ''}take any visit (max visits is 0)"
     ),

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from scheduling.core.clock import elapsed_clock_s
-from scheduling.core.engine import ready_engine, searches_for, solve_with
+from scheduling.core.engine import searches_for, solve_with
 from scheduling.core.parse import parse_problem
 from scheduling.core.plan import Plan, Unassigned, make_plan, plan_to_dict
 from scheduling.core.problem import Problem
@@ -64,11 +64,14 @@ def rebalance(
     now_s: int,
     event: dict | Event,
     under_way: Collection[str] = (),
+    engine: str,
     search_time_s: float = SEARCH_TIME_S,
     keep_routes: bool = True,
-    engine: str | None = None,
 ) -> RebalanceResult:
     """Answer `event` at `now_s` with the fewest moves; `under_way` visits (en route, on site) stay first.
+
+    `engine` is the search that improves the insertion (scheduling.core.engine's names): the caller chooses
+    it (the app by what is compiled, the command by --engine) and the result's kpis say which it was.
 
     `keep_routes=False` re-plans the rest of the day from scratch instead (only history stays), which is
     what the benchmark and the tests compare against. Raises EventError when the event does not fit the day."""
@@ -91,6 +94,10 @@ def rebalance(
     for tech in techs.values():
         out_from = event.from_s if event.kind == TECHNICIAN_OUT and tech.id == event.technician else None
         freed += retime(parsed, tech, by_id, tolerance_s=MOVE_TOLERANCE_S if keep_routes else None, from_s=out_from)
+        if out_from is not None:
+            # "out from" means their visits go elsewhere: the out technician keeps what fits before then and
+            # takes nothing new, not even one of their own afternoon visits pulled forward into the morning
+            tech.open = False
         if not keep_routes:
             freed += tech.route
             tech.route, tech.windows = [], {}
@@ -151,9 +158,10 @@ def rebalance(
         search_time_s=search_time_s,
         pin_inserted=keep_routes,
         late=late,
-        engine=engine or ready_engine(),
+        engine=engine,
         unplanned=[(vid, _reason_before(current_plan, vid)) for vid in unplanned],
     )
+    _say_who_is_out(parsed, techs, plan)
     changes = change_set(problem, day, current_plan, plan, event=event, tolerance_s=MOVE_TOLERANCE_S)
     kpis = {
         "answer_s": round(elapsed_clock_s() - started, 3),
@@ -162,8 +170,28 @@ def rebalance(
         "unassigned": len(plan["unassigned"]),
         "served": plan["kpis"]["served"],
         "travel_s": plan["kpis"]["travel_s"],
+        "engine": engine,
     }
     return RebalanceResult(plan=plan, problem=day, changes=changes, kpis=kpis)
+
+
+def _say_who_is_out(parsed: Problem, techs: dict[str, TechDay], plan: dict) -> None:
+    """A visit only out technicians could do is unassigned because they are out (the engine, which saw them
+    take no new visit, would say their visit limit is reached)."""
+    closed = {t.id for t in techs.values() if not t.open}
+    if not closed:
+        return
+    by_id = {v.id: v for v in parsed.visits}
+    for item in plan["unassigned"]:
+        visit = by_id.get(item["visit"])
+        if visit is None:
+            continue
+        skilled = sorted(t.id for t in parsed.technicians if visit.skills <= t.skills)
+        if skilled and set(skilled) <= closed:
+            reason = Reason(
+                "suitable_technicians_out", {"skills": tuple(sorted(visit.skills)), "technicians": tuple(skilled)}
+            )
+            item.update(reason=reason.text, reason_code=reason.code, reason_params=reason.params_json())
 
 
 def _check_event_fits(event: Event, plan: dict, now_s: int, under_way: set[str]) -> None:
@@ -212,7 +240,13 @@ def _split_history(
                 {**s, "end": s["start"] + durations[s["visit"]]} if s["visit"] == event.visit else s for s in history
             ]
         techs[tech["id"]] = TechDay.from_history(
-            tech, history, history_breaks, rest, now_s=now_s, location_of=location_of
+            tech,
+            history,
+            history_breaks,
+            rest,
+            now_s=now_s,
+            location_of=location_of,
+            planned={s["visit"]: s["start"] for s in stops if s not in history},
         )
     return techs
 

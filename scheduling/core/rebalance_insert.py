@@ -38,6 +38,7 @@ class TechDay:
     break_gaps: list[int] | None = field(default_factory=list)
     open: bool = True  # False once an out technician takes no new visits
     going_home_at: int | None = None
+    planned: dict[str, int] = field(default_factory=dict)  # the route's starts before the event
 
     @classmethod
     def from_history(
@@ -49,6 +50,7 @@ class TechDay:
         *,
         now_s: int,
         location_of: dict[str, str],
+        planned: dict[str, int] | None = None,
     ) -> TechDay:
         """Free from the later of now, the end of the last stop or break of history, and the shift start."""
         ready = max([entry["shift"][0], now_s] + [s["end"] for s in history] + [b["end"] for b in history_breaks])
@@ -64,6 +66,7 @@ class TechDay:
             ready,
             entry["shift"][1],
             [dict(b) for b in pending],
+            planned=dict(planned or {}),
         )
 
     @property
@@ -79,7 +82,8 @@ class TechDay:
             "start": self.place,
             "shift": [self.ready, max(self.ready, self.shift_end)],
             "breaks": self.breaks,
-            "max_visits": None if self.max_new is None else max(0, self.max_new),
+            # a technician closed to new visits keeps exactly the route they have (the engine adds nothing)
+            "max_visits": len(self.route) if not self.open else None if self.max_new is None else max(0, self.max_new),
             "capacity": capacity,
         }
 
@@ -113,20 +117,32 @@ def retime(
         day.shift_end = max(min(from_s, day.shift_end), day.ready + home)
         day.entry["shift"] = [day.entry["shift"][0], max(day.shift_end, day.entry["shift"][0])]
     settle_breaks(day)
+    # A kept stop may shift later (an overrun pushes the rest of the route) but not come earlier than
+    # `tolerance_s` before its planned start: the customer expects it then, and an out technician's afternoon
+    # is not pulled into their morning.
+    not_before = {}
+    if tolerance_s is not None:
+        for vid in day.route:
+            if vid in day.planned:
+                earliest = day.planned[vid] - tolerance_s
+                windows = by_id[vid].windows or ((0, DAY_END_S),)
+                not_before[vid] = tuple((max(a, earliest), b) for a, b in windows if b >= earliest) or windows
     kept, freed = [], []
     for vid in day.route:
-        if schedule(problem, day, [by_id[v] for v in kept + [vid]], {}) is None:
+        if schedule(problem, day, [by_id[v] for v in kept + [vid]], not_before) is None:
             freed.append(vid)
         else:
             kept.append(vid)
     day.route = kept
-    timed = schedule(problem, day, [by_id[v] for v in kept], {})
+    timed = schedule(problem, day, [by_id[v] for v in kept], not_before)
     starts, day.break_gaps = timed if timed else ([], [])
     if tolerance_s is not None:
         for vid, start in zip(kept, starts):
             windows = by_id[vid].windows or ((0, DAY_END_S),)
             a, b = next((a, b) for a, b in windows if a <= start <= b)
-            day.windows[vid] = ((max(a, start - tolerance_s), min(b, start + tolerance_s)),)
+            # never more than `tolerance_s` before the time planned before the event either
+            a = max(a, start - tolerance_s, day.planned.get(vid, a) - tolerance_s)
+            day.windows[vid] = ((min(a, start), min(b, start + tolerance_s)),)
     return freed
 
 

@@ -118,6 +118,15 @@ def offer_grid(slot_offers: offers.SlotOffers) -> list[GridDay]:
     ]
 
 
+@bp.app_template_global("rebook_reason")
+def rebook_reason(reason: dict | None) -> str:
+    """Why a rebalance sent a visit back (a rebook task's stored reason), in the reader's language."""
+    if not reason:
+        return ""
+    day = date.fromisoformat(reason["date"]) if reason.get("date") else None
+    return reason_text.describe_item(reason, day=day)
+
+
 @bp.get("/intake/<int:ticket_id>/slots")
 @role_required(Role.CS)
 def intake_slots(ticket_id: int):

@@ -95,6 +95,7 @@ class MovedSchema(ma.Schema):
     customer_name = fields.String()
     from_ = fields.Nested(
         PlaceSchema,
+        attribute="from",
         data_key="from",
         allow_none=True,
         metadata={"description": "Where it was; null when it was not planned before."},

@@ -8,13 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from common.db import db, utcnow
-from common.errors import Conflict, NotFound, RuleViolation
-from common.i18n import local_zone
+from common.errors import Conflict, DomainError, NotFound, RuleViolation
+from common.i18n import local_zone, to_local
 from common.models import User
 from common.transaction import begin_write, transactional
 from dispatch.enums import TicketStatus, VisitStatus
 from dispatch.models import Visit
 from dispatch.rules import check_visit_transition
+from dispatch.service.follow_ups import queue_rebook
 from dispatch.service.tickets import set_ticket_status
 from dispatch.service.timeline import record_event
 from dispatch.service.visits import BUSY_STATUSES, place_visit
@@ -22,12 +23,16 @@ from scheduling import store
 from scheduling.core.rebalance import rebalance
 from scheduling.core.rebalance_events import EventError
 from scheduling.enums import RebalanceStatus
+from scheduling.jobs import choose_engine
 from scheduling.models import Rebalance
+from scheduling.offers import service as offers
 from scheduling.rebalance.schemas import EventSchema
 from technicians.models import Technician
 from technicians.service.days import lock_technician_day
 
 LOAD_TIME_LIMIT_S = 10
+# A rebook task carries this many of the cheapest slots free when the rebalance was applied.
+REBOOK_OFFERED_SLOTS = 3
 # The API's names for the core event's fields, so a 422 names what the dispatcher sent.
 API_FIELD = {
     "technician": "technician_id",
@@ -48,7 +53,12 @@ def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: dat
     plan, under_way = _current_plan(day, problem)
     try:
         result = rebalance(
-            problem, plan, now_s=max(0, round(store.to_day_seconds(now, day))), event=core_event, under_way=under_way
+            problem,
+            plan,
+            now_s=max(0, round(store.to_day_seconds(now, day))),
+            event=core_event,
+            under_way=under_way,
+            engine=choose_engine(),
         )
     except EventError as error:
         raise RuleViolation(str(error), field=f"event.{API_FIELD.get(error.field, error.field)}") from error
@@ -60,7 +70,7 @@ def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: dat
         now=now,
         problem=result.problem,
         result=result.as_dict(),
-        visit_snapshot=_snapshot(plan),
+        visit_snapshot=load.snapshot,
         created_by_id=by.id,
     )
     db.session.add(row)
@@ -95,8 +105,14 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
         _int(m["from"]["technician"]) for m in result["moved"] + result["unassigned"] if m.get("from")
     }
     touched |= {_int(u["was"]["technician"]) for u in result["unassigned"] if u.get("was")}
+    if row.event["kind"] in ("technician_added", "technician_out"):
+        touched.add(row.event["technician_id"])  # their day keeps the spare shift, even with nothing moved to it
     days = [lock_technician_day(t, row.date) for t in sorted(touched)]
-    changed = _changed_since(row)
+    changed = store.visits_changed_since_load(
+        row.visit_snapshot,
+        day=row.date,
+        technician_ids=sorted(int(t["id"][1:]) for t in row.problem["technicians"]),
+    )
     if changed:
         raise Conflict(
             f"The day changed since rebalance {row.id} was previewed ({'; '.join(changed[:5])}); preview again.",
@@ -116,16 +132,19 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
             source=why,
         )
     broken = {b["visit"] for b in result["broken_promises"]}
+    sent_back = []
     for item in result["unassigned"]:
         if item.get("was"):
+            visit = db.session.get(Visit, _int(item["visit"]))
             _send_back(
-                db.session.get(Visit, _int(item["visit"])),
+                visit,
                 broken=item["visit"] in broken,
                 reason=item["reason"],
                 reason_code=item.get("reason_code"),
                 by=by,
                 why=why,
             )
+            sent_back.append((visit, item))
     for vid in result.get("cancelled", []):
         visit = db.session.get(Visit, _int(vid))
         check_visit_transition(visit.status, VisitStatus.CANCELLED)
@@ -136,7 +155,18 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
         if visit.planned_start is not None:
             visit.planned_end = visit.planned_start + timedelta(seconds=visit.duration_s + 60 * row.event["minutes"])
             record_event(visit.ticket, "visit_overrun", by=by, visit=visit, minutes=row.event["minutes"])
+    if row.event["kind"] == "technician_added":
+        spare = next(d for d in days if d.technician_id == row.event["technician_id"])
+        spare.shift_override = [_seconds(clock, row.date) for clock in row.event["shift"]]
+    if row.event["kind"] == "technician_out":
+        # the day stays cut at "out from": an Optimize later, or the board, does not hand them work again
+        out = next(d for d in days if d.technician_id == row.event["technician_id"])
+        usual = next(t for t in row.problem["technicians"] if t["id"] == f"t{out.technician_id}")["shift"]
+        out.shift_override = [usual[0], max(usual[0], _seconds(row.event["from"], row.date))]
     now = now or utcnow()
+    db.session.flush()  # the slots offered below see the day as this change set leaves it
+    for visit, item in sent_back:
+        _queue_rebook(visit, item, broken=item["visit"] in broken, day=row.date, by=by, why=why, now=now)
     changes = _route_changes(result)
     for technician_day in days:
         technician_day.version += 1
@@ -200,6 +230,38 @@ def _send_back(visit: Visit, *, broken: bool, reason: str, reason_code: str | No
     )
 
 
+def _queue_rebook(visit: Visit, item: dict, *, broken: bool, day: date, by: User, why: str, now: datetime) -> None:
+    """A rebook call in the CS owner's queue: why the visit left its day, and the cheapest slots free now."""
+    try:
+        # Not on the rebalanced day itself: the slot search does not know who is out or overrunning there.
+        # Every free slot, not only those in the availability given for the broken booking: the call asks anew,
+        # and each offer says whether it is inside that availability.
+        found = [
+            o
+            for o in offers.offer_slots(visit.id, by=by, now=now, show_all=True).offers
+            if to_local(o.slot_start).date() != day
+        ][:REBOOK_OFFERED_SLOTS]
+    except DomainError:
+        found = []  # no slot can be offered (no coordinates, beyond quota): CS sees the reason on the intake page
+    slots = [
+        {
+            "slot_start": o.slot_start.isoformat(),
+            "slot_end": o.slot_end.isoformat(),
+            "technician_id": o.technician_id,
+            "technician_name": o.technician_name,
+        }
+        for o in found
+    ]
+    reason = {
+        "why": "promise_broken" if broken else "not_today",
+        "reason": item["reason"],
+        "reason_code": item.get("reason_code"),
+        "reason_params": item.get("reason_params") or {},
+        "date": day.isoformat(),
+    }
+    queue_rebook(visit.ticket, visit=visit, reason=reason, offered_slots=slots, by=by, source=why)
+
+
 def _core_event(event: dict, day: date, problem: dict) -> dict:
     """The API's event (ids, local HH:MM) as the core's (problem ids, seconds); a spare technician joins the day."""
     kind = event["kind"]
@@ -253,52 +315,17 @@ def _current_plan(day: date, problem: dict) -> tuple[dict, list[str]]:
     plan = {
         "routes": [{"technician": t, "stops": stops, "break": None, "breaks": []} for t, stops in routes.items()],
         "unassigned": [
-            {"visit": v["id"], "reason": "not planned"} for v in problem["visits"] if v["id"] not in planned
+            {
+                "visit": v["id"],
+                "reason": "not planned yet",
+                "reason_code": store.DAY_STATE_CODES[0],
+                "reason_params": {},
+            }
+            for v in problem["visits"]
+            if v["id"] not in planned
         ],
     }
     return plan, under_way
-
-
-def _snapshot(plan: dict) -> dict:
-    """What applying must find unchanged: each visit's status, technician and planned start."""
-    ids = [_int(s["visit"]) for r in plan["routes"] for s in r["stops"]] + [
-        _int(u["visit"]) for u in plan["unassigned"]
-    ]
-    visits = db.session.scalars(select(Visit).where(Visit.id.in_(ids))) if ids else []
-    return {f"v{v.id}": _state(v) for v in visits}
-
-
-def _state(visit: Visit) -> dict:
-    return {
-        "status": visit.status.value,
-        "technician_id": visit.technician_id,
-        "planned_start": visit.planned_start.isoformat() if visit.planned_start else None,
-    }
-
-
-def _changed_since(row: Rebalance) -> list[str]:
-    ids = [_int(v) for v in row.visit_snapshot]
-    current = (
-        {
-            f"v{v.id}": v
-            for v in db.session.scalars(
-                select(Visit).where(Visit.id.in_(ids)).execution_options(populate_existing=True)
-            )
-        }
-        if ids
-        else {}
-    )
-    changes = []
-    for vid, before in sorted(row.visit_snapshot.items()):
-        visit = current.get(vid)
-        if visit is None:
-            changes.append(f"visit {vid[1:]} no longer exists")
-        elif _state(visit) != before:
-            changes.append(
-                f"visit {vid[1:]} is now {visit.status.value}"
-                + (" with another technician or time" if visit.status.value == before["status"] else "")
-            )
-    return changes
 
 
 def _int(prefixed: str) -> int:

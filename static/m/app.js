@@ -140,8 +140,22 @@
     return queue.flush().then(function (result) {
       syncState = result.state === "offline" ? syncState : result.state;
       scheduleRetry(result.state === "stalled" || result.state === "server");
+      if (result.state === "online") checkRoute();
       return refresh();
     });
+  }
+
+  // The route page, once it syncs, loads the route again when the dispatcher changed it meanwhile
+  // (a rebalance while the phone was offline): the banner and the new order come with it.
+  function checkRoute() {
+    var route = document.getElementById("route");
+    if (!route || !route.dataset.routeVersion) return;
+    fetch(config.today_url + "/version", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (data && data.version && data.version !== route.dataset.routeVersion) location.reload();
+      })
+      .catch(function () { /* no signal after all: the next sync asks again */ });
   }
 
   // A weak signal fails now and works in a moment: retry soon, then less and less often (2 s ... 60 s).

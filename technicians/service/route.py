@@ -5,6 +5,7 @@ Read-only: nothing here flushes or commits.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import quote
@@ -65,6 +66,16 @@ class Route:
     day: date
     stops: list[RouteStop]
     change: RouteChange | None = None
+
+    @property
+    def version(self) -> str:
+        """Changes when the order, a planned time or the last rebalance's note changes (not with a status):
+        a route page that syncs and finds another version loads the new route."""
+        parts = [
+            f"{s.visit.id}@{s.visit.planned_start.isoformat() if s.visit.planned_start else ''}" for s in self.stops
+        ]
+        parts.append(self.change.at.isoformat() if self.change else "")
+        return hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
 
 
 def local_today(now: datetime | None = None) -> date:

@@ -9,9 +9,12 @@ import pytest
 from scheduling.bench.rebalance import bench_day
 from scheduling.check import check_plan
 from scheduling.command_line import main
+from scheduling.core import ORTOOLS
 from scheduling.core.rebalance import rebalance
 from scheduling.core.rebalance_events import EventError
 
+# The engine is the caller's choice (the app's by what is compiled); OR-Tools needs no compiling.
+ENGINE = ORTOOLS
 LEG_S = 600  # every drive between two different places takes 10 minutes (the matrix below)
 NINE, NINE_THIRTY, ELEVEN, THIRTEEN = 32400, 34200, 39600, 46800
 
@@ -73,11 +76,13 @@ def test_an_out_technician_keeps_the_visit_under_way_and_hands_the_rest_to_a_col
     result = rebalance(
         problem,
         plan,
+        engine=ENGINE,
         now_s=NINE_THIRTY,
         event={"kind": "technician_out", "technician": "t1", "from_s": NINE_THIRTY},
         search_time_s=0.3,
     )
     assert check_plan(result.problem, result.plan) == []
+    assert result.kpis["engine"] == ENGINE  # the engine the caller chose, said in the answer
     assert stops_of(result.plan, "t1") == [("a", NINE)]  # started at 09:00: it stays, then t1 goes home
     # b cannot go before d on t2 without pushing d 40 minutes: after d (ends 12:00, 10 min drive) it starts 12:10
     assert stops_of(result.plan, "t2") == [("c", NINE), ("d", ELEVEN), ("b", ELEVEN + 3600 + LEG_S)]
@@ -87,10 +92,46 @@ def test_an_out_technician_keeps_the_visit_under_way_and_hands_the_rest_to_a_col
     assert result.changes["broken_promises"] == []
 
 
+def test_an_out_technicians_later_visit_goes_to_a_colleague_not_into_their_own_morning():
+    problem, plan = small_day()
+    # b (planned 11:00) may start from 09:00 here: t1 could do it at 10:10, right after a, and be home by 11:30
+    problem["visits"][1]["windows"] = [[NINE, THIRTEEN]]
+    result = rebalance(
+        problem,
+        plan,
+        engine=ENGINE,
+        now_s=NINE_THIRTY,
+        event={"kind": "technician_out", "technician": "t1", "from_s": ELEVEN + 1800},
+        search_time_s=0.3,
+    )
+    assert check_plan(result.problem, result.plan) == []
+    # "out from 11:30": t1 keeps a (09:00-10:00) and takes nothing new, b goes to t2
+    assert stops_of(result.plan, "t1") == [("a", NINE)]
+    assert [(m["visit"], m["to"]["technician"]) for m in result.changes["moved"]] == [("b", "t2")]
+
+
+def test_a_kept_visit_is_not_pulled_much_earlier_than_planned():
+    problem, plan = small_day()
+    problem["visits"][3]["windows"] = [[NINE, THIRTEEN]]  # d could start right after c, at 10:10
+    result = rebalance(
+        problem, plan, engine=ENGINE, now_s=NINE_THIRTY, event={"kind": "cancel", "visit": "b"}, search_time_s=0.3
+    )
+    assert check_plan(result.problem, result.plan) == []
+    # d is kept on t2 and starts no more than half an hour before its planned 11:00
+    (start,) = [start for vid, start in stops_of(result.plan, "t2") if vid == "d"]
+    assert ELEVEN - 1800 <= start <= ELEVEN
+    assert "d" not in [m["visit"] for m in result.changes["moved"]]
+
+
 def test_an_overrun_pushes_the_next_visit_and_says_whom_to_call():
     problem, plan = small_day()
     result = rebalance(
-        problem, plan, now_s=NINE_THIRTY, event={"kind": "overrun", "visit": "a", "minutes": 90}, search_time_s=0.3
+        problem,
+        plan,
+        engine=ENGINE,
+        now_s=NINE_THIRTY,
+        event={"kind": "overrun", "visit": "a", "minutes": 90},
+        search_time_s=0.3,
     )
     assert check_plan(result.problem, result.plan) == []
     # a now ends 11:30; b, still in its 11:00-13:00 slot, starts after the drive at 11:40: 40 minutes late
@@ -101,7 +142,9 @@ def test_an_overrun_pushes_the_next_visit_and_says_whom_to_call():
 
 def test_a_cancelled_visit_moves_nobody_and_makes_room_for_a_waiting_one():
     problem, plan = small_day()
-    result = rebalance(problem, plan, now_s=NINE_THIRTY, event={"kind": "cancel", "visit": "b"}, search_time_s=0.3)
+    result = rebalance(
+        problem, plan, engine=ENGINE, now_s=NINE_THIRTY, event={"kind": "cancel", "visit": "b"}, search_time_s=0.3
+    )
     assert check_plan(result.problem, result.plan) == []
     assert stops_of(result.plan, "t1") == [("a", NINE)]
     assert result.changes["cancelled"] == ["b"]
@@ -113,7 +156,9 @@ def test_a_cancelled_visit_moves_nobody_and_makes_room_for_a_waiting_one():
 
 def test_an_urgent_visit_goes_in_as_early_as_possible():
     problem, plan = small_day()
-    result = rebalance(problem, plan, now_s=NINE_THIRTY, event={"kind": "urgent", "visit": "u"}, search_time_s=0.3)
+    result = rebalance(
+        problem, plan, engine=ENGINE, now_s=NINE_THIRTY, event={"kind": "urgent", "visit": "u"}, search_time_s=0.3
+    )
     assert check_plan(result.problem, result.plan) == []
     # only t2 has skill y: right after c (ends 10:00, 10 min drive), d still starts at 11:00
     assert stops_of(result.plan, "t2") == [("c", NINE), ("u", NINE + 3600 + LEG_S), ("d", ELEVEN)]
@@ -122,7 +167,13 @@ def test_an_urgent_visit_goes_in_as_early_as_possible():
 def test_a_visit_the_technician_is_driving_to_stays_first():
     problem, plan = small_day()
     result = rebalance(
-        problem, plan, now_s=NINE_THIRTY, event={"kind": "urgent", "visit": "u"}, under_way=["d"], search_time_s=0.3
+        problem,
+        plan,
+        engine=ENGINE,
+        now_s=NINE_THIRTY,
+        event={"kind": "urgent", "visit": "u"},
+        under_way=["d"],
+        search_time_s=0.3,
     )
     assert check_plan(result.problem, result.plan) == []
     assert stops_of(result.plan, "t2") == [("c", NINE), ("d", ELEVEN), ("u", ELEVEN + 3600 + LEG_S)]
@@ -131,19 +182,21 @@ def test_a_visit_the_technician_is_driving_to_stays_first():
 def test_an_event_that_does_not_fit_the_day_names_its_field():
     problem, plan = small_day()
     with pytest.raises(EventError) as unknown:
-        rebalance(problem, plan, now_s=NINE_THIRTY, event={"kind": "cancel", "visit": "zz"})
+        rebalance(problem, plan, engine=ENGINE, now_s=NINE_THIRTY, event={"kind": "cancel", "visit": "zz"})
     assert unknown.value.field == "visit"
     with pytest.raises(EventError, match="already started"):
-        rebalance(problem, plan, now_s=NINE_THIRTY, event={"kind": "cancel", "visit": "a"})
+        rebalance(problem, plan, engine=ENGINE, now_s=NINE_THIRTY, event={"kind": "cancel", "visit": "a"})
     with pytest.raises(EventError) as minutes:
-        rebalance(problem, plan, now_s=NINE_THIRTY, event={"kind": "overrun", "visit": "a", "minutes": "long"})
+        rebalance(
+            problem, plan, engine=ENGINE, now_s=NINE_THIRTY, event={"kind": "overrun", "visit": "a", "minutes": "long"}
+        )
     assert minutes.value.field == "minutes"
 
 
 @pytest.mark.parametrize("event", ["out", "overrun", "urgent", "cancel", "added"])
 def test_every_rebalanced_generated_day_passes_the_checker_and_keeps_history(event):
     problem, plan, event_json, _ = bench_day(15, 120, 4, event, ELEVEN)
-    result = rebalance(problem, plan, now_s=ELEVEN, event=event_json, search_time_s=0.3)
+    result = rebalance(problem, plan, engine=ENGINE, now_s=ELEVEN, event=event_json, search_time_s=0.3)
     assert check_plan(result.problem, result.plan) == []
     before = {
         s["visit"]: (r["technician"], s["start"]) for r in plan["routes"] for s in r["stops"] if s["start"] < ELEVEN
@@ -154,8 +207,10 @@ def test_every_rebalanced_generated_day_passes_the_checker_and_keeps_history(eve
 
 def test_a_rebalance_moves_far_fewer_visits_than_solving_the_rest_of_the_day_again():
     problem, plan, event_json, left = bench_day(15, 120, 4, "out", ELEVEN)
-    kept = rebalance(problem, plan, now_s=ELEVEN, event=event_json, search_time_s=0.5)
-    scratch = rebalance(problem, plan, now_s=ELEVEN, event=event_json, keep_routes=False, search_time_s=1.0)
+    kept = rebalance(problem, plan, engine=ENGINE, now_s=ELEVEN, event=event_json, search_time_s=0.5)
+    scratch = rebalance(
+        problem, plan, engine=ENGINE, now_s=ELEVEN, event=event_json, keep_routes=False, search_time_s=1.0
+    )
     assert check_plan(scratch.problem, scratch.plan) == []
     assert kept.kpis["moved"] <= 1.5 * left
     assert kept.kpis["moved"] * 3 < scratch.kpis["moved"]

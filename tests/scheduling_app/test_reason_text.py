@@ -13,7 +13,7 @@ from dispatch.enums import VisitStatus
 from scheduling import reason_text
 from scheduling.core.reasons import REASON_CODES, Reason
 from scheduling.models import Plan
-from scheduling.store import LEFT_OUT_CODES
+from scheduling.store import DAY_STATE_CODES, LEFT_OUT_CODES
 from tests.scheduling_app.builders import DAY, local, make_crew, make_visit
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -71,6 +71,8 @@ SAMPLES: dict[str, list[dict]] = {
     "started_off_shift": [{"visit_id": 12, "status": "en_route", "technician_id": 3, "date": "2026-11-24"}],
     "no_coordinates": [{"customer_id": 2, "address": "201 Nanjing Road", "visit_id": 5}],
     "awaiting_quota_approval": [{"visit_id": 7, "ticket_id": 3, "visit_quota": 1}],
+    "not_planned": [{}],
+    "suitable_technicians_out": [{"skills": ["ac_install"], "technicians": ["t3"]}],
 }
 
 
@@ -79,7 +81,7 @@ def _english(code: str, params: dict) -> str:
 
 
 def test_every_code_the_core_and_the_loader_produce_has_a_template_in_both_languages(app):
-    assert set(SAMPLES) == REASON_CODES | set(LEFT_OUT_CODES)
+    assert set(SAMPLES) == REASON_CODES | set(LEFT_OUT_CODES) | set(DAY_STATE_CODES)
     used = set()
     with app.test_request_context():
         for code, variants in SAMPLES.items():

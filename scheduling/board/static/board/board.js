@@ -315,7 +315,7 @@
 
   // --- rebalance: preview the change set, apply it only on confirmation -------------------------
   function placement(p) {
-    return p ? `${esc(p.technician_name || "")} ${clock(p.start)}–${clock(p.end)}` : "";
+    return p ? `${esc(p.technician_name || "")} ${clock(p.start)}–${clock(p.end)}` : esc(T.not_on_a_route);
   }
 
   async function preview(event) {
@@ -429,9 +429,30 @@
   $("discard-plan").addEventListener("click", () => { $("solve-panel").hidden = true; state.planId = null; });
 
   // --- following the day ------------------------------------------------------------------------
+  // --- a spare shift: a technician off today comes in; the change set first, as for "out from" ----
+  function drawSpare(data) {
+    const select = $("spare-technician");
+    const off = data.off_today || [];
+    const drawn = JSON.stringify(off);
+    if (select.dataset.drawn === drawn) return;
+    const kept = select.value;
+    select.innerHTML = off.map((t) => `<option value="${t.id}">${esc(t.name)} (${esc(t.skills.join(", "))})</option>`).join("");
+    if (off.some((t) => String(t.id) === kept)) select.value = kept;
+    select.dataset.drawn = drawn;
+    select.disabled = $("spare-button").disabled = off.length === 0;
+    $("spare-none").hidden = off.length > 0;
+  }
+
+  $("spare-button").addEventListener("click", () => {
+    const id = parseInt($("spare-technician").value, 10);
+    if (!id) return;
+    preview({kind: "technician_added", technician_id: id, shift: [$("spare-from").value, $("spare-to").value]});
+  });
+
   function render() {
     const data = state.data;
     if (!data) return;
+    drawSpare(data);
     drawTimeline(data);
     drawMap(data);
     drawUnassigned(data);
