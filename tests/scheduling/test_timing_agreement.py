@@ -132,3 +132,33 @@ def test_a_route_that_misses_a_window_is_refused_by_every_timer():
     assert schedule_for(problem, tech, visits) is None
     assert compiled_timing(problem, visits)[0] is False
     assert schedule_route(problem, tech, ["v0"]) is None
+
+
+def test_a_second_break_taken_on_site_ends_before_the_service_starts():
+    # no travel; v0 first thing, v1 from 13:00. Both breaks before v0 would end the second lunch at 13:15:
+    # the exact timer once let v1 start at 10:30 over it.
+    day = {
+        "date": "2026-11-23",
+        "locations": [{"id": f"L{i}"} for i in range(3)],
+        "matrix": {"durations_s": [[0] * 3] * 3, "distances_m": [[0] * 3] * 3},
+        "technicians": [
+            {
+                "id": "t0",
+                "start": "L0",
+                "end": "L0",
+                "shift": [7 * HOUR, 15 * HOUR],
+                "breaks": [
+                    {"window": [10 * HOUR, 10 * HOUR + 1800], "duration_s": 900},
+                    {"window": [13 * HOUR, 13 * HOUR + 1800], "duration_s": 900},
+                ],
+            }
+        ],
+        "visits": [
+            {"id": "v0", "location": "L1", "duration_s": 600, "windows": []},
+            {"id": "v1", "location": "L2", "duration_s": 600, "windows": [[13 * HOUR, 14 * HOUR]]},
+        ],
+    }
+    problem = parse_problem(day)
+    route = schedule_route(problem, problem.technicians[0], ["v0", "v1"])
+    assert check_plan(day, plan_to_dict(make_plan([route], [], solve_s=0.0))) == []
+    assert route.stops[1].start == 13 * HOUR
