@@ -21,6 +21,7 @@ DRIVE_THROUGH_UP_TO = 800
 # search keeps at least SEARCH_SHARE_LEFT of the time limit after it.
 DRIVE_THROUGH_COST = 1.0
 SEARCH_SHARE_LEFT = 0.5
+SEARCH_AT_LEAST_S = 0.1  # engine.MIN_SEARCH_S: less time than this left, and no search runs
 # On such a day a visit is first tried on the routes of the technicians living nearest to it (crews work their
 # district), and on everyone else's only when none of those has room.
 NEAR_TECHNICIANS = 20
@@ -49,8 +50,9 @@ def build_routes(
     if len(visits) > DRIVE_THROUGH_UP_TO:
         return by_deadline
     if deadline is not None:
-        took = elapsed_clock_s() - began
-        if deadline - elapsed_clock_s() - DRIVE_THROUGH_COST * took < SEARCH_SHARE_LEFT * (deadline - began):
+        took, left = elapsed_clock_s() - began, deadline - elapsed_clock_s()
+        # with no time to search anyway, the construction is the plan: then it is built whole
+        if left >= SEARCH_AT_LEAST_S and left - DRIVE_THROUGH_COST * took < SEARCH_SHARE_LEFT * (deadline - began):
             return by_deadline
     by_day = builder.insert(builder.drive_through_the_day(), builder.by_deadline())
     return min(by_deadline, by_day, key=builder.score)
