@@ -24,6 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     solomon.add_argument("--only", default="", help="comma-separated instance names, e.g. C101,R101")
     solomon.add_argument("--out", default=None, help="write DIR/<INSTANCE>.json with the routes and distance")
     solomon.add_argument("--workers", type=int, default=None, help="parallel search workers per solve")
+    solomon.add_argument(
+        "--peers",
+        default="",
+        help="comma-separated other solvers to run on the same instances and time limit (pyvrp; needs "
+        "requirements-bench.txt)",
+    )
     field = commands.add_parser("field", help="a generated day of field service in Shanghai")
     field.add_argument("--technicians", type=int, default=50)
     field.add_argument("--visits", type=int, default=500)
@@ -100,7 +106,12 @@ def main(argv: list[str] | None = None) -> int:
 
         only = [name.strip() for name in args.only.split(",") if name.strip()]
         results = run(
-            args.instances, time_limit_s=args.time_limit, only=only or None, out=args.out, workers=args.workers
+            args.instances,
+            time_limit_s=args.time_limit,
+            only=only or None,
+            out=args.out,
+            workers=args.workers,
+            peers=tuple(peer.strip() for peer in args.peers.split(",") if peer.strip()),
         )
         return 0 if results and all(r.ok for r in results) else 1
     if args.command == "iterations":

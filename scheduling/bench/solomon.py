@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scheduling.bench import timed_solve
@@ -126,6 +126,7 @@ class Result:
     violations: list[str]
     served: int
     customers: int
+    peers: dict[str, Result] = field(default_factory=dict)  # the same instance solved by other solvers
 
     @property
     def gap_pct(self) -> float | None:
@@ -139,16 +140,34 @@ class Result:
 
 
 def solve_instance(
-    path: Path, *, time_limit_s: float, workers: int | None, bks: dict, out: Path | None = None
+    path: Path,
+    *,
+    time_limit_s: float,
+    workers: int | None,
+    bks: dict,
+    out: Path | None = None,
+    peers: tuple[str, ...] = (),
 ) -> Result:
-    """Solve one instance with the core, check the plan, and recompute its distance from the route orders."""
+    """Solve one instance with the core (and each peer), check every plan, recompute distances from the routes."""
     problem = load_instance(path, time_limit_s=time_limit_s)
     plan, solve_s = timed_solve(problem, time_limit_s=time_limit_s, workers=workers)
-    distance = sum(route_distance_m(problem, route) for route in plan["routes"]) / SCALE
-    routes = customer_routes(plan)
+    result = _result(problem, plan, solve_s, bks)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        (out / f"{problem['name']}.json").write_text(json.dumps({"routes": routes, "distance": round(distance, 1)}))
+        (out / f"{problem['name']}.json").write_text(
+            json.dumps({"routes": customer_routes(plan), "distance": round(result.distance, 1)})
+        )
+    for peer in peers:
+        from scheduling.bench.peers import solve_with
+
+        peer_plan, peer_s = solve_with(peer, problem, time_limit_s=time_limit_s)
+        result.peers[peer] = _result(problem, peer_plan, peer_s, bks)
+    return result
+
+
+def _result(problem: dict, plan: dict, solve_s: float, bks: dict) -> Result:
+    distance = sum(route_distance_m(problem, route) for route in plan["routes"]) / SCALE
+    routes = customer_routes(plan)
     dimacs = bks.get(problem["name"], {}).get("dimacs_distance")
     return Result(
         problem["name"],
@@ -169,9 +188,13 @@ def run(
     only: list[str] | None = None,
     out: str | Path | None = None,
     workers: int | None = None,
+    peers: tuple[str, ...] = (),
     echo=print,
 ) -> list[Result]:
-    """Solve every instance (or `only` these), printing one row each and the means at the end."""
+    """Solve every instance (or `only` these), printing one row each and the means at the end.
+
+    With `peers` each instance is also solved by those solvers with the same time limit, one after the
+    other, and their gaps are printed beside ours with the ratio of our gap to theirs."""
     directory = instances_dir(folder)
     bks = load_bks(directory.parent) or load_bks(directory)
     paths = sorted(directory.glob("*.txt"))
@@ -181,23 +204,71 @@ def run(
         missing = wanted - {p.stem.upper() for p in paths}
         if missing:
             raise FileNotFoundError(f"no instance file for {', '.join(sorted(missing))} in {directory}")
-    echo(f"{'instance':<9}{'veh':>4}{'distance':>10}{'dimacs':>9}{'gap %':>8}{'solve s':>9}  feasible  served")
+    peer_heads = "".join(f"{peer + ' gap':>11}{'feasible':>9}" for peer in peers)
+    echo(
+        f"{'instance':<9}{'veh':>4}{'distance':>10}{'dimacs':>9}{'gap %':>8}{'solve s':>9}  feasible  served"
+        + peer_heads
+    )
     results = []
     for path in paths:
         result = solve_instance(
-            path, time_limit_s=time_limit_s, workers=workers, bks=bks, out=Path(out) if out else None
+            path, time_limit_s=time_limit_s, workers=workers, bks=bks, out=Path(out) if out else None, peers=peers
         )
         results.append(result)
         gap = f"{result.gap_pct:8.2f}" if result.gap_pct is not None else f"{'-':>8}"
         dimacs = f"{result.dimacs_distance:9.1f}" if result.dimacs_distance else f"{'-':>9}"
         echo(
             f"{result.instance:<9}{result.vehicles:>4}{result.distance:>10.1f}{dimacs}{gap}{result.solve_s:>9.1f}"
-            f"  {'yes' if not result.violations else 'NO':<8}  {result.served}/{result.customers}"
+            f"  {'yes' if not result.violations else 'NO':<8}  {result.served}/{result.customers:<5}"
+            + "".join(
+                f"{_gap(peer_result):>11}{'yes' if peer_result.ok else 'NO':>9}"
+                for peer_result in result.peers.values()
+            )
         )
         for violation in result.violations[:5]:
             echo(f"    ! {violation}")
+        for peer, peer_result in result.peers.items():
+            for violation in peer_result.violations[:5]:
+                echo(f"    ! {peer}: {violation}")
     echo(summary(results))
+    for peer in peers:
+        echo(peer_summary(results, peer))
     return results
+
+
+def _gap(result: Result) -> str:
+    return f"{result.gap_pct:.2f}" if result.gap_pct is not None else "-"
+
+
+def peer_summary(results: list[Result], peer: str) -> str:
+    """Our mean gap and the peer's over the instances both solved, per family (C1, R2, ...) and in all."""
+    families: dict[str, list[Result]] = {}
+    for result in results:
+        if result.gap_pct is None or peer not in result.peers or result.peers[peer].gap_pct is None:
+            continue
+        families.setdefault(family(result.instance), []).append(result)
+        families.setdefault("all", []).append(result)
+    lines = [f"against {peer}: {'family':<8}{'n':>4}{'ours %':>9}{peer + ' %':>10}{'ratio':>8}{'worse by >2':>13}"]
+    for name, group in sorted(families.items(), key=lambda item: (item[0] == "all", item[0])):
+        ours = sum(r.gap_pct for r in group) / len(group)
+        theirs = sum(r.peers[peer].gap_pct for r in group) / len(group)
+        ratio = f"{ours / theirs:.2f}" if theirs > 0 else "-"
+        worse = sum(r.gap_pct - r.peers[peer].gap_pct > 2.0 for r in group)
+        feasible = sum(r.peers[peer].ok for r in group)
+        lines.append(
+            f"{'':<{len('against ' + peer + ': ')}}{name:<8}{len(group):>4}{ours:>9.2f}{theirs:>10.2f}{ratio:>8}"
+            f"{worse:>13}   ({peer} feasible {feasible}/{len(group)})"
+        )
+    return "\n".join(lines)
+
+
+def family(instance: str) -> str:
+    """C101 -> C1, RC208 -> RC2, C1_4_1 -> C1_4."""
+    name = instance.upper()
+    if "_" in name:
+        return "_".join(name.split("_")[:2])
+    letters = name.rstrip("0123456789")
+    return letters + name[len(letters)] if len(name) > len(letters) else letters
 
 
 def summary(results: list[Result]) -> str:

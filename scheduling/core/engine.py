@@ -75,7 +75,7 @@ def solve_with(
     if not modelled or not problem.technicians:
         routes = [Route(t.id) for t in problem.technicians]
         return make_plan(routes, unassigned, solve_s=elapsed_clock_s() - started, engine=config.engine)
-    start = build_routes(problem, modelled, suitable, objective_table=objective_table(problem))
+    start = build_routes(problem, modelled, suitable, objective_table=objective_table(problem), deadline=deadline)
     start_cost = routes_cost(problem, modelled, start)
     result = None
     if deadline - elapsed_clock_s() >= MIN_SEARCH_S:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from scheduling.core import timing
 from scheduling.core.problem import Problem, Visit
 
 DAY_END_S = 86400
@@ -149,52 +150,20 @@ def retime(
 def schedule(problem: Problem, day: TechDay, route: list[Visit], windows: dict) -> tuple[list[int], list[int]] | None:
     """Service starts and break places (the gap before which each break is taken), or None if it does not fit.
 
-    Breaks are taken in a gap when waiting leaves room for them, or when later would be too late."""
+    The timing rule is timing.schedule's, from where and when the technician is free."""
     limit = day.max_new
     if limit is not None and len(route) > limit:
         return None
-    pending = list(day.breaks)
-    place, ready = day.place, day.ready
-    starts, gaps = [], []
-    for k, visit in enumerate(route):
-        allowed = day.windows.get(visit.id) or windows.get(visit.id, visit.windows)
-        leg = problem.duration_s(place, visit.location)
-        start = _earliest(allowed, ready + leg, day.shift_end, visit.duration_s)
-        if start is None:
-            return None
-        while pending:
-            (a, b), duration = pending[0]["window"], pending[0]["duration_s"]
-            take_now = max(start + visit.duration_s, a) + duration > b
-            break_end = max(ready, a) + duration
-            fits_in_wait = break_end <= start and ready + leg + duration <= start
-            if not (take_now or fits_in_wait):
-                break
-            if break_end > b:
-                return None
-            pending.pop(0)
-            gaps.append(k)
-            ready = break_end
-            start = _earliest(allowed, ready + leg, day.shift_end, visit.duration_s)
-            if start is None:
-                return None
-        starts.append(start)
-        place, ready = visit.location, start + visit.duration_s
-    for brk in pending:
-        ready = max(ready, brk["window"][0]) + brk["duration_s"]
-        if ready > brk["window"][1]:
-            return None
-        gaps.append(len(route))
-    if ready + problem.duration_s(place, day.entry["end"]) > day.shift_end:
-        return None
-    return starts, gaps
-
-
-def _earliest(windows, arrival: int, shift_end: int, duration_s: int) -> int | None:
-    for a, b in windows or ((0, shift_end),):
-        start = max(arrival, a)
-        if start <= b and start + duration_s <= shift_end:
-            return start
-    return None
+    return timing.schedule(
+        problem.duration_s,
+        (day.place, day.ready),
+        (day.entry["end"], day.shift_end),
+        [
+            (v.location, day.windows.get(v.id) or windows.get(v.id, v.windows) or ((0, day.shift_end),), v.duration_s)
+            for v in route
+        ],
+        [(b["window"][0], b["window"][1], b["duration_s"]) for b in day.breaks],
+    )
 
 
 def insert_freed(

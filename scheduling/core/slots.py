@@ -180,7 +180,7 @@ class _RouteTimer:
             if arrival is None and remaining <= begin - t:
                 arrival, remaining = t + remaining, 0
             else:
-                remaining -= begin - t
+                remaining -= min(remaining, begin - t)  # once there, a later break is taken on site
             end = begin + brk.duration_s
             if end > brk.window[1]:
                 return INFEASIBLE

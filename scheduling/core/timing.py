@@ -1,6 +1,17 @@
-"""When a technician can serve a visit, and the times of a route once its order and breaks are chosen."""
+"""Route timing, one place for the plain-Python core: when a visit can start, when breaks are taken, the shift end.
+
+`serve` and `finish` are the rule every plain-Python user follows (the construction in insertion.py, the
+rebalance's re-timing); the compiled search has the same rule once, in ruin_and_recreate/routes.py (_serve,
+_finish), and tests/scheduling/test_timing_agreement.py holds both to the independent checker on random days.
+The rule: the technician leaves the start place at shift start and drives to each stop, serving it as early as
+its windows allow. A break (in window order) is taken before a stop when the wait there leaves room for it,
+or when after that stop would be too late; the technician pauses first, then drives. Breaks still due after
+the last stop are taken before driving home, which must be done by the shift end.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 from scheduling.core.plan import BreakTime, Route, Stop
 from scheduling.core.problem import Problem, Technician, Visit
@@ -12,6 +23,103 @@ def service_windows(visit: Visit, techs: tuple[Technician, ...]) -> list[tuple[i
     latest = max(t.shift[1] for t in techs) - visit.duration_s
     windows = visit.windows or ((earliest, latest),)
     return _merge([(max(a, earliest), min(b, latest)) for a, b in windows if a <= latest and b >= earliest])
+
+
+BreakRule = tuple[int, int, int]  # window start, window end, duration (s); a technician's breaks in window order
+Windows = Sequence[tuple[int, int]]  # service start windows
+
+
+def earliest_start(windows: Windows, arrival: int, shift_end: int, duration_s: int) -> int | None:
+    """The first service start at or after `arrival` inside a window, finishing by the shift end; None if none."""
+    for a, b in windows:
+        start = max(arrival, a)
+        if start <= b and start + duration_s <= shift_end:
+            return start
+    return None
+
+
+def serve(
+    ready: int, leg: int, windows: Windows, shift_end: int, duration_s: int, breaks: Sequence[BreakRule]
+) -> tuple[int, int, int] | None:
+    """Free at `ready`, `leg` seconds away from a visit: (service start, free again, breaks of `breaks` taken first).
+
+    None when a window or a break window cannot be kept. `breaks` are those still due, in window order."""
+    start = earliest_start(windows, ready + leg, shift_end, duration_s)
+    if start is None:
+        return None
+    taken = 0
+    for a, b, pause in breaks:
+        take_now = max(start + duration_s, a) + pause > b  # after this visit would be too late
+        pause_end = max(ready, a) + pause
+        fits_in_wait = pause_end <= start and ready + leg + pause <= start
+        if not (take_now or fits_in_wait):
+            break
+        if pause_end > b:
+            return None
+        taken += 1
+        ready = pause_end  # the technician pauses first, then drives
+        start = earliest_start(windows, ready + leg, shift_end, duration_s)
+        if start is None:
+            return None
+    return start, start + duration_s, taken
+
+
+def finish(ready: int, breaks: Sequence[BreakRule]) -> int | None:
+    """Free at `ready` after the last stop: when the breaks still due are over (None if one misses its window)."""
+    for a, b, pause in breaks:
+        ready = max(ready, a) + pause
+        if ready > b:
+            return None
+    return ready
+
+
+def schedule(
+    leg_s: Callable[[str, str], int],
+    start: tuple[str, int],
+    end: tuple[str, int],
+    stops: Sequence[tuple[str, Windows, int]],
+    breaks: Sequence[BreakRule],
+) -> tuple[list[int], list[int]] | None:
+    """Time a route by the rule above: service starts, and before which stop each break is taken (in window order).
+
+    `start` and `end` are (place, shift start) and (place, shift end); each stop is (place, windows, duration).
+    None when the route breaks a window, a break window or the shift end."""
+    (place, ready), (home, shift_end) = start, end
+    pending = list(breaks)
+    starts: list[int] = []
+    gaps: list[int] = []
+    for k, (location, windows, duration_s) in enumerate(stops):
+        served = serve(ready, leg_s(place, location), windows, shift_end, duration_s, pending)
+        if served is None:
+            return None
+        begin, ready, taken = served
+        gaps.extend([k] * taken)
+        del pending[:taken]
+        starts.append(begin)
+        place = location
+    ready = finish(ready, pending)
+    if ready is None:
+        return None
+    gaps.extend([len(stops)] * len(pending))
+    if ready + leg_s(place, home) > shift_end:
+        return None
+    return starts, gaps
+
+
+def break_rules(tech: Technician) -> list[BreakRule]:
+    """A technician's breaks as `serve` takes them: (window start, window end, duration), in window order."""
+    return [(b.window[0], b.window[1], b.duration_s) for b in sorted(tech.breaks, key=lambda b: b.window)]
+
+
+def schedule_for(problem: Problem, tech: Technician, visits: Sequence[Visit]) -> tuple[list[int], list[int]] | None:
+    """`schedule` for a technician's whole day: from the start place at shift start, their own breaks."""
+    return schedule(
+        problem.duration_s,
+        (tech.start, tech.shift[0]),
+        (tech.end, tech.shift[1]),
+        [(v.location, v.windows or (tech.shift,), v.duration_s) for v in visits],
+        break_rules(tech),
+    )
 
 
 def timed_route(problem: Problem, tech: Technician, visits: list[Visit], break_gaps: list[int]) -> Route:

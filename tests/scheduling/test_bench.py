@@ -100,3 +100,51 @@ def test_the_iterations_bench_makes_the_same_moves_every_run():
     result = run(4, 30, 1, iterations=1500, repeat=2, echo=lines.append)
     assert len(result["costs"]) == 1 and result["iterations_per_s"] > 0
     assert lines[-1].startswith("best: ") and "iterations/s" in lines[-1]
+
+
+def test_a_peers_routes_are_timed_as_solomon_routes_and_pass_the_checker(tmp_path):
+    from scheduling.bench.peers import _plan
+
+    (tmp_path / "TINY1.txt").write_text(TINY, newline="")
+    problem = load_instance(tmp_path / "TINY1.txt")
+    visits = {v["id"]: v for v in problem["visits"]}
+    plan = _plan(problem, [[visits["c1"], visits["c2"], visits["c3"]]], solve_s=0.5)
+    assert check_plan(problem, plan) == []
+    first = plan["routes"][0]["stops"]
+    # 0 -> c1 is 5.0 (50 scaled), served on arrival for 100; c2 is 50 further
+    assert [(s["arrival"], s["start"], s["end"]) for s in first[:2]] == [(50, 50, 150), (200, 200, 300)]
+    assert plan["kpis"]["distance_m"] == 300 and plan["kpis"]["served"] == 3
+    # a visit the peer leaves out is reported, so the checker does not count it as lost
+    partial = _plan(problem, [[visits["c1"]]], solve_s=0.5)
+    assert check_plan(problem, partial) == []
+    assert [u["visit"] for u in partial["unassigned"]] == ["c2", "c3"]
+
+
+def test_the_peer_summary_compares_mean_gaps_per_family():
+    from scheduling.bench.solomon import Result, family, peer_summary
+
+    def result(name, ours, theirs):
+        peer = Result(name, 10, 100 + theirs, 100.0, 10.0, [], 100, 100)
+        return Result(name, 10, 100 + ours, 100.0, 10.0, [], 100, 100, peers={"pyvrp": peer})
+
+    assert [family(n) for n in ("C101", "RC208", "R1", "C1_4_1", "rc2_4_10")] == ["C1", "RC2", "R1", "C1_4", "RC2_4"]
+    lines = peer_summary(
+        [result("C101", 1.0, 0.5), result("C102", 3.0, 0.5), result("R201", 0.0, 1.0)], "pyvrp"
+    ).splitlines()
+    # family, instances, our mean gap, PyVRP's, the ratio, instances more than 2 points worse than PyVRP's
+    assert lines[1].split()[:6] == ["C1", "2", "2.00", "0.50", "4.00", "1"]  # C102 is 2.5 points worse
+    assert lines[2].split()[:6] == ["R2", "1", "0.00", "1.00", "0.00", "0"]
+    assert lines[-1].split()[:6] == ["all", "3", "1.33", "0.67", "2.00", "1"]
+
+
+@pytest.mark.slow
+def test_the_solomon_bench_runs_pyvrp_beside_the_core(tmp_path, capsys):
+    pytest.importorskip("pyvrp")  # a bench-only package (requirements-bench.txt)
+    (tmp_path / "instances").mkdir()
+    (tmp_path / "instances" / "TINY1.txt").write_text(TINY, newline="")
+    (tmp_path / "bks.csv").write_text("instance,vehicles,distance,dimacs_distance\nTINY1,1,30.00,30.0\n")
+    assert main(["solomon", "--instances", str(tmp_path), "--time-limit", "1", "--peers", "pyvrp"]) == 0
+    out = capsys.readouterr().out
+    assert "pyvrp gap" in out and "against pyvrp" in out
+    # both find the optimum of the line
+    assert out.splitlines()[1].split()[4] == "0.00" and out.splitlines()[1].split()[-2] == "0.00"

@@ -23,8 +23,19 @@ import numpy as np
 from numba import njit
 
 from scheduling.core.clock import elapsed_clock_s
+from scheduling.core.ruin_and_recreate import layout
 from scheduling.core.ruin_and_recreate.cache import drop_stale_compiled_code
 from scheduling.core.ruin_and_recreate.eject import _eject_search
+from scheduling.core.ruin_and_recreate.layout import (
+    BEST_COST,
+    CURRENT_COST,
+    JUDGED_COST,
+    LENGTHS,
+    PENALTY,
+    ROUTE_COST,
+    ROUTE_OF,
+    ROUTES,
+)
 from scheduling.core.ruin_and_recreate.moves import _iterate
 from scheduling.core.ruin_and_recreate.routes import NONE, _break_gaps, _copy_route, _copy_visits, _start_from
 
@@ -81,21 +92,17 @@ class SearchData:
 
 
 def fresh_state(technicians: int, visits: int) -> tuple:
-    """Empty route arrays: routes, lengths, earliest start, latest start, load, route cost, route of each visit,
-    position of each visit, and (routes with breaks) ready time and breaks taken after each stop."""
+    """Empty route arrays of one plan, laid out as layout.py names them (ROUTES, LENGTHS, ...)."""
     k, n = technicians, visits
-    return (
-        np.zeros((k, n + 1), np.int64),
-        np.zeros(k, np.int64),
-        np.zeros((k, n + 1), np.int64),
-        np.zeros((k, n + 1), np.int64),
-        np.zeros(k, np.int64),
-        np.zeros(k, np.int64),
-        np.full(n, NONE, np.int64),
-        np.zeros(n, np.int64),
-        np.zeros((k, n + 1), np.int64),
-        np.zeros((k, n + 1), np.int64),
-    )
+    fields = [None] * layout.STATE_FIELDS
+    for name in (layout.ROUTES, layout.EARLIEST, layout.LATEST, layout.READY_AFTER, layout.TAKEN_AFTER):
+        fields[name] = np.zeros((k, n + 1), np.int64)
+    fields[layout.LENGTHS] = np.zeros(k, np.int64)
+    fields[layout.LOAD] = np.zeros(k, np.int64)
+    fields[layout.ROUTE_COST] = np.zeros(k, np.int64)
+    fields[layout.ROUTE_OF] = np.full(n, NONE, np.int64)
+    fields[layout.POSITION] = np.zeros(n, np.int64)
+    return tuple(fields)
 
 
 def improve(
@@ -118,13 +125,14 @@ def improve(
     nearest = np.sort(data.cost + np.diag(np.full(places, np.iinfo(np.int64).max // 4)), axis=1)
     leg = max(float(np.mean(nearest[:, : min(NEAREST_FOR_SCALE, places - 1)])) if places > 1 else 1.0, 1.0)
     current, work, best = fresh_state(k, n), fresh_state(k, n), fresh_state(k, n)
-    costs = np.array([int(data.penalty.sum())] * 2 + [0], dtype=np.int64)  # current, best, current as judged
+    costs = np.zeros(3, dtype=np.int64)
+    costs[CURRENT_COST] = costs[BEST_COST] = int(data.penalty.sum())
     if initial is not None:
         for state in (current, work, best):
             for t, route in enumerate(initial):
-                state[0][t, : len(route)] = route
-                state[1][t] = len(route)
-        costs[:2] = _start_from(problem, current, work, best)
+                state[ROUTES][t, : len(route)] = route
+                state[LENGTHS][t] = len(route)
+        costs[CURRENT_COST] = costs[BEST_COST] = _start_from(problem, current, work, best)
     weight = data.penalty / data.penalty.min()
 
     def search_penalties(share: float) -> np.ndarray:
@@ -154,8 +162,8 @@ def improve(
         t_from = hot * (cold / hot) ** share
         t_to = hot * (cold / hot) ** share_next
         search_penalty = search_penalties(share)
-        left = current[6] == NONE
-        costs[2] = costs[0] - int(data.penalty[left].sum()) + int(search_penalty[left].sum())
+        left = current[ROUTE_OF] == NONE
+        costs[JUDGED_COST] = costs[CURRENT_COST] - int(data.penalty[left].sum()) + int(search_penalty[left].sum())
         _iterate(chunk, t_from, t_to, problem, current, work, best, costs, search_penalty)
         done += chunk
         if budget is None:
@@ -165,64 +173,69 @@ def improve(
             eject_due = now - ejected_at >= EJECT_EVERY_S
         else:
             eject_due = done % BUDGET_EJECT_EVERY == 0
-        if eject_due and (best[6] == NONE).any():
+        if eject_due and (best[ROUTE_OF] == NONE).any():
             if not _serve_left_out(problem, current, work, best, costs, counters):
                 ejected_at = elapsed_clock_s()  # after a success, try again at once
-        if on_improve is not None and (reported is None or costs[1] < reported):
-            reported = int(costs[1])
+        if on_improve is not None and (reported is None or costs[BEST_COST] < reported):
+            reported = int(costs[BEST_COST])
             on_improve(reported)
-    routes_array, lengths = best[0], best[1]
+    routes_array, lengths = best[ROUTES], best[LENGTHS]
     routes = [[int(v) for v in routes_array[t, : lengths[t]]] for t in range(k)]
     gaps = []
     for t in range(k):
         out = np.zeros(max(int(data.break_count[t]), 1), np.int64)
         _break_gaps(t, problem, best, out)
         gaps.append([int(g) for g in out[: data.break_count[t]]] if lengths[t] else [])
-    return routes, gaps, int(costs[1])
+    return routes, gaps, int(costs[BEST_COST])
 
 
 def _problem_tuple(data: SearchData) -> tuple:
-    """SearchData as the tuple the compiled functions take, with each visit's neighbours (nearest first)."""
+    """SearchData as the tuple the compiled functions take (layout.py names its places), with each visit's
+    neighbours (nearest first)."""
     n = len(data.service)
-    neighbours = np.argsort(data.cost[:n, :n] + data.cost[:n, :n].T, axis=1, kind="stable").astype(np.int64)
-    depot_cost = data.cost[:n, data.start_place[0]].astype(np.int64)
-    return (
-        data.cost,
-        data.duration,
-        data.service,
-        data.demand,
-        data.penalty,
-        data.window_count,
-        data.window_start,
-        data.window_end,
-        data.allowed,
-        data.start_place,
-        data.end_place,
-        data.shift_start,
-        data.shift_end,
-        data.capacity,
-        data.max_visits,
-        neighbours,
-        depot_cost,
-        data.break_count,
-        data.break_start,
-        data.break_end,
-        data.break_duration,
-        data.pin_order,
-        np.array([data.fair_visits, data.balance_cost, NEAR_VISITS], dtype=np.int64),
+    fields = [None] * layout.PROBLEM_FIELDS
+    fields[layout.COST] = data.cost
+    fields[layout.DURATION] = data.duration
+    fields[layout.SERVICE] = data.service
+    fields[layout.DEMAND] = data.demand
+    fields[layout.PENALTY] = data.penalty
+    fields[layout.WINDOW_COUNT] = data.window_count
+    fields[layout.WINDOW_START] = data.window_start
+    fields[layout.WINDOW_END] = data.window_end
+    fields[layout.ALLOWED] = data.allowed
+    fields[layout.START_PLACE] = data.start_place
+    fields[layout.END_PLACE] = data.end_place
+    fields[layout.SHIFT_START] = data.shift_start
+    fields[layout.SHIFT_END] = data.shift_end
+    fields[layout.CAPACITY] = data.capacity
+    fields[layout.MAX_VISITS] = data.max_visits
+    fields[layout.NEIGHBOURS] = np.argsort(data.cost[:n, :n] + data.cost[:n, :n].T, axis=1, kind="stable").astype(
+        np.int64
     )
+    fields[layout.DEPOT_COST] = data.cost[:n, data.start_place[0]].astype(np.int64)
+    fields[layout.BREAK_COUNT] = data.break_count
+    fields[layout.BREAK_START] = data.break_start
+    fields[layout.BREAK_END] = data.break_end
+    fields[layout.BREAK_DURATION] = data.break_duration
+    fields[layout.PIN_ORDER] = data.pin_order
+    settings = np.zeros(layout.SETTINGS_FIELDS, dtype=np.int64)
+    settings[layout.FAIR_VISITS] = data.fair_visits
+    settings[layout.BALANCE_COST] = data.balance_cost
+    settings[layout.NEAR_VISITS] = NEAR_VISITS
+    fields[layout.SETTINGS] = settings
+    return tuple(fields)
 
 
 def _serve_left_out(
     problem: tuple, current: tuple, work: tuple, best: tuple, costs: np.ndarray, counters: np.ndarray
 ) -> bool:
     """Run the ejection search on a copy of the best plan; if that serves more and costs less, search on from it
-    (and say so). The judged cost, costs[2], is worked out again before the next annealing step."""
+    (and say so). The judged cost, costs[JUDGED_COST], is worked out again before the next annealing step."""
     _restore(best, work)
     left = _eject_search(problem, work, counters, EJECT_STEPS)
-    cost = int(work[5].sum()) + int(problem[4][work[6] == NONE].sum())
-    if left < int((best[6] == NONE).sum()) and cost < costs[1]:
-        costs[0] = costs[1] = cost
+    cost = int(work[ROUTE_COST].sum()) + int(problem[PENALTY][work[ROUTE_OF] == NONE].sum())
+    if left < int((best[ROUTE_OF] == NONE).sum()) and cost < costs[BEST_COST]:
+        costs[CURRENT_COST] = costs[BEST_COST] = cost
         _restore(work, best)
         _restore(work, current)
         return True
@@ -231,7 +244,7 @@ def _serve_left_out(
 
 
 def _restore(source: tuple, target: tuple) -> None:
-    for t in range(len(source[1])):
+    for t in range(len(source[LENGTHS])):
         _copy_route(t, source, target)
     _copy_visits(source, target)
 

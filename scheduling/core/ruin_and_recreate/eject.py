@@ -14,6 +14,20 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from scheduling.core.ruin_and_recreate.layout import (
+    ALLOWED,
+    CAPACITY,
+    DEMAND,
+    LENGTHS,
+    MAX_VISITS,
+    NEAR_VISITS,
+    NEIGHBOURS,
+    ROUTE_OF,
+    ROUTES,
+    SETTINGS,
+    SHIFT_START,
+    START_PLACE,
+)
 from scheduling.core.ruin_and_recreate.routes import (
     NONE,
     _cheapest_place,
@@ -24,7 +38,7 @@ from scheduling.core.ruin_and_recreate.routes import (
     _serve,
 )
 
-# From this many visits on, a visit is only tried in routes through its nearest visits (problem[22][2] of them).
+# From this many visits on, a visit is only tried in routes through its nearest visits (NEAR_VISITS in problem[SETTINGS]).
 NEAR_ROUTES_FROM = 200
 NO_MOVE = np.iinfo(np.int64).max
 
@@ -32,13 +46,13 @@ NO_MOVE = np.iinfo(np.int64).max
 @njit(cache=True, inline="always")
 def _near_routes(u, problem, state, near):
     """Mark the routes through u's nearest visits (big days only look there); False when every route counts."""
-    neighbours = problem[15]
-    where = state[6]
+    neighbours = problem[NEIGHBOURS]
+    where = state[ROUTE_OF]
     n = where.shape[0]
     if n < NEAR_ROUTES_FROM:
         return False
     near[:] = False
-    for j in range(min(n, problem[22][2])):
+    for j in range(min(n, problem[SETTINGS][NEAR_VISITS])):
         t = where[neighbours[u, j]]
         if t != NONE:
             near[t] = True
@@ -48,7 +62,7 @@ def _near_routes(u, problem, state, near):
 @njit(cache=True)
 def _cheapest_anywhere(u, problem, state, near):
     """The cheapest feasible place of u in any route: (added cost, route, position), route NONE if none."""
-    lengths = state[1]
+    lengths = state[LENGTHS]
     best, best_t, best_p = NO_MOVE, NONE, NONE
     restrict = _near_routes(u, problem, state, near)
     for t in range(lengths.shape[0]):
@@ -65,13 +79,13 @@ def _fits_without(t, u, p, q1, q2, problem, state):
     """Whether route t keeps every rule with u put in before position p and positions q1 and q2 taken out
     (NONE takes nothing out)."""
     demand, capacity, max_visits, start_place, shift_start = (
-        problem[3],
-        problem[13],
-        problem[14],
-        problem[9],
-        problem[11],
+        problem[DEMAND],
+        problem[CAPACITY],
+        problem[MAX_VISITS],
+        problem[START_PLACE],
+        problem[SHIFT_START],
     )
-    routes, lengths = state[0], state[1]
+    routes, lengths = state[ROUTES], state[LENGTHS]
     length = lengths[t]
     place = start_place[t]
     ready = shift_start[t]
@@ -102,7 +116,7 @@ def _fits_without(t, u, p, q1, q2, problem, state):
 def _best_ejection(u, problem, state, counters, near, pairs):
     """Where u fits once one visit (or, with `pairs`, two) of a route comes out, choosing the visits ejected
     least often so far (ties at random, so the search wanders): (route, position, q1, q2), route NONE if nowhere."""
-    allowed, routes, lengths = problem[8], state[0], state[1]
+    allowed, routes, lengths = problem[ALLOWED], state[ROUTES], state[LENGTHS]
     best = NO_MOVE
     best_t, best_p, best_q1, best_q2 = NONE, NONE, NONE, NONE
     restrict = _near_routes(u, problem, state, near)
@@ -132,7 +146,7 @@ def _best_ejection(u, problem, state, counters, near, pairs):
 def _eject_search(problem, state, counters, max_steps):
     """Work the pool of left-out visits down for up to `max_steps` steps, stopping as soon as fewer are left
     out than at the start; returns how many are left out then."""
-    where, lengths = state[6], state[1]
+    where, lengths = state[ROUTE_OF], state[LENGTHS]
     n = where.shape[0]
     near = np.zeros(lengths.shape[0], np.bool_)
     pool = np.where(where == NONE)[0]

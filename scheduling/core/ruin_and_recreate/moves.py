@@ -8,6 +8,23 @@ import math
 import numpy as np
 from numba import njit
 
+from scheduling.core.ruin_and_recreate.layout import (
+    BALANCE_COST,
+    BEST_COST,
+    BREAK_COUNT,
+    CURRENT_COST,
+    FAIR_VISITS,
+    JUDGED_COST,
+    LENGTHS,
+    NEAR_VISITS,
+    NEIGHBOURS,
+    PENALTY,
+    PIN_ORDER,
+    POSITION,
+    ROUTE_COST,
+    ROUTE_OF,
+    SETTINGS,
+)
 from scheduling.core.ruin_and_recreate.routes import (
     NONE,
     _copy_route,
@@ -24,15 +41,15 @@ MAX_STRING = 10.0
 SPLIT_DEPTH = 0.01
 BLINK_RATE = 0.01
 ROUTE_RUIN_RATE = 0.01  # share of ruins that empty one whole route instead (C207 stuck at 4 routes, 6 % over)
-# From this many visits on, a visit is only tried in routes through its nearest visits (problem[22][2] of them).
+# From this many visits on, a visit is only tried in routes through its nearest visits (NEAR_VISITS in problem[SETTINGS]).
 NEAR_ROUTES_FROM = 200
 
 
 @njit(cache=True)
 def _ruin(problem, state, removed, touched):
     """Remove strings of stops around a random visit from a few routes near it (SISR's adjacent string removal)."""
-    neighbours = problem[15]
-    lengths, where, position = state[1], state[6], state[7]
+    neighbours = problem[NEIGHBOURS]
+    lengths, where, position = state[LENGTHS], state[ROUTE_OF], state[POSITION]
     n = where.shape[0]
     k = lengths.shape[0]
     n_removed = 0
@@ -124,8 +141,8 @@ def _insert_all(problem, state, removed, n_removed, touched, left_before):
         neighbours,
         depot_cost,
     ) = problem[:17]
-    break_count, pin_order = problem[17], problem[21]
-    fair, balance_cost = problem[22][0], problem[22][1]
+    break_count, pin_order = problem[BREAK_COUNT], problem[PIN_ORDER]
+    fair, balance_cost = problem[SETTINGS][FAIR_VISITS], problem[SETTINGS][BALANCE_COST]
     routes, lengths, earliest, latest, load, route_cost, where, position = state[:8]
     k = lengths.shape[0]
     order = removed[:n_removed].copy()
@@ -156,7 +173,7 @@ def _insert_all(problem, state, removed, n_removed, touched, left_before):
         best_p = NONE
         if restrict:  # on big days only routes through the visit's neighbourhood (or empty ones) are worth a look
             near[:] = False
-            for j in range(min(n, problem[22][2])):
+            for j in range(min(n, problem[SETTINGS][NEAR_VISITS])):
                 t = where[neighbours[u, j]]
                 if t != NONE:
                     near[t] = True
@@ -225,9 +242,9 @@ def _insert_all(problem, state, removed, n_removed, touched, left_before):
 @njit(cache=True)
 def _iterate(iterations, t_from, t_to, problem, current, work, best, costs, search_penalty):
     """Run `iterations` ruin-and-recreate steps, cooling from t_from to t_to; costs = [current, best, judged]."""
-    penalty = problem[4]
+    penalty = problem[PENALTY]
     n = penalty.shape[0]
-    k = current[1].shape[0]
+    k = current[LENGTHS].shape[0]
     removed = np.empty(n, np.int64)
     touched = np.zeros(k, np.bool_)
     left_before = np.zeros(n, np.bool_)
@@ -242,7 +259,7 @@ def _iterate(iterations, t_from, t_to, problem, current, work, best, costs, sear
         # visits left out of the current plan get another chance each time
         left_before[:] = False
         for u in range(n):
-            if work[6][u] == NONE:
+            if work[ROUTE_OF][u] == NONE:
                 left_before[u] = True
         for j in range(n_removed):
             left_before[removed[j]] = False
@@ -256,24 +273,27 @@ def _iterate(iterations, t_from, t_to, problem, current, work, best, costs, sear
         left_out = _insert_all(problem, work, removed, n_removed, touched, left_before) if ok else 0
         new_cost = left_out
         for t in range(k):
-            new_cost += work[5][t]
+            new_cost += work[ROUTE_COST][t]
         # the annealing weighs a left-out visit at its softer search penalty, so it may trade one for a
         # better shape of the routes; the best plan is still judged by the true penalty
         judged = new_cost - left_out
         for u in range(n):
-            if work[6][u] == NONE:
+            if work[ROUTE_OF][u] == NONE:
                 judged += search_penalty[u]
         # a new best plan (by the true cost) is always taken
-        accept = ok and (new_cost < costs[1] or judged < costs[2] - temperature * math.log(np.random.random() + 1e-300))
+        accept = ok and (
+            new_cost < costs[BEST_COST]
+            or judged < costs[JUDGED_COST] - temperature * math.log(np.random.random() + 1e-300)
+        )
         if accept:
             for t in range(k):
                 if touched[t]:
                     _copy_route(t, work, current)
             _copy_visits(work, current)
-            costs[0] = new_cost
-            costs[2] = judged
-            if new_cost < costs[1]:
-                costs[1] = new_cost
+            costs[CURRENT_COST] = new_cost
+            costs[JUDGED_COST] = judged
+            if new_cost < costs[BEST_COST]:
+                costs[BEST_COST] = new_cost
                 for t in range(k):
                     _copy_route(t, work, best)
                 _copy_visits(work, best)

@@ -1,8 +1,7 @@
 """The route arrays of driver.py: timing, feasibility and cost of one route, compiled with numba.
 
-A state is a tuple of arrays (see search.fresh_state): routes, lengths, earliest start, latest start, load,
-route cost, route of each visit, position of each visit, and for routes with breaks what the technician
-has done by each stop (ready time, breaks taken). `problem` is the tuple search.improve builds from SearchData.
+A state is a tuple of arrays (driver.fresh_state) and `problem` the tuple driver.improve builds from
+SearchData; layout.py names the places in both (state[ROUTES], problem[SHIFT_END], ...).
 Breaks are placed the way insertion.py places them (in a wait that leaves room, or before a stop when after
 it would be too late; the technician pauses, then drives), so on routes with breaks an insertion is checked
 by replaying the rest of the route (routes of a day are short).
@@ -12,6 +11,42 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from scheduling.core.ruin_and_recreate.layout import (
+    ALLOWED,
+    BALANCE_COST,
+    BREAK_COUNT,
+    BREAK_DURATION,
+    BREAK_END,
+    BREAK_START,
+    CAPACITY,
+    COST,
+    DEMAND,
+    DURATION,
+    EARLIEST,
+    END_PLACE,
+    FAIR_VISITS,
+    LATEST,
+    LENGTHS,
+    LOAD,
+    MAX_VISITS,
+    PENALTY,
+    PIN_ORDER,
+    POSITION,
+    READY_AFTER,
+    ROUTE_COST,
+    ROUTE_OF,
+    ROUTES,
+    SERVICE,
+    SETTINGS,
+    SHIFT_END,
+    SHIFT_START,
+    START_PLACE,
+    TAKEN_AFTER,
+    WINDOW_COUNT,
+    WINDOW_END,
+    WINDOW_START,
+)
 
 NONE = -1
 
@@ -38,13 +73,18 @@ def _serve(t, v, place, ready, taken, problem):
 
     Returns (service start, ready after it, breaks taken by then); start NONE when a rule breaks."""
     duration, service, window_count, window_start, window_end = (
-        problem[1],
-        problem[2],
-        problem[5],
-        problem[6],
-        problem[7],
+        problem[DURATION],
+        problem[SERVICE],
+        problem[WINDOW_COUNT],
+        problem[WINDOW_START],
+        problem[WINDOW_END],
     )
-    break_count, break_start, break_end, break_duration = problem[17], problem[18], problem[19], problem[20]
+    break_count, break_start, break_end, break_duration = (
+        problem[BREAK_COUNT],
+        problem[BREAK_START],
+        problem[BREAK_END],
+        problem[BREAK_DURATION],
+    )
     leg = duration[place, v]
     start = _earliest(v, ready + leg, window_count, window_start, window_end)
     if start < 0:
@@ -71,8 +111,13 @@ def _serve(t, v, place, ready, taken, problem):
 @njit(cache=True, inline="always")
 def _finish(t, place, ready, taken, problem):
     """Take the breaks still due, drive to the end place; True if that is within the shift."""
-    duration, end_place, shift_end = problem[1], problem[10], problem[12]
-    break_count, break_start, break_end, break_duration = problem[17], problem[18], problem[19], problem[20]
+    duration, end_place, shift_end = problem[DURATION], problem[END_PLACE], problem[SHIFT_END]
+    break_count, break_start, break_end, break_duration = (
+        problem[BREAK_COUNT],
+        problem[BREAK_START],
+        problem[BREAK_END],
+        problem[BREAK_DURATION],
+    )
     while taken < break_count[t]:
         ready = max(ready, break_start[t, taken]) + break_duration[t, taken]
         if ready > break_end[t, taken]:
@@ -84,14 +129,14 @@ def _finish(t, place, ready, taken, problem):
 @njit(cache=True, inline="always")
 def _balance_extra(length, problem):
     """The balance goal's cost of a route with `length` visits."""
-    fair, cost = problem[22][0], problem[22][1]
+    fair, cost = problem[SETTINGS][FAIR_VISITS], problem[SETTINGS][BALANCE_COST]
     return cost * (length - fair) if length > fair else 0
 
 
 @njit(cache=True)
 def _refresh(t, problem, state):
     """Recompute one route's times, load, cost and positions; False if it broke a rule."""
-    ok = _replay_with_breaks(t, problem, state) if problem[17][t] > 0 else _replay(t, problem, state)
+    ok = _replay_with_breaks(t, problem, state) if problem[BREAK_COUNT][t] > 0 else _replay(t, problem, state)
     _latest_starts(t, problem, state)
     return ok
 
@@ -99,17 +144,22 @@ def _refresh(t, problem, state):
 @njit(cache=True, inline="always")
 def _replay(t, problem, state):
     """The forward pass of a route without breaks: earliest starts, load, cost and positions."""
-    cost, duration, service, demand = problem[0], problem[1], problem[2], problem[3]
-    window_count, window_start, window_end = problem[5], problem[6], problem[7]
-    start_place, end_place, shift_start, shift_end = problem[9], problem[10], problem[11], problem[12]
+    cost, duration, service, demand = problem[COST], problem[DURATION], problem[SERVICE], problem[DEMAND]
+    window_count, window_start, window_end = problem[WINDOW_COUNT], problem[WINDOW_START], problem[WINDOW_END]
+    start_place, end_place, shift_start, shift_end = (
+        problem[START_PLACE],
+        problem[END_PLACE],
+        problem[SHIFT_START],
+        problem[SHIFT_END],
+    )
     routes, lengths, earliest, load, route_cost, where, position = (
-        state[0],
-        state[1],
-        state[2],
-        state[4],
-        state[5],
-        state[6],
-        state[7],
+        state[ROUTES],
+        state[LENGTHS],
+        state[EARLIEST],
+        state[LOAD],
+        state[ROUTE_COST],
+        state[ROUTE_OF],
+        state[POSITION],
     )
     length = lengths[t]
     place = start_place[t]
@@ -143,17 +193,23 @@ def _replay(t, problem, state):
 @njit(cache=True, inline="always")
 def _replay_with_breaks(t, problem, state):
     """_replay for a technician with breaks, keeping what the technician has done by each stop."""
-    cost, demand, start_place, end_place, shift_start = problem[0], problem[3], problem[9], problem[10], problem[11]
+    cost, demand, start_place, end_place, shift_start = (
+        problem[COST],
+        problem[DEMAND],
+        problem[START_PLACE],
+        problem[END_PLACE],
+        problem[SHIFT_START],
+    )
     routes, lengths, earliest, load, route_cost, where, position, ready_after, taken_after = (
-        state[0],
-        state[1],
-        state[2],
-        state[4],
-        state[5],
-        state[6],
-        state[7],
-        state[8],
-        state[9],
+        state[ROUTES],
+        state[LENGTHS],
+        state[EARLIEST],
+        state[LOAD],
+        state[ROUTE_COST],
+        state[ROUTE_OF],
+        state[POSITION],
+        state[READY_AFTER],
+        state[TAKEN_AFTER],
     )
     length = lengths[t]
     place = start_place[t]
@@ -191,15 +247,15 @@ def _latest_starts(t, problem, state):
     Breaks are left out: they only delay, so on routes with breaks these bound what an insertion may do
     and the replay (_fits_with_breaks) has the last word. A route that broke a rule gets bounds anyway."""
     duration, service, window_count, window_start, window_end = (
-        problem[1],
-        problem[2],
-        problem[5],
-        problem[6],
-        problem[7],
+        problem[DURATION],
+        problem[SERVICE],
+        problem[WINDOW_COUNT],
+        problem[WINDOW_START],
+        problem[WINDOW_END],
     )
-    routes, lengths, latest = state[0], state[1], state[3]
-    after = problem[10][t]
-    bound = problem[12][t]
+    routes, lengths, latest = state[ROUTES], state[LENGTHS], state[LATEST]
+    after = problem[END_PLACE][t]
+    bound = problem[SHIFT_END][t]
     for p in range(lengths[t] - 1, -1, -1):
         u = routes[t, p]
         s = _latest(u, bound - duration[u, after] - service[u], window_count, window_start, window_end)
@@ -213,8 +269,8 @@ def _latest_starts(t, problem, state):
 @njit(cache=True, inline="always")
 def _fits_with_breaks(t, p, u, problem, state):
     """Whether route t with visit u put in at position p keeps every rule (replaying from p on)."""
-    start_place, shift_start = problem[9], problem[11]
-    routes, lengths, ready_after, taken_after = state[0], state[1], state[8], state[9]
+    start_place, shift_start = problem[START_PLACE], problem[SHIFT_START]
+    routes, lengths, ready_after, taken_after = state[ROUTES], state[LENGTHS], state[READY_AFTER], state[TAKEN_AFTER]
     if p == 0:
         place = start_place[t]
         ready = shift_start[t]
@@ -239,7 +295,7 @@ def _fits_with_breaks(t, p, u, problem, state):
 @njit(cache=True, inline="always")
 def _pin_range(u, t, problem, state):
     """The positions of route t where u may go without breaking the order of pinned visits."""
-    pin_order, routes, length = problem[21], state[0], state[1][t]
+    pin_order, routes, length = problem[PIN_ORDER], state[ROUTES], state[LENGTHS][t]
     first, last = 0, length
     key = pin_order[u]
     if key != NONE:
@@ -260,12 +316,22 @@ def _cheapest_place(u, t, problem, state, bound, blink_rate):
     """The cheapest position of visit u in route t that keeps every rule and adds less than `bound`.
 
     Returns (added cost, position), or (bound, NONE); each position is skipped with chance `blink_rate`."""
-    cost, duration, service, demand = problem[0], problem[1], problem[2], problem[3]
-    window_count, window_start, window_end, allowed = problem[5], problem[6], problem[7], problem[8]
-    start_place, end_place, shift_start, shift_end = problem[9], problem[10], problem[11], problem[12]
-    capacity, max_visits, break_count = problem[13], problem[14], problem[17]
-    fair, balance_cost = problem[22][0], problem[22][1]
-    routes, lengths, earliest, latest, load = state[0], state[1], state[2], state[3], state[4]
+    cost, duration, service, demand = problem[COST], problem[DURATION], problem[SERVICE], problem[DEMAND]
+    window_count, window_start, window_end, allowed = (
+        problem[WINDOW_COUNT],
+        problem[WINDOW_START],
+        problem[WINDOW_END],
+        problem[ALLOWED],
+    )
+    start_place, end_place, shift_start, shift_end = (
+        problem[START_PLACE],
+        problem[END_PLACE],
+        problem[SHIFT_START],
+        problem[SHIFT_END],
+    )
+    capacity, max_visits, break_count = problem[CAPACITY], problem[MAX_VISITS], problem[BREAK_COUNT]
+    fair, balance_cost = problem[SETTINGS][FAIR_VISITS], problem[SETTINGS][BALANCE_COST]
+    routes, lengths, earliest, latest, load = state[ROUTES], state[LENGTHS], state[EARLIEST], state[LATEST], state[LOAD]
     best_p = NONE
     length = lengths[t]
     if allowed[u, t] == 0 or load[t] + demand[u] > capacity[t] or length + 1 > max_visits[t]:
@@ -303,7 +369,7 @@ def _cheapest_place(u, t, problem, state, bound, blink_rate):
 
 @njit(cache=True)
 def _insert_at(u, t, p, problem, state):
-    routes, lengths = state[0], state[1]
+    routes, lengths = state[ROUTES], state[LENGTHS]
     for q in range(lengths[t], p, -1):
         routes[t, q] = routes[t, q - 1]
     routes[t, p] = u
@@ -314,8 +380,8 @@ def _insert_at(u, t, p, problem, state):
 @njit(cache=True)
 def _break_gaps(t, problem, state, out):
     """Before which stop each break of route t is taken (the number of stops before it)."""
-    start_place, shift_start = problem[9], problem[11]
-    routes, lengths = state[0], state[1]
+    start_place, shift_start = problem[START_PLACE], problem[SHIFT_START]
+    routes, lengths = state[ROUTES], state[LENGTHS]
     place = start_place[t]
     ready = shift_start[t]
     taken = 0
@@ -325,35 +391,35 @@ def _break_gaps(t, problem, state, out):
         for b in range(before, taken):
             out[b] = p
         place = routes[t, p]
-    for b in range(taken, problem[17][t]):
+    for b in range(taken, problem[BREAK_COUNT][t]):
         out[b] = lengths[t]
 
 
 @njit(cache=True)
 def _copy_route(t, source, target):
-    length = source[1][t]
+    length = source[LENGTHS][t]
     for p in range(length):
-        target[0][t, p] = source[0][t, p]
-        target[2][t, p] = source[2][t, p]
-        target[3][t, p] = source[3][t, p]
-        target[8][t, p] = source[8][t, p]
-        target[9][t, p] = source[9][t, p]
-    target[1][t] = length
-    target[4][t] = source[4][t]
-    target[5][t] = source[5][t]
+        target[ROUTES][t, p] = source[ROUTES][t, p]
+        target[EARLIEST][t, p] = source[EARLIEST][t, p]
+        target[LATEST][t, p] = source[LATEST][t, p]
+        target[READY_AFTER][t, p] = source[READY_AFTER][t, p]
+        target[TAKEN_AFTER][t, p] = source[TAKEN_AFTER][t, p]
+    target[LENGTHS][t] = length
+    target[LOAD][t] = source[LOAD][t]
+    target[ROUTE_COST][t] = source[ROUTE_COST][t]
 
 
 @njit(cache=True)
 def _copy_visits(source, target):
-    target[6][:] = source[6]
-    target[7][:] = source[7]
+    target[ROUTE_OF][:] = source[ROUTE_OF]
+    target[POSITION][:] = source[POSITION]
 
 
 @njit(cache=True)
 def _remove_positions(t, first, count, keep_from, keep_count, state, removed, n_removed):
     """Drop positions first..first+count-1 of route t, except keep_count of them from keep_from on."""
-    routes, lengths = state[0], state[1]
-    where = state[6]
+    routes, lengths = state[ROUTES], state[LENGTHS]
+    where = state[ROUTE_OF]
     length = lengths[t]
     write = 0
     for p in range(length):
@@ -374,18 +440,18 @@ def _remove_positions(t, first, count, keep_from, keep_count, state, removed, n_
 @njit(cache=True)
 def _start_from(problem, current, work, best):
     """Take the routes filled in as the start (each must keep every rule); returns its cost."""
-    penalty = problem[4]
-    k = current[1].shape[0]
+    penalty = problem[PENALTY]
+    k = current[LENGTHS].shape[0]
     total = 0
     for state in (current, work, best):
-        state[6][:] = NONE
+        state[ROUTE_OF][:] = NONE
         total = 0
         for t in range(k):
             if not _refresh(t, problem, state):
-                state[1][t] = 0  # a route the start got wrong is dropped, never kept broken
+                state[LENGTHS][t] = 0  # a route the start got wrong is dropped, never kept broken
                 _refresh(t, problem, state)
-            total += state[5][t]
+            total += state[ROUTE_COST][t]
         for u in range(penalty.shape[0]):
-            if state[6][u] == NONE:
+            if state[ROUTE_OF][u] == NONE:
                 total += penalty[u]
     return total
