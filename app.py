@@ -69,7 +69,10 @@ def _import_models() -> None:
 def _register_labels() -> None:
     """The words each domain gives its codes, for the pages' `label` and `timeline_detail` filters."""
     import dispatch.labels
+    import dispatch.message_codes
+    import scheduling.message_codes  # noqa: F401
     import technicians.labels
+    import technicians.message_codes
 
     dispatch.labels.register()
     technicians.labels.register()

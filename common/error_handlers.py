@@ -19,6 +19,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from common.auth import login_manager
 from common.db import db
 from common.errors import Conflict, DomainError, ServiceUnavailable
+from common.field_errors import translate_field_errors
 
 # What to do when a database constraint refuses a write that raced past the checks, by constraint name.
 # Domains register theirs with `explain_constraint`; any other one gets the generic advice.
@@ -64,9 +65,13 @@ def register_error_handlers(app: Flask) -> None:
         # A refused use case may have flushed rows before it failed: none of them may be committed later.
         db.session.rollback()
         headers = _retry_after() if isinstance(error, ServiceUnavailable) else {}
+        message = error.message  # worded in the request's language (common.message_text)
         if wants_json():
-            return error_payload(error.status, error.message, error.errors, **error.extra), error.status, headers
-        return render_template("error.html", status=error.status, message=error.message), error.status, headers
+            extra = dict(error.extra)
+            if error.message_code:
+                extra.setdefault("message_code", error.message_code)
+            return error_payload(error.status, message, error.errors, **extra), error.status, headers
+        return render_template("error.html", status=error.status, message=message), error.status, headers
 
     @app.errorhandler(IntegrityError)
     def handle_integrity_error(error: IntegrityError):
@@ -114,13 +119,15 @@ def summarize_validation_errors(errors: dict) -> str:
         # A whole location was refused (e.g. a body that is not JSON): its own message says it best.
         return " ".join(str(m) for v in errors.values() for m in v)
     walk("", errors)
-    return "Fix these fields: " + ", ".join(names) if names else "The request is invalid."
+    if not names:
+        return _("The request is invalid.")
+    return _("Fix these fields: %(fields)s", fields=", ".join(names))
 
 
 def http_exception_payload(error: HTTPException) -> tuple[dict, dict]:
     """Payload and headers for a werkzeug HTTPException, keeping its own headers (e.g. Allow on 405)."""
     data = getattr(error, "data", None) or {}
-    errors = data.get("errors") or data.get("messages")
+    errors = translate_field_errors(data.get("errors") or data.get("messages"))
     message = data.get("message")
     if message is None:
         message = summarize_validation_errors(errors) if errors else (error.description or error.name)
