@@ -186,6 +186,11 @@ SOURCE_LABELS: dict[str, Any] = {
     "cancel": _l("visit cancelled"),
     "technician_added": _l("technician added"),
 }
+# Reasons the code itself stores on the timeline (dispatch/service/follow_ups.py, visits.py).
+STORED_REASONS: dict[str, Any] = {
+    "follow-up: not resolved": _l("follow-up call: not resolved"),
+    "visit unassigned": _l("visit taken off the plan"),
+}
 SOURCE_PATTERNS = (
     (r"plan (?P<plan>\d+)", _l("day plan %(plan)s")),
     (r"rebalance (?P<rebalance>\d+): (?P<event>\w+)", _l("rebalance %(rebalance)s (%(event)s)")),
@@ -199,6 +204,6 @@ def register() -> None:
         timeline_actions=TIMELINE_ACTIONS,
         detail_keys=DETAIL_KEYS,
         hidden_detail_keys=HIDDEN_DETAIL_KEYS,
-        codes={**SKILL_LABELS, **SOURCE_LABELS},
+        codes={**SKILL_LABELS, **SOURCE_LABELS, **STORED_REASONS},
         value_patterns=SOURCE_PATTERNS,
     )

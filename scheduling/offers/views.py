@@ -11,6 +11,7 @@ from flask_login import current_user
 from common.auth import role_required
 from common.db import utcnow
 from common.errors import DomainError
+from common.i18n import format_local
 from common.input_limits import query_int
 from common.models import Role
 from dispatch import rules
@@ -76,8 +77,8 @@ def book_visit_slot(visit_id: int):
     flash(
         _(
             "Slot promised: %(start)s-%(end)s with %(name)s.",
-            start=booking.offer.slot_start.strftime("%Y-%m-%d %H:%M"),
-            end=booking.offer.slot_end.strftime("%H:%M"),
+            start=format_local(booking.offer.slot_start, "%a %Y-%m-%d %H:%M"),
+            end=format_local(booking.offer.slot_end, "%H:%M"),
             name=booking.offer.technician_name,
         ),
         "success",
