@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
@@ -124,13 +125,28 @@ def summarize_validation_errors(errors: dict) -> str:
     return _("Fix these fields: %(fields)s", fields=", ".join(names))
 
 
+HTTP_WORDS = {
+    400: _l("The request could not be understood; check what was sent."),
+    404: _l("There is nothing at this address."),
+    405: _l("This address does not take that method."),
+    413: _l("The request is too large."),
+    415: _l("The request's content type is not accepted here."),
+}
+
+
 def http_exception_payload(error: HTTPException) -> tuple[dict, dict]:
     """Payload and headers for a werkzeug HTTPException, keeping its own headers (e.g. Allow on 405)."""
     data = getattr(error, "data", None) or {}
     errors = translate_field_errors(data.get("errors") or data.get("messages"))
     message = data.get("message")
     if message is None:
-        message = summarize_validation_errors(errors) if errors else (error.description or error.name)
+        if errors:
+            message = summarize_validation_errors(errors)
+        elif error.description == type(error).description and error.code in HTTP_WORDS:
+            # werkzeug's own English sentence for the status: say it in the reader's language
+            message = str(HTTP_WORDS[error.code])
+        else:
+            message = error.description or error.name
     headers = dict(data.get("headers") or {})
     response = error.get_response()
     for name in ("Allow", "Retry-After", "WWW-Authenticate"):

@@ -217,3 +217,10 @@ def test_every_message_marshmallow_gives_for_bad_input_is_translated(app):
     with app.test_request_context(), force_locale("zh_CN"):
         left = [m for m in produced if not re.search(r"[\u4e00-\u9fff]", translate_message(m))]
     assert len(produced) > 20 and not left, left
+
+
+def test_an_unknown_address_is_answered_in_the_readers_language(client):
+    answer = client.get("/api/v1/no-such-thing", headers={"Accept-Language": "en"})
+    assert answer.status_code == 404 and answer.json["message"] == "There is nothing at this address."
+    page = client.get("/no-such-page?lang=zh_CN")
+    assert page.status_code == 404 and "此地址没有内容。" in page.get_data(as_text=True)
