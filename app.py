@@ -80,12 +80,17 @@ def _import_models() -> None:
 def _register_labels() -> None:
     """The words each domain gives its codes, for the pages' `label` and `timeline_detail` filters."""
     import dispatch.labels
+    import dispatch.message_codes
     import dispatch.remedies.labels
+    import scheduling.labels
+    import scheduling.message_codes
     import technicians.labels
+    import technicians.message_codes
 
     dispatch.labels.register()
     dispatch.remedies.labels.register()
     technicians.labels.register()
+    scheduling.labels.register()
 
 
 def _register_api(app: Flask, api) -> None:

@@ -76,7 +76,7 @@ def authenticated_by_bearer_token() -> bool:
 @login_manager.unauthorized_handler
 def answer_unauthorized():
     if request.path.startswith("/api/"):
-        raise Unauthorized("Log in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token.")
+        raise Unauthorized("login_first")
     from flask import redirect, url_for
 
     return redirect(url_for("auth.login", next=request.full_path))
@@ -129,8 +129,7 @@ def role_required(*roles: Role | str) -> Callable:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if not current_user.has_role(*roles):
-                names = ", ".join(Role(r).value for r in roles)
-                raise Forbidden(f"This needs the role {names}; you are logged in as {current_user.role.value}.")
+                raise Forbidden("role_needed", params={"roles": [Role(r) for r in roles], "role": current_user.role})
             return view(*args, **kwargs)
 
         return wrapper

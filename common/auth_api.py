@@ -22,7 +22,7 @@ class Token(MethodView):
         """Log in: a Bearer token for the API."""
         user = authenticate(data["username"], data["password"])
         if user is None:
-            raise Unauthorized("Wrong username or password.")
+            raise Unauthorized("wrong_credentials")
         return {
             "token": issue_token(user),
             "expires_in_s": current_app.config["API_TOKEN_TTL_HOURS"] * 3600,

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
@@ -19,6 +20,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from common.auth import login_manager
 from common.db import db
 from common.errors import Conflict, DomainError, ServiceUnavailable
+from common.field_errors import translate_field_errors
 
 # What to do when a database constraint refuses a write that raced past the checks, by constraint name.
 # Domains register theirs with `explain_constraint`; any other one gets the generic advice.
@@ -64,9 +66,13 @@ def register_error_handlers(app: Flask) -> None:
         # A refused use case may have flushed rows before it failed: none of them may be committed later.
         db.session.rollback()
         headers = _retry_after() if isinstance(error, ServiceUnavailable) else {}
+        message = error.message  # worded in the request's language (common.message_text)
         if wants_json():
-            return error_payload(error.status, error.message, error.errors, **error.extra), error.status, headers
-        return render_template("error.html", status=error.status, message=error.message), error.status, headers
+            extra = dict(error.extra)
+            if error.message_code:
+                extra.setdefault("message_code", error.message_code)
+            return error_payload(error.status, message, error.errors, **extra), error.status, headers
+        return render_template("error.html", status=error.status, message=message), error.status, headers
 
     @app.errorhandler(IntegrityError)
     def handle_integrity_error(error: IntegrityError):
@@ -114,16 +120,33 @@ def summarize_validation_errors(errors: dict) -> str:
         # A whole location was refused (e.g. a body that is not JSON): its own message says it best.
         return " ".join(str(m) for v in errors.values() for m in v)
     walk("", errors)
-    return "Fix these fields: " + ", ".join(names) if names else "The request is invalid."
+    if not names:
+        return _("The request is invalid.")
+    return _("Fix these fields: %(fields)s", fields=", ".join(names))
+
+
+HTTP_WORDS = {
+    400: _l("The request could not be understood; check what was sent."),
+    404: _l("There is nothing at this address."),
+    405: _l("This address does not take that method."),
+    413: _l("The request is too large."),
+    415: _l("The request's content type is not accepted here."),
+}
 
 
 def http_exception_payload(error: HTTPException) -> tuple[dict, dict]:
     """Payload and headers for a werkzeug HTTPException, keeping its own headers (e.g. Allow on 405)."""
     data = getattr(error, "data", None) or {}
-    errors = data.get("errors") or data.get("messages")
+    errors = translate_field_errors(data.get("errors") or data.get("messages"))
     message = data.get("message")
     if message is None:
-        message = summarize_validation_errors(errors) if errors else (error.description or error.name)
+        if errors:
+            message = summarize_validation_errors(errors)
+        elif error.description == type(error).description and error.code in HTTP_WORDS:
+            # werkzeug's own English sentence for the status: say it in the reader's language
+            message = str(HTTP_WORDS[error.code])
+        else:
+            message = error.description or error.name
     headers = dict(data.get("headers") or {})
     response = error.get_response()
     for name in ("Allow", "Retry-After", "WWW-Authenticate"):

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import overload
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from flask import current_app, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
@@ -30,14 +31,24 @@ def select_locale() -> str:
     if wanted in SUPPORTED_LOCALES:
         session["lang"] = wanted
         return wanted
+    if request.path.startswith("/api/") and request.headers.get("Authorization", "").startswith("Bearer "):
+        # An API client says its language per request; it wins over the token user's profile.
+        asked = _accepted()
+        if asked:
+            return asked
     if session.get("lang") in SUPPORTED_LOCALES:
         return session["lang"]
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in SUPPORTED_LOCALES:
         return current_user.locale
-    best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
-    if best in ("zh_CN", "zh"):
-        return "zh_CN"
-    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return _accepted() or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _accepted() -> str | None:
+    """The supported locale the Accept-Language header prefers (zh-CN, zh-Hans, zh -> zh_CN), or None."""
+    best = request.accept_languages.best_match(["zh_CN", "zh-Hans", "zh", "en"])
+    if best is None:
+        return None
+    return "zh_CN" if best.startswith("zh") else best
 
 
 def local_zone() -> ZoneInfo:
@@ -67,7 +78,13 @@ def role_label(role: object) -> object:
 
 
 def init_i18n(app) -> None:
+    from common.labels import register_labels
+    from common.message_text import init_message_text
+    from common.models import Role
+
     babel.init_app(app, locale_selector=select_locale)
+    init_message_text()
+    register_labels(enums={Role: ROLE_LABELS})
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["role_label"] = role_label
 
@@ -76,4 +93,38 @@ def init_i18n(app) -> None:
 
     @app.template_filter("local")
     def local_filter(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-        return to_local(value).strftime(fmt) if value is not None else ""
+        return format_local(value, fmt)
+
+    app.jinja_env.filters["day"] = format_short_day
+
+
+def format_short_day(value: date | datetime | None, skeleton: str | None = None) -> str:
+    """A day with its weekday, short, as the reader's locale writes it ("Thu, Dec 3" / "12月3日周四")."""
+    if value is None:
+        return ""
+    return format_skeleton(skeleton or DAY_SKELETON, value, locale=get_locale())
+
+
+# The formats the pages ask `local` for, written by Babel for the reader's locale: weekday and month names
+# in the reader's language ("Thu, Dec 3" / "12月3日周四"), 24-hour clock times.
+DAY_SKELETON = "MMMEd"
+_BABEL_FORMATS = {
+    "%Y-%m-%d %H:%M": lambda v, loc: format_datetime(v, "yyyy-MM-dd HH:mm", locale=loc),
+    "%H:%M": lambda v, loc: format_time(v, "HH:mm", locale=loc),
+    "%Y-%m-%d": lambda v, loc: format_date(v, "yyyy-MM-dd", locale=loc),
+    "%a %Y-%m-%d %H:%M": lambda v, loc: (
+        f"{format_skeleton(DAY_SKELETON, v, locale=loc)} {format_time(v, 'HH:mm', locale=loc)}"
+    ),
+    "%a %Y-%m-%d": lambda v, loc: format_skeleton(DAY_SKELETON, v, locale=loc),
+}
+
+
+def format_local(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC timestamp as local time, in the reader's locale (Babel) for the formats the pages use."""
+    if value is None:
+        return ""
+    local = to_local(value)
+    babel_format = _BABEL_FORMATS.get(fmt)
+    if babel_format is None:
+        return local.strftime(fmt)
+    return babel_format(local, get_locale())

@@ -102,7 +102,8 @@ def _checked_key(key: str) -> str:
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise RuleViolation(
-            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters, e.g. a UUID.",
+            "idempotency_key_invalid",
+            params={"header": HEADER, "max_length": MAX_KEY_LENGTH},
             field=HEADER,
             location="headers",
         )
@@ -118,7 +119,8 @@ def _find(user_id: int, key: str) -> IdempotencyRecord | None:
 def _replay(stored: IdempotencyRecord, fingerprint: str) -> Response:
     if stored.body_sha256 != fingerprint:
         raise RuleViolation(
-            f"this {HEADER} was used with a different request; send a new key for a new action.",
+            "idempotency_key_reused",
+            params={"header": HEADER},
             field=HEADER,
             location="headers",
         )
@@ -184,5 +186,5 @@ class _NotKept(Exception):
 def _answer_duplicate(user_id: int, key: str, fingerprint: str) -> Response:
     stored = _find(user_id, key)
     if stored is None:
-        raise Conflict(f"A request with this {HEADER} is still being processed; retry in a moment.")
+        raise Conflict("idempotency_key_in_progress", params={"header": HEADER})
     return _replay(stored, fingerprint)

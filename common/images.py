@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from common.errors import RuleViolation
+from common.messages import Message
 
 PHOTO_TYPES: dict[str, str] = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -45,25 +46,28 @@ def sniff_image_type(data: bytes) -> str | None:
 
 def decode_photo(*, index: int, filename: str, content_type: str, data_base64: str) -> UploadedImage:
     """Decode photo number `index` (1-based) and check its type and size; refuse it naming the photo."""
-    label = f"Photo {index} ({filename})"
+    label = Message("photo_label", {"index": index, "filename": filename})
     if content_type not in PHOTO_TYPES:
-        raise RuleViolation(f"{label} is {content_type}; send JPEG, PNG or WebP.", field="photos")
+        raise RuleViolation("photo_wrong_type", field="photos", params={"photo": label, "content_type": content_type})
     match = _DATA_URL.match(data_base64)
     if match:  # a data URL straight from the page's canvas or file input
         data_base64 = match["data"]
     if len(data_base64) > MAX_PHOTO_BASE64_CHARS + 4:
         raise RuleViolation(
-            f"{label} is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB; send a smaller photo.", field="photos"
+            "photo_too_large", field="photos", params={"photo": label, "max_mb": MAX_PHOTO_BYTES // (1024 * 1024)}
         )
     data = _b64decode(data_base64, label=label, field="photos")
     if len(data) > MAX_PHOTO_BYTES:
         raise RuleViolation(
-            f"{label} is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB; send a smaller photo.", field="photos"
+            "photo_too_large", field="photos", params={"photo": label, "max_mb": MAX_PHOTO_BYTES // (1024 * 1024)}
         )
     actual = sniff_image_type(data)
     if actual != content_type:
-        found = f"its content is {actual}" if actual else "its content is not a JPEG, PNG or WebP image"
-        raise RuleViolation(f"{label} says {content_type} but {found}; send the image file itself.", field="photos")
+        raise RuleViolation(
+            "photo_content_differs" if actual else "photo_content_not_an_image",
+            field="photos",
+            params={"photo": label, "content_type": content_type, "actual": actual},
+        )
     return UploadedImage(content_type=content_type, data=data)
 
 
@@ -71,17 +75,17 @@ def decode_signature(data_url: str) -> UploadedImage:
     """Decode the customer's drawn signature, a PNG data URL, and check its size."""
     match = _DATA_URL.match(data_url)
     if not match or match["type"] != "image/png":
-        raise RuleViolation("signature must be a PNG data URL ('data:image/png;base64,...').", field="signature")
+        raise RuleViolation("signature_not_png_data_url", field="signature")
     if len(match["data"]) > MAX_SIGNATURE_BASE64_CHARS + 4:
-        raise RuleViolation(f"The signature is larger than {MAX_SIGNATURE_BYTES // 1024} KB.", field="signature")
-    data = _b64decode(match["data"], label="The signature", field="signature")
+        raise RuleViolation("signature_too_large", field="signature", params={"max_kb": MAX_SIGNATURE_BYTES // 1024})
+    data = _b64decode(match["data"], label=Message("signature_label"), field="signature")
     if sniff_image_type(data) != "image/png":
-        raise RuleViolation("The signature is not a PNG image; send the canvas as PNG.", field="signature")
+        raise RuleViolation("signature_not_png", field="signature")
     return UploadedImage(content_type="image/png", data=data)
 
 
-def _b64decode(text: str, *, label: str, field: str) -> bytes:
+def _b64decode(text: str, *, label: Message, field: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise RuleViolation(f"{label} is not valid base64.", field=field) from None
+        raise RuleViolation("not_base64", field=field, params={"what": label}) from None

@@ -99,10 +99,7 @@ def enqueue(
     except RedisError as error:
         # REDIS_URL may hold a password: it goes to the log, not to the client.
         current_app.logger.error("The job queue at %s cannot be reached: %s", current_app.config["REDIS_URL"], error)
-        raise QueueUnavailable(
-            "The job queue cannot be reached; try again later. An administrator must start Redis and a worker "
-            "(`flask --app app scheduling worker`), or set JOBS_EAGER=1."
-        ) from error
+        raise QueueUnavailable("job_queue_unreachable") from error
 
 
 def lease_seconds() -> int:

@@ -7,6 +7,7 @@ bottom layer knows no domain; `create_app` registers them.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,9 @@ DETAIL_KEYS: dict[str, Any] = {}
 # Ids and coordinates help support staff, not the reader of the timeline.
 HIDDEN_DETAIL_KEYS: set[str] = set()
 _ALL_VALUES: dict[str, Any] = {}
+# Stored values made of a code and an id, e.g. a timeline's source "plan 12": (pattern, template), the
+# template's placeholders named after the pattern's groups (each group's value is itself worded).
+VALUE_PATTERNS: list[tuple[re.Pattern, Any]] = []
 
 
 def register_labels(
@@ -26,6 +30,7 @@ def register_labels(
     detail_keys: Mapping[str, Any] | None = None,
     hidden_detail_keys: Iterable[str] = (),
     codes: Mapping[str, Any] | None = None,
+    value_patterns: Iterable[tuple[str, Any]] = (),
 ) -> None:
     """Add a domain's words: per-enum tables, timeline actions, detail keys, the detail keys to hide, and words
     for bare codes that belong to no enum (e.g. skill codes)."""
@@ -37,6 +42,7 @@ def register_labels(
     TIMELINE_ACTIONS.update(timeline_actions or {})
     DETAIL_KEYS.update(detail_keys or {})
     HIDDEN_DETAIL_KEYS.update(hidden_detail_keys)
+    VALUE_PATTERNS.extend((re.compile(pattern), template) for pattern, template in value_patterns)
 
 
 def label(value: Any) -> Any:
@@ -63,10 +69,20 @@ def _readable(value: Any, to_local) -> str:
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            return str(label(value))
+            return _worded_value(value)
         if moment.tzinfo is not None:
             return to_local(moment).strftime("%m-%d %H:%M")
         return value
+    if isinstance(value, list | tuple):
+        return ", ".join(_readable(v, to_local) for v in value)
     if isinstance(value, bool):
         return "✓" if value else "✗"
     return str(value)
+
+
+def _worded_value(value: str) -> str:
+    for pattern, template in VALUE_PATTERNS:
+        found = pattern.fullmatch(value)
+        if found:
+            return str(template) % {k: str(label(v)) for k, v in found.groupdict().items()}
+    return str(label(value))

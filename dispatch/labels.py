@@ -139,6 +139,12 @@ DETAIL_KEYS: dict[str, Any] = {
     "address": _l("address"),
     "district": _l("district"),
     "approximate": _l("approximate"),
+    "minutes": _l("minutes"),
+    "result": _l("result"),
+    "photos": _l("photos"),
+    "customer_confirmed": _l("customer confirmed"),
+    "promise_broken": _l("promise broken"),
+    "at": _l("at"),
 }
 # Ids and coordinates help support staff, not the reader of the timeline.
 HIDDEN_DETAIL_KEYS = frozenset(
@@ -155,6 +161,7 @@ HIDDEN_DETAIL_KEYS = frozenset(
         "type",
         "added_travel_s",
         "report_id",
+        "reason_code",
     }
 )
 
@@ -169,6 +176,29 @@ SKILL_LABELS: dict[str, Any] = {
 }
 
 
+# Who or what placed a visit (the timeline's "source"): a word for each, and "plan 12" / "rebalance 3: <event>".
+SOURCE_LABELS: dict[str, Any] = {
+    "booking": _l("slot booking"),
+    "manual": _l("dispatcher, by hand"),
+    "demo": _l("demo data"),
+    # the rebalance events (scheduling/core/rebalance_events.py EVENT_KINDS)
+    "technician_out": _l("technician out"),
+    "overrun": _l("visit overrun"),
+    "urgent": _l("urgent visit"),
+    "cancel": _l("visit cancelled"),
+    "technician_added": _l("technician added"),
+}
+# Reasons the code itself stores on the timeline (dispatch/service/follow_ups.py, visits.py).
+STORED_REASONS: dict[str, Any] = {
+    "follow-up: not resolved": _l("follow-up call: not resolved"),
+    "visit unassigned": _l("visit taken off the plan"),
+}
+SOURCE_PATTERNS = (
+    (r"plan (?P<plan>\d+)", _l("day plan %(plan)s")),
+    (r"rebalance (?P<rebalance>\d+): (?P<event>\w+)", _l("rebalance %(rebalance)s (%(event)s)")),
+)
+
+
 def register() -> None:
     """Make these words known to the `label` and `timeline_detail` filters."""
     register_labels(
@@ -176,5 +206,6 @@ def register() -> None:
         timeline_actions=TIMELINE_ACTIONS,
         detail_keys=DETAIL_KEYS,
         hidden_detail_keys=HIDDEN_DETAIL_KEYS,
-        codes=SKILL_LABELS,
+        codes={**SKILL_LABELS, **SOURCE_LABELS, **STORED_REASONS},
+        value_patterns=SOURCE_PATTERNS,
     )

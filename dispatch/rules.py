@@ -14,7 +14,9 @@ from decimal import Decimal
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+import dispatch.message_codes  # noqa: F401 - the words of the codes raised here
 from common.errors import Conflict, RuleViolation
+from common.messages import Message, Weekday
 from dispatch.enums import Cause, ProductCategory, Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus
 
 T, V = TicketStatus, VisitStatus
@@ -52,11 +54,11 @@ TICKET_OPEN = frozenset({T.OPEN, T.SCHEDULED, T.IN_SERVICE, T.AWAITING_FOLLOW_UP
 def _check(kind: str, table: dict, current, target) -> None:
     allowed = table[current]
     if target not in allowed:
-        names = ", ".join(sorted(s.value for s in allowed)) or "none (it is final)"
         raise Conflict(
-            f"A {kind} that is {current.value} cannot become {target.value}; allowed next: {names}.",
+            f"{kind}_transition_refused" if allowed else f"{kind}_transition_final",
             current=current.value,
             allowed=sorted(s.value for s in allowed),
+            params={"target": target, "current": current, "allowed": sorted(allowed, key=lambda s: s.value)},
         )
 
 
@@ -224,8 +226,7 @@ def check_quota_approved(standing: QuotaStanding, visit_id: int) -> None:
     if standing.needs_approval(visit_id):
         number = standing.numbers[visit_id]
         raise RuleViolation(
-            f"Visit {visit_id} is on-site visit {number}, beyond the order's quota of "
-            f"{standing.quota}; a manager must approve it before it is booked or planned.",
+            "visit_awaits_quota_approval",
             visit_quota=standing.quota,
             visits_used=number,
             visit_id=visit_id,
@@ -236,8 +237,7 @@ def check_visit_quota(visits_used: int, quota: int, *, approved: bool) -> None:
     """Refuse one more visit beyond the order's quota unless a manager approved it (422)."""
     if visits_used >= quota and not approved:
         raise RuleViolation(
-            f"The quota of {quota} on-site visit{'s' if quota != 1 else ''} for this order is used "
-            f"({visits_used} so far); a manager must approve another visit.",
+            "visit_quota_used" if quota != 1 else "visit_quota_used_one",
             visit_quota=quota,
             visits_used=visits_used,
         )
@@ -320,13 +320,13 @@ def next_call_allowed_at(previous: list[datetime], *, now: datetime, policy: Cal
     return local.astimezone(UTC)
 
 
-def _say_local(moment: datetime, *, now: datetime, zone: ZoneInfo) -> str:
+def _say_local(moment: datetime, *, now: datetime, zone: ZoneInfo) -> Message:
     local, today = moment.astimezone(zone), now.astimezone(zone).date()
     if local.date() == today:
-        return local.strftime("%H:%M")
+        return Message("clock_today", {"time": local.time()})
     if local.date() == today + timedelta(days=1):
-        return local.strftime("%H:%M tomorrow")
-    return local.strftime("%H:%M on %Y-%m-%d")
+        return Message("clock_tomorrow", {"time": local.time()})
+    return Message("clock_on_day", {"time": local.time(), "day": local.date()})
 
 
 def check_follow_up_call(previous: list[datetime], *, now: datetime, policy: CallPolicy) -> None:
@@ -336,8 +336,7 @@ def check_follow_up_call(previous: list[datetime], *, now: datetime, policy: Cal
     """
     if len(previous) >= policy.max_attempts:
         raise RuleViolation(
-            f"All {policy.max_attempts} follow-up calls for this ticket are used; no more calls are allowed.",
-            attempts=len(previous),
+            "follow_up_attempts_used", attempts=len(previous), params={"max_attempts": policy.max_attempts}
         )
     allowed_at = next_call_allowed_at(previous, now=now, policy=policy)
     if allowed_at <= now:
@@ -348,10 +347,14 @@ def check_follow_up_call(previous: list[datetime], *, now: datetime, policy: Cal
     in_window = start_h <= local_now.hour < end_h
     if previous and in_window:
         last = _say_local(max(previous), now=now, zone=policy.zone)
-        message = f"Call again after {next_text}; the last attempt was at {last}."
+        code, params = "follow_up_too_soon", {"next": next_text, "last": last}
     else:
-        message = f"Calls are allowed {start_h:02d}:00-{end_h:02d}:00 local time; next allowed at {next_text}."
-    raise RuleViolation(message, next_allowed_at=allowed_at.isoformat())
+        code, params = "follow_up_outside_window", {"opens": time(start_h), "closes": _clock(end_h), "next": next_text}
+    raise RuleViolation(code, next_allowed_at=allowed_at.isoformat(), params=params)
+
+
+def _clock(hour: int) -> time | str:
+    return time(hour) if hour < 24 else "24:00"
 
 
 # --- Manual assignment ----------------------------------------------------------------------------------------
@@ -393,42 +396,53 @@ def check_assignment(
     Checked in this order: active, skills, working day, shift, promised window, overlap with other visits.
     """
     if not crew.active:
-        raise RuleViolation(f"{crew.name} is not active; pick another technician.", field="technician_id")
+        raise RuleViolation("technician_not_active", field="technician_id", params={"name": crew.name})
     missing = sorted(set(required_skills) - crew.skills)
     if missing:
         raise RuleViolation(
-            f"{crew.name} lacks the skill(s) {', '.join(missing)} this visit needs.",
-            field="technician_id",
-            missing_skills=missing,
+            "technician_lacks_skills", field="technician_id", missing_skills=missing, params={"name": crew.name}
         )
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     if local_start.isoweekday() not in crew.working_days:
-        days = ", ".join(calendar.day_abbr[d - 1] for d in sorted(crew.working_days)) or "no days"
-        raise RuleViolation(f"{crew.name} does not work on {local_start:%A %Y-%m-%d} (works {days}).", field="start")
+        raise RuleViolation(
+            "technician_day_off" if crew.working_days else "technician_works_no_days",
+            field="start",
+            params={
+                "name": crew.name,
+                "day": local_start.date(),
+                "days": [Weekday(d) for d in sorted(crew.working_days)],
+            },
+        )
     shift_from = datetime.combine(local_start.date(), crew.shift_start, tzinfo=zone)
     shift_to = datetime.combine(local_start.date(), crew.shift_end, tzinfo=zone)
     if local_start < shift_from or local_end > shift_to:
         raise RuleViolation(
-            f"The visit would run {local_start:%H:%M}-{local_end:%H:%M} local time, outside "
-            f"{crew.name}'s shift {crew.shift_start:%H:%M}-{crew.shift_end:%H:%M}.",
+            "visit_outside_shift",
             field="start",
+            params={
+                "start": local_start.time(),
+                "end": local_end.time(),
+                "name": crew.name,
+                "shift_start": crew.shift_start,
+                "shift_end": crew.shift_end,
+            },
         )
     # A promised slot is the window in which the technician arrives and starts, as booking and the
     # optimizer read it: a visit booked at 15:30 in the 14:00-16:00 slot may run past 16:00.
     if promised is not None and not promised[0] <= start <= promised[1]:
         p_from, p_to = promised[0].astimezone(zone), promised[1].astimezone(zone)
         raise RuleViolation(
-            f"The customer was promised {p_from:%Y-%m-%d %H:%M}-{p_to:%H:%M} local time; "
-            f"start between {p_from:%H:%M} and {p_to:%H:%M}.",
+            "start_outside_promised_slot",
             field="start",
+            params={"promised": p_from, "slot_start": p_from.time(), "slot_end": p_to.time()},
         )
     for span in busy:
         if span.start < end and start < span.end:
             s_from, s_to = span.start.astimezone(zone), span.end.astimezone(zone)
             raise Conflict(
-                f"{crew.name} already has visit {span.visit_id} at {s_from:%H:%M}-{s_to:%H:%M} "
-                "local time; pick another time or technician.",
+                "technician_busy",
                 visit_id=span.visit_id,
+                params={"name": crew.name, "busy_start": s_from.time(), "busy_end": s_to.time()},
             )
 
 

@@ -10,6 +10,7 @@ from marshmallow import fields, validate
 from common.db import utcnow
 from common.images import MAX_PHOTOS
 from common.input_limits import MAX_ID
+from common.messages import N_
 from common.schemas import AwareDateTime, PhotoUploadSchema
 from dispatch import rules
 from dispatch.enums import (
@@ -28,7 +29,7 @@ from dispatch.enums import (
 )
 
 MAX_ORDER_VALUE_YUAN = 10_000_000
-PHONE_FORMAT_MESSAGE = (
+PHONE_FORMAT_MESSAGE = N_(
     "Give a mainland mobile number (11 digits, e.g. 13812345678) or a landline with its area code (e.g. 021-65432100)."
 )
 
@@ -69,7 +70,7 @@ class OrderInSchema(ma.Schema):
     def _not_in_future(self, value, **kwargs):
         # A day of slack covers the time-zone difference between the shop's platform and us.
         if value > (utcnow() + timedelta(days=1)).date():
-            raise ma.ValidationError("The purchase date is in the future; give the date on the order.")
+            raise ma.ValidationError(N_("The purchase date is in the future; give the date on the order."))
 
 
 class CustomerInSchema(ma.Schema):
@@ -96,7 +97,7 @@ class CustomerInSchema(ma.Schema):
     @ma.validates_schema
     def _both_coordinates(self, data, **kwargs):
         if (data.get("lat") is None) != (data.get("lon") is None):
-            raise ma.ValidationError("Give both lat and lon, or neither.", field_name="lat")
+            raise ma.ValidationError(N_("Give both lat and lon, or neither."), field_name="lat")
 
 
 class ProductInSchema(ma.Schema):
@@ -113,7 +114,7 @@ class WindowSchema(ma.Schema):
     @ma.validates_schema
     def _ends_after_start(self, data, **kwargs):
         if "start" in data and "end" in data and data["end"] <= data["start"]:
-            raise ma.ValidationError("The window must end after it starts.", field_name="end")
+            raise ma.ValidationError(N_("The window must end after it starts."), field_name="end")
 
 
 class TicketCreateSchema(ma.Schema):
@@ -203,7 +204,7 @@ class CustomerUpdateSchema(CustomerInSchema):
     def _something_to_change(self, data, **kwargs):
         if not data:
             raise ma.ValidationError(
-                "Send at least one of name, phone, address, district, lat and lon.", field_name="_schema"
+                N_("Send at least one of name, phone, address, district, lat and lon."), field_name="_schema"
             )
 
 
@@ -228,7 +229,7 @@ class QuotaDecisionSchema(ma.Schema):
     @ma.validates_schema
     def _refusal_says_why(self, data, **kwargs):
         if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
-            raise ma.ValidationError("Say why the visit is refused.", field_name="reason")
+            raise ma.ValidationError(N_("Say why the visit is refused."), field_name="reason")
 
 
 class AssignmentSchema(ma.Schema):
@@ -279,11 +280,11 @@ class CallAttemptCreateSchema(ma.Schema):
     @ma.validates_schema
     def _outcome_fields(self, data, **kwargs):
         if data.get("outcome") is CallOutcome.REACHED and data.get("resolved") is None:
-            raise ma.ValidationError("Say whether the problem is resolved (true or false).", field_name="resolved")
+            raise ma.ValidationError(N_("Say whether the problem is resolved (true or false)."), field_name="resolved")
         if data.get("outcome") is CallOutcome.NO_ANSWER:
             for name in ("satisfaction", "resolved"):
                 if data.get(name) is not None:
-                    raise ma.ValidationError("Only a call that reached the customer has this.", field_name=name)
+                    raise ma.ValidationError(N_("Only a call that reached the customer has this."), field_name=name)
 
 
 # --- Out --------------------------------------------------------------------------------------------------

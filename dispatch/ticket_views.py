@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from common.auth import role_required
 from common.errors import DomainError
+from common.field_errors import translate_field_errors
 from common.models import Role
 from dispatch.schemas import CustomerUpdateSchema, QuotaDecisionSchema, ReasonInSchema
 from dispatch.service import ticket_changes, tickets, visits
@@ -26,7 +27,7 @@ def _form(schema: ma.Schema) -> dict | None:
     try:
         return schema.load({k: v for k, v in body.items() if v != ""})
     except ma.ValidationError as error:
-        for field, messages in error.messages.items():
+        for field, messages in translate_field_errors(error.messages).items():
             text = " ".join(messages) if isinstance(messages, list) else str(messages)
             flash(_("%(field)s: %(message)s", field=_field_name(field), message=text), "error")
         return None

@@ -13,6 +13,7 @@ from flask_login import current_user
 from common.auth import role_required
 from common.db import utcnow
 from common.errors import DomainError
+from common.field_errors import translate_field_errors
 from common.input_limits import query_int
 from common.models import Role
 from dispatch import rules
@@ -295,7 +296,7 @@ def intake_register():
         data = TicketCreateSchema().load({**_intake_request(request.form), "photos": _intake_photos(request.files)})
     except ma.ValidationError as error:
         flash(_("Fix the marked fields."), "error")
-        return _render_intake(values, _flatten(error.messages), 422)
+        return _render_intake(values, _flatten(translate_field_errors(error.messages)), 422)
     try:
         ticket = tickets.register_ticket(data, by=current_user)
     except DomainError as error:

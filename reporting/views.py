@@ -7,6 +7,7 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from common.auth import role_required
+from common.field_errors import translate_field_errors
 from common.models import Role
 from reporting import service
 from reporting.schemas import KpiQueryArgsSchema
@@ -27,7 +28,7 @@ def _filters() -> dict:
     try:
         return schema.load(request.args, unknown="exclude")
     except ValidationError as error:
-        for field, messages in error.normalized_messages().items():
+        for field, messages in translate_field_errors(error.normalized_messages()).items():
             for message in messages if isinstance(messages, list) else [messages]:
                 flash(f"{field}: {message}", "error")
         return schema.load({})

@@ -30,9 +30,7 @@ def start_day_plan(day: date, region: str, *, time_limit_s: int, by: User | None
     """Load the region's day, store it as a draft plan and queue its solve job (inline when eager)."""
     load = store.load_day(day, region, time_limit_s=time_limit_s)
     if not load.problem["visits"] and not load.left_out:
-        raise RuleViolation(
-            f"No open visit of region '{region}' falls on {day.isoformat()}; pick another date or region.", field="date"
-        )
+        raise RuleViolation("no_open_visit_on_day", field="date", params={"region": region, "day": day})
     plan = Plan(
         date=day,
         region=region,
@@ -80,7 +78,7 @@ def get_plan(plan_id: int, *, by: User) -> Plan:
     """One plan with its job, or NotFound."""
     plan = db.session.get(Plan, plan_id)
     if plan is None:
-        raise NotFound(f"There is no plan {plan_id}; list plans with GET /api/v1/plans?date=&region=.")
+        raise NotFound("plan_not_found_list", params={"plan_id": plan_id})
     return plan
 
 
@@ -104,22 +102,20 @@ def publish_plan(plan_id: int, *, by: User | None) -> Plan:
     begin_write()
     plan = db.session.scalar(select(Plan).where(Plan.id == plan_id).with_for_update())
     if plan is None:
-        raise NotFound(f"There is no plan {plan_id}.")
+        raise NotFound("plan_not_found", params={"plan_id": plan_id})
     if plan.status is not PlanStatus.DRAFT:
-        raise Conflict(
-            f"Plan {plan.id} is {plan.status.value}; only a draft plan can be published.", current=plan.status.value
-        )
+        raise Conflict("plan_not_draft", current=plan.status.value, params={"plan_id": plan.id, "current": plan.status})
     job = plan.job
     if job is None or job.state is not JobState.SUCCEEDED:
         state = job.state.value if job else "missing"
         raise Conflict(
-            f"Plan {plan.id} cannot be published before its solve job succeeds (it is {state}).", current=state
+            "plan_job_not_succeeded", current=state, params={"plan_id": plan.id, "current": job.state if job else state}
         )
     if plan.violations:
         raise Conflict(
-            f"Plan {plan.id} breaks {len(plan.violations)} rule(s) and cannot be published: "
-            + "; ".join(plan.violations[:5]),
+            "plan_breaks_rules",
             violations=plan.violations,
+            params={"plan_id": plan.id, "count": len(plan.violations), "details": "; ".join(plan.violations[:5])},
         )
     # Bookings and manual assignments of the day wait while the plan is checked and written (and the
     # plan waits for theirs), so nothing changes between the check and the write.
@@ -129,7 +125,7 @@ def publish_plan(plan_id: int, *, by: User | None) -> Plan:
         plan.visit_snapshot, day=plan.date, technician_ids=store.plan_technician_ids(plan)
     )
     if changed:
-        raise Conflict(f"Plan {plan.id} is out of date; solve the day again: " + "; ".join(changed), changed=changed)
+        raise Conflict("plan_out_of_date", changed=changed, params={"plan_id": plan.id, "details": "; ".join(changed)})
     report = store.apply_plan(plan, by=by)
     earlier = db.session.scalars(
         select(Plan).where(

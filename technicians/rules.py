@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import technicians.message_codes  # noqa: F401 - the words of the codes raised here
 from common.errors import RuleViolation
 from dispatch.enums import VisitStatus
 from technicians.enums import FailureReason
@@ -20,27 +21,37 @@ def check_working_hours(
     """Refuse a shift that ends before it starts, or a lunch window outside the shift or shorter than the break."""
     if shift_end <= shift_start:
         raise RuleViolation(
-            f"shift_end {shift_end:%H:%M} must be after shift_start {shift_start:%H:%M}.", field="shift_end"
+            "shift_ends_before_start", field="shift_end", params={"shift_start": shift_start, "shift_end": shift_end}
         )
     if (break_start is None) != (break_end is None):
         raise RuleViolation(
-            "Give both break_start and break_end, or neither.",
+            "break_needs_both_ends",
             field="break_end" if break_end is None else "break_start",
         )
     if break_start is None:
         return
     if not (shift_start <= break_start < break_end <= shift_end):
         raise RuleViolation(
-            f"The break window {break_start:%H:%M}-{break_end:%H:%M} must lie inside the shift "
-            f"{shift_start:%H:%M}-{shift_end:%H:%M} and end after it starts.",
+            "break_outside_shift",
             field="break_start",
+            params={
+                "break_start": break_start,
+                "break_end": break_end,
+                "shift_start": shift_start,
+                "shift_end": shift_end,
+            },
         )
     window_min = _minutes(break_end) - _minutes(break_start)
     if window_min < break_duration_min:
         raise RuleViolation(
-            f"The break window {break_start:%H:%M}-{break_end:%H:%M} is {window_min} min, shorter than "
-            f"break_duration_min {break_duration_min}; widen the window or shorten the break.",
+            "break_window_too_short",
             field="break_duration_min",
+            params={
+                "break_start": break_start,
+                "break_end": break_end,
+                "window_min": window_min,
+                "break_duration_min": break_duration_min,
+            },
         )
 
 
@@ -48,11 +59,9 @@ def check_working_days(days: list[int]) -> None:
     """Refuse weekdays outside ISO 1 (Monday) .. 7 (Sunday) and repeated days."""
     wrong = sorted({d for d in days if d not in ISO_WEEKDAYS})
     if wrong:
-        raise RuleViolation(
-            f"working_days are ISO weekdays 1 (Monday) to 7 (Sunday); fix {wrong}.", field="working_days"
-        )
+        raise RuleViolation("working_days_not_iso", field="working_days", params={"wrong": str(wrong)})
     if len(set(days)) != len(days):
-        raise RuleViolation("List each working day once.", field="working_days")
+        raise RuleViolation("working_days_repeated", field="working_days")
 
 
 def _minutes(value: time) -> int:
@@ -91,28 +100,23 @@ def check_event_time(
     """
     if at > now + timedelta(seconds=MAX_CLOCK_SKEW_S):
         raise RuleViolation(
-            f"'at' ({at.isoformat()}) is in the future; send the time the event happened "
-            f"(server time is {now.isoformat(timespec='seconds')}).",
+            "event_in_future",
             field="at",
+            params={"at": at.isoformat(), "now": now.isoformat(timespec="seconds")},
         )
     if at < now - MAX_EVENT_AGE:
-        raise RuleViolation(
-            f"'at' ({at.isoformat()}) is more than {MAX_EVENT_AGE.days} days old; send the time the event happened.",
-            field="at",
-        )
+        raise RuleViolation("event_too_old", field="at", params={"at": at.isoformat(), "max_days": MAX_EVENT_AGE.days})
     if not_before is not None and at < not_before:
         raise RuleViolation(
-            f"'at' ({at.isoformat()}) is before the visit's previous step at "
-            f"{not_before.isoformat()}; check the phone's clock.",
+            "event_before_previous_step",
             field="at",
+            params={"at": at.isoformat(), "not_before": not_before.isoformat()},
         )
     if planned_start is not None and zone is not None:
         planned_day, event_day = planned_start.astimezone(zone).date(), at.astimezone(zone).date()
         if event_day != planned_day:
             raise RuleViolation(
-                f"This visit is planned for {planned_day.isoformat()}, not {event_day.isoformat()}; "
-                "send it on the day of the visit, or ask the dispatcher to move the visit.",
-                field="at",
+                "event_not_on_planned_day", field="at", params={"planned_day": planned_day, "event_day": event_day}
             )
 
 
@@ -120,9 +124,10 @@ def check_event_details(kind: str, *, reason: str | None, lat: float | None, lon
     """A failed visit needs a reason from the list; a location needs both coordinates."""
     if kind == "failed":
         if reason is None:
-            names = ", ".join(r.value for r in FailureReason)
-            raise RuleViolation(f"Say why the visit failed: reason is one of {names}.", field="reason")
+            raise RuleViolation(
+                "failure_needs_reason", field="reason", params={"reasons": [r.value for r in FailureReason]}
+            )
     elif reason is not None:
-        raise RuleViolation("A reason is only sent with a failed event.", field="reason")
+        raise RuleViolation("reason_only_when_failed", field="reason")
     if (lat is None) != (lon is None):
-        raise RuleViolation("Send both lat and lon, or neither.", field="lon" if lon is None else "lat")
+        raise RuleViolation("location_needs_both", field="lon" if lon is None else "lat")

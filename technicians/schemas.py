@@ -10,6 +10,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from common.images import MAX_PHOTOS, MAX_SIGNATURE_BASE64_CHARS
+from common.messages import N_
 from common.schemas import AwareDateTime, PhotoUploadSchema
 from technicians.enums import FailureReason, ServiceResult
 from technicians.rules import TECHNICIAN_EVENTS
@@ -43,7 +44,7 @@ class SkillCreateSchema(ma.Schema):
         required=True,
         validate=[
             validate.Length(min=1, max=64),
-            validate.Regexp(SKILL_CODE, error="Use lower-case letters, digits and _ only, e.g. ac_install."),
+            validate.Regexp(SKILL_CODE, error=N_("Use lower-case letters, digits and _ only, e.g. ac_install.")),
         ],
         metadata={"description": "Stable code used by visits and the optimizer, e.g. ac_install."},
     )
@@ -71,7 +72,7 @@ class PartSchema(ma.Schema):
 class TechnicianCreateSchema(ma.Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     phone = fields.String(
-        required=True, validate=validate.Regexp(PHONE, error="Give a phone number, e.g. 13900001234.")
+        required=True, validate=validate.Regexp(PHONE, error=N_("Give a phone number, e.g. 13900001234."))
     )
     region = fields.String(
         load_default="default",
@@ -128,7 +129,7 @@ class TechnicianCreateSchema(ma.Schema):
     def login_needs_both(self, data: dict, **kwargs) -> None:
         if ("username" in data) != ("password" in data):
             missing = "password" if "username" in data else "username"
-            raise ma.ValidationError("Send username and password together to create a login.", missing)
+            raise ma.ValidationError(N_("Send username and password together to create a login."), missing)
 
 
 class TechnicianUpdateSchema(TechnicianCreateSchema):
@@ -259,7 +260,7 @@ class ServiceReportCreateSchema(ma.Schema):
         # A confirmation without the customer's signature proves nothing if the customer later disputes the work.
         if data.get("customer_confirmed") and not data.get("signature"):
             raise ma.ValidationError(
-                "The customer confirms the work: their signature is required.", field_name="signature"
+                N_("The customer confirms the work: their signature is required."), field_name="signature"
             )
 
 

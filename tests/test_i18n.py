@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,148 @@ def test_a_visit_moved_for_a_booking_says_so_on_the_timeline_in_chinese(app):
         words = [(str(key), value) for key, value in timeline_detail(detail, lambda moment: moment)]
 
     assert words == [("原开始时间", "11-24 02:00"), ("为此上门腾出时间", "42")]
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def test_every_message_code_has_a_chinese_translation_with_the_same_placeholders(app):
+    from common.messages import MESSAGES
+
+    catalogue = {m.id: m.string for m in _read(ZH_CATALOGUE) if m.id}
+    untranslated = sorted(code for code, template in MESSAGES.items() if not catalogue.get(template))
+    assert not untranslated, f"translate the templates of these message codes: {untranslated}"
+    mismatched = sorted(
+        code
+        for code, template in MESSAGES.items()
+        if set(_PLACEHOLDER.findall(template)) != set(_PLACEHOLDER.findall(catalogue[template]))
+    )
+    assert not mismatched, f"the translation of these codes names other placeholders than the English: {mismatched}"
+
+
+def test_no_chinese_translation_drops_or_invents_a_placeholder():
+    wrong = [
+        m.id
+        for m in _read(ZH_CATALOGUE)
+        if m.id
+        and m.string
+        and isinstance(m.id, str)
+        and set(_PLACEHOLDER.findall(m.id)) != set(_PLACEHOLDER.findall(m.string))
+    ]
+    assert not wrong, wrong
+
+
+def test_a_refusal_reads_in_chinese_and_english_from_one_code(app):
+    from datetime import time
+
+    from common.errors import RuleViolation
+
+    refusal = RuleViolation(
+        "visit_outside_shift",
+        field="start",
+        params={
+            "start": time(17, 30),
+            "end": time(19, 0),
+            "name": "李伟",
+            "shift_start": time(8, 30),
+            "shift_end": time(18),
+        },
+    )
+    with app.test_request_context(), force_locale("zh_CN"):
+        chinese = refusal.message
+        field_message = refusal.errors["json"]["start"][0]
+    with app.test_request_context(), force_locale("en"):
+        english = refusal.message
+
+    assert chinese == field_message == "此次上门将在当地时间 17:30-19:00 进行，超出 李伟 的班次 08:30-18:00。"
+    assert english == "The visit would run 17:30-19:00 local time, outside 李伟's shift 08:30-18:00."
+    assert str(refusal) == english  # outside a request: English, for logs and the command line
+
+
+def test_a_follow_up_refusal_says_tomorrow_in_chinese(app):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    import pytest
+
+    from common.errors import RuleViolation
+    from dispatch.rules import CallPolicy, check_follow_up_call
+
+    evening = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)  # 19:00 in Shanghai, after the call window
+    with pytest.raises(RuleViolation) as refused:
+        check_follow_up_call([], now=evening, policy=CallPolicy(zone=ZoneInfo("Asia/Shanghai")))
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert refused.value.message == "只能在当地时间 10:00-18:00 拨打；下次可拨打时间：明天 10:00。"
+    assert refused.value.message == "Calls are allowed 10:00-18:00 local time; next allowed at 10:00 tomorrow."
+
+
+def test_every_message_marshmallow_gives_for_bad_input_is_translated(app):
+    import marshmallow as ma
+    import pytest
+    from marshmallow import fields, validate
+
+    from common.field_errors import translate_message
+
+    class Everything(ma.Schema):
+        number = fields.Integer(required=True)
+        ratio = fields.Float(validate=validate.Range(min=0, max=1))
+        at_least = fields.Integer(validate=validate.Range(min=1))
+        at_most = fields.Integer(validate=validate.Range(max=5))
+        exclusive = fields.Float(validate=validate.Range(min=0, min_inclusive=False))
+        money = fields.Decimal()
+        text = fields.String(validate=validate.Length(min=2, max=3))
+        exact = fields.String(validate=validate.Length(equal=4))
+        choice = fields.String(validate=validate.OneOf(["a", "b"]))
+        pattern = fields.String(validate=validate.Regexp(r"\d+"))
+        moment = fields.DateTime()
+        aware = fields.AwareDateTime()
+        day = fields.Date()
+        clock = fields.Time()
+        flag = fields.Boolean()
+        items = fields.List(fields.Integer())
+        inner = fields.Nested(ma.Schema.from_dict({"x": fields.Integer()}))
+        mail = fields.Email()
+        link = fields.URL()
+        not_null = fields.String(allow_none=False)
+
+    bad = {
+        "ratio": 2,
+        "at_least": 0,
+        "at_most": 9,
+        "exclusive": 0,
+        "money": "abc",
+        "text": "x",
+        "exact": "x",
+        "choice": "c",
+        "pattern": "x",
+        "moment": "noon",
+        "aware": "2026-11-23T10:00:00",
+        "day": "x",
+        "clock": "x",
+        "flag": "maybe",
+        "items": "x",
+        "inner": 1,
+        "mail": "x",
+        "link": "x",
+        "not_null": None,
+        "extra": 1,
+    }
+    with pytest.raises(ma.ValidationError) as refused:
+        Everything().load(bad)
+
+    def walk(node):
+        if isinstance(node, dict):
+            return [m for value in node.values() for m in walk(value)]
+        return [m for value in node for m in walk(value)] if isinstance(node, list) else [node]
+
+    produced = walk(refused.value.messages)
+    with app.test_request_context(), force_locale("zh_CN"):
+        left = [m for m in produced if not re.search(r"[\u4e00-\u9fff]", translate_message(m))]
+    assert len(produced) > 20 and not left, left
+
+
+def test_an_unknown_address_is_answered_in_the_readers_language(client):
+    answer = client.get("/api/v1/no-such-thing", headers={"Accept-Language": "en"})
+    assert answer.status_code == 404 and answer.json["message"] == "There is nothing at this address."
+    page = client.get("/no-such-page?lang=zh_CN")
+    assert page.status_code == 404 and "此地址没有内容。" in page.get_data(as_text=True)

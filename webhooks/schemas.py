@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from common.messages import N_
 from common.schemas import AwareDateTime
 from webhooks.enums import DeliveryStatus, OutboundEvent
 
@@ -13,9 +14,11 @@ EVENT_TYPES = [e.value for e in OutboundEvent]
 
 def _events(*, required: bool) -> fields.List:
     return fields.List(
-        fields.String(validate=validate.OneOf(EVENT_TYPES, error="Unknown event type {input}; choose from {choices}.")),
+        fields.String(
+            validate=validate.OneOf(EVENT_TYPES, error=N_("Unknown event type {input}; choose from {choices}."))
+        ),
         required=required,
-        validate=validate.Length(min=1, error="Choose at least one event."),
+        validate=validate.Length(min=1, error=N_("Choose at least one event.")),
         metadata={"description": "The event types this endpoint receives: " + ", ".join(EVENT_TYPES) + "."},
     )
 
@@ -50,7 +53,7 @@ class WebhookEndpointUpdateSchema(ma.Schema):
     @ma.validates_schema
     def _something(self, data, **kwargs):
         if not data:
-            raise ma.ValidationError("Send at least one of active, events, description.", field_name="_schema")
+            raise ma.ValidationError(N_("Send at least one of active, events, description."), field_name="_schema")
 
     @ma.post_load
     def _unique_events(self, data, **kwargs):

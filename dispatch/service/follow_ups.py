@@ -115,7 +115,7 @@ def list_follow_ups(*, owner_id: int | None = None, by: User, now: datetime | No
     """
     if not by.has_role(Role.MANAGER):
         if owner_id is not None and owner_id != by.id:
-            raise Forbidden("CS staff see only their own follow-up queue; leave out 'owner'.")
+            raise Forbidden("follow_ups_own_queue_only")
         owner_id = by.id
     query = (
         select(FollowUp)
@@ -170,17 +170,17 @@ def record_call_attempt(
     now = now or utcnow()
     follow_up = db.session.get(FollowUp, follow_up_id)
     if follow_up is None:
-        raise NotFound(f"There is no follow-up {follow_up_id}.")
+        raise NotFound("follow_up_not_found", params={"follow_up_id": follow_up_id})
     if follow_up.owner_id != by.id and not by.has_role(Role.MANAGER):
         raise Forbidden(
-            f"Follow-up {follow_up_id} is in {follow_up.owner.display_name}'s queue; "
-            "only they or a manager may record calls."
+            "follow_up_not_yours", params={"follow_up_id": follow_up_id, "owner": follow_up.owner.display_name}
         )
     if follow_up.status is not FollowUpStatus.PENDING:
         raise Conflict(
-            f"Follow-up {follow_up_id} is {follow_up.status.value}; no more calls are recorded on it.",
+            "follow_up_finished",
             current=follow_up.status.value,
             allowed=[],
+            params={"follow_up_id": follow_up_id, "current": follow_up.status},
         )
     policy = call_policy()
     rules.check_follow_up_call([a.at for a in follow_up.attempts], now=now, policy=policy)

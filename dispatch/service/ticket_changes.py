@@ -23,9 +23,7 @@ def reopen_ticket(ticket_id: int, *, reason: str, by: User, now: datetime | None
     ticket = get_ticket(ticket_id, by=by)
     if ticket.status is not TicketStatus.CLOSED:
         raise Conflict(
-            f"Ticket {ticket.id} is {ticket.status.value}; only a closed ticket can be reopened "
-            "(an open one takes a new visit instead).",
-            current=ticket.status.value,
+            "ticket_not_closed", current=ticket.status.value, params={"ticket_id": ticket.id, "current": ticket.status}
         )
     visit = add_follow_on_visit(ticket, by=by, reason=reason)
     set_ticket_status(ticket, TicketStatus.REOPENED, by=by, reason=reason)
@@ -40,17 +38,13 @@ def add_visit(ticket_id: int, *, reason: str, by: User) -> Visit:
     ticket = get_ticket(ticket_id, by=by)
     if ticket.status not in (TicketStatus.OPEN, TicketStatus.SCHEDULED, TicketStatus.REOPENED):
         raise Conflict(
-            f"Ticket {ticket.id} is {ticket.status.value}; a visit is added to a ticket still waiting "
-            "for service (reopen a closed one).",
+            "ticket_not_waiting_for_service",
             current=ticket.status.value,
+            params={"ticket_id": ticket.id, "current": ticket.status},
         )
     if any(v.status in rules.VISIT_OPEN for v in ticket.visits):
         open_visit = next(v for v in ticket.visits if v.status in rules.VISIT_OPEN)
-        raise Conflict(
-            f"Visit {open_visit.id} of ticket {ticket.id} is still to be done; book or reschedule it "
-            "instead of adding another.",
-            visit_id=open_visit.id,
-        )
+        raise Conflict("ticket_has_open_visit", visit_id=open_visit.id, params={"ticket_id": ticket.id})
     visit = add_follow_on_visit(ticket, by=by, reason=reason)
     return visit
 
@@ -60,7 +54,7 @@ def cancel_visit(visit_id: int, *, reason: str, by: User) -> Visit:
     """Cancel one visit that no technician has started; its slot is freed and it stops counting against the quota."""
     visit = db.session.get(Visit, visit_id)
     if visit is None:
-        raise NotFound(f"There is no visit {visit_id}.")
+        raise NotFound("visit_not_found", params={"visit_id": visit_id})
     rules.check_visit_transition(visit.status, VisitStatus.CANCELLED)
     ticket = visit.ticket
     previous = dict(technician_id=visit.technician_id, start=visit.planned_start, slot_start=visit.promised_start)

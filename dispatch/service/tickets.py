@@ -146,10 +146,10 @@ def ticket_photo_path(ticket_id: int, name: str, *, by: User) -> Path:
     """Where one of a ticket's photos is stored; only names recorded on that ticket are served."""
     ticket = get_ticket(ticket_id, by=by)
     if name not in ticket.photos:
-        raise NotFound(f"Ticket {ticket_id} has no photo {name!r}.")
+        raise NotFound("ticket_photo_not_found", params={"ticket_id": ticket_id, "name": name})
     path = upload_dir(TICKET_PHOTO_DIR) / name
     if not path.is_file():
-        raise NotFound(f"The photo {name!r} is missing from storage; ask an administrator.")
+        raise NotFound("file_missing_from_storage", params={"name": name})
     return path
 
 
@@ -220,7 +220,7 @@ def get_ticket(ticket_id: int, *, by: User) -> Ticket:
     """One ticket with its visits and timeline (404 when there is none)."""
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound(f"There is no ticket {ticket_id}.")
+        raise NotFound("ticket_not_found", params={"ticket_id": ticket_id})
     return ticket
 
 
@@ -269,11 +269,15 @@ def _find_or_add_order(data: dict, customer_data: dict, *, region: str, district
         value = Decimal(data["order_value"]).quantize(Decimal("0.01"))
         if order.order_value_yuan != value or order.purchase_date != data["purchase_date"]:
             raise Conflict(
-                f"Order {data['order_no']} on {data['platform'].value} is stored with value "
-                f"{order.order_value_yuan} yuan and purchase date {order.purchase_date.isoformat()}; "
-                "send the same values (an order does not change), or check the order number.",
+                "order_differs",
                 order_value=float(order.order_value_yuan),
                 purchase_date=order.purchase_date.isoformat(),
+                params={
+                    "order_no": data["order_no"],
+                    "platform": data["platform"],
+                    "order_value": order.order_value_yuan,
+                    "purchase_date": order.purchase_date.isoformat(),
+                },
             )
         return order
     customer = _find_or_add_customer(customer_data, region=region, district=district)
@@ -350,8 +354,8 @@ def _find_or_add_product(order: Order, data: dict) -> Product:
         db.session.flush()
     elif product.category != data["category"]:
         raise Conflict(
-            f"Unit {data['serial_no']} on this order is a {product.category.value}, not a "
-            f"{data['category'].value}; check the serial number."
+            "unit_category_differs",
+            params={"serial_no": data["serial_no"], "stored": product.category, "given": data["category"]},
         )
     return product
 
@@ -368,16 +372,11 @@ def _refuse_duplicate_open_ticket(order: Order, product: Product, ticket_type) -
         .limit(1)
     )
     if existing is not None:
-        raise Conflict(
-            f"Ticket {existing} is already open for this unit and type; add to it instead.", ticket_id=existing
-        )
+        raise Conflict("ticket_already_open", ticket_id=existing)
 
 
 def _check_skills_exist(codes: list[str]) -> None:
     known = set(db.session.scalars(select(Skill.code).where(Skill.code.in_(codes))))
     unknown = [code for code in codes if code not in known]
     if unknown:
-        raise RuleViolation(
-            f"Unknown skill code(s): {', '.join(unknown)}; known skills are set up with the technicians first.",
-            field="required_skills",
-        )
+        raise RuleViolation("unknown_skill_codes", field="required_skills", params={"unknown": unknown})

@@ -132,11 +132,7 @@ def decide_quota_approval(visit_id: int, *, approve: bool, reason: str | None = 
     ticket = visit.ticket
     standing = rules.quota_standing(ticket.visits, ticket.visit_quota)
     if not standing.needs_approval(visit.id):
-        raise Conflict(
-            f"Visit {visit.id} is not waiting for a quota approval (it is within the quota, already "
-            "approved, or no longer open).",
-            visit_id=visit.id,
-        )
+        raise Conflict("visit_not_awaiting_approval", visit_id=visit.id)
     if approve:
         visit.approved_by_id = by.id
         record_event(
@@ -150,7 +146,7 @@ def decide_quota_approval(visit_id: int, *, approve: bool, reason: str | None = 
         )
     else:
         if not reason:
-            raise RuleViolation("Say why the visit is refused; CS tells the customer.", field="reason")
+            raise RuleViolation("quota_refusal_needs_reason", field="reason")
         check_visit_transition(visit.status, VisitStatus.CANCELLED)
         visit.status = VisitStatus.CANCELLED
         record_event(ticket, "quota_refused", by=by, visit=visit, reason=reason, visit_quota=ticket.visit_quota)
@@ -207,7 +203,7 @@ def get_visit(visit_id: int, *, by: User, now: datetime | None = None) -> VisitV
     """One visit for its reader; another technician's visit is as good as absent (404)."""
     visit = db.session.get(Visit, visit_id)
     if visit is None or (by.role is Role.TECHNICIAN and visit.technician_id != _own_technician_id(by)):
-        raise NotFound(f"There is no visit {visit_id}.")
+        raise NotFound("visit_not_found", params={"visit_id": visit_id})
     return _for_reader([visit], by=by, now=now or utcnow())
 
 
@@ -231,7 +227,7 @@ def unassign_visit(visit_id: int, *, by: User) -> Visit:
 def _visit_or_404(visit_id: int) -> Visit:
     visit = db.session.get(Visit, visit_id)
     if visit is None:
-        raise NotFound(f"There is no visit {visit_id}.")
+        raise NotFound("visit_not_found", params={"visit_id": visit_id})
     return visit
 
 

@@ -30,16 +30,16 @@ def assign_visit(visit_id: int, *, technician_id: int, start: datetime, by: User
     """Put a visit on a technician's day by hand, after checking that they can do it then."""
     now = now or utcnow()
     if start < now:
-        raise RuleViolation("The start is in the past; pick a time from now on.", field="start")
+        raise RuleViolation("start_in_past", field="start")
     technician = db.session.get(Technician, technician_id)
     if technician is None:
-        raise RuleViolation(f"There is no technician {technician_id}.", field="technician_id")
+        raise RuleViolation("technician_not_found", field="technician_id", params={"technician_id": technician_id})
     begin_write()
     visit = db.session.scalar(
         select(Visit).where(Visit.id == visit_id).with_for_update().execution_options(populate_existing=True)
     )
     if visit is None:
-        raise NotFound(f"There is no visit {visit_id}.")
+        raise NotFound("visit_not_found", params={"visit_id": visit_id})
     day = lock_technician_day(technician.id, to_local(start).date())
     check_visit_transition(visit.status, VisitStatus.SCHEDULED)
     rules.check_quota_approved(rules.quota_standing(visit.ticket.visits, visit.ticket.visit_quota), visit.id)

@@ -92,7 +92,7 @@ def compare_plan(plan_id: int, *, by: User) -> dict:
     """What publishing plan `plan_id` would change on its day: visits added, moved, and left out."""
     plan = db.session.get(Plan, plan_id)
     if plan is None:
-        raise NotFound(f"There is no plan {plan_id}.")
+        raise NotFound("plan_not_found", params={"plan_id": plan_id})
     day = plan.date
     routes = store.local_routes(plan)
     planned = {s["visit_id"]: (r["technician_id"], s) for r in routes for s in r["stops"]}

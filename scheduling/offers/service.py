@@ -124,10 +124,7 @@ def book_slot(visit_id: int, *, slot_start: datetime, by: User, now: datetime | 
     """
     now = now or utcnow()
     if slot_start <= now:
-        raise RuleViolation(
-            f"The slot {_say(slot_start)} has already begun; pick one of the offered slots from tomorrow on.",
-            field="slot",
-        )
+        raise RuleViolation("slot_begun", field="slot", params={"slot": slot_start})
     day = to_local(slot_start).date()
     with transaction():
         begin_write()
@@ -154,17 +151,9 @@ def book_slot(visit_id: int, *, slot_start: datetime, by: User, now: datetime | 
             return booking
         else:
             fresh = offer_slots(visit_id, days=DEFAULT_DAYS, by=by, now=now)
-            raise Conflict(
-                f"The slot {_say(slot_start)} is being booked by several agents at this moment; send "
-                "the booking again.",
-                offers=SlotOffersSchema().dump(fresh),
-            )
+            raise Conflict("slot_contended", offers=SlotOffersSchema().dump(fresh), params={"slot": slot_start})
         fresh = offer_slots(visit_id, days=DEFAULT_DAYS, by=by, now=now)
-        raise Conflict(
-            f"The slot {_say(slot_start)} is not among the current offers any more (another booking "
-            "may have taken it); pick one of the fresh offers.",
-            offers=SlotOffersSchema().dump(fresh),
-        )
+        raise Conflict("slot_gone", offers=SlotOffersSchema().dump(fresh), params={"slot": slot_start})
 
 
 # --- checks ------------------------------------------------------------------------------------------
@@ -177,7 +166,7 @@ def _visit_or_404(visit_id: int, *, lock: bool = False) -> Visit:
         query = query.with_for_update().execution_options(populate_existing=True)
     visit = db.session.scalar(query)
     if visit is None:
-        raise NotFound(f"There is no visit {visit_id}.")
+        raise NotFound("visit_not_found", params={"visit_id": visit_id})
     return visit
 
 
@@ -185,34 +174,26 @@ def _check_bookable(visit: Visit) -> None:
     """Refuse a visit that is done, under way, or beyond its ticket's quota without a manager's approval."""
     if visit.status in DONE_STATUSES:
         raise Conflict(
-            f"Visit {visit.id} is {visit.status.value}; a slot can only be booked for a visit still to "
-            "be done (register a new visit instead).",
+            "visit_done_not_bookable",
             current=visit.status.value,
+            params={"visit_id": visit.id, "current": visit.status},
         )
     if visit.status in UNDER_WAY:
         raise Conflict(
-            f"Visit {visit.id} is already {visit.status.value}: the technician is on it; it cannot be "
-            "booked into another slot.",
+            "visit_under_way_not_bookable",
             current=visit.status.value,
+            params={"visit_id": visit.id, "current": visit.status},
         )
     ticket = visit.ticket
     rules.check_quota_approved(rules.quota_standing(ticket.visits, ticket.visit_quota), visit.id)
     customer = ticket.customer
     if customer.lat is None or customer.lon is None:
-        raise RuleViolation(
-            f"The customer's address ({customer.address}) has no coordinates; enter its latitude "
-            "and longitude so slots can be offered.",
-            field="visit",
-        )
+        raise RuleViolation("address_without_coordinates", field="visit", params={"address": customer.address})
 
 
 def _within_offer_days(day: date, now: datetime) -> bool:
     first = to_local(now).date() + timedelta(days=1)
     return first <= day < first + timedelta(days=MAX_DAYS)
-
-
-def _say(moment: datetime) -> str:
-    return to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 # --- locks -------------------------------------------------------------------------------------------

@@ -6,16 +6,14 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from babel.dates import format_skeleton
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from common.auth import role_required
 from common.db import utcnow
 from common.errors import DomainError
-from common.i18n import to_local
+from common.i18n import format_local, format_short_day, to_local
 from common.input_limits import query_int
 from common.models import Role
 from dispatch import rules
@@ -51,10 +49,8 @@ class GridDay:
 
 
 def day_label(day: date) -> str:
-    """A short weekday and date in the reader's language: "周二 11月24日", "Tue, Nov 24"."""
-    if str(get_locale()).startswith("zh"):
-        return format_date(day, "EEE M月d日")
-    return format_skeleton("MMMEd", day, locale=get_locale())
+    """A short weekday and date in the reader's language: "11月24日周二", "Tue, Nov 24"."""
+    return format_short_day(day)
 
 
 def window_words(window) -> str:
@@ -192,8 +188,8 @@ def book_visit_slot(visit_id: int):
     flash(
         _(
             "Slot promised: %(start)s-%(end)s with %(name)s.",
-            start=f"{day_label(booking.offer.slot_start.date())} {booking.offer.slot_start:%H:%M}",
-            end=booking.offer.slot_end.strftime("%H:%M"),
+            start=f"{day_label(booking.offer.slot_start.date())} {format_local(booking.offer.slot_start, '%H:%M')}",
+            end=format_local(booking.offer.slot_end, "%H:%M"),
             name=booking.offer.technician_name,
         ),
         "success",

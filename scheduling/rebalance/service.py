@@ -61,7 +61,11 @@ def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: dat
             engine=choose_engine(),
         )
     except EventError as error:
-        raise RuleViolation(str(error), field=f"event.{API_FIELD.get(error.field, error.field)}") from error
+        raise RuleViolation(
+            "rebalance_event_refused",
+            field=f"event.{API_FIELD.get(error.field, error.field)}",
+            params={"detail": str(error)},
+        ) from error
     row = Rebalance(
         date=day,
         region=region,
@@ -82,7 +86,7 @@ def get_rebalance(rebalance_id: int, *, by: User) -> Rebalance:
     """One stored rebalance, previewed or applied."""
     row = db.session.get(Rebalance, rebalance_id)
     if row is None:
-        raise NotFound(f"There is no rebalance {rebalance_id}; preview one with POST /api/v1/rebalance/preview.")
+        raise NotFound("rebalance_not_found_preview", params={"rebalance_id": rebalance_id})
     return row
 
 
@@ -94,12 +98,9 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
     begin_write()
     row = db.session.scalar(select(Rebalance).where(Rebalance.id == rebalance_id).with_for_update())
     if row is None:
-        raise NotFound(f"There is no rebalance {rebalance_id}.")
+        raise NotFound("rebalance_not_found", params={"rebalance_id": rebalance_id})
     if row.status is not RebalanceStatus.PREVIEW:
-        raise Conflict(
-            f"Rebalance {row.id} was applied already; preview the day again for a new change set.",
-            current=row.status.value,
-        )
+        raise Conflict("rebalance_applied_already", current=row.status.value, params={"rebalance_id": row.id})
     result = row.result
     touched = {_int(m["to"]["technician"]) for m in result["moved"]} | {
         _int(m["from"]["technician"]) for m in result["moved"] + result["unassigned"] if m.get("from")
@@ -115,8 +116,7 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
     )
     if changed:
         raise Conflict(
-            f"The day changed since rebalance {row.id} was previewed ({'; '.join(changed[:5])}); preview again.",
-            changed=changed,
+            "rebalance_day_changed", changed=changed, params={"rebalance_id": row.id, "details": "; ".join(changed[:5])}
         )
     why = f"rebalance {row.id}: {row.event['kind']}"
     technicians = {t.id: t for t in db.session.scalars(select(Technician).where(Technician.id.in_(touched)))}
@@ -274,7 +274,9 @@ def _core_event(event: dict, day: date, problem: dict) -> dict:
             technician = db.session.get(Technician, event["technician_id"])
             if technician is None or not technician.active:
                 raise RuleViolation(
-                    f"There is no active technician {event['technician_id']}.", field="event.technician_id"
+                    "no_active_technician",
+                    field="event.technician_id",
+                    params={"technician_id": event["technician_id"]},
                 )
             entry = store.technician_entry(technician, day)
             entry["shift"] = shift

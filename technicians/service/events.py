@@ -78,10 +78,7 @@ def record_visit_event(
     follow_up_id = rebooking_visit_id = None
 
     if kind == "completed" and _report_of(visit) is None:
-        raise RuleViolation(
-            f"submit the service report first (POST /api/v1/visits/{visit.id}/report), then send completed.",
-            field="type",
-        )
+        raise RuleViolation("report_before_completed", field="type", params={"visit_id": visit.id})
     visit.status = target
     if kind in ("en_route", "arrived"):
         set_ticket_status(ticket, TicketStatus.IN_SERVICE, by=by, visit_id=visit.id)
@@ -149,14 +146,14 @@ def own_visit(visit_id: int, *, by: User, lock: bool = False, announcing: bool =
         query = query.with_for_update(of=Visit)
     visit = db.session.scalar(query)
     if visit is None:
-        raise NotFound(f"No visit {visit_id} on your list.")
+        raise NotFound("visit_not_on_your_list", params={"visit_id": visit_id})
     return visit
 
 
 def _technician_of(user: User) -> Technician:
     technician = user.technician
     if technician is None:
-        raise NotFound("Your login has no technician profile; ask a dispatcher to link it.")
+        raise NotFound("login_without_technician")
     return technician
 
 

@@ -45,15 +45,12 @@ def submit_service_report(
     with stored_images(REPORT_DIR) as store, transaction():
         visit = own_visit(visit_id, by=by, lock=True)
         if _report_of(visit.id) is not None:
-            raise Conflict(
-                f"Visit {visit.id} already has a service report; a submitted report is not replaced. "
-                "Ask the CS owner to note corrections on the ticket."
-            )
+            raise Conflict("report_exists", params={"visit_id": visit.id})
         if visit.status is not VisitStatus.ARRIVED:
-            hint = " Send arrived first." if visit.status in VISIT_BEFORE_ARRIVAL else ""
             raise Conflict(
-                f"A service report is filed on site, after arrived; this visit is {visit.status.value}.{hint}",
+                "report_before_arrival" if visit.status in VISIT_BEFORE_ARRIVAL else "report_not_on_site",
                 current=visit.status.value,
+                params={"current": visit.status},
             )
         priced_parts = _priced_parts(parts or [])
         images = [decode_photo(index=i, **photo) for i, photo in enumerate(photos or [], start=1)]
@@ -91,10 +88,10 @@ def get_service_report(visit_id: int, *, by: User) -> ServiceReport:
     """The report of a visit, for staff and for the technician whose visit it is."""
     visit = own_visit(visit_id, by=by) if by.role is Role.TECHNICIAN else db.session.get(Visit, visit_id)
     if visit is None:
-        raise NotFound(f"No visit {visit_id}.")
+        raise NotFound("visit_not_found", params={"visit_id": visit_id})
     report = _report_of(visit.id)
     if report is None:
-        raise NotFound(f"Visit {visit_id} has no service report yet.")
+        raise NotFound("report_not_found", params={"visit_id": visit_id})
     return report
 
 
@@ -102,10 +99,10 @@ def report_file_path(visit_id: int, name: str, *, by: User) -> Path:
     """Where one photo or the signature of a visit's report is stored; only names on that report are served."""
     report = get_service_report(visit_id, by=by)
     if name not in report.photos and name != report.signature:
-        raise NotFound(f"The report of visit {visit_id} has no file {name!r}.")
+        raise NotFound("report_file_not_found", params={"visit_id": visit_id, "name": name})
     path = upload_dir(REPORT_DIR) / name
     if not path.is_file():
-        raise NotFound(f"The file {name!r} is missing from storage; ask an administrator.")
+        raise NotFound("file_missing_from_storage", params={"name": name})
     return path
 
 
@@ -117,7 +114,7 @@ def _priced_parts(parts: list[dict]) -> list[dict]:
     skus = [p["sku"] for p in parts]
     repeated = sorted({s for s in skus if skus.count(s) > 1})
     if repeated:
-        raise RuleViolation(f"List each part once with its qty; repeated: {', '.join(repeated)}.", field="parts")
+        raise RuleViolation("parts_repeated", field="parts", params={"repeated": repeated})
     catalogue = (
         {p.sku: p for p in db.session.scalars(select(Part).where(Part.sku.in_(skus), Part.active.is_(True)))}
         if skus
@@ -125,9 +122,7 @@ def _priced_parts(parts: list[dict]) -> list[dict]:
     )
     unknown = [s for s in skus if s not in catalogue]
     if unknown:
-        raise RuleViolation(
-            f"Unknown parts: {', '.join(unknown)}; pick parts from GET /api/v1/parts.", field="parts", unknown=unknown
-        )
+        raise RuleViolation("unknown_parts", field="parts", unknown=unknown)
     return [
         {
             "sku": p["sku"],

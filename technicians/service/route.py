@@ -118,7 +118,7 @@ def get_job(visit_id: int, *, by: User, now: datetime | None = None) -> RouteSto
     visit = db.session.get(Visit, visit_id)
     if visit is None or visit.technician_id != technician.id or visit.planned_start is None:
         # A visit moved to a colleague disappears from this technician's list; don't confirm it exists.
-        raise NotFound(f"Visit {visit_id} is not on your list; it may have been moved to another technician.")
+        raise NotFound("visit_moved_off_your_list", params={"visit_id": visit_id})
     day = visit.planned_start.astimezone(local_zone()).date()
     for stop in _stops(technician, day=day, now=now):
         if stop.visit.id == visit_id:
@@ -139,7 +139,7 @@ def geo_uri(customer) -> str:
 
 def _technician_of(user: User) -> Technician:
     if user.technician is None:
-        raise NotFound("Your login is not linked to a technician profile; ask a dispatcher to link it.")
+        raise NotFound("login_without_technician")
     return user.technician
 
 

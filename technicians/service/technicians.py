@@ -56,7 +56,7 @@ def create_technician(
     if username is not None:
         technician.user = _new_login(username, password=password, display_name=name)
     db.session.add(technician)
-    _commit_or_conflict(f"username {username!r} is taken; choose another." if username else None)
+    _commit_or_conflict("username_taken" if username else None, username=username)
     return technician
 
 
@@ -97,17 +97,17 @@ def get_technician(technician_id: int, *, by: User) -> Technician:
     """One technician; a technician may look up only themselves."""
     technician = _technician(technician_id)
     if by.role is Role.TECHNICIAN and technician.user_id != by.id:
-        raise NotFound(f"No technician {technician_id}.")
+        raise NotFound("technician_not_found", params={"technician_id": technician_id})
     return technician
 
 
 def create_skill(code: str, *, name: str, by: User) -> Skill:
     """Add a skill to the catalogue; codes are unique."""
     if db.session.scalar(select(Skill.id).where(Skill.code == code)) is not None:
-        raise Conflict(f"The skill code {code!r} exists already; use it or choose another code.")
+        raise Conflict("skill_code_taken", params={"code": code})
     skill = Skill(code=code, name=name)
     db.session.add(skill)
-    _commit_or_conflict(f"The skill code {code!r} exists already; use it or choose another code.")
+    _commit_or_conflict("skill_code_taken", code=code)
     return skill
 
 
@@ -124,7 +124,7 @@ def list_parts(*, by: User) -> list[Part]:
 def _technician(technician_id: int) -> Technician:
     technician = db.session.get(Technician, technician_id)
     if technician is None:
-        raise NotFound(f"No technician {technician_id}.")
+        raise NotFound("technician_not_found", params={"technician_id": technician_id})
     return technician
 
 
@@ -150,28 +150,24 @@ def _skills_by_code(codes: list[str]) -> list[Skill]:
     found = {s.code: s for s in db.session.scalars(select(Skill).where(Skill.code.in_(wanted)))} if wanted else {}
     unknown = [code for code in wanted if code not in found]
     if unknown:
-        raise RuleViolation(
-            f"Unknown skill codes: {', '.join(unknown)}; add them with POST /api/v1/skills or fix the spelling.",
-            field="skills",
-            unknown=unknown,
-        )
+        raise RuleViolation("unknown_skills", field="skills", unknown=unknown)
     return [found[code] for code in wanted]
 
 
 def _new_login(username: str, *, password: str | None, display_name: str) -> User:
     if not password:
-        raise RuleViolation("Send a password with the username.", field="password")
+        raise RuleViolation("password_needed", field="password")
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"username {username!r} is taken; choose another.")
+        raise Conflict("username_taken", params={"username": username})
     return User(
         username=username, display_name=display_name, password_hash=hash_password(password), role=Role.TECHNICIAN
     )
 
 
-def _commit_or_conflict(message: str | None) -> None:
+def _commit_or_conflict(message_code: str | None, **params) -> None:
     """Commit; a unique constraint hit by a concurrent request becomes a 409 instead of a 500."""
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(message or "This conflicts with a record saved at the same time; reload and retry.") from None
+        raise Conflict(message_code or "saved_at_the_same_time", params=params) from None

@@ -31,7 +31,9 @@ def test_assignment_refuses_a_technician_without_the_skill(dispatcher, new_ticke
     response = assign(dispatcher, new_ticket()["visits"][0]["id"], washer_man.id)
     assert response.status_code == 422
     assert response.json["errors"]["json"]["technician_id"] == [response.json["message"]]
-    assert "large_appliance_install" in response.json["message"]
+    # the skill in the reader's words; the code stays for programs
+    assert "lacks the skill(s) Large appliance installation" in response.json["message"]
+    assert response.json["missing_skills"] == ["large_appliance_install"]
 
 
 def test_assignment_refuses_a_start_that_runs_past_the_local_shift(dispatcher, new_ticket, installer):

@@ -252,7 +252,11 @@ def test_a_day_with_nothing_to_plan_is_refused(app, dispatcher):
     response = dispatcher.post("/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai"})
     assert response.status_code == 422
     assert response.json["errors"] == {
-        "json": {"date": ["No open visit of region 'shanghai' falls on 2026-11-24; pick another date or region."]}
+        "json": {
+            "date": [
+                "No open visit of region 'shanghai' falls on Tuesday, November 24, 2026; pick another date or region."
+            ]
+        }
     }
     assert db.session.scalar(select(Plan)) is None
 

@@ -145,7 +145,8 @@ def test_a_visit_that_is_done_or_cancelled_cannot_be_booked(cs, status):
     response = book(cs, visit.id, local(TUESDAY, 10))
 
     assert response.status_code == 409
-    assert response.json["message"].startswith(f"Visit {visit.id} is {status};")
+    assert response.json["current"] == status
+    assert response.json["message"].startswith(f"Visit {visit.id} is {status.capitalize()};")
     assert state_of(visit.id) == before
     assert cs.get(f"/api/v1/visits/{visit.id}/slots").status_code == 409
 

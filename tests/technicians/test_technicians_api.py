@@ -77,6 +77,7 @@ def test_unknown_skill_codes_are_refused_naming_each_of_them(dispatcher, skills)
         "message": "Unknown skill codes: gas_heater, solar; add them with POST /api/v1/skills or fix the spelling.",
         "errors": {"json": {"skills": [response.json["message"]]}},
         "unknown": ["gas_heater", "solar"],
+        "message_code": "unknown_skills",
     }
     assert db.session.scalar(select(Technician.id)) is None
 

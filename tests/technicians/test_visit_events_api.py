@@ -97,7 +97,7 @@ def test_completed_before_arrived_is_refused_naming_what_may_come_next(technicia
     response = event(technician, visit.id, "completed")
     assert response.status_code == 409
     assert response.json["current"] == "en_route" and response.json["allowed"] == ["arrived", "failed"]
-    assert "allowed next: arrived, failed" in response.json["message"]
+    assert "allowed next: On site, Failed" in response.json["message"]  # the statuses in the reader's words
 
 
 def test_nothing_follows_a_finished_visit(technician):
@@ -350,7 +350,7 @@ def test_en_route_today_for_a_visit_planned_tomorrow_is_refused_and_the_customer
     response = event(technician, visit.id, "en_route")
     assert response.status_code == 422
     assert response.json["errors"] == {"json": {"at": [response.json["message"]]}}
-    assert f"planned for {tomorrow_noon.date().isoformat()}" in response.json["message"]
+    assert f"planned for {tomorrow_noon:%A, %B} {tomorrow_noon.day}, {tomorrow_noon.year}" in response.json["message"]
     db.session.expire_all()
     assert db.session.get(Visit, visit.id).status is VisitStatus.SCHEDULED
     assert (
