@@ -15,6 +15,10 @@ MESSAGES = register_messages(
             "A visit that is %(current)s cannot become %(target)s; allowed next: %(allowed)s."
         ),
         "visit_transition_final": N_("A visit that is %(current)s cannot become %(target)s; it is final."),
+        "availability_already_over": N_(
+            "The customer's availability window %(start)s-%(end)s is already over; give when the customer "
+            "is at home from now on."
+        ),
         # visit quota
         "visit_awaits_quota_approval": N_(
             "Visit %(visit_id)s is on-site visit %(visits_used)s, beyond the order's quota of "

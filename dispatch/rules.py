@@ -262,10 +262,9 @@ def check_availability_not_over(windows: Iterable[tuple[datetime, datetime]], *,
     for start, end in windows:
         if end <= now:
             raise RuleViolation(
-                f"The customer's availability window {start.astimezone(zone):%Y-%m-%d %H:%M}-"
-                f"{end.astimezone(zone):%Y-%m-%d %H:%M} is already over; give when the customer is at home "
-                "from now on.",
+                "availability_already_over",
                 field="availability",
+                params={"start": start.astimezone(zone), "end": end.astimezone(zone)},
             )
 
 
