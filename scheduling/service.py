@@ -74,7 +74,7 @@ def mark_job_failed(job: SolveJob, message: str) -> None:
     db.session.flush()
 
 
-def get_plan(plan_id: int, *, by: User) -> Plan:
+def get_plan(plan_id: int) -> Plan:
     """One plan with its job, or NotFound."""
     plan = db.session.get(Plan, plan_id)
     if plan is None:
@@ -82,7 +82,7 @@ def get_plan(plan_id: int, *, by: User) -> Plan:
     return plan
 
 
-def list_plans(*, day: date | None = None, region: str | None = None, by: User) -> list[Plan]:
+def list_plans(*, day: date | None = None, region: str | None = None) -> list[Plan]:
     """Plans, newest first, optionally of one date and region (at most LIST_LIMIT)."""
     query = select(Plan).order_by(Plan.id.desc()).limit(LIST_LIMIT)
     if day is not None:
@@ -139,9 +139,7 @@ def publish_plan(plan_id: int, *, by: User | None) -> Plan:
     return plan
 
 
-def requeue_stale_jobs(
-    older_than_s: int = DEFAULT_STALE_AFTER_S, *, now: datetime | None = None, by: User | None = None
-) -> list[SolveJob]:
+def requeue_stale_jobs(older_than_s: int = DEFAULT_STALE_AFTER_S, *, now: datetime | None = None) -> list[SolveJob]:
     """The cron command's pass (`requeue-stale`): the same recovery the workers run by themselves."""
     return recover_solve_jobs(now=now, stale_after_s=older_than_s)
 

@@ -46,14 +46,14 @@ class Technicians(MethodView):
     @technicians_blp.response(200, TechnicianSchema(many=True))
     def get(self, args: dict):
         """List technicians, optionally by region, skill or active."""
-        return service.list_technicians(by=current_user, **args)
+        return service.list_technicians(**args)
 
     @role_required("dispatcher")
     @technicians_blp.arguments(TechnicianCreateSchema)
     @technicians_blp.response(201, TechnicianSchema)
     def post(self, data: dict):
         """Register a technician (and, with username and password, their login)."""
-        return service.create_technician(by=current_user, **data)
+        return service.create_technician(**data)
 
 
 @technicians_blp.route("/<int:technician_id>")
@@ -69,7 +69,7 @@ class TechnicianById(MethodView):
     @technicians_blp.response(200, TechnicianSchema)
     def patch(self, data: dict, technician_id: int):
         """Change some fields of a technician; hours are checked as a whole."""
-        return service.update_technician(technician_id, by=current_user, **data)
+        return service.update_technician(technician_id, **data)
 
 
 @skills_blp.route("")
@@ -78,14 +78,14 @@ class Skills(MethodView):
     @skills_blp.response(200, SkillSchema(many=True))
     def get(self):
         """The skill catalogue."""
-        return service.list_skills(by=current_user)
+        return service.list_skills()
 
     @role_required("dispatcher")
     @skills_blp.arguments(SkillCreateSchema)
     @skills_blp.response(201, SkillSchema)
     def post(self, data: dict):
         """Add a skill; codes are unique."""
-        return service.create_skill(data["code"], name=data["name"], by=current_user)
+        return service.create_skill(data["code"], name=data["name"])
 
 
 @parts_blp.route("")
@@ -94,7 +94,7 @@ class Parts(MethodView):
     @parts_blp.response(200, PartSchema(many=True))
     def get(self):
         """The parts technicians may record on a service report."""
-        return service.list_parts(by=current_user)
+        return service.list_parts()
 
 
 @visit_work_blp.route("/<int:visit_id>/events")

@@ -51,7 +51,7 @@ def today_version():
 def job(visit_id: int):
     """The job page: status buttons, the service form and the failure form of one own visit."""
     stop = get_job(visit_id, by=current_user)
-    parts = list_parts(by=current_user)
+    parts = list_parts()
     return render_template("technicians/job.html", stop=stop, parts=parts, precache=[], **_labels())
 
 

@@ -50,7 +50,7 @@ class WebhookEndpoints(MethodView):
     @endpoints_blp.response(200, WebhookEndpointListItemSchema(many=True))
     def get(self):
         """Every endpoint with its deliveries counted by status (managers and admins)."""
-        return endpoints.list_endpoints(by=current_user)
+        return endpoints.list_endpoints()
 
     @role_required(Role.ADMIN)
     @idempotent
@@ -73,20 +73,20 @@ class WebhookEndpointById(MethodView):
     @endpoints_blp.response(200, WebhookEndpointSchema)
     def get(self, endpoint_id: int):
         """One endpoint (without its secret)."""
-        return endpoints.get_endpoint(endpoint_id, by=current_user)
+        return endpoints.get_endpoint(endpoint_id)
 
     @role_required(Role.ADMIN)
     @endpoints_blp.arguments(WebhookEndpointUpdateSchema)
     @endpoints_blp.response(200, WebhookEndpointSchema)
     def patch(self, data: dict, endpoint_id: int):
         """Pause or resume an endpoint (active), or change its events or description."""
-        return endpoints.update_endpoint(endpoint_id, by=current_user, **data)
+        return endpoints.update_endpoint(endpoint_id, **data)
 
     @role_required(Role.ADMIN)
     @endpoints_blp.response(204)
     def delete(self, endpoint_id: int):
         """Remove an endpoint and its deliveries."""
-        endpoints.delete_endpoint(endpoint_id, by=current_user)
+        endpoints.delete_endpoint(endpoint_id)
 
 
 @deliveries_blp.route("")
@@ -96,7 +96,7 @@ class WebhookDeliveries(MethodView):
     @deliveries_blp.response(200, WebhookDeliverySchema(many=True))
     def get(self, args: dict):
         """Deliveries, newest event first; `status=dead` is the dead-letter list."""
-        return deliveries.list_deliveries(by=current_user, **args)
+        return deliveries.list_deliveries(**args)
 
 
 @deliveries_blp.route("/<int:delivery_id>/replay")
@@ -107,7 +107,7 @@ class WebhookDeliveryReplay(MethodView):
     @deliveries_blp.alt_response(409, description="The delivery is not dead (pending or delivered).")
     def post(self, delivery_id: int):
         """Send a dead delivery again (same webhook-id, so the receiver can de-duplicate), with a new retry period."""
-        return deliveries.replay_delivery(delivery_id, by=current_user)
+        return deliveries.replay_delivery(delivery_id)
 
 
 @event_types_blp.route("")

@@ -51,7 +51,7 @@ def _event_label(value: str) -> str:
 def _page(*, status: int = 200, new_endpoint=None, form: dict | None = None, errors: dict | None = None):
     return render_template(
         "webhooks/webhooks.html",
-        overview=show_webhooks(by=current_user),
+        overview=show_webhooks(),
         event_types=list(OutboundEvent),
         event_label=_event_label,
         status_label=lambda s: STATUS_LABELS[DeliveryStatus(s)],
@@ -106,7 +106,7 @@ def _field_message(field: str) -> str:
 def set_active(endpoint_id: int):
     active = request.form.get("active") == "1"
     try:
-        endpoints.update_endpoint(endpoint_id, active=active, by=current_user)
+        endpoints.update_endpoint(endpoint_id, active=active)
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -118,7 +118,7 @@ def set_active(endpoint_id: int):
 @role_required(Role.ADMIN)
 def delete(endpoint_id: int):
     try:
-        endpoints.delete_endpoint(endpoint_id, by=current_user)
+        endpoints.delete_endpoint(endpoint_id)
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -130,7 +130,7 @@ def delete(endpoint_id: int):
 @role_required(Role.ADMIN)
 def replay(delivery_id: int):
     try:
-        deliveries.replay_delivery(delivery_id, by=current_user)
+        deliveries.replay_delivery(delivery_id)
     except DomainError as error:
         flash(error.message, "error")
     else:

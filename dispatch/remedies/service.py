@@ -114,7 +114,7 @@ def _prior(remedies: list[Remedy]) -> list[rules.PriorRemedy]:
     return [rules.PriorRemedy(step=r.step, status=r.status) for r in remedies]
 
 
-def ticket_remedies(ticket_id: int, *, by: User) -> TicketRemedies:
+def ticket_remedies(ticket_id: int) -> TicketRemedies:
     """What the ticket page and GET .../remedies show."""
     ticket = _ticket_or_404(ticket_id)
     remedies = _remedies_of(ticket.id)
@@ -454,7 +454,7 @@ def record_receipt_check(
     return order
 
 
-def get_return(return_id: int, *, by: User) -> ReturnOrder:
+def get_return(return_id: int) -> ReturnOrder:
     order = db.session.get(ReturnOrder, return_id)
     if order is None:
         raise NotFound(_("There is no return order %(id)d.", id=return_id))

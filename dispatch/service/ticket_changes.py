@@ -20,7 +20,7 @@ from dispatch.service.visits import BUSY_STATUSES, add_follow_on_visit
 def reopen_ticket(ticket_id: int, *, reason: str, by: User, now: datetime | None = None) -> Ticket:
     """Reopen a closed ticket with a new visit counted against the quota (beyond it, the visit waits for a manager)."""
     now = now or utcnow()
-    ticket = get_ticket(ticket_id, by=by)
+    ticket = get_ticket(ticket_id)
     if ticket.status is not TicketStatus.CLOSED:
         raise Conflict(
             "ticket_not_closed", current=ticket.status.value, params={"ticket_id": ticket.id, "current": ticket.status}
@@ -35,7 +35,7 @@ def reopen_ticket(ticket_id: int, *, reason: str, by: User, now: datetime | None
 @transactional
 def add_visit(ticket_id: int, *, reason: str, by: User) -> Visit:
     """Add one more on-site visit to an open ticket; beyond the order's quota it waits for a manager's approval."""
-    ticket = get_ticket(ticket_id, by=by)
+    ticket = get_ticket(ticket_id)
     if ticket.status not in (TicketStatus.OPEN, TicketStatus.SCHEDULED, TicketStatus.REOPENED):
         raise Conflict(
             "ticket_not_waiting_for_service",
@@ -72,7 +72,7 @@ def update_customer(ticket_id: int, *, changes: dict, by: User) -> Ticket:
 
     `changes` is CustomerUpdateSchema's output. Coordinates sent with it are taken as given.
     """
-    ticket = get_ticket(ticket_id, by=by)
+    ticket = get_ticket(ticket_id)
     customer = ticket.customer
     before = {key: getattr(customer, key) for key in ("name", "phone", "address", "district", "lat", "lon")}
     for key in ("name", "phone", "address", "district"):

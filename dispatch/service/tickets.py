@@ -142,9 +142,9 @@ def find_order(platform: Platform, order_no: str) -> Order | None:
     )
 
 
-def ticket_photo_path(ticket_id: int, name: str, *, by: User) -> Path:
+def ticket_photo_path(ticket_id: int, name: str) -> Path:
     """Where one of a ticket's photos is stored; only names recorded on that ticket are served."""
-    ticket = get_ticket(ticket_id, by=by)
+    ticket = get_ticket(ticket_id)
     if name not in ticket.photos:
         raise NotFound("ticket_photo_not_found", params={"ticket_id": ticket_id, "name": name})
     path = upload_dir(TICKET_PHOTO_DIR) / name
@@ -163,7 +163,6 @@ def list_tickets(
     overdue: bool = False,
     page: int = 1,
     page_size: int = 50,
-    by: User,
     now: datetime | None = None,
 ) -> TicketPage:
     """Tickets matching the filters and the search, newest first, one page at a time."""
@@ -216,7 +215,7 @@ def _matches(text: str):
     return or_(*conditions)
 
 
-def get_ticket(ticket_id: int, *, by: User) -> Ticket:
+def get_ticket(ticket_id: int) -> Ticket:
     """One ticket with its visits and timeline (404 when there is none)."""
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None:
@@ -228,7 +227,7 @@ def get_ticket(ticket_id: int, *, by: User) -> Ticket:
 def cancel_ticket(ticket_id: int, *, reason: str, by: User, now: datetime | None = None) -> Ticket:
     """Cancel a ticket that no technician has started on, with its open visits and pending follow-ups."""
     now = now or utcnow()
-    ticket = get_ticket(ticket_id, by=by)
+    ticket = get_ticket(ticket_id)
     set_ticket_status(ticket, TicketStatus.CANCELLED, by=by, reason=reason)
     for visit in ticket.visits:
         if visit.status in rules.VISIT_OPEN:

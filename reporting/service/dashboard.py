@@ -12,7 +12,6 @@ from sqlalchemy import func, select, text
 from common.db import db, utcnow
 from common.errors import RuleViolation
 from common.i18n import local_zone
-from common.models import User
 from dispatch.enums import ProductCategory
 from dispatch.models import Customer, Product
 from dispatch.rules import DEFAULT_DUE_DAYS
@@ -81,7 +80,6 @@ def summarise_kpis(
     first: date,
     *,
     last: date,
-    by: User,
     bucket: str | None = None,
     region: str | None = None,
     technician_id: int | None = None,
@@ -147,7 +145,7 @@ def summarise_kpis(
         repeats=measure_repeats(scope),
         utilisation=measure_utilisation(scope),
         trend=trend,
-        choices=list_filter_choices(by=by) if with_choices else None,
+        choices=list_filter_choices() if with_choices else None,
     )
 
 
@@ -162,7 +160,7 @@ def _distinct_values(column) -> list:
     return list(db.session.scalars(select(found.c.value).where(found.c.value.is_not(None))))
 
 
-def list_filter_choices(*, by: User) -> FilterChoices:
+def list_filter_choices() -> FilterChoices:
     """The regions, technicians, categories and brands a manager can narrow the dashboard to."""
     regions = sorted(
         set(_distinct_values(Customer.region)) | set(db.session.scalars(select(Technician.region).distinct()))

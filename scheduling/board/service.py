@@ -16,7 +16,6 @@ from sqlalchemy.orm import selectinload
 from common.db import db, utcnow
 from common.errors import NotFound
 from common.i18n import local_zone
-from common.models import User
 from dispatch.enums import VisitStatus
 from dispatch.models import Ticket, Visit
 from dispatch.rules import VISIT_STARTED
@@ -34,13 +33,13 @@ NOT_PLANNED_YET = _l("not planned yet: press Optimize, or drag it onto a technic
 MOVE_TOLERANCE_S = 60
 
 
-def list_regions(*, by: User) -> list[str]:
+def list_regions() -> list[str]:
     """Regions that have active technicians, the demo's first."""
     regions = set(db.session.scalars(select(Technician.region).where(Technician.active.is_(True)).distinct()))
     return sorted(regions, key=lambda r: (r != DEFAULT_REGION, r)) or [DEFAULT_REGION]
 
 
-def get_board(day: date, region: str, *, by: User, now: datetime | None = None) -> dict:
+def get_board(day: date, region: str, *, now: datetime | None = None) -> dict:
     """The region's day as the board shows it: rows, blocks with windows, routes, unassigned with reasons."""
     now = now or utcnow()
     load = store.load_day(day, region, time_limit_s=1)
@@ -88,7 +87,7 @@ def get_board(day: date, region: str, *, by: User, now: datetime | None = None) 
     }
 
 
-def compare_plan(plan_id: int, *, by: User) -> dict:
+def compare_plan(plan_id: int) -> dict:
     """What publishing plan `plan_id` would change on its day: visits added, moved, and left out."""
     plan = db.session.get(Plan, plan_id)
     if plan is None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Blueprint, render_template, request
-from flask_login import current_user
 
 from common.auth import role_required
 from common.i18n import local_zone
@@ -26,7 +25,7 @@ def board():
         day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
         day = datetime.now(local_zone()).date()
-    regions = service.list_regions(by=current_user)
+    regions = service.list_regions()
     region = request.args.get("region") if request.args.get("region") in regions else regions[0]
     return render_template(
         "board/board.html",

@@ -100,7 +100,7 @@ class Booking:
 
 
 def offer_slots(
-    visit_id: int, *, days: int = DEFAULT_DAYS, by: User, now: datetime | None = None, show_all: bool = False
+    visit_id: int, *, days: int = DEFAULT_DAYS, now: datetime | None = None, show_all: bool = False
 ) -> SlotOffers:
     """The feasible slots of the next `days` days (from tomorrow) for a visit, cheapest first, each with its reason.
 
@@ -150,9 +150,9 @@ def book_slot(visit_id: int, *, slot_start: datetime, by: User, now: datetime | 
             after_commit(lambda message_id=booking.message_id: send_after_commit([message_id]))
             return booking
         else:
-            fresh = offer_slots(visit_id, days=DEFAULT_DAYS, by=by, now=now)
+            fresh = offer_slots(visit_id, days=DEFAULT_DAYS, now=now)
             raise Conflict("slot_contended", offers=SlotOffersSchema().dump(fresh), params={"slot": slot_start})
-        fresh = offer_slots(visit_id, days=DEFAULT_DAYS, by=by, now=now)
+        fresh = offer_slots(visit_id, days=DEFAULT_DAYS, now=now)
         raise Conflict("slot_gone", offers=SlotOffersSchema().dump(fresh), params={"slot": slot_start})
 
 

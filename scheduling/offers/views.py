@@ -126,7 +126,7 @@ def rebook_reason(reason: dict | None) -> str:
 @bp.get("/intake/<int:ticket_id>/slots")
 @role_required(Role.CS)
 def intake_slots(ticket_id: int):
-    ticket = tickets.get_ticket(ticket_id, by=current_user)
+    ticket = tickets.get_ticket(ticket_id)
     wanted = query_int("visit")
     visit = next(
         (v for v in reversed(ticket.visits) if v.status in rules.VISIT_OPEN and (wanted is None or v.id == wanted)),
@@ -141,9 +141,7 @@ def intake_slots(ticket_id: int):
         )
     elif visit is not None:
         try:
-            slot_offers = offers.offer_slots(
-                visit.id, days=query_int("days") or offers.DEFAULT_DAYS, show_all=show_all, by=current_user
-            )
+            slot_offers = offers.offer_slots(visit.id, days=query_int("days") or offers.DEFAULT_DAYS, show_all=show_all)
         except DomainError as error:
             refusal = error.message
     return render_template(

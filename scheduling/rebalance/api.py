@@ -39,7 +39,7 @@ class RebalanceById(MethodView):
     @blp.alt_response(404, description="No such rebalance.")
     def get(self, rebalance_id: int):
         """A stored rebalance, previewed or applied."""
-        return service.rebalance_view(service.get_rebalance(rebalance_id, by=current_user))
+        return service.rebalance_view(service.get_rebalance(rebalance_id))
 
 
 @blp.route("/<int:rebalance_id>/apply")

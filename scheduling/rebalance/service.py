@@ -82,7 +82,7 @@ def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: dat
     return row
 
 
-def get_rebalance(rebalance_id: int, *, by: User) -> Rebalance:
+def get_rebalance(rebalance_id: int) -> Rebalance:
     """One stored rebalance, previewed or applied."""
     row = db.session.get(Rebalance, rebalance_id)
     if row is None:
@@ -238,7 +238,7 @@ def _queue_rebook(visit: Visit, item: dict, *, broken: bool, day: date, by: User
         # and each offer says whether it is inside that availability.
         found = [
             o
-            for o in offers.offer_slots(visit.id, by=by, now=now, show_all=True).offers
+            for o in offers.offer_slots(visit.id, now=now, show_all=True).offers
             if to_local(o.slot_start).date() != day
         ][:REBOOK_OFFERED_SLOTS]
     except DomainError:

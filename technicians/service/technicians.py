@@ -47,7 +47,7 @@ HOURS_DEFAULTS: dict[str, Any] = {
 
 
 def create_technician(
-    name: str, *, skills: list[str], by: User, username: str | None = None, password: str | None = None, **profile: Any
+    name: str, *, skills: list[str], username: str | None = None, password: str | None = None, **profile: Any
 ) -> Technician:
     """Register a technician with their skills and hours; with `username` and `password`, also their login."""
     _check_profile_keys(profile)
@@ -60,7 +60,7 @@ def create_technician(
     return technician
 
 
-def update_technician(technician_id: int, *, by: User, skills: list[str] | None = None, **changes: Any) -> Technician:
+def update_technician(technician_id: int, *, skills: list[str] | None = None, **changes: Any) -> Technician:
     """Change only the given fields of a technician's profile; hours are re-checked as a whole."""
     _check_profile_keys(changes)
     technician = _technician(technician_id)
@@ -80,7 +80,7 @@ def update_technician(technician_id: int, *, by: User, skills: list[str] | None 
 
 
 def list_technicians(
-    *, by: User, region: str | None = None, skill: str | None = None, active: bool | None = None
+    *, region: str | None = None, skill: str | None = None, active: bool | None = None
 ) -> list[Technician]:
     """Technicians, by name, optionally only those of a region, with a skill, or (in)active."""
     query = select(Technician).order_by(Technician.name, Technician.id)
@@ -101,7 +101,7 @@ def get_technician(technician_id: int, *, by: User) -> Technician:
     return technician
 
 
-def create_skill(code: str, *, name: str, by: User) -> Skill:
+def create_skill(code: str, *, name: str) -> Skill:
     """Add a skill to the catalogue; codes are unique."""
     if db.session.scalar(select(Skill.id).where(Skill.code == code)) is not None:
         raise Conflict("skill_code_taken", params={"code": code})
@@ -111,12 +111,12 @@ def create_skill(code: str, *, name: str, by: User) -> Skill:
     return skill
 
 
-def list_skills(*, by: User) -> list[Skill]:
+def list_skills() -> list[Skill]:
     """The skill catalogue, by code."""
     return list(db.session.scalars(select(Skill).order_by(Skill.code)))
 
 
-def list_parts(*, by: User) -> list[Part]:
+def list_parts() -> list[Part]:
     """The active parts technicians may record on a service report, by SKU."""
     return list(db.session.scalars(select(Part).where(Part.active.is_(True)).order_by(Part.sku)))
 

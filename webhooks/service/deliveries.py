@@ -11,7 +11,6 @@ from sqlalchemy.orm import aliased, selectinload
 
 from common.db import db, utcnow
 from common.errors import Conflict, NotFound
-from common.models import User
 from common.outbox import SESSION_FLAG, OutboxEvent
 from common.transaction import transactional
 from webhooks.enums import DeliveryStatus
@@ -135,7 +134,7 @@ def next_attempt_of(endpoint_id: int) -> datetime | None:
 
 
 def list_deliveries(
-    *, status: DeliveryStatus | None = None, endpoint_id: int | None = None, limit: int = 100, by: User
+    *, status: DeliveryStatus | None = None, endpoint_id: int | None = None, limit: int = 100
 ) -> list[WebhookDelivery]:
     """Deliveries, newest event first, optionally of one status or one endpoint."""
     query = (
@@ -152,7 +151,7 @@ def list_deliveries(
 
 
 @transactional
-def replay_delivery(delivery_id: int, *, by: User, now: datetime | None = None) -> WebhookDelivery:
+def replay_delivery(delivery_id: int, *, now: datetime | None = None) -> WebhookDelivery:
     """Send a dead delivery again, with the same message id, and give it a new retry period."""
     now = now or utcnow()
     delivery = db.session.get(WebhookDelivery, delivery_id)

@@ -100,7 +100,7 @@ def register_endpoint(
     return RegisteredEndpoint(endpoint=endpoint, secret=secret)
 
 
-def list_endpoints(*, by: User) -> list[EndpointWithCounts]:
+def list_endpoints() -> list[EndpointWithCounts]:
     """Every endpoint, newest first, with its deliveries counted by status."""
     endpoints = list(db.session.scalars(select(WebhookEndpoint).order_by(WebhookEndpoint.id.desc())))
     rows = db.session.execute(
@@ -115,7 +115,7 @@ def list_endpoints(*, by: User) -> list[EndpointWithCounts]:
     return [EndpointWithCounts(endpoint=e, counts=counts[e.id]) for e in endpoints]
 
 
-def get_endpoint(endpoint_id: int, *, by: User) -> WebhookEndpoint:
+def get_endpoint(endpoint_id: int) -> WebhookEndpoint:
     """One endpoint (404 when there is none)."""
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
@@ -126,13 +126,12 @@ def get_endpoint(endpoint_id: int, *, by: User) -> WebhookEndpoint:
 def update_endpoint(
     endpoint_id: int,
     *,
-    by: User,
     active: bool | None = None,
     events: list[str] | None = None,
     description: str | None = None,
 ) -> WebhookEndpoint:
     """Pause or resume an endpoint, or change the events it gets; a paused endpoint gets no new events."""
-    endpoint = get_endpoint(endpoint_id, by=by)
+    endpoint = get_endpoint(endpoint_id)
     if active is not None:
         endpoint.active = active
     if events is not None:
@@ -143,9 +142,9 @@ def update_endpoint(
     return endpoint
 
 
-def delete_endpoint(endpoint_id: int, *, by: User) -> None:
+def delete_endpoint(endpoint_id: int) -> None:
     """Remove an endpoint with its deliveries, sent or not."""
-    endpoint = get_endpoint(endpoint_id, by=by)
+    endpoint = get_endpoint(endpoint_id)
     db.session.execute(WebhookDelivery.__table__.delete().where(WebhookDelivery.endpoint_id == endpoint.id))
     db.session.delete(endpoint)
     db.session.commit()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from common.models import User
 from webhooks.enums import DeliveryStatus
 from webhooks.models import WebhookDelivery
 from webhooks.service.deliveries import list_deliveries
@@ -21,10 +20,10 @@ class WebhookOverview:
     dead: list[WebhookDelivery]
 
 
-def show_webhooks(*, by: User) -> WebhookOverview:
+def show_webhooks() -> WebhookOverview:
     """Every endpoint, the latest deliveries and every dead delivery (newest first) for the admin page."""
     return WebhookOverview(
-        endpoints=list_endpoints(by=by),
-        recent=list_deliveries(limit=RECENT, by=by),
-        dead=list_deliveries(status=DeliveryStatus.DEAD, limit=DEAD_SHOWN, by=by),
+        endpoints=list_endpoints(),
+        recent=list_deliveries(limit=RECENT),
+        dead=list_deliveries(status=DeliveryStatus.DEAD, limit=DEAD_SHOWN),
     )
