@@ -46,3 +46,23 @@ class PhotoUploadSchema(ma.Schema):
         validate=validate.Length(min=1, max=MAX_PHOTO_BASE64_CHARS + 100),
         metadata={"description": "The file, base64-encoded (a data URL is accepted too)."},
     )
+
+
+class ErrorSchema(ma.Schema):
+    """Every error answer of the API (documentation only; `common.error_handlers.error_payload` writes them)."""
+
+    class Meta:
+        # Some refusals say more, each under its own key: the fresh `offers` after a lost slot, the `visit_id`
+        # or `current` state that conflicts, the `allowed` next states, the `constraint` that refused a write.
+        unknown = ma.INCLUDE
+
+    code = fields.Integer(required=True, metadata={"description": "The HTTP status code."})
+    status = fields.String(required=True, metadata={"description": "The HTTP status name."})
+    message = fields.String(required=True, metadata={"description": "What went wrong and what to do, for a person."})
+    errors = fields.Dict(
+        required=True,
+        metadata={
+            "description": 'The fields to fix by location, e.g. {"json": {"phone": ["..."]}}; empty when the refusal '
+            "is not about a field."
+        },
+    )

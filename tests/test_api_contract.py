@@ -1,0 +1,164 @@
+"""The API keeps its contract under generated requests (schemathesis): every operation, every role.
+
+For each role (a Bearer token of a user with that role) schemathesis sends valid and invalid requests to
+every operation of /api/openapi.json, in process against the WSGI app, on a database seeded with a few
+tickets, visits, a follow-up, a part and a webhook endpoint, so that the ids in paths sometimes exist. The
+test fails on any 5xx answer and on any answer the document does not describe: a status code it does not
+list, another content type, a body that does not match the schema, a valid request refused as invalid,
+an invalid one accepted.
+
+Select it with `-m contract`; CONTRACT_EXAMPLES sets the examples per operation (fuzzing phase).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import schemathesis
+from flask import g
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.core.failures import Failure, FailureGroup
+
+from tests import factories
+
+pytestmark = pytest.mark.contract
+
+ROLES = ("cs", "dispatcher", "technician", "manager", "admin")
+EXAMPLES_PER_OPERATION = int(os.environ.get("CONTRACT_EXAMPLES", "8"))
+
+
+def _config(token: str) -> schemathesis.Config:
+    return schemathesis.Config.from_dict(
+        {
+            "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large", "large_base_example"],
+            "headers": {"Authorization": f"Bearer {token}"},
+            "generation": {"max-examples": EXAMPLES_PER_OPERATION, "mode": "all", "database": "none"},
+            "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+            # A business rule the document cannot express (a phone's format, a purchase date in the future,
+            # a slot no longer offered) refuses a schema-valid request with 422 naming the field.
+            "checks": {
+                "positive_data_acceptance": {
+                    "expected-statuses": ["2XX", "401", "403", "404", "409", "422", "429", "503"]
+                }
+            },
+        }
+    )
+
+
+def _seed(role: str) -> dict:
+    """A few rows of each kind, one visit on the technician who calls, and that role's user."""
+    from common.db import db
+    from dispatch.enums import VisitStatus
+    from dispatch.service.follow_ups import queue_follow_up
+
+    user = factories.make_user(role)
+    technician = user.technician if role == "technician" else factories.make_technician()
+    other = factories.make_technician()
+    ids: dict[str, list[int]] = {"ticket_id": [], "visit_id": [], "technician_id": [technician.id, other.id]}
+    for owner_technician, status in ((technician, "scheduled"), (other, "scheduled"), (None, "unscheduled")):
+        ticket, visit = factories.make_ticket_with_visit(technician=owner_technician, visit_status=status)
+        ids["ticket_id"].append(ticket.id)
+        ids["visit_id"].append(visit.id)
+    ticket, visit = factories.make_ticket_with_visit(technician=technician, visit_status="arrived")
+    ids["ticket_id"].append(ticket.id)
+    ids["visit_id"].append(visit.id)
+    visit.status = VisitStatus.COMPLETED
+    visit.finished_at = datetime.now(UTC) - timedelta(hours=1)
+    follow_up = queue_follow_up(visit.ticket, visit=visit, by=None)
+    db.session.commit()
+    ids["follow_up_id"] = [follow_up.id]
+    factories.make_part()
+    return {"user": user, "ids": ids}
+
+
+@pytest.fixture(params=ROLES)
+def contract_schema(request, app):
+    from common.auth import issue_token
+
+    seeded = _seed(request.param)
+    token = issue_token(seeded["user"])
+
+    def fresh_request_app(environ, start_response):
+        # Requests share the test's app context: each must start with an empty `g`, as on a real server.
+        for name in list(vars(g._get_current_object())):
+            delattr(g._get_current_object(), name)
+        return app(environ, start_response)
+
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", fresh_request_app, config=_config(token))
+    return schema, seeded["ids"]
+
+
+def _with_seeded_ids(cases, ids: dict[str, list[int]]):
+    """Valid cases whose path ids are, most of the time, rows that exist (a random id is almost never one)."""
+
+    def use_seeded(pair):
+        case, pick = pair
+        for name, value in list((case.path_parameters or {}).items()):
+            known = ids.get(name)
+            if known and isinstance(value, int) and pick < len(known):
+                case.path_parameters[name] = known[pick]
+        return case
+
+    return st.tuples(cases, st.integers(0, 5)).map(use_seeded)
+
+
+def _failures_of(operation, mode: GenerationMode, ids: dict, sent: list) -> list[str]:
+    failures: dict[str, str] = {}
+    cases = operation.as_strategy(generation_mode=mode)
+    if mode is GenerationMode.POSITIVE:
+        cases = _with_seeded_ids(cases, ids)
+
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=cases)
+    def run(case):
+        # Every broken promise is reported (once per operation and kind), not only the first.
+        sent.append(operation.label)
+        try:
+            case.call_and_validate()
+        except FailureGroup as group:
+            for failure in group.exceptions:
+                failures.setdefault(f"{operation.label} [{mode.value}] {failure.title}", str(group))
+        except Failure as failure:
+            failures.setdefault(f"{operation.label} [{mode.value}] {failure.title}", str(failure))
+        except Exception as error:  # the app itself raised: on a server, a 500
+            failures.setdefault(
+                f"{operation.label} [{mode.value}] {type(error).__name__}",
+                "".join(traceback.format_exception(error, limit=-8)) + f"\n{case.as_curl_command()}",
+            )
+
+    try:
+        run()
+    except Unsatisfiable:
+        # Nothing of this operation can be made invalid (it takes no input): no negative case exists.
+        assert mode is GenerationMode.NEGATIVE, operation.label
+    return list(failures.values())
+
+
+def test_every_answer_is_documented(contract_schema):
+    schema, ids = contract_schema
+    failures: list[str] = []
+    operations = 0
+    sent: list[str] = []
+    started = time.monotonic()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            failures += _failures_of(operation, mode, ids, sent)
+    print(f"contract: {operations} operations, {len(sent)} requests in {time.monotonic() - started:.0f} s")
+    assert operations > 40
+    assert not failures, f"{len(failures)} answers break the contract:\n\n" + "\n\n".join(failures[:30])
