@@ -38,11 +38,22 @@ def create_api(app: Flask) -> Api:
     """One Api per app (tests build several apps), documenting Bearer-token auth."""
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", DOCS_ASSETS_URL)
-    api = Api(app, spec_kwargs={"security": [{"bearerAuth": []}], "extra_plugins": [ErrorResponsesPlugin()]})
+    # Either a Bearer token (API clients) or the pages' login session (the phone's offline queue posts with it).
+    security = [{"bearerAuth": []}, {"sessionCookie": []}]
+    api = Api(app, spec_kwargs={"security": security, "extra_plugins": [ErrorResponsesPlugin()]})
     api.ma_plugin.converter.add_attribute_function(decimal_field_properties)
     api.ma_plugin.converter.add_attribute_function(plain_text_properties)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A token from POST /api/v1/auth/token."}
+    )
+    api.spec.components.security_scheme(
+        "sessionCookie",
+        {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": app.config.get("SESSION_COOKIE_NAME", "session"),
+            "description": "The session of a login at /login; every write with it also needs the X-CSRFToken header.",
+        },
     )
     app.register_blueprint(_docs_assets_blueprint())
     return api

@@ -95,3 +95,12 @@ def test_a_missing_row_is_a_documented_answer_in_the_error_shape(app, login_as, 
     assert response.status_code == 404
     assert response.json["errors"] == {}
     contract["/api/v1/tickets/{ticket_id}"]["GET"].validate_response(response)
+
+
+def test_the_document_names_both_ways_to_log_in(document, app):
+    schemes = document["components"]["securitySchemes"]
+    assert (schemes["bearerAuth"]["type"], schemes["bearerAuth"]["scheme"]) == ("http", "bearer")
+    cookie = schemes["sessionCookie"]
+    assert (cookie["type"], cookie["in"], cookie["name"]) == ("apiKey", "cookie", app.config["SESSION_COOKIE_NAME"])
+    assert document["security"] == [{"bearerAuth": []}, {"sessionCookie": []}]
+    assert document["paths"]["/api/v1/auth/token"]["post"]["security"] == []
