@@ -5,9 +5,10 @@ an operation is guarded, so they are added here from the same facts the code act
 
 - 401 for every operation that needs a login (all but those with ``security: []``);
 - 403 for operations limited to some roles (``role_required`` writes their names as ``x-roles``);
-- 400 for every operation with a request body (a body that is not JSON at all);
+- 400 and 413 for every operation with a request body (a body that is not JSON at all, or too large);
 - 404 for every operation with an id or name in its path (an id beyond the column's range is not found either);
-- 409 and 422 for operations honouring ``Idempotency-Key`` (a retry still running; a key reused for another body).
+- 409 and 422 for operations honouring ``Idempotency-Key`` (a retry still running; a key reused for another body);
+- 503 for every operation: the database (or the job queue) cannot answer; ``Retry-After`` says when to try again.
 
 An operation's own description of one of these codes (``alt_response``) is kept.
 """
@@ -42,12 +43,13 @@ def _error_codes(path: str, operation: dict) -> list[int]:
     if operation.get(ROLES_KEY):
         codes.append(403)
     if "requestBody" in operation:
-        codes.append(400)
+        codes += [400, 413]
     if "{" in path:
         codes.append(404)
     parameters = operation.get("parameters", [])
     if any(isinstance(p, dict) and p.get("in") == "header" and p.get("name") == IDEMPOTENCY_HEADER for p in parameters):
         codes += [409, 422]
+    codes.append(503)
     return codes
 
 
