@@ -50,9 +50,7 @@ def _config(token: str) -> schemathesis.Config:
             # A business rule the document cannot express (a phone's format, a purchase date in the future,
             # a slot no longer offered) refuses a schema-valid request with 422 naming the field.
             "checks": {
-                "positive_data_acceptance": {
-                    "expected-statuses": ["2XX", "401", "403", "404", "409", "422", "429"]
-                }
+                "positive_data_acceptance": {"expected-statuses": ["2XX", "401", "403", "404", "409", "422", "429"]}
             },
         }
     )
