@@ -23,6 +23,18 @@ class Api(SmorestApi):
     ERROR_SCHEMA = ErrorSchema
     DEFAULT_ERROR_RESPONSE_NAME = None
 
+    def _register_pagination_header(self):
+        # The header carries a JSON text; flask-smorest documents it as an object, which no header value is.
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination as a JSON object in text: total, total_pages, first_page, last_page, "
+                'page, previous_page, next_page, e.g. {"total": 4, "total_pages": 1, "first_page": 1, ...}.',
+                "schema": {"type": "string"},
+            },
+            lazy=True,
+        )
+
     def handle_http_exception(self, error: HTTPException):
         payload, headers = http_exception_payload(error)
         if not wants_json():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import schemathesis
 from openapi_spec_validator import validate
@@ -105,3 +107,10 @@ def test_the_document_names_both_ways_to_log_in(document, app):
     assert (cookie["type"], cookie["in"], cookie["name"]) == ("apiKey", "cookie", app.config["SESSION_COOKIE_NAME"])
     assert document["security"] == [{"bearerAuth": []}, {"sessionCookie": []}]
     assert document["paths"]["/api/v1/auth/token"]["post"]["security"] == []
+
+
+def test_the_pagination_header_is_documented_as_the_json_text_it_is(app, login_as, document):
+    factories.make_ticket_with_visit()
+    response = login_as("cs").get("/api/v1/tickets")
+    assert json.loads(response.headers["X-Pagination"])["total"] == 1
+    assert document["components"]["headers"]["PAGINATION"]["schema"] == {"type": "string"}
