@@ -114,3 +114,24 @@ def test_the_pagination_header_is_documented_as_the_json_text_it_is(app, login_a
     response = login_as("cs").get("/api/v1/tickets")
     assert json.loads(response.headers["X-Pagination"])["total"] == 1
     assert document["components"]["headers"]["PAGINATION"]["schema"] == {"type": "string"}
+
+
+def _is_documented(document: dict, path: str, method: str, response) -> bool:
+    return str(response.status_code) in document["paths"][path][method]["responses"]
+
+
+def test_unassigning_a_visit_that_is_not_on_a_day_answers_a_documented_409(app, login_as, document, contract):
+    _, visit = factories.make_ticket_with_visit(visit_status="unscheduled")
+    response = login_as("dispatcher").delete(f"/api/v1/visits/{visit.id}/assignment")
+    assert response.status_code == 409
+    assert response.json["current"] == "unscheduled"
+    assert _is_documented(document, "/api/v1/visits/{visit_id}/assignment", "delete", response)
+    contract["/api/v1/visits/{visit_id}/assignment"]["DELETE"].validate_response(response)
+
+
+def test_a_skill_code_taken_already_answers_a_documented_409(app, login_as, document):
+    dispatcher = login_as("dispatcher")
+    assert dispatcher.post("/api/v1/skills", json={"code": "sofa_repair", "name": "Sofa repair"}).status_code == 201
+    response = dispatcher.post("/api/v1/skills", json={"code": "sofa_repair", "name": "Sofa repair"})
+    assert response.status_code == 409
+    assert _is_documented(document, "/api/v1/skills", "post", response)
