@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date
 
 import marshmallow as ma
 from marshmallow import fields, validate
@@ -66,3 +66,14 @@ class ErrorSchema(ma.Schema):
             "is not about a field."
         },
     )
+
+
+# Local days the app can turn into moments: the first and last days of Python's calendar cannot be shifted
+# to UTC. Any day of this century is accepted; beyond it, a date is a typing mistake.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def within_calendar(day: date) -> None:
+    """Validator of a local day in a request: between 2000-01-01 and 2099-12-31."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ma.ValidationError(f"Give a day between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.")
