@@ -6,13 +6,34 @@ from flask import Blueprint, Flask, render_template, send_from_directory
 from flask_smorest import Api as SmorestApi
 from werkzeug.exceptions import HTTPException
 
+from common.apidoc import ErrorResponsesPlugin, decimal_field_properties, plain_text_properties
 from common.error_handlers import http_exception_payload, wants_json
+from common.schemas import ErrorSchema
 
 DOCS_ASSETS_URL = "/api/docs/assets/"
 
 
 class Api(SmorestApi):
-    """flask-smorest's Api, but a 405 keeps its Allow header and pages get HTML errors."""
+    """flask-smorest's Api, but a 405 keeps its Allow header and pages get HTML errors.
+
+    Each operation documents the error answers it gives (common.apidoc) instead of one catch-all `default`
+    answer, which would let any status code pass for documented.
+    """
+
+    ERROR_SCHEMA = ErrorSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_pagination_header(self):
+        # The header carries a JSON text; flask-smorest documents it as an object, which no header value is.
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination as a JSON object in text: total, total_pages, first_page, last_page, "
+                'page, previous_page, next_page, e.g. {"total": 4, "total_pages": 1, "first_page": 1, ...}.',
+                "schema": {"type": "string"},
+            },
+            lazy=True,
+        )
 
     def handle_http_exception(self, error: HTTPException):
         payload, headers = http_exception_payload(error)
@@ -29,9 +50,22 @@ def create_api(app: Flask) -> Api:
     """One Api per app (tests build several apps), documenting Bearer-token auth."""
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", DOCS_ASSETS_URL)
-    api = Api(app, spec_kwargs={"security": [{"bearerAuth": []}]})
+    # Either a Bearer token (API clients) or the pages' login session (the phone's offline queue posts with it).
+    security = [{"bearerAuth": []}, {"sessionCookie": []}]
+    api = Api(app, spec_kwargs={"security": security, "extra_plugins": [ErrorResponsesPlugin()]})
+    api.ma_plugin.converter.add_attribute_function(decimal_field_properties)
+    api.ma_plugin.converter.add_attribute_function(plain_text_properties)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "A token from POST /api/v1/auth/token."}
+    )
+    api.spec.components.security_scheme(
+        "sessionCookie",
+        {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": app.config.get("SESSION_COOKIE_NAME", "session"),
+            "description": "The session of a login at /login; every write with it also needs the X-CSRFToken header.",
+        },
     )
     app.register_blueprint(_docs_assets_blueprint())
     return api

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from common.apidoc import document_roles
 from common.db import db, utcnow
 from common.errors import DomainError, Forbidden
-from common.models import ApiToken, Role, User
+from common.models import ROLE_GRANTS, ApiToken, Role, User
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -132,9 +133,15 @@ def role_required(*roles: Role | str) -> Callable:
                 raise Forbidden("role_needed", params={"roles": [Role(r) for r in roles], "role": current_user.role})
             return view(*args, **kwargs)
 
+        document_roles(wrapper, sorted({granted.value for r in roles for granted in _roles_holding(Role(r))}))
         return wrapper
 
     return decorator
+
+
+def _roles_holding(role: Role) -> set[Role]:
+    """The roles that may act as `role` (a manager may do what CS does)."""
+    return {holder for holder, grants in ROLE_GRANTS.items() if role in grants}
 
 
 def login_required_any(view: Callable) -> Callable:

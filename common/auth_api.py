@@ -18,6 +18,8 @@ class Token(MethodView):
     @blp.doc(security=[])
     @blp.arguments(TokenRequestSchema)
     @blp.response(200, TokenSchema)
+    @blp.alt_response(401, description="Wrong username or password.")
+    @blp.alt_response(429, description="Too many failed logins for this account or address; see Retry-After.")
     def post(self, data: dict):
         """Log in: a Bearer token for the API."""
         user = authenticate(data["username"], data["password"])

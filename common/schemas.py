@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, date
 
 import marshmallow as ma
 from marshmallow import fields, validate
@@ -46,3 +46,34 @@ class PhotoUploadSchema(ma.Schema):
         validate=validate.Length(min=1, max=MAX_PHOTO_BASE64_CHARS + 100),
         metadata={"description": "The file, base64-encoded (a data URL is accepted too)."},
     )
+
+
+class ErrorSchema(ma.Schema):
+    """Every error answer of the API (documentation only; `common.error_handlers.error_payload` writes them)."""
+
+    class Meta:
+        # Some refusals say more, each under its own key: the fresh `offers` after a lost slot, the `visit_id`
+        # or `current` state that conflicts, the `allowed` next states, the `constraint` that refused a write.
+        unknown = ma.INCLUDE
+
+    code = fields.Integer(required=True, metadata={"description": "The HTTP status code."})
+    status = fields.String(required=True, metadata={"description": "The HTTP status name."})
+    message = fields.String(required=True, metadata={"description": "What went wrong and what to do, for a person."})
+    errors = fields.Dict(
+        required=True,
+        metadata={
+            "description": 'The fields to fix by location, e.g. {"json": {"phone": ["..."]}}; empty when the refusal '
+            "is not about a field."
+        },
+    )
+
+
+# Local days the app can turn into moments: the first and last days of Python's calendar cannot be shifted
+# to UTC. Any day of this century is accepted; beyond it, a date is a typing mistake.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def within_calendar(day: date) -> None:
+    """Validator of a local day in a request: between 2000-01-01 and 2099-12-31."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ma.ValidationError(f"Give a day between {FIRST_DAY.isoformat()} and {LAST_DAY.isoformat()}.")

@@ -11,7 +11,7 @@ from common.db import utcnow
 from common.images import MAX_PHOTOS
 from common.input_limits import MAX_ID
 from common.messages import N_
-from common.schemas import AwareDateTime, PhotoUploadSchema
+from common.schemas import AwareDateTime, PhotoUploadSchema, within_calendar
 from dispatch import rules
 from dispatch.enums import (
     APPROXIMATE_PRECISIONS,
@@ -172,7 +172,10 @@ class TicketQueryArgsSchema(ma.Schema):
     owner = fields.Integer(
         validate=validate.Range(min=1, max=MAX_ID), metadata={"description": "Only tickets of this CS owner (user id)."}
     )
-    date = fields.Date(metadata={"description": "Only tickets registered on this local date (YYYY-MM-DD)."})
+    date = fields.Date(
+        validate=within_calendar,
+        metadata={"description": "Only tickets registered on this local date (YYYY-MM-DD)."},
+    )
     q = fields.String(
         validate=validate.Length(min=1, max=64),
         metadata={
@@ -242,7 +245,9 @@ class AssignmentSchema(ma.Schema):
 
 
 class VisitQueryArgsSchema(ma.Schema):
-    date = fields.Date(metadata={"description": "Only visits planned on this local date (YYYY-MM-DD)."})
+    date = fields.Date(
+        validate=within_calendar, metadata={"description": "Only visits planned on this local date (YYYY-MM-DD)."}
+    )
     technician_id = fields.Integer(
         validate=validate.Range(min=1, max=MAX_ID),
         metadata={"description": "Only this technician's visits (ignored for technicians)."},

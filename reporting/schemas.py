@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from common.i18n import local_zone
+from common.schemas import within_calendar
 from dispatch.enums import Cause, ProductCategory, Responsibility, TicketType
 from reporting import rules
 
@@ -22,8 +23,14 @@ def _describe(text: str) -> dict:
 class KpiQueryArgsSchema(ma.Schema):
     """The period (local dates, both included; the last 30 days by default) and the filters."""
 
-    first = fields.Date(data_key="from", metadata=_describe("First local day of the period (YYYY-MM-DD)."))
-    last = fields.Date(data_key="to", metadata=_describe("Last local day of the period, included (YYYY-MM-DD)."))
+    first = fields.Date(
+        data_key="from", validate=within_calendar, metadata=_describe("First local day of the period (YYYY-MM-DD).")
+    )
+    last = fields.Date(
+        data_key="to",
+        validate=within_calendar,
+        metadata=_describe("Last local day of the period, included (YYYY-MM-DD)."),
+    )
     bucket = fields.String(
         validate=validate.OneOf(["day", "week"], error=_l("Choose day or week.")),
         metadata=_describe("Trend by day or by week (default: by day up to 45 days)."),

@@ -40,7 +40,6 @@ class Plans(MethodView):
 @blp.route("/<int:plan_id>")
 class PlanById(MethodView):
     @role_required("dispatcher")
-    @idempotent
     @blp.response(200, PlanSchema)
     @blp.alt_response(404, description="No such plan.")
     def get(self, plan_id: int):

@@ -38,6 +38,10 @@ MESSAGES = register_messages(
         "slot_contended": N_(
             "The slot %(slot)s is being booked by several agents at this moment; send the booking again."
         ),
+        "slot_already_booked": N_(
+            "Visit %(visit_id)s is already booked for this slot (%(slot)s, %(name)s); nothing was changed "
+            "and the customer was not texted again."
+        ),
         "slot_gone": N_(
             "The slot %(slot)s is not among the current offers any more (another booking "
             "may have taken it); pick one of the fresh offers."

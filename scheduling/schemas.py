@@ -5,14 +5,16 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from common.schemas import AwareDateTime
+from common.schemas import AwareDateTime, within_calendar
 from scheduling import reason_text, store
 from scheduling.enums import JobState, PlanStatus
 from scheduling.rules import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S, MIN_TIME_LIMIT_S
 
 
 class PlanCreateSchema(ma.Schema):
-    date = fields.Date(required=True, metadata={"description": "The local date to plan, e.g. 2026-11-24."})
+    date = fields.Date(
+        required=True, validate=within_calendar, metadata={"description": "The local date to plan, e.g. 2026-11-24."}
+    )
     region = fields.String(
         required=True,
         validate=validate.Length(min=1, max=64),
@@ -26,7 +28,7 @@ class PlanCreateSchema(ma.Schema):
 
 
 class PlanQueryArgsSchema(ma.Schema):
-    date = fields.Date(metadata={"description": "Only plans of this local date."})
+    date = fields.Date(validate=within_calendar, metadata={"description": "Only plans of this local date."})
     region = fields.String(validate=validate.Length(min=1, max=64), metadata={"description": "Only this region."})
 
 

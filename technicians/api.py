@@ -83,6 +83,7 @@ class Skills(MethodView):
     @role_required("dispatcher")
     @skills_blp.arguments(SkillCreateSchema)
     @skills_blp.response(201, SkillSchema)
+    @skills_blp.alt_response(409, description="A skill with that code exists already.")
     def post(self, data: dict):
         """Add a skill; codes are unique."""
         return service.create_skill(data["code"], name=data["name"])

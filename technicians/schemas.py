@@ -268,7 +268,9 @@ class ReportPartOutSchema(ma.Schema):
     sku = fields.String()
     name = fields.String()
     qty = fields.Integer()
-    price_yuan = fields.String(metadata={"description": "Unit price from the catalogue when reported."})
+    price_yuan = fields.String(
+        metadata={"format": "decimal", "description": "Unit price from the catalogue when reported."}
+    )
 
 
 class ServiceReportSchema(ma.Schema):
@@ -279,7 +281,8 @@ class ServiceReportSchema(ma.Schema):
     result = fields.Enum(ServiceResult, by_value=True)
     parts = fields.List(fields.Nested(ReportPartOutSchema))
     parts_total_yuan = fields.Method(
-        "_parts_total", metadata={"description": "Sum of qty x unit price of the parts, yuan."}
+        "_parts_total",
+        metadata={"type": "string", "format": "decimal", "description": "Sum of qty x unit price of the parts, yuan."},
     )
     fees_yuan = fields.Decimal(places=2, as_string=True)
     photos = fields.List(

@@ -56,3 +56,21 @@ def test_unauthenticated_and_forbidden_answers_carry_all_four_keys(app, client, 
     for response, code in ((unauthenticated, 401), (forbidden, 403)):
         assert response.status_code == code
         assert set(response.json) >= ERROR_KEYS and response.json["errors"] == {}
+
+
+@pytest.mark.parametrize(
+    "method, url, body",
+    [
+        ("post", "/api/v1/plans", {"date": "0001-01-01", "region": "shanghai"}),
+        ("get", "/api/v1/board?date=9999-12-31", None),
+        ("get", "/api/v1/plans?date=0001-01-01", None),
+        ("get", "/api/v1/visits?date=0001-01-01", None),
+        ("get", "/api/v1/kpis?from=0001-01-01&to=0001-01-02", None),
+    ],
+)
+def test_a_day_at_the_edge_of_the_calendar_is_refused_naming_the_field(login_as, method, url, body):
+    """0001-01-01 cannot be shifted to UTC: it answered 500 (found by the contract test)."""
+    api = login_as("manager")
+    response = api.post(url, json=body) if method == "post" else api.get(url)
+    assert response.status_code == 422, response.json
+    assert "between 2000-01-01 and 2099-12-31" in str(response.json["errors"])

@@ -33,6 +33,11 @@ class VisitAssignment(MethodView):
 
     @role_required(Role.DISPATCHER)
     @blp.response(200, VisitSchema)
+    @blp.alt_response(
+        409,
+        description="The visit is not on a technician's day (unscheduled, under way or done); `current` names its "
+        "state and `allowed` the states it may go to.",
+    )
     def delete(self, visit_id: int):
         """Take a visit off its technician's day (back to unscheduled)."""
         return visits.unassign_visit(visit_id, by=current_user)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from common.schemas import AwareDateTime
+from common.schemas import AwareDateTime, within_calendar
 
 
 class BoardQueryArgsSchema(ma.Schema):
-    date = fields.Date(required=True, metadata={"description": "The local date to show, e.g. 2026-11-24."})
+    date = fields.Date(
+        required=True, validate=within_calendar, metadata={"description": "The local date to show, e.g. 2026-11-24."}
+    )
     region = fields.String(
         required=True,
         validate=validate.Length(min=1, max=64),

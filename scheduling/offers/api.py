@@ -47,7 +47,8 @@ class VisitBooking(MethodView):
     @blp.alt_response(
         409,
         description="The slot is not among the current offers (the body carries fresh "
-        "`offers`), or the visit is done, cancelled or under way.",
+        "`offers`), the visit is already booked for this very slot (`visit_id`, `technician_id`, `slot_start`; "
+        "nothing changes), or the visit is done, cancelled or under way.",
     )
     @blp.alt_response(
         422,

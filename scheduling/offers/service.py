@@ -130,6 +130,7 @@ def book_slot(visit_id: int, *, slot_start: datetime, by: User, now: datetime | 
         begin_write()
         visit = _visit_or_404(visit_id, lock=True)
         _check_bookable(visit)
+        _check_not_booked_already(visit, slot_start)
         for _ in range(MAX_BOOKING_ATTEMPTS):
             found = _offer_for_slot(visit, day, slot_start) if _within_offer_days(day, now) else None
             if found is None:
@@ -189,6 +190,23 @@ def _check_bookable(visit: Visit) -> None:
     customer = ticket.customer
     if customer.lat is None or customer.lon is None:
         raise RuleViolation("address_without_coordinates", field="visit", params={"address": customer.address})
+
+
+def _check_not_booked_already(visit: Visit, slot_start: datetime) -> None:
+    """The same booking sent again (a second click, a retry without Idempotency-Key) changes nothing.
+
+    Booking it once more would release and re-promise the same window and text the customer a second
+    confirmation; the visit is locked here, so of two identical bookings at once the second one sees the first.
+    """
+    if visit.technician_id is None or visit.promised_start is None or visit.promised_start != slot_start:
+        return
+    raise Conflict(
+        "slot_already_booked",
+        params={"slot": visit.promised_start, "name": visit.technician.name},
+        visit_id=visit.id,
+        technician_id=visit.technician_id,
+        slot_start=visit.promised_start.isoformat(),
+    )
 
 
 def _within_offer_days(day: date, now: datetime) -> bool:

@@ -8,7 +8,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from common.schemas import AwareDateTime
+from common.schemas import AwareDateTime, within_calendar
 from scheduling import reason_text
 from scheduling.enums import RebalanceStatus
 
@@ -75,7 +75,9 @@ class EventSchema(ma.Schema):
 
 
 class RebalancePreviewSchema(ma.Schema):
-    date = fields.Date(required=True, metadata={"description": "The local date under way, e.g. 2026-12-02."})
+    date = fields.Date(
+        required=True, validate=within_calendar, metadata={"description": "The local date under way, e.g. 2026-12-02."}
+    )
     region = fields.String(
         required=True, validate=validate.Length(min=1, max=64), metadata={"description": "The region, e.g. shanghai."}
     )

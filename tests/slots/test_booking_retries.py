@@ -81,3 +81,22 @@ def test_twenty_bookings_of_different_visits_at_once_never_fail_with_a_locked_da
     for code, answer in answers:
         if code == 409:
             assert "not among the current offers" in answer["message"] and answer["offers"]
+
+
+def test_the_same_booking_sent_again_without_a_key_is_refused_as_already_booked_and_texts_once(app, cs):
+    """A resend without Idempotency-Key (a second click, an old client) must not re-book nor text the customer again."""
+    technician("Wang Lei")
+    visit = visit_at(31.2397, 121.4998)
+    slot = cs.get(f"/api/v1/visits/{visit.id}/slots?days=1").json["offers"][0]["slot_start"]
+    first = cs.post(f"/api/v1/visits/{visit.id}/booking", json={"slot": slot})
+    assert first.status_code == 201, first.json
+
+    again = cs.post(f"/api/v1/visits/{visit.id}/booking", json={"slot": slot})
+
+    assert again.status_code == 409, again.json
+    assert "already booked for this slot" in again.json["message"]
+    assert again.json["visit_id"] == visit.id
+    assert again.json["technician_id"] == first.json["visit"]["technician_id"]
+    assert confirmations(visit.id) == 1
+    events = [e["action"] for e in cs.get(f"/api/v1/tickets/{first.json['visit']['ticket_id']}").json["timeline"]]
+    assert events.count("slot_promised") == 1 and "slot_released" not in events
