@@ -51,7 +51,7 @@ def create_api(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "docs")
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", DOCS_ASSETS_URL)
     # Either a Bearer token (API clients) or the pages' login session (the phone's offline queue posts with it).
-    security = [{"bearerAuth": []}, {"sessionCookie": []}]
+    security: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"sessionCookie": []}]
     api = Api(app, spec_kwargs={"security": security, "extra_plugins": [ErrorResponsesPlugin()]})
     api.ma_plugin.converter.add_attribute_function(decimal_field_properties)
     api.ma_plugin.converter.add_attribute_function(plain_text_properties)

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -94,7 +95,7 @@ class SearchData:
 def fresh_state(technicians: int, visits: int) -> tuple:
     """Empty route arrays of one plan, laid out as layout.py names them (ROUTES, LENGTHS, ...)."""
     k, n = technicians, visits
-    fields = [None] * layout.STATE_FIELDS
+    fields: list[Any] = [None] * layout.STATE_FIELDS
     for name in (layout.ROUTES, layout.EARLIEST, layout.LATEST, layout.READY_AFTER, layout.TAKEN_AFTER):
         fields[name] = np.zeros((k, n + 1), np.int64)
     fields[layout.LENGTHS] = np.zeros(k, np.int64)
@@ -193,7 +194,7 @@ def _problem_tuple(data: SearchData) -> tuple:
     """SearchData as the tuple the compiled functions take (layout.py names its places), with each visit's
     neighbours (nearest first)."""
     n = len(data.service)
-    fields = [None] * layout.PROBLEM_FIELDS
+    fields: list[Any] = [None] * layout.PROBLEM_FIELDS
     fields[layout.COST] = data.cost
     fields[layout.DURATION] = data.duration
     fields[layout.SERVICE] = data.service
@@ -297,7 +298,8 @@ def is_compiled() -> bool:
     """Whether numba's cache holds this code compiled; the first compile takes 10-30 s of CPU."""
     try:
         return all(
-            f._cache._cache_file._load_index() for f in (_iterate, _start_from, _break_gaps, _seed, _eject_search)
+            f._cache._cache_file._load_index()  # type: ignore[union-attr]  # numba's private cache
+            for f in (_iterate, _start_from, _break_gaps, _seed, _eject_search)
         )
     except Exception:  # numba's cache layout is private; when in doubt assume it is there
         return True
