@@ -207,14 +207,16 @@ def _readable(params: Mapping[str, Any], day: date | None) -> dict[str, Any]:
     shown["day"] = format_date(day, DAY_FORMAT) if params.get("date") else str(THIS_DAY)
     if "skills" in params:
         shown["skills"] = _listed(
-            str(DISTRICT_SKILL) % {"district": s[len(DISTRICT_PREFIX) :]} if str(s).startswith(DISTRICT_PREFIX) else s
+            str(DISTRICT_SKILL) % {"district": s[len(DISTRICT_PREFIX) :]}
+            if str(s).startswith(DISTRICT_PREFIX)
+            else label(s)
             for s in params["skills"]
         )
     if "districts" in params:
         shown["districts"] = _listed(params["districts"])
     elif _district_skills(params):
         shown["districts"] = _listed(_district_skills(params))
-        shown["plain_skills"] = _listed(_plain_skills(params))
+        shown["plain_skills"] = _listed(label(s) for s in _plain_skills(params))
     if "windows" in params:
         shown["windows"] = (
             _listed(f"{_clock(a, day)}–{_clock(b, day)}" for a, b in params["windows"])

@@ -129,21 +129,18 @@ def test_a_missing_district_skill_reads_as_district_coverage_not_as_a_skill(app)
     with app.test_request_context(), force_locale("en"):
         assert (
             reason_text.describe(Reason("no_skill", params))
-            == "no technician covering 浦东新区 has skill large_appliance_install"
+            == "no technician covering 浦东新区 has skill Large appliance installation"
         )
         assert (
             reason_text.describe(Reason("no_skill", {"skills": ["district:浦东新区"]}))
             == "no technician on shift covers 浦东新区"
         )
         assert reason_text.describe(Reason("cannot_finish", params)) == (
-            "no technician with skills large_appliance_install, service district 浦东新区 can do it and be back "
+            "no technician with skills Large appliance installation, service district 浦东新区 can do it and be back "
             "at the end place before the shift ends"
         )
     with app.test_request_context(), force_locale("zh_CN"):
-        assert (
-            reason_text.describe(Reason("no_skill", params))
-            == "负责 浦东新区 的技师中没有人具备技能 large_appliance_install"
-        )
+        assert reason_text.describe(Reason("no_skill", params)) == "负责 浦东新区 的技师中没有人具备技能 大家电安装"
 
 
 def test_an_unknown_code_or_a_reason_without_code_shows_the_stored_english(app):

@@ -55,7 +55,7 @@ def test_a_day_without_the_skill_says_nobody_has_it(cs):
     body = cs.get(f"/api/v1/visits/{visit.id}/slots?days=1").json
 
     assert body["offers"] == []
-    assert body["days"][0]["reason"] == "no technician with skill furniture_assembly works on Tuesday 2026-11-24"
+    assert body["days"][0]["reason"] == "no technician with skill Furniture assembly works on Tuesday 2026-11-24"
     assert len(body["unavailable"]) == 5
 
 
