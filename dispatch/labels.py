@@ -176,6 +176,12 @@ SKILL_LABELS: dict[str, Any] = {
 }
 
 
+# Regions are stored as codes (technicians' and customers' `region`); the pages name them.
+REGION_LABELS: dict[str, Any] = {
+    "shanghai": _l("Shanghai"),
+}
+
+
 # Who or what placed a visit (the timeline's "source"): a word for each, and "plan 12" / "rebalance 3: <event>".
 SOURCE_LABELS: dict[str, Any] = {
     "booking": _l("slot booking"),
@@ -206,6 +212,6 @@ def register() -> None:
         timeline_actions=TIMELINE_ACTIONS,
         detail_keys=DETAIL_KEYS,
         hidden_detail_keys=HIDDEN_DETAIL_KEYS,
-        codes={**SKILL_LABELS, **SOURCE_LABELS, **STORED_REASONS},
+        codes={**SKILL_LABELS, **REGION_LABELS, **SOURCE_LABELS, **STORED_REASONS},
         value_patterns=SOURCE_PATTERNS,
     )

@@ -11,6 +11,7 @@ ENGLISH_WORDS = frozenset(
     the is are of and to for not on at from by with this that must no none any
     visit visits ticket slot start end source booking manual technician planned scheduled open reason
     missing valid required field fields fix invalid value greater less length
+    shanghai
     mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
     jan feb mar apr may jun jul aug sep oct nov dec
     """.split()  # noqa: SIM905 - a word list reads best as words
