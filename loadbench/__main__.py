@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from common.scratch_database import create_scratch_database
 from loadbench.client import Step, run_level
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     if "status_events" in scenarios:  # every level takes fresh visits; the last batches may overrun the count
         visits_needed = (args.requests // len(EVENT_KINDS) + max(levels)) * len(levels)
 
-    database_url, drop = _create_database(args.pg_admin_url)
+    database_url, drop = create_scratch_database(args.pg_admin_url, prefix="dispatch_loadbench")
     server = None
     try:
         data = _build_data(database_url, visits_needed)
@@ -97,22 +98,6 @@ def _offer_batches(data: dict, tokens: dict) -> Iterator[list[Step]]:
 def _ticket_list_batches(data: dict, tokens: dict) -> Iterator[list[Step]]:
     for page in itertools.cycle(range(1, 6)):
         yield [("GET", f"/api/v1/tickets?page={page}&page_size=20", None, tokens[data["cs_user"]])]
-
-
-def _create_database(admin_url: str):
-    import psycopg
-
-    name = f"dispatch_loadbench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = admin_url.rpartition("/")
-    url = base.replace("postgresql://", "postgresql+psycopg://", 1) + "/" + name
-
-    def drop() -> None:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return url, drop
 
 
 def _build_data(database_url: str, event_visits: int) -> dict:

@@ -20,7 +20,8 @@ import time
 import uuid
 from pathlib import Path
 
-from loadbench.__main__ import EVENT_KINDS, PASSWORD, _build_data, _create_database
+from common.scratch_database import create_scratch_database
+from loadbench.__main__ import EVENT_KINDS, PASSWORD, _build_data
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         saved = json.loads(kept.read_text())
         database_url, data, drop = saved["database_url"], saved["data"], (lambda: None)
     else:
-        database_url, drop = _create_database(args.pg_admin_url)
+        database_url, drop = create_scratch_database(args.pg_admin_url, prefix="dispatch_loadbench")
         if kept is not None:
             needed, drop_now, drop = needed * 4, drop, (lambda: None)
             print(f"kept database (drop it yourself): {database_url}; {needed} visits", file=sys.stderr)

@@ -21,11 +21,11 @@ import pstats
 import random
 import statistics
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
 
+from common.scratch_database import create_scratch_database
 from scheduling.bench.field import LAT_RANGE, LON_RANGE, SKILLS
 from scheduling.bench.slots import DURATION_WEIGHTS, DURATIONS_MIN, GRID, build_crew, day_problem
 
@@ -69,22 +69,6 @@ def book_week(technicians: int, visits: int, days: int, seed: int) -> tuple[list
             not_before[day][stop.visit] = stop.start
             booked[stop.visit]["planned"] = stop.start  # a booking may move others later inside their slot
     return crew, homes, booked
-
-
-def _create_postgres_database(admin_url: str):
-    import psycopg
-
-    name = f"dispatch_slots_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = admin_url.rpartition("/")
-    url = base.replace("postgresql://", "postgresql+psycopg://", 1) + "/" + name
-
-    def drop() -> None:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return url, drop
 
 
 def _seconds_clock(seconds: int) -> clock:
@@ -247,7 +231,7 @@ def run(
     drop = None
     folder = tempfile.TemporaryDirectory(prefix="slots-bench-")
     if backend == "postgresql":
-        url, drop = _create_postgres_database(pg_admin_url)
+        url, drop = create_scratch_database(pg_admin_url, prefix="dispatch_slots_bench")
     else:
         url = "sqlite:///" + str(Path(folder.name) / "bench.db")
     app = create_app(
