@@ -18,14 +18,13 @@ from sqlalchemy.orm import selectinload
 
 from common.db import db, utcnow
 from common.errors import Conflict, NotFound, RuleViolation
-from common.labels import label
 from common.models import Role, User
 from common.outbox import OutboundEvent
 from common.transaction import begin_write, transactional
 from dispatch import rules as ticket_rules
 from dispatch.enums import FollowUpStatus, TicketStatus, TicketType, VisitStatus
 from dispatch.models import Ticket, Visit
-from dispatch.remedies import rules
+from dispatch.remedies import message_codes, rules  # noqa: F401 - the refusals' words come with the rules
 from dispatch.remedies.enums import CustomerAnswer, RemedyStatus, RemedyStep, ReturnKind, ReturnStatus
 from dispatch.remedies.models import ReceiptCheck, Remedy, ReturnOrder
 from dispatch.service.outbound import announce
@@ -38,46 +37,22 @@ FINISHED = frozenset({TicketStatus.CANCELLED})
 VISIT_PENDING = ticket_rules.VISIT_OPEN | {VisitStatus.EN_ROUTE, VisitStatus.ARRIVED}
 
 
-def refusal_message(refusal: rules.Refusal) -> str:
-    """The refusal in the reader's language."""
-    p = refusal.params
-    step = str(label(RemedyStep(p["step"]))) if "step" in p else ""
-    texts = {
-        "amount_required": lambda: _("Give the compensation amount in yuan."),
-        "amount_not_allowed": lambda: _("A remedy of type “%(step)s” takes no amount; leave it empty.", step=step),
-        "amount_places": lambda: _("Give the amount in yuan with at most two decimals (e.g. 50 or 12.50)."),
-        "amount_too_large": lambda: _("The amount is above %(max)s yuan; check the figure.", max=p["max"]),
-        "amount_not_positive": lambda: _("The amount must be more than 0 yuan."),
-        "compensation_too_small": lambda: _("A compensation is at least %(min)s yuan.", min=p["min"]),
-        "awaiting_approval": lambda: _(
-            "A compensation on this ticket waits for a manager's approval; record the next remedy once it is decided."
-        ),
-        "ladder_settled": lambda: _(
-            "The customer already accepted “%(step)s” on this ticket; no further remedy is offered.", step=step
-        ),
-        "step_backwards": lambda: _(
-            "“%(highest)s” was already offered; the ladder goes up (explanation, coupon, compensation, exchange, "
-            "return), so “%(step)s” can no longer be offered.",
-            highest=str(label(RemedyStep(p["highest"]))),
-            step=step,
-        ),
-        "not_pending": lambda: _(
-            "This remedy is not waiting for an approval (it is “%(status)s”).",
-            status=str(label(RemedyStatus(p["current"]))),
-        ),
-        "refusal_needs_reason": lambda: _("Say why the compensation is refused; CS tells the customer."),
-    }
-    return texts[refusal.code]()
-
-
 def _refuse(refusal: rules.Refusal | None) -> None:
     if refusal is None:
         return
-    message = refusal_message(refusal)
-    params = {k: str(v) for k, v in refusal.params.items()}
+    p = refusal.params
+    words = dict(p)  # the codes as the reader's words: steps and statuses are labelled when worded
+    if "step" in p:
+        words["step"] = RemedyStep(p["step"])
+    if "highest" in p:
+        words["highest"] = RemedyStep(p["highest"])
+    if "current" in p:
+        words["status"] = RemedyStatus(p["current"])
+    extra = {k: str(v) for k, v in p.items()}
+    code = f"remedy_{refusal.code}"
     if refusal.field is None:
-        raise Conflict(message, reason_code=refusal.code, **params)
-    raise RuleViolation(message, field=refusal.field, reason_code=refusal.code, **params)
+        raise Conflict(code, params=words, reason_code=refusal.code, **extra)
+    raise RuleViolation(code, field=refusal.field, params=words, reason_code=refusal.code, **extra)
 
 
 @dataclass(frozen=True)
