@@ -254,7 +254,7 @@ def test_a_day_with_nothing_to_plan_is_refused(app, dispatcher):
     assert response.json["errors"] == {
         "json": {
             "date": [
-                "No open visit of region 'shanghai' falls on Tuesday, November 24, 2026; pick another date or region."
+                "No open visit of region 'Shanghai' falls on Tuesday, November 24, 2026; pick another date or region."
             ]
         }
     }
