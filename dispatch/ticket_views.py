@@ -9,11 +9,12 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from common.auth import role_required
 from common.errors import DomainError
-from common.field_errors import translate_field_errors
+from common.forms import load_form
 from common.models import Role
 from dispatch.schemas import CustomerUpdateSchema, QuotaDecisionSchema, ReasonInSchema
 from dispatch.service import ticket_changes, tickets, visits
@@ -21,29 +22,20 @@ from dispatch.service import ticket_changes, tickets, visits
 bp = Blueprint("ticket_pages", __name__)
 
 
+FIELD_NAMES = {
+    "reason": _l("Reason"),
+    "decision": _l("Decision"),
+    "name": _l("Name"),
+    "phone": _l("Phone"),
+    "address": _l("Address"),
+    "district": _l("District"),
+}
+
+
 def _form(schema: ma.Schema) -> dict | None:
     """The form as the schema's output, or None after flashing what to fix."""
     body = {key: value.strip() for key, value in request.form.items() if key != "csrf_token"}
-    try:
-        return schema.load({k: v for k, v in body.items() if v != ""})
-    except ma.ValidationError as error:
-        for field, messages in translate_field_errors(error.messages).items():
-            text = " ".join(messages) if isinstance(messages, list) else str(messages)
-            flash(_("%(field)s: %(message)s", field=_field_name(field), message=text), "error")
-        return None
-
-
-def _field_name(field: str) -> str:
-    return str(
-        {
-            "reason": _("Reason"),
-            "decision": _("Decision"),
-            "name": _("Name"),
-            "phone": _("Phone"),
-            "address": _("Address"),
-            "district": _("District"),
-        }.get(field, field)
-    )
+    return load_form(schema, body, FIELD_NAMES)
 
 
 def _back(ticket_id: int):

@@ -9,10 +9,12 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from common.auth import role_required
 from common.errors import DomainError
+from common.forms import load_form
 from common.models import Role
 from dispatch.remedies import service
 from dispatch.remedies.enums import RemedyStatus
@@ -23,30 +25,21 @@ bp = Blueprint("remedy_pages", __name__, template_folder="templates")
 STAFF = (Role.CS, Role.DISPATCHER, Role.MANAGER)
 
 
-def _field_name(field: str) -> str:
-    return str(
-        {
-            "step": _("Remedy"),
-            "answer": _("Customer's answer"),
-            "amount_yuan": _("Amount (yuan)"),
-            "note": _("Note"),
-            "decision": _("Decision"),
-            "reason": _("Reason"),
-            "packaging_ok": _("Packaging"),
-            "appearance_ok": _("Appearance"),
-            "quantity_ok": _("Quantity"),
-        }.get(field, field)
-    )
+FIELD_NAMES = {
+    "step": _l("Remedy"),
+    "answer": _l("Customer's answer"),
+    "amount_yuan": _l("Amount (yuan)"),
+    "note": _l("Note"),
+    "decision": _l("Decision"),
+    "reason": _l("Reason"),
+    "packaging_ok": _l("Packaging"),
+    "appearance_ok": _l("Appearance"),
+    "quantity_ok": _l("Quantity"),
+}
 
 
 def _form(schema: ma.Schema, body: dict) -> dict | None:
-    try:
-        return schema.load({k: v for k, v in body.items() if v != ""})
-    except ma.ValidationError as error:
-        for field, messages in error.messages.items():
-            text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
-            flash(_("%(field)s: %(message)s", field=_field_name(field), message=text), "error")
-        return None
+    return load_form(schema, body, FIELD_NAMES)
 
 
 def _text_fields(*names: str) -> dict:
@@ -62,7 +55,7 @@ def _run(ticket_id: int, action, done) -> object:
         result = action()
     except DomainError as error:
         flash(
-            _("%(field)s: %(message)s", field=_field_name(error.field), message=error.message)
+            _("%(field)s: %(message)s", field=str(FIELD_NAMES.get(error.field, error.field)), message=error.message)
             if getattr(error, "field", None)
             else error.message,
             "error",

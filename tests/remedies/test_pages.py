@@ -30,6 +30,18 @@ def test_a_bad_amount_on_the_form_names_the_amount_field_and_writes_nothing(cs, 
     assert count(Remedy) == 0 and count(TimelineEvent) == before
 
 
+def test_a_bad_amount_on_the_chinese_form_is_said_in_chinese(cs, new_ticket, page_login):
+    ticket = new_ticket()
+    browser = page_login(cs.user)
+    html = browser.post(
+        f"/tickets/{ticket['id']}/remedies?lang=zh_CN",
+        data={"step": "compensation", "answer": "accepted", "amount_yuan": "abc"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "金额（元）：不是有效的数字。" in html
+    assert count(Remedy) == 0
+
+
 def test_cs_records_a_compensation_on_the_page_and_only_a_manager_sees_the_approval_buttons(
     cs, manager, new_ticket, page_login, client
 ):
