@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 from geopy.distance import EARTH_RADIUS  # km; the checker uses the same sphere
 
 from scheduling.core.problem import Location, Matrix
@@ -13,7 +14,7 @@ METRES_PER_KM = 1000.0
 KMH_PER_M_PER_S = 3.6  # 1 m/s = 3.6 km/h
 
 
-def great_circle_m(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+def great_circle_m(lats: npt.ArrayLike, lons: npt.ArrayLike) -> np.ndarray:
     """Great-circle distances in metres between every pair of points (haversine formula)."""
     lat = np.radians(np.asarray(lats, dtype=float))
     lon = np.radians(np.asarray(lons, dtype=float))
@@ -25,7 +26,8 @@ def great_circle_m(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
 
 def build_matrix(locations: Sequence[Location], *, speed_kmh: float, detour_factor: float) -> Matrix:
     """Road distance = great circle x detour factor; time at `speed_kmh`; both rounded up, never down."""
-    road_m = great_circle_m([loc.lat for loc in locations], [loc.lon for loc in locations]) * detour_factor
+    lats, lons = _coordinates(locations)
+    road_m = great_circle_m(lats, lons) * detour_factor
     np.fill_diagonal(road_m, 0.0)
     distances = np.ceil(road_m).astype(np.int64)
     durations = np.ceil(road_m / (speed_kmh / KMH_PER_M_PER_S)).astype(np.int64)
@@ -33,3 +35,15 @@ def build_matrix(locations: Sequence[Location], *, speed_kmh: float, detour_fact
         durations_s=tuple(map(tuple, durations.tolist())),
         distances_m=tuple(map(tuple, distances.tolist())),
     )
+
+
+def _coordinates(locations: Sequence[Location]) -> tuple[list[float], list[float]]:
+    """Every location's latitude and longitude; a place without them has no travel time to compute."""
+    lats, lons = [], []
+    for loc in locations:
+        if loc.lat is None or loc.lon is None:
+            # parse_problem asks for a matrix instead; a missing coordinate would become NaN and a nonsense time
+            raise ValueError(f"location {loc.id!r} has no coordinates")
+        lats.append(loc.lat)
+        lons.append(loc.lon)
+    return lats, lons
