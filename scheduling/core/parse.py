@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from scheduling.core.problem import (
     DEFAULT_DETOUR_FACTOR,
@@ -150,7 +150,8 @@ class _Parser:
         )
 
     def locations(self, data: Mapping, *, need_coordinates: bool) -> list[Location]:
-        result, seen = [], set()
+        result: list[Location] = []
+        seen: set[str] = set()
         items = self.items(data, "locations")
         if not items and "locations" in data:
             self.error("locations is empty; give at least the technicians' start places")
@@ -178,7 +179,7 @@ class _Parser:
         if not isinstance(data, Mapping):
             self.error("matrix must be an object with durations_s and distances_m")
             return None
-        tables = []
+        tables: list[tuple[tuple[int, ...], ...] | None] = []
         for key in ("durations_s", "distances_m"):
             rows = data.get(key)
             where = f"matrix.{key}"
@@ -223,7 +224,8 @@ class _Parser:
         return value
 
     def technicians(self, data: Mapping, location_index: Mapping[str, int]) -> list[Technician]:
-        result, seen = [], set()
+        result: list[Technician] = []
+        seen: set[str] = set()
         for i, item in enumerate(self.items(data, "technicians")):
             where = f"technicians[{i}]"
             tech_id = self.unique_id(item, where, seen)
@@ -270,7 +272,8 @@ class _Parser:
         return Break(window, duration)
 
     def visits(self, data: Mapping, location_index: Mapping[str, int], tech_ids: set[str]) -> list[Visit]:
-        result, seen = [], set()
+        result: list[Visit] = []
+        seen: set[str] = set()
         for i, item in enumerate(self.items(data, "visits")):
             where = f"visits[{i}]"
             visit_id = self.unique_id(item, where, seen)
@@ -298,7 +301,9 @@ class _Parser:
                 self.error(f"{where}.must_serve must be true or false")
             pinned = self.pin(item.get("pinned"), f"{where}.pinned", tech_ids)
             skills = self.skills(item.get("skills"), f"{where}.skills")
-            if None in (location, duration, priority, demand, overdue) or pinned is False:
+            if location is None or duration is None or priority is None or demand is None or overdue is None:
+                continue  # each one's error is listed
+            if pinned is False:
                 continue
             result.append(
                 Visit(
@@ -309,14 +314,15 @@ class _Parser:
                     tuple(sorted(windows)),
                     priority,
                     demand,
-                    pinned or None,
+                    pinned,
                     bool(must_serve),
                     overdue,
                 )
             )
         return result
 
-    def pin(self, raw: Any, where: str, tech_ids: set[str]) -> Pin | None | bool:
+    def pin(self, raw: Any, where: str, tech_ids: set[str]) -> Pin | None | Literal[False]:
+        """The visit's pin; None when it has none; False when the pin given is wrong (its error is listed)."""
         if raw is None:
             return None
         if not isinstance(raw, Mapping):
