@@ -105,11 +105,8 @@ class _Builder:
             return False
         if tech.capacity is not None and sum(self.visits[p].demand for p in route) > tech.capacity:
             return False
-        seqs = [
-            self.visits[p].pinned.sequence
-            for p in route
-            if self.visits[p].pinned and self.visits[p].pinned.sequence is not None
-        ]
+        pins = [self.visits[p].pinned for p in route]
+        seqs = [pin.sequence for pin in pins if pin is not None and pin.sequence is not None]
         if seqs != sorted(seqs):
             return False
         return schedule_for(self.problem, tech, [self.visits[p] for p in route]) is not INFEASIBLE
@@ -122,11 +119,12 @@ class _Builder:
             if position in routed:
                 continue
             visit = self.visits[position]
-            best = None
+            best: tuple[int, int, list[int]] | None = None  # added cost, technician number, new route
             here = self.place[position]
             to_here = [row[here] for row in self.costs]  # a column of the objective table
             from_here = self.costs[here]
             techs = self.suitable[visit.id]
+            tries: tuple[Sequence[Technician], ...]
             if len(self.visits) > DRIVE_THROUGH_UP_TO and len(techs) > NEAR_TECHNICIANS:
                 # a city's day: first the technicians living nearest, then (if none has room) all the others
                 near = sorted(techs, key=lambda t: to_here[self.start_place[self.tech_number[t.id]]])
@@ -135,7 +133,8 @@ class _Builder:
                 tries = (techs,)
             for group in tries:
                 # every place's added cost first, then the cheapest that keeps the rules (ties: first listed)
-                options, empty_kinds = [], set()
+                options: list[tuple[int, int, int, int]] = []  # added cost, tie-break, technician number, place
+                empty_kinds = set()
                 for tech in group:
                     k = self.tech_number[tech.id]
                     route = routes[k]
@@ -176,7 +175,7 @@ class _Builder:
         while free_at and open_visits:
             ready, k = heapq.heappop(free_at)
             tech = self.techs[k]
-            options = []
+            options: list[tuple[int, int, int]] = []  # service start, deadline, visit position
             for p in can_do[k]:
                 if p not in open_visits:
                     continue

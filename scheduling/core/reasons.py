@@ -66,7 +66,7 @@ def find_suitable_technicians(problem: Problem, visit: Visit) -> Suitability:
         return Suitability((), Reason("no_technician_working"))
     if not skilled:
         return Suitability((), _missing_skills_reason(problem, visit))
-    pinned: dict[str, str] = {}
+    pinned: dict[str, Any] = {}
     if visit.pinned is not None:
         technician = problem.technician(visit.pinned.technician)
         if technician not in skilled:

@@ -15,7 +15,7 @@ must be back at the end place by shift end. A slot is a start-of-service window.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -167,13 +167,17 @@ class _RouteTimer:
                     best[taken] = new
         return list(best.values())
 
-    def _through_gap(self, ready: int, drive: int, subset: tuple[int, ...]):
+    def _through_gap(
+        self, ready: int, drive: int, subset: tuple[int, ...]
+    ) -> tuple[int, int, tuple[BreakTime, ...]] | None:
         """(arrival, earliest service start bound, breaks) driving `drive` s from `ready`, taking `subset` on the way.
 
         Each break starts as early as its window allows: driving pauses for it, or it is taken on site
         while waiting; earliest is never worse.
         """
-        t, remaining, arrival, taken = ready, drive, None, []
+        t, remaining = ready, drive
+        arrival: int | None = None
+        taken: list[BreakTime] = []
         for k in subset:
             brk = self.breaks[k]
             begin = max(t, brk.window[0])
@@ -212,8 +216,9 @@ class _RouteTimer:
         ends = self.advance(states, place, None)
         if not ends:
             return None
-        state = min(ends, key=lambda s: s.ready)
-        stops, breaks = [], []
+        state: _State | None = min(ends, key=lambda s: s.ready)
+        stops: list[Stop] = []
+        breaks: list[BreakTime] = []
         while state is not None:
             if state.stop is not None:
                 stops.append(state.stop)
@@ -255,12 +260,13 @@ class _DayInsertion:
     def offer(self, slots: Sequence[tuple[int, int]]) -> DayOffers:
         blocker = self._day_blocker()
         if blocker is not None:
-            return DayOffers((), tuple(NoOffer(tuple(s), blocker) for s in slots), blocker)
-        offers, unavailable = [], []
-        for slot in slots:
-            found = self._cheapest(tuple(slot))
+            return DayOffers((), tuple(NoOffer(_pair(s), blocker) for s in slots), blocker)
+        offers: list[Offer] = []
+        unavailable: list[NoOffer] = []
+        for slot in map(_pair, slots):
+            found = self._cheapest(slot)
             if found is None:
-                unavailable.append(NoOffer(tuple(slot), self._full_reason(tuple(slot))))
+                unavailable.append(NoOffer(slot, self._full_reason(slot)))
             else:
                 offers.append(found)
         offers.sort(key=lambda o: (o.added_travel_s, o.slot))
@@ -306,7 +312,7 @@ class _DayInsertion:
 
     def _cheapest(self, slot: tuple[int, int]) -> Offer | None:
         techs = {t.id: t for t in self.suitable}
-        blocked_from: dict[str, int] = {}
+        blocked_from: dict[str, float] = {}  # a technician's first position that cannot make the slot
         for added, _, tech_id, position in self.candidates:
             if position >= blocked_from.get(tech_id, math.inf):
                 continue
@@ -408,7 +414,13 @@ class _DayInsertion:
         return {"date": self.problem.date} if self.problem.date else {}
 
 
-def _leading_pins(route: Sequence[Visit]):
+def _pair(slot: Sequence[int]) -> tuple[int, int]:
+    """A slot as a (start, end) tuple, however it came (JSON gives lists)."""
+    start, end = slot
+    return start, end
+
+
+def _leading_pins(route: Sequence[Visit]) -> Iterator[Visit]:
     for visit in route:
         if visit.pinned is None or visit.pinned.sequence is None:
             return

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from scheduling.core.plan import BreakTime, Route, Stop
-from scheduling.core.problem import Problem, Technician, Visit
+from scheduling.core.problem import Break, Problem, Technician, Visit
 
 
 def service_windows(visit: Visit, techs: tuple[Technician, ...]) -> list[tuple[int, int]]:
@@ -97,11 +97,11 @@ def schedule(
         del pending[:taken]
         starts.append(begin)
         place = location
-    ready = finish(ready, pending)
-    if ready is None:
+    done = finish(ready, pending)
+    if done is None:
         return None
     gaps.extend([len(stops)] * len(pending))
-    if ready + leg_s(place, home) > shift_end:
+    if done + leg_s(place, home) > shift_end:
         return None
     return starts, gaps
 
@@ -129,7 +129,7 @@ def timed_route(problem: Problem, tech: Technician, visits: list[Visit], break_g
     window allows, which never comes later than the solver's times, so the route stays feasible.
     The technician leaves just in time for the first stop and drives on right after each service.
     """
-    gaps = {k: [] for k in range(len(visits) + 1)}
+    gaps: dict[int, list[Break]] = {k: [] for k in range(len(visits) + 1)}
     for brk, gap in sorted(zip(tech.breaks, break_gaps), key=lambda pair: pair[0].window):
         gaps[gap].append(brk)
     stops, breaks, place, ready = [], [], tech.start, tech.shift[0]
