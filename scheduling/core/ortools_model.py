@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
@@ -12,6 +13,9 @@ from scheduling.core.plan import Route
 from scheduling.core.problem import Problem, Technician, Visit
 from scheduling.core.solve_config import SearchConfig, SolveProgress
 from scheduling.core.timing import service_windows, timed_route
+
+if TYPE_CHECKING:
+    from ortools.constraint_solver.routing_parameters_pb2 import RoutingSearchParameters
 
 MIN_SEARCH_S = 0.05  # never hand OR-Tools a zero or negative time limit
 # From this many visits on, OR-Tools' insertion heuristics take most of the time limit to find a first
@@ -119,7 +123,7 @@ class RoutingModel:
         """Each technician takes their breaks inside the break window, never during a service."""
         solver = self.routing.solver()
         service_by_index = [self.node_service[self.manager.IndexToNode(i)] for i in range(self.routing.Size())]
-        self.breaks: dict[int, list] = {}
+        self.breaks: dict[int, list[pywrapcp.IntervalVar]] = {}
         for v, tech in enumerate(self.problem.technicians):
             if not tech.breaks:
                 continue
@@ -140,7 +144,7 @@ class RoutingModel:
             or any(v.pinned and v.pinned.sequence is not None for v in self.visits)
             or balance_wanted(self.problem)
         )
-        self.count = None
+        self.count: pywrapcp.RoutingDimension | None = None
         if not needs_count:
             return
         ones = self.routing.RegisterUnaryTransitVector([0] * self.first_visit_node + [1] * len(self.visits))
@@ -164,6 +168,11 @@ class RoutingModel:
         for position, visit in enumerate(self.visits):
             if visit.pinned and visit.pinned.sequence is not None:
                 by_tech.setdefault(visit.pinned.technician, []).append((visit.pinned.sequence, position))
+        if not by_tech:
+            return
+        # _add_visit_count_limits counts the visits whenever a pin has a sequence
+        count = self.count
+        assert count is not None
         solver = self.routing.solver()
         for pins in by_tech.values():
             pins.sort()
@@ -172,7 +181,7 @@ class RoutingModel:
                 both = self.routing.ActiveVar(a) + self.routing.ActiveVar(b)
                 # count(b) >= count(a) + 1 when both are served; vacuous when either is dropped
                 big = len(self.visits) + 1
-                solver.Add(self.count.CumulVar(b) - self.count.CumulVar(a) >= 1 - big * (2 - both))
+                solver.Add(count.CumulVar(b) - count.CumulVar(a) >= 1 - big * (2 - both))
 
     def _adddrop_penalties(self) -> None:
         """Every visit may be dropped (so there is always a plan) at a cost growing with priority and overdue time;
@@ -203,14 +212,16 @@ class RoutingModel:
         """Search from the `initial` routes (positions into the visits, per technician) until the deadline and
         copy the best assignment into plan dataclasses."""
         if on_progress is not None:
-            found = {"solutions": 0, "best": None}
+            solutions = 0
+            best: int | None = None
 
             def report() -> None:
-                cost = self.routing.CostVar().Value()
-                found["solutions"] += 1
-                if found["best"] is None or cost < found["best"]:  # report improvements only
-                    found["best"] = cost
-                    on_progress(SolveProgress(round(elapsed_clock_s() - started, 3), cost, found["solutions"]))
+                nonlocal solutions, best
+                cost: int = self.routing.CostVar().Value()
+                solutions += 1
+                if best is None or cost < best:  # report improvements only
+                    best = cost
+                    on_progress(SolveProgress(round(elapsed_clock_s() - started, 3), cost, solutions))
 
             self.routing.AddAtSolutionCallback(report)
         greedy = config.greedy_start
@@ -234,7 +245,7 @@ class RoutingModel:
             solution = self.routing.SolveWithParameters(params)
         return None if solution is None else self._extract(solution)
 
-    def _extract(self, solution) -> tuple[list[Route], list[Visit], int]:
+    def _extract(self, solution: pywrapcp.Assignment) -> tuple[list[Route], list[Visit], int]:
         """Copy the assignment out of OR-Tools: each route's order, and between which stops each break falls."""
         problem, routing, manager = self.problem, self.routing, self.manager
         routes, served = [], set()
@@ -256,7 +267,7 @@ class RoutingModel:
         return routes, dropped, solution.ObjectiveValue()
 
 
-def _search_parameters(config: SearchConfig, time_limit_s: float):
+def _search_parameters(config: SearchConfig, time_limit_s: float) -> RoutingSearchParameters:
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, config.first_solution)
     params.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, config.metaheuristic)
