@@ -17,7 +17,7 @@ from scheduling.core.clock import elapsed_clock_s
 from scheduling.core.engine import searches_for, solve_with
 from scheduling.core.parse import parse_problem
 from scheduling.core.plan import Plan, Unassigned, make_plan, plan_to_dict
-from scheduling.core.problem import Problem
+from scheduling.core.problem import Problem, Visit
 from scheduling.core.reasons import Reason, explain_dropped, find_suitable_technicians
 from scheduling.core.rebalance_changes import change_set, combine_routes, promised
 from scheduling.core.rebalance_events import (
@@ -31,7 +31,7 @@ from scheduling.core.rebalance_events import (
     adjusted_problem,
     parse_event,
 )
-from scheduling.core.rebalance_insert import TechDay, insert_freed, retime
+from scheduling.core.rebalance_insert import TechDay, WindowsById, insert_freed, retime
 from scheduling.core.timing import timed_route
 
 # A stop kept on its route may start this much earlier or later: inside a 2-hour slot a quarter of the slot
@@ -111,7 +111,7 @@ def rebalance(
     ]
     unplanned = [v.id for v in parsed.visits if v.id not in planned and v.id not in waiting]
     late: list[tuple[str, Reason]] = []
-    windows: dict[str, tuple[tuple[int, int], ...]] = {}
+    windows: WindowsById = {}
     for vid in waiting:
         visit = by_id[vid]
         open_windows = tuple((max(a, now_s), b) for a, b in visit.windows if b >= now_s)
@@ -251,10 +251,10 @@ def _split_history(
     return techs
 
 
-def _insertion_order(free: list[str], by_id, windows) -> list[str]:
+def _insertion_order(free: list[str], by_id: dict[str, Visit], windows: WindowsById) -> list[str]:
     """Promised visits first (a broken promise costs most), then by priority, the tightest window first."""
 
-    def key(vid: str):
+    def key(vid: str) -> tuple[bool, int, int]:
         visit = by_id[vid]
         deadline = max((b for _, b in windows[vid]), default=86400)
         return (not promised(visit), -visit.priority, deadline)
@@ -266,7 +266,7 @@ def _search(
     parsed: Problem,
     day: dict,
     techs: dict[str, TechDay],
-    windows: dict,
+    windows: WindowsById,
     *,
     search_time_s: float,
     pin_inserted: bool,
@@ -322,7 +322,7 @@ def _insertion_plan(sub: Problem, techs: dict[str, TechDay], searched: Plan) -> 
     return make_plan(routes, unassigned, solve_s=0)
 
 
-def _sub_problem(day: dict, techs: dict[str, TechDay], windows: dict, *, pin_inserted: bool) -> dict:
+def _sub_problem(day: dict, techs: dict[str, TechDay], windows: WindowsById, *, pin_inserted: bool) -> dict:
     """The rest of the day: technicians from where they will be, kept stops pinned in order, freed visits open."""
     visits = []
     by_id = {v["id"]: v for v in day["visits"]}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from scheduling.core import timing
 from scheduling.core.problem import Problem, Visit
 
 DAY_END_S = 86400
+# Service start windows by visit id: the windows a visit may still be served in (narrowed or opened by the event).
+WindowsById = dict[str, tuple[tuple[int, int], ...]]
 # The move weights, in seconds of travel each is worth (the insertion's one currency):
 # - another technician: the customer meets a new face and the parts may sit in the other van; half an hour
 #   of driving is worth avoiding that;
@@ -35,7 +38,7 @@ class TechDay:
     ready: int
     shift_end: int
     breaks: list[dict]  # breaks still to take, by window
-    windows: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # kept stops, narrowed
+    windows: WindowsById = field(default_factory=dict)  # kept stops, narrowed
     break_gaps: list[int] | None = field(default_factory=list)
     open: bool = True  # False once an out technician takes no new visits
     going_home_at: int | None = None
@@ -121,14 +124,15 @@ def retime(
     # A kept stop may shift later (an overrun pushes the rest of the route) but not come earlier than
     # `tolerance_s` before its planned start: the customer expects it then, and an out technician's afternoon
     # is not pulled into their morning.
-    not_before = {}
+    not_before: WindowsById = {}
     if tolerance_s is not None:
         for vid in day.route:
             if vid in day.planned:
                 earliest = day.planned[vid] - tolerance_s
                 windows = by_id[vid].windows or ((0, DAY_END_S),)
                 not_before[vid] = tuple((max(a, earliest), b) for a, b in windows if b >= earliest) or windows
-    kept, freed = [], []
+    kept: list[str] = []
+    freed: list[str] = []
     for vid in day.route:
         if schedule(problem, day, [by_id[v] for v in kept + [vid]], not_before) is None:
             freed.append(vid)
@@ -147,7 +151,9 @@ def retime(
     return freed
 
 
-def schedule(problem: Problem, day: TechDay, route: list[Visit], windows: dict) -> tuple[list[int], list[int]] | None:
+def schedule(
+    problem: Problem, day: TechDay, route: list[Visit], windows: WindowsById
+) -> tuple[list[int], list[int]] | None:
     """Service starts and break places (the gap before which each break is taken), or None if it does not fit.
 
     The timing rule is timing.schedule's, from where and when the technician is free."""
@@ -171,7 +177,7 @@ def insert_freed(
     techs: dict[str, TechDay],
     order: list[str],
     by_id: dict[str, Visit],
-    windows: dict,
+    windows: WindowsById,
     *,
     original: dict[str, tuple[str, int]],
     urgent: str | None,
@@ -196,7 +202,7 @@ def insert_freed(
     return still
 
 
-def _suitable(techs: dict[str, TechDay], visit: Visit):
+def _suitable(techs: dict[str, TechDay], visit: Visit) -> Iterator[TechDay]:
     for tech in techs.values():
         if not tech.open or not visit.skills <= frozenset(tech.entry.get("skills") or ()):
             continue
@@ -205,10 +211,19 @@ def _suitable(techs: dict[str, TechDay], visit: Visit):
         yield tech
 
 
-def _insert(problem, techs, vid, by_id, windows, original, urgent) -> bool:
+def _insert(
+    problem: Problem,
+    techs: dict[str, TechDay],
+    vid: str,
+    by_id: dict[str, Visit],
+    windows: WindowsById,
+    original: dict[str, tuple[str, int]],
+    urgent: str | None,
+) -> bool:
+    """Put `vid` where it costs least by the move weights (`original`: its technician and start before the event)."""
     visit = by_id[vid]
     was = original.get(vid)
-    best = None
+    best: tuple[int, TechDay, list[str], list[int]] | None = None  # cost, technician, new route, break places
     for tech in _suitable(techs, visit):
         fixed = TECHNICIAN_CHANGE_COST_S if was is not None and was[0] != tech.id else 0
         places = [tech.place] + [by_id[v].location for v in tech.route] + [tech.entry["end"]]
@@ -238,10 +253,17 @@ def _insert(problem, techs, vid, by_id, windows, original, urgent) -> bool:
     return True
 
 
-def _eject_for(problem, techs, vid, by_id, windows, promised) -> str | None:
+def _eject_for(
+    problem: Problem,
+    techs: dict[str, TechDay],
+    vid: str,
+    by_id: dict[str, Visit],
+    windows: WindowsById,
+    promised: set[str],
+) -> str | None:
     """The unpromised visit whose place lets the promised `vid` in with the least extra travel, once swapped."""
     visit = by_id[vid]
-    best = None
+    best: tuple[int, TechDay, str, list[str], list[int]] | None = None  # cost, technician, out, route, breaks
     for tech in _suitable(techs, visit):
         for out in [v for v in tech.route if v not in promised]:
             rest = [v for v in tech.route if v != out]
