@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -63,7 +63,7 @@ def search_data(problem: Problem, visits: list[Visit], suitable: dict[str, tuple
         allowed[u, [vehicle[t.id] for t in suitable[visit.id]]] = 1
     total_demand = sum(v.demand for v in visits)
 
-    def per_technician(values) -> np.ndarray:
+    def per_technician(values: Iterable[int]) -> np.ndarray:
         return np.array(list(values), dtype=np.int64)
 
     return SearchData(
