@@ -7,9 +7,10 @@ lunch break (it must still fit somewhere), max visits, and every other visit's w
 slots of other customers). Other visits may start later than now, inside their windows, but never
 earlier than `not_before` says (a booking does not pull anyone's visit forward).
 
-Timing follows the checker (`scheduling/check.py`): the route leaves the start place at shift start,
-a break may interrupt driving or be taken while waiting, never during a service, and the technician
-must be back at the end place by shift end. A slot is a start-of-service window.
+Each candidate route is timed by the exact timer of `timing.py` (`RouteTimer`), which follows the checker
+(`scheduling/check.py`): the route leaves the start place at shift start, a break may interrupt driving or be
+taken while waiting, never during a service, and the technician must be back at the end place by shift end.
+A slot is a start-of-service window.
 """
 
 from __future__ import annotations
@@ -17,15 +18,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import combinations
 from typing import Any
 
-from scheduling.core.plan import BreakTime, Route, Stop
+from scheduling.core.plan import Route
 from scheduling.core.problem import Problem, Technician, Visit
 from scheduling.core.reasons import Reason
+from scheduling.core.timing import RouteTimer, TimerState
 
 DISTRICT_SKILL_PREFIX = "district:"  # service districts arrive encoded as skills (see scheduling/store.py)
-INFEASIBLE = None
 
 
 @dataclass(frozen=True)
@@ -82,155 +82,6 @@ def offer_slots(
     return _DayInsertion(problem, visit_id, routes=routes, not_before=not_before or {}, names=names or {}).offer(slots)
 
 
-def schedule_route(
-    problem: Problem,
-    technician: Technician,
-    visit_ids: Sequence[str],
-    *,
-    windows: Mapping[str, Sequence[tuple[int, int]]] | None = None,
-    not_before: Mapping[str, int] | None = None,
-) -> Route | None:
-    """The earliest timing of a route in this order with its breaks, or None when no timing is feasible.
-
-    `windows` overrides visits' own windows (e.g. a slot for the new visit).
-    """
-    visits = {v.id: v for v in problem.visits}
-    return _RouteTimer(problem, technician, windows or {}, not_before or {}).route([visits[v] for v in visit_ids])
-
-
-# --- timing one route ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _State:
-    ready: int  # when the technician is free to leave the last place
-    taken: int  # bit mask of the breaks already taken
-    back: _State | None = None
-    stop: Stop | None = None
-    breaks: tuple[BreakTime, ...] = ()
-
-
-class _RouteTimer:
-    """Earliest feasible times along a fixed order; a small DP over which breaks are taken in which gap."""
-
-    def __init__(
-        self,
-        problem: Problem,
-        technician: Technician,
-        windows: Mapping[str, Sequence[tuple[int, int]]],
-        not_before: Mapping[str, int],
-    ):
-        self.problem = problem
-        self.tech = technician
-        self.windows = windows
-        self.not_before = not_before
-        self.durations = problem.matrix.durations_s
-        self.index = problem.location_index
-        self.breaks = sorted(technician.breaks, key=lambda b: b.window)
-        self.full = (1 << len(self.breaks)) - 1
-        n = len(self.breaks)
-        # every set of breaks that could be taken in one gap, in window order
-        self.subsets = [combo for k in range(n + 1) for combo in combinations(range(n), k)]
-
-    def start_states(self) -> list[_State]:
-        return [_State(self.tech.shift[0], 0)]
-
-    def advance(self, states: list[_State], place: str, visit: Visit | None) -> list[_State]:
-        """States after driving from `place` to `visit` (or to the end place when None) and serving it."""
-        to = self.tech.end if visit is None else visit.location
-        drive = self.durations[self.index[place]][self.index[to]]
-        best: dict[int, _State] = {}
-        for state in states:
-            for subset in self.subsets:
-                mask = 0
-                for k in subset:
-                    mask |= 1 << k
-                if mask & state.taken or (visit is None and (state.taken | mask) != self.full):
-                    continue
-                gap = self._through_gap(state.ready, drive, subset)
-                if gap is INFEASIBLE:
-                    continue
-                arrival, free_at, taken_breaks = gap
-                taken = state.taken | mask
-                if visit is None:
-                    if free_at > self.tech.shift[1]:
-                        continue
-                    new = _State(free_at, taken, state, None, taken_breaks)
-                else:
-                    start = self._service_start(visit, free_at)
-                    if start is INFEASIBLE:
-                        continue
-                    stop = Stop(visit.id, arrival, start, start + visit.duration_s)
-                    new = _State(stop.end, taken, state, stop, taken_breaks)
-                old = best.get(taken)
-                if old is None or new.ready < old.ready:
-                    best[taken] = new
-        return list(best.values())
-
-    def _through_gap(
-        self, ready: int, drive: int, subset: tuple[int, ...]
-    ) -> tuple[int, int, tuple[BreakTime, ...]] | None:
-        """(arrival, earliest service start bound, breaks) driving `drive` s from `ready`, taking `subset` on the way.
-
-        Each break starts as early as its window allows: driving pauses for it, or it is taken on site
-        while waiting; earliest is never worse.
-        """
-        t, remaining = ready, drive
-        arrival: int | None = None
-        taken: list[BreakTime] = []
-        for k in subset:
-            brk = self.breaks[k]
-            begin = max(t, brk.window[0])
-            if arrival is None and remaining <= begin - t:
-                arrival, remaining = t + remaining, 0
-            else:
-                remaining -= min(remaining, begin - t)  # once there, a later break is taken on site
-            end = begin + brk.duration_s
-            if end > brk.window[1]:
-                return INFEASIBLE
-            taken.append(BreakTime(begin, end))
-            t = end
-        free_at = t + remaining
-        return (free_at if arrival is None else arrival), free_at, tuple(taken)
-
-    def _service_start(self, visit: Visit, free_at: int) -> int | None:
-        lower = max(free_at, self.not_before.get(visit.id, 0))
-        for a, b in self.windows.get(visit.id) or visit.windows or (self.tech.shift,):
-            start = max(lower, a)
-            if start <= b:
-                return start
-        return INFEASIBLE
-
-    def route(self, visits: Sequence[Visit]) -> Route | None:
-        if not visits:
-            return Route(self.tech.id)
-        states, place = self.start_states(), self.tech.start
-        for visit in visits:
-            states = self.advance(states, place, visit)
-            if not states:
-                return None
-            place = visit.location
-        return self.finish(states, place, visits)
-
-    def finish(self, states: list[_State], place: str, visits: Sequence[Visit]) -> Route | None:
-        ends = self.advance(states, place, None)
-        if not ends:
-            return None
-        state: _State | None = min(ends, key=lambda s: s.ready)
-        stops: list[Stop] = []
-        breaks: list[BreakTime] = []
-        while state is not None:
-            if state.stop is not None:
-                stops.append(state.stop)
-            breaks.extend(state.breaks)
-            state = state.back
-        stops.reverse()
-        places = [self.tech.start] + [v.location for v in visits] + [self.tech.end]
-        travel_s = sum(self.problem.duration_s(a, b) for a, b in zip(places, places[1:]))
-        distance_m = sum(self.problem.distance_m(a, b) for a, b in zip(places, places[1:]))
-        return Route(self.tech.id, tuple(stops), tuple(sorted(breaks, key=lambda b: b.start)), travel_s, distance_m)
-
-
 # --- offering the slots of one day -----------------------------------------------------------------
 
 
@@ -254,7 +105,7 @@ class _DayInsertion:
         }
         self.skilled = [t for t in problem.technicians if self.visit.skills <= t.skills]
         self.suitable = [t for t in self.skilled if t.max_visits is None or len(self.routes[t.id]) < t.max_visits]
-        self._prefix: dict[str, list[list[_State]]] = {}
+        self._prefix: dict[str, list[list[TimerState]]] = {}
         self.candidates = self._candidates()
 
     def offer(self, slots: Sequence[tuple[int, int]]) -> DayOffers:
@@ -297,10 +148,10 @@ class _DayInsertion:
         found.sort()
         return found
 
-    def _prefix_states(self, tech: Technician) -> list[list[_State]]:
+    def _prefix_states(self, tech: Technician) -> list[list[TimerState]]:
         """States after each prefix of the current route (index k: after its first k stops)."""
         if tech.id not in self._prefix:
-            timer = _RouteTimer(self.problem, tech, {}, self.not_before)
+            timer = RouteTimer(self.problem, tech, {}, self.not_before)
             states, place, prefix = timer.start_states(), tech.start, []
             prefix.append(states)
             for visit in self.routes[tech.id]:
@@ -347,9 +198,9 @@ class _DayInsertion:
         return arrival <= latest
 
     def _insert(
-        self, tech: Technician, slot: tuple[int, int], position: int, prefix: list[_State], place: str
+        self, tech: Technician, slot: tuple[int, int], position: int, prefix: list[TimerState], place: str
     ) -> Route | None:
-        timer = _RouteTimer(self.problem, tech, {self.visit.id: (slot,)}, self.not_before)
+        timer = RouteTimer(self.problem, tech, {self.visit.id: (slot,)}, self.not_before)
         route = self.routes[tech.id]
         states = timer.advance(prefix, place, self.visit)
         place = self.visit.location

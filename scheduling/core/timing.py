@@ -1,20 +1,28 @@
 """Route timing, one place for the plain-Python core: when a visit can start, when breaks are taken, the shift end.
 
-`serve` and `finish` are the rule every plain-Python user follows (the construction in insertion.py, the
-rebalance's re-timing); the compiled search has the same rule once, in ruin_and_recreate/routes.py (_serve,
-_finish), and tests/scheduling/test_timing_agreement.py holds both to the independent checker on random days.
-The rule: the technician leaves the start place at shift start and drives to each stop, serving it as early as
-its windows allow. A break (in window order) is taken before a stop when the wait there leaves room for it,
-or when after that stop would be too late; the technician pauses first, then drives. Breaks still due after
-the last stop are taken before driving home, which must be done by the shift end.
+Two timers, both held to the independent checker on random days by tests/scheduling/test_timing_agreement.py:
+
+- The rule (`serve`, `finish`, `schedule`): what the construction (insertion.py) and the rebalance's re-timing
+  follow; the compiled search has the same rule once, in ruin_and_recreate/routes.py (_serve, _finish). The
+  technician leaves the start place at shift start and drives to each stop, serving it as early as its windows
+  allow. A break (in window order) is taken before a stop when the wait there leaves room for it, or when after
+  that stop would be too late; the technician pauses first, then drives. Breaks still due after the last stop
+  are taken before driving home, which must be done by the shift end.
+- The exact timer (`RouteTimer`, `schedule_route`): the earliest times of a fixed order over every way of
+  placing the breaks in its gaps, what the slot offers need (a booking must not be refused for a timing the
+  rule misses). It accepts every route the rule accepts, and some more.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
 
 from scheduling.core.plan import BreakTime, Route, Stop
 from scheduling.core.problem import Break, Problem, Technician, Visit
+
+INFEASIBLE = None
 
 
 def service_windows(visit: Visit, techs: tuple[Technician, ...]) -> list[tuple[int, int]]:
@@ -157,6 +165,155 @@ def timed_route(problem: Problem, tech: Technician, visits: list[Visit], break_g
     if not visits:
         return Route(tech.id)
     return Route(tech.id, tuple(stops), tuple(breaks), travel_s, distance_m)
+
+
+# --- the exact timer: a fixed order's earliest times over every way of placing the breaks ----------
+
+
+@dataclass(frozen=True)
+class TimerState:
+    ready: int  # when the technician is free to leave the last place
+    taken: int  # bit mask of the breaks already taken
+    back: TimerState | None = None
+    stop: Stop | None = None
+    breaks: tuple[BreakTime, ...] = ()
+
+
+class RouteTimer:
+    """Earliest feasible times along a fixed order; a small DP over which breaks are taken in which gap."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        technician: Technician,
+        windows: Mapping[str, Sequence[tuple[int, int]]],
+        not_before: Mapping[str, int],
+    ):
+        self.problem = problem
+        self.tech = technician
+        self.windows = windows
+        self.not_before = not_before
+        self.durations = problem.matrix.durations_s
+        self.index = problem.location_index
+        self.breaks = sorted(technician.breaks, key=lambda b: b.window)
+        self.full = (1 << len(self.breaks)) - 1
+        n = len(self.breaks)
+        # every set of breaks that could be taken in one gap, in window order
+        self.subsets = [combo for k in range(n + 1) for combo in combinations(range(n), k)]
+
+    def start_states(self) -> list[TimerState]:
+        return [TimerState(self.tech.shift[0], 0)]
+
+    def advance(self, states: list[TimerState], place: str, visit: Visit | None) -> list[TimerState]:
+        """States after driving from `place` to `visit` (or to the end place when None) and serving it."""
+        to = self.tech.end if visit is None else visit.location
+        drive = self.durations[self.index[place]][self.index[to]]
+        best: dict[int, TimerState] = {}
+        for state in states:
+            for subset in self.subsets:
+                mask = 0
+                for k in subset:
+                    mask |= 1 << k
+                if mask & state.taken or (visit is None and (state.taken | mask) != self.full):
+                    continue
+                gap = self._through_gap(state.ready, drive, subset)
+                if gap is INFEASIBLE:
+                    continue
+                arrival, free_at, taken_breaks = gap
+                taken = state.taken | mask
+                if visit is None:
+                    if free_at > self.tech.shift[1]:
+                        continue
+                    new = TimerState(free_at, taken, state, None, taken_breaks)
+                else:
+                    start = self._service_start(visit, free_at)
+                    if start is INFEASIBLE:
+                        continue
+                    stop = Stop(visit.id, arrival, start, start + visit.duration_s)
+                    new = TimerState(stop.end, taken, state, stop, taken_breaks)
+                old = best.get(taken)
+                if old is None or new.ready < old.ready:
+                    best[taken] = new
+        return list(best.values())
+
+    def _through_gap(
+        self, ready: int, drive: int, subset: tuple[int, ...]
+    ) -> tuple[int, int, tuple[BreakTime, ...]] | None:
+        """(arrival, earliest service start bound, breaks) driving `drive` s from `ready`, taking `subset` on the way.
+
+        Each break starts as early as its window allows: driving pauses for it, or it is taken on site
+        while waiting; earliest is never worse.
+        """
+        t, remaining = ready, drive
+        arrival: int | None = None
+        taken: list[BreakTime] = []
+        for k in subset:
+            brk = self.breaks[k]
+            begin = max(t, brk.window[0])
+            if arrival is None and remaining <= begin - t:
+                arrival, remaining = t + remaining, 0
+            else:
+                remaining -= min(remaining, begin - t)  # once there, a later break is taken on site
+            end = begin + brk.duration_s
+            if end > brk.window[1]:
+                return INFEASIBLE
+            taken.append(BreakTime(begin, end))
+            t = end
+        free_at = t + remaining
+        return (free_at if arrival is None else arrival), free_at, tuple(taken)
+
+    def _service_start(self, visit: Visit, free_at: int) -> int | None:
+        lower = max(free_at, self.not_before.get(visit.id, 0))
+        for a, b in self.windows.get(visit.id) or visit.windows or (self.tech.shift,):
+            start = max(lower, a)
+            if start <= b:
+                return start
+        return INFEASIBLE
+
+    def route(self, visits: Sequence[Visit]) -> Route | None:
+        if not visits:
+            return Route(self.tech.id)
+        states, place = self.start_states(), self.tech.start
+        for visit in visits:
+            states = self.advance(states, place, visit)
+            if not states:
+                return None
+            place = visit.location
+        return self.finish(states, place, visits)
+
+    def finish(self, states: list[TimerState], place: str, visits: Sequence[Visit]) -> Route | None:
+        ends = self.advance(states, place, None)
+        if not ends:
+            return None
+        state: TimerState | None = min(ends, key=lambda s: s.ready)
+        stops: list[Stop] = []
+        breaks: list[BreakTime] = []
+        while state is not None:
+            if state.stop is not None:
+                stops.append(state.stop)
+            breaks.extend(state.breaks)
+            state = state.back
+        stops.reverse()
+        places = [self.tech.start] + [v.location for v in visits] + [self.tech.end]
+        travel_s = sum(self.problem.duration_s(a, b) for a, b in zip(places, places[1:]))
+        distance_m = sum(self.problem.distance_m(a, b) for a, b in zip(places, places[1:]))
+        return Route(self.tech.id, tuple(stops), tuple(sorted(breaks, key=lambda b: b.start)), travel_s, distance_m)
+
+
+def schedule_route(
+    problem: Problem,
+    technician: Technician,
+    visit_ids: Sequence[str],
+    *,
+    windows: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+    not_before: Mapping[str, int] | None = None,
+) -> Route | None:
+    """The earliest timing of a route in this order with its breaks, or None when no timing is feasible.
+
+    `windows` overrides visits' own windows (e.g. a slot for the new visit).
+    """
+    visits = {v.id: v for v in problem.visits}
+    return RouteTimer(problem, technician, windows or {}, not_before or {}).route([visits[v] for v in visit_ids])
 
 
 def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:

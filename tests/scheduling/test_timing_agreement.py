@@ -2,8 +2,8 @@
 
 On random days (one technician, a random order of visits with windows, zero to two breaks) the plain-Python
 rule (timing.schedule, used by the construction and the rebalance), the compiled search's rule (routes.py) and
-the exact break timer of the slot offers must give the same verdict, the first two the same service starts
-and break places, and every route they call feasible must pass scheduling/check.py.
+the exact timer of the slot offers (timing.schedule_route) must give the same verdict, the first two the same
+service starts and break places, and every route they call feasible must pass scheduling/check.py.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from scheduling.core.ruin_and_recreate.driver import _problem_tuple, fresh_state
 from scheduling.core.ruin_and_recreate.encode import search_data
 from scheduling.core.ruin_and_recreate.layout import EARLIEST, LENGTHS, ROUTES
 from scheduling.core.ruin_and_recreate.routes import _break_gaps, _refresh
-from scheduling.core.slots import schedule_route
-from scheduling.core.timing import schedule_for, timed_route
+from scheduling.core.timing import schedule_for, schedule_route, timed_route
 
 HOUR = 3600
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from scheduling.check import check_plan
 from scheduling.core import parse_problem, plan_to_dict
 from scheduling.core.plan import make_plan
-from scheduling.core.slots import offer_slots, schedule_route, slot_grid
+from scheduling.core.slots import offer_slots, slot_grid
+from scheduling.core.timing import schedule_route
 
 H = 3600
 GRID = slot_grid(8 * H, 18 * H, 2 * H)  # 08-10, 10-12, 12-14, 14-16, 16-18
