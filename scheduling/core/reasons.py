@@ -16,6 +16,7 @@ from typing import Any
 
 from scheduling.core.plan import Route
 from scheduling.core.problem import Problem, Technician, Visit
+from scheduling.core.timing import earliest_start, serves_alone
 
 MAX_IDS_IN_REASON = 5  # name a few technicians, not fifty
 
@@ -93,13 +94,14 @@ def find_suitable_technicians(problem: Problem, visit: Visit) -> Suitability:
     on_shift = [t for t in with_room if any(_overlaps(w, t.shift) for w in _windows(visit, t))]
     if not on_shift:
         return Suitability((), Reason("not_on_shift", {**who, **windows}))
-    reachable = [t for t in on_shift if _earliest_start(problem, t, visit) is not None]
-    if not reachable:
+    # a route of just this visit, timed as every route is (its windows, the breaks in theirs, home by the shift end)
+    finishing = [t for t in on_shift if serves_alone(problem, t, visit)]
+    if finishing:
+        return Suitability(tuple(finishing))
+    # nobody: too late to start, or no time to serve it and get home (whoever can do it can also get there)
+    if not any(_reaches_a_window(problem, t, visit) for t in on_shift):
         return Suitability((), Reason("window_unreachable", {**pinned, **windows}))
-    finishing = [t for t in reachable if _can_finish(problem, t, visit)]
-    if not finishing:
-        return Suitability((), Reason("cannot_finish", who))
-    return Suitability(tuple(finishing))
+    return Suitability((), Reason("cannot_finish", who))
 
 
 def explain_dropped(
@@ -146,28 +148,12 @@ def _overlaps(window: tuple[int, int], shift: tuple[int, int]) -> bool:
     return window[0] <= shift[1] and shift[0] <= window[1]
 
 
-def _earliest_start(problem: Problem, technician: Technician, visit: Visit) -> int | None:
-    """Earliest service start on an empty route, or None if no window can be reached in time."""
+def _reaches_a_window(problem: Problem, technician: Technician, visit: Visit) -> bool:
+    """Whether, driving straight there at shift start, service can start in one of the visit's windows in the shift.
+
+    The service's own length, the breaks and the way home are `timing.serves_alone`'s part ("cannot finish")."""
     arrival = technician.shift[0] + problem.duration_s(technician.start, visit.location)
-    for a, b in _windows(visit, technician):
-        start = max(arrival, a)
-        if start <= b:
-            return start
-    return None
-
-
-def _can_finish(problem: Problem, technician: Technician, visit: Visit) -> bool:
-    """Whether a route of just this visit (and the breaks) fits in the shift."""
-    travel_to = problem.duration_s(technician.start, visit.location)
-    back = visit.duration_s + problem.duration_s(visit.location, technician.end)
-    breaks = sum(b.duration_s for b in technician.breaks)  # taken by anyone with a stop
-    if travel_to + back + breaks > technician.shift[1] - technician.shift[0]:
-        return False
-    for a, b in _windows(visit, technician):
-        start = max(technician.shift[0] + travel_to, a)
-        if start <= b and start + back <= technician.shift[1]:
-            return True
-    return False
+    return earliest_start(_windows(visit, technician), arrival, technician.shift[1], 0) is not None
 
 
 # --- parameters ------------------------------------------------------------------------------------

@@ -300,6 +300,28 @@ class RouteTimer:
         return Route(self.tech.id, tuple(stops), tuple(sorted(breaks, key=lambda b: b.start)), travel_s, distance_m)
 
 
+def serves_alone(problem: Problem, tech: Technician, visit: Visit) -> bool:
+    """Whether `tech` can do `visit` on an empty day: a route of just this visit keeps its windows, the breaks
+    in theirs and the shift end, by the rule or else by the exact timer (which finds some timings the rule misses).
+
+    The rule's part is `schedule_for(problem, tech, [visit])` written out for one stop: every visit of a day is
+    tried on every technician before planning (225,000 pairs on a city's day)."""
+    rules = break_rules(tech)
+    served = serve(
+        tech.shift[0],
+        problem.duration_s(tech.start, visit.location),
+        visit.windows or (tech.shift,),
+        tech.shift[1],
+        visit.duration_s,
+        rules,
+    )
+    if served is not None:
+        ready = finish(served[1], rules[served[2] :])
+        if ready is not None and ready + problem.duration_s(visit.location, tech.end) <= tech.shift[1]:
+            return True
+    return RouteTimer(problem, tech, {}, {}).route([visit]) is not None
+
+
 def schedule_route(
     problem: Problem,
     technician: Technician,
