@@ -1,13 +1,16 @@
-"""Pure rules of the technician side: working hours and visit events. No Flask, no database."""
+"""Pure rules of the technician side: working hours, visit events, arrival estimates. No Flask, no database."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import technicians.message_codes  # noqa: F401 - the words of the codes raised here
 from common.errors import RuleViolation
 from dispatch.enums import VisitStatus
+from scheduling.core.timing import NO_END, serve
 from technicians.enums import FailureReason
 
 # --- working hours -------------------------------------------------------------------------------
@@ -131,3 +134,46 @@ def check_event_details(kind: str, *, reason: str | None, lat: float | None, lon
         raise RuleViolation("reason_only_when_failed", field="reason")
     if (lat is None) != (lon is None):
         raise RuleViolation("location_needs_both", field="lon" if lon is None else "lat")
+
+
+# --- arrival estimates ---------------------------------------------------------------------------
+
+FINISHED = frozenset({VisitStatus.COMPLETED, VisitStatus.FAILED})
+
+
+@dataclass(frozen=True)
+class RouteLeg:
+    """A visit of the day as the arrival estimate reads it; times are whole seconds from any one origin."""
+
+    status: VisitStatus
+    travel_s: int  # from where the technician is before it (0 when either place has no coordinates)
+    planned_start: int
+    duration_s: int
+    started: int | None = None  # on site since (arrived)
+    finished: int | None = None  # done at (completed, failed)
+
+
+def arrival_estimates(now: int, legs: Sequence[RouteLeg]) -> list[int | None]:
+    """The expected service start (ETA) of each visit still to go, walking the day in order from `now`.
+
+    None for a visit on site or done: a finished one moves the technician's clock to when it finished, one on
+    site to when it will be done. A visit to go is timed by the planner's rule (`scheduling.core.timing.serve`):
+    drive there, start as early as allowed; nobody is expected before the planned start (the plan promised that
+    time to the customer), except someone already on the way, who goes straight there. No window or shift end
+    holds a late technician back, and the lunch break is not counted: the phone does not know whether it was taken.
+    """
+    ready = now
+    etas: list[int | None] = []
+    for leg in legs:
+        eta = None
+        if leg.status in FINISHED:
+            ready = max(ready, leg.finished if leg.finished is not None else ready)
+        elif leg.status is VisitStatus.ARRIVED:
+            ready = max(ready, (leg.started if leg.started is not None else ready) + leg.duration_s)
+        else:
+            not_before = ready if leg.status is VisitStatus.EN_ROUTE else leg.planned_start
+            served = serve(ready, leg.travel_s, ((not_before, NO_END),), NO_END, leg.duration_s, ())
+            if served is not None:  # always: neither the window nor the day ends
+                eta, ready = served[0], served[1]
+        etas.append(eta)
+    return etas

@@ -35,6 +35,8 @@ def service_windows(visit: Visit, techs: tuple[Technician, ...]) -> list[tuple[i
 
 BreakRule = tuple[int, int, int]  # window start, window end, duration (s); a technician's breaks in window order
 Windows = Sequence[tuple[int, int]]  # service start windows
+# The end of a window or shift that does not end (the phone's arrival estimate: a late technician still goes).
+NO_END = 2**62
 
 
 def earliest_start(windows: Windows, arrival: int, shift_end: int, duration_s: int) -> int | None:

@@ -6,6 +6,7 @@ Read-only: nothing here flushes or commits.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import quote
@@ -23,11 +24,11 @@ from dispatch.service.visits import phone_for_technician
 from scheduling.core.problem import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH, Location
 from scheduling.core.travel import build_matrix
 from technicians.models import Technician, TechnicianDay
+from technicians.rules import RouteLeg, arrival_estimates
 
 V = VisitStatus
 # Visits that belong on a technician's route; unscheduled and cancelled ones do not.
 ON_ROUTE = frozenset({V.SCHEDULED, V.ACCEPTED, V.EN_ROUTE, V.ARRIVED, V.COMPLETED, V.FAILED})
-FINISHED = frozenset({V.COMPLETED, V.FAILED})
 # An ETA this far past the planned start is flagged late, so the technician can warn the customer.
 LATE_AFTER = timedelta(minutes=15)
 
@@ -164,29 +165,36 @@ def _stops(technician: Technician, *, day: date, now: datetime) -> list[RouteSto
 def _with_etas(technician: Technician, visits: list[Visit], *, now: datetime) -> list[RouteStop]:
     """Walk the day in order: finished stops move the technician, open stops get an arrival estimate.
 
-    Travel uses the planner's own estimate (great circle x detour factor at urban speed), so the ETA agrees
-    with the plan when the technician is on time. Nobody is expected before the planned start: the plan
-    promised that time to the customer.
+    Travel uses the planner's own estimate (great circle x detour factor at urban speed) and the walk the
+    planner's timing rule (`technicians.rules.arrival_estimates`), so the ETA agrees with the plan when the
+    technician is on time. Times go to the rule as whole seconds from `now`.
     """
     travel_s = _travel_matrix(technician, visits)
-    today = local_today(now)
+    origin = now.replace(microsecond=0)
+
+    def seconds(at: datetime | None) -> int | None:
+        return None if at is None else math.floor((at - origin).total_seconds())
+
+    legs = []
     here = 0  # index into the matrix: 0 is the technician's home, i + 1 is visits[i]
-    clock = now
-    stops: list[RouteStop] = []
     for i, visit in enumerate(visits):
-        eta: datetime | None = None
-        if visit.status in FINISHED:
-            clock = max(clock, visit.finished_at or clock)
-        elif visit.status is V.ARRIVED:
-            clock = max(clock, (visit.started_at or clock) + timedelta(seconds=visit.duration_s))
-        else:
-            placed = visit.ticket.customer.lat is not None and visit.ticket.customer.lon is not None
-            arrival = clock + timedelta(seconds=travel_s[here][i + 1] if placed else 0)
-            # Someone on the way goes straight there; anyone else starts no earlier than planned.
-            eta = arrival if visit.status is V.EN_ROUTE else max(arrival, visit.planned_start)
-            clock = eta + timedelta(seconds=visit.duration_s)
-        if visit.ticket.customer.lat is not None and visit.ticket.customer.lon is not None:
+        placed = visit.ticket.customer.lat is not None and visit.ticket.customer.lon is not None
+        legs.append(
+            RouteLeg(
+                status=visit.status,
+                travel_s=travel_s[here][i + 1] if placed else 0,
+                planned_start=math.floor((visit.planned_start - origin).total_seconds()),
+                duration_s=visit.duration_s,
+                started=seconds(visit.started_at),
+                finished=seconds(visit.finished_at),
+            )
+        )
+        if placed:
             here = i + 1
+    today = local_today(now)
+    stops: list[RouteStop] = []
+    for i, (visit, eta_s) in enumerate(zip(visits, arrival_estimates(0, legs))):
+        eta = None if eta_s is None else origin + timedelta(seconds=eta_s)
         late = eta is not None and eta > visit.planned_start + LATE_AFTER
         stops.append(
             RouteStop(
