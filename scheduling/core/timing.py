@@ -265,12 +265,10 @@ class RouteTimer:
         return (free_at if arrival is None else arrival), free_at, tuple(taken)
 
     def _service_start(self, visit: Visit, free_at: int) -> int | None:
+        # a service that would end after the shift cannot lead home in time: that state is dropped here already
         lower = max(free_at, self.not_before.get(visit.id, 0))
-        for a, b in self.windows.get(visit.id) or visit.windows or (self.tech.shift,):
-            start = max(lower, a)
-            if start <= b:
-                return start
-        return INFEASIBLE
+        windows = self.windows.get(visit.id) or visit.windows or (self.tech.shift,)
+        return earliest_start(windows, lower, self.tech.shift[1], visit.duration_s)
 
     def route(self, visits: Sequence[Visit]) -> Route | None:
         if not visits:
