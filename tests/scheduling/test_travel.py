@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from geopy.distance import great_circle
 
 from scheduling.core.problem import Location
@@ -49,3 +50,8 @@ def test_same_place_twice_costs_nothing():
     here = Location("a", 31.2304, 121.4737)
     matrix = build_matrix([here, Location("b", 31.2304, 121.4737)], speed_kmh=30, detour_factor=1.3)
     assert matrix.durations_s == ((0, 0), (0, 0))
+
+
+def test_a_place_without_coordinates_has_no_travel_time_rather_than_a_made_up_one():
+    with pytest.raises(ValueError, match="'nowhere' has no coordinates"):
+        build_matrix([SHANGHAI[0], Location("nowhere")], speed_kmh=30, detour_factor=1.3)
