@@ -11,6 +11,9 @@ Two timers, both held to the independent checker on random days by tests/schedul
 - The exact timer (`RouteTimer`, `schedule_route`): the earliest times of a fixed order over every way of
   placing the breaks in its gaps, what the slot offers need (a booking must not be refused for a timing the
   rule misses). It accepts every route the rule accepts, and some more.
+
+Who may do a visit at all (reasons.py) asks `serves_alone`: the rule, else the exact timer, on a route of just
+that visit. The technician's phone estimates arrivals with `serve` (technicians/rules.py, windows without end).
 """
 
 from __future__ import annotations
