@@ -320,7 +320,8 @@ def _pin_range(u, t, problem, state):
 def _cheapest_place(u, t, problem, state, bound, blink_rate):
     """The cheapest position of visit u in route t that keeps every rule and adds less than `bound`.
 
-    Returns (added cost, position), or (bound, NONE); each position is skipped with chance `blink_rate`."""
+    Returns (added cost, position), or (bound, NONE); each position is skipped with chance `blink_rate`.
+    moves._insert_all writes this loop out again, for speed (its docstring has the figures)."""
     cost, duration, service, demand = problem[COST], problem[DURATION], problem[SERVICE], problem[DEMAND]
     window_count, window_start, window_end, allowed = (
         problem[WINDOW_COUNT],
