@@ -12,7 +12,11 @@ Without the header the view runs as usual. With it:
   `common.transaction.transaction()`, so the use case's own block only flushes, and the effect and the record
   commit together. A concurrent duplicate therefore fails on the (user_id, key) unique constraint, rolls back
   and answers with the stored response, or with 409 "still being processed" when the first request has not
-  finished yet. Use cases under ``@idempotent`` must end their work with `transaction()`, never a bare commit.
+  finished yet. Use cases under ``@idempotent`` end their work with `transaction()`, not a bare commit.
+- a use case that must commit before an outside effect (a solve job is committed before it is queued, because
+  the worker reads it from the database) commits the claimed key with it: until the answer is stored, a
+  duplicate is told the request is still being processed (409), and if the request then fails, the key is
+  released so that a retry with it runs again.
 
 Records are kept IDEMPOTENCY_KEEP_HOURS; `flask --app app purge-idempotency-keys` (from cron) deletes older ones.
 """
@@ -28,7 +32,7 @@ from typing import cast
 
 from flask import Response, jsonify, request
 from flask_login import current_user
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, delete, inspect, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from common.db import db, utcnow
@@ -38,6 +42,9 @@ from common.transaction import transaction
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 128
+
+# The status of a claimed key whose answer is not stored yet.
+_IN_PROGRESS = 0
 
 # The header as an OpenAPI parameter, added to every decorated operation.
 _HEADER_DOC = {
@@ -139,7 +146,7 @@ def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprin
         method=request.method,
         path=request.path[:255],
         body_sha256=fingerprint,
-        status_code=0,
+        status_code=_IN_PROGRESS,
         response_body={},
     )
     try:
@@ -162,13 +169,37 @@ def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprin
     except _AlreadyClaimed:
         return _answer_duplicate(user_id, key, fingerprint)
     except _NotKept as refused:
+        _release_committed_claim(record, user_id, key)
         return refused.response
     except IntegrityError:
-        # The commit lost to a duplicate that committed first; anything else is the effect's own conflict.
-        if _find(user_id, key) is None:
+        # The commit lost to a duplicate that committed first; anything else is the effect's own conflict
+        # (our claim is still held when the use case committed it before failing).
+        if inspect(record).persistent or _find(user_id, key) is None:
+            _release_committed_claim(record, user_id, key)
             raise
         return _answer_duplicate(user_id, key, fingerprint)
+    except BaseException:
+        _release_committed_claim(record, user_id, key)
+        raise
     return response
+
+
+def _release_committed_claim(record: IdempotencyRecord, user_id: int, key: str) -> None:
+    """Free a key that the use case committed before it failed, so that a retry with it runs again.
+
+    The rollback has already dropped a claim that was never committed (the usual case): only a claim still
+    persistent after it was committed by the use case itself, and it holds no answer yet.
+    """
+    if not inspect(record).persistent:
+        return
+    db.session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.status_code == _IN_PROGRESS,
+        )
+    )
+    db.session.commit()
 
 
 class _AlreadyClaimed(Exception):
@@ -185,6 +216,6 @@ class _NotKept(Exception):
 
 def _answer_duplicate(user_id: int, key: str, fingerprint: str) -> Response:
     stored = _find(user_id, key)
-    if stored is None:
+    if stored is None or stored.status_code == _IN_PROGRESS:
         raise Conflict("idempotency_key_in_progress", params={"header": HEADER})
     return _replay(stored, fingerprint)
