@@ -304,7 +304,12 @@ class UserRefSchema(ma.Schema):
 class OrderSchema(ma.Schema):
     platform = _enum(Platform, description="Sales platform.")
     order_no = fields.String()
-    order_value = fields.Float(attribute="order_value_yuan", metadata={"description": "Order value in yuan."})
+    order_value = fields.Decimal(
+        attribute="order_value_yuan",
+        places=2,
+        as_string=True,
+        metadata={"description": "Order value in yuan, as a string (\"4599.00\")."},
+    )
     purchase_date = fields.Date()
 
 
