@@ -308,7 +308,7 @@ class OrderSchema(ma.Schema):
         attribute="order_value_yuan",
         places=2,
         as_string=True,
-        metadata={"description": "Order value in yuan, as a string (\"4599.00\")."},
+        metadata={"description": 'Order value in yuan, as a string ("4599.00").'},
     )
     purchase_date = fields.Date()
 
