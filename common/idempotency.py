@@ -32,7 +32,7 @@ from typing import cast
 
 from flask import Response, jsonify, request
 from flask_login import current_user
-from sqlalchemy import CursorResult, delete, inspect, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from common.db import db, utcnow
@@ -149,6 +149,7 @@ def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprin
         status_code=_IN_PROGRESS,
         response_body={},
     )
+    claim_committed = False  # set when the use case committed the claim with its effect (see the docstring)
     try:
         # The decorator owns the transaction: the use case's own `transaction()` only flushes inside it.
         with transaction() as session:
@@ -159,7 +160,12 @@ def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprin
                 session.flush()
             except (IntegrityError, OperationalError) as error:
                 raise _AlreadyClaimed from error
-            response = view(*args, **kwargs)
+            claimed_in = session.get_transaction()
+            try:
+                response = view(*args, **kwargs)
+            finally:
+                # A commit inside the view ends the transaction the claim was made in.
+                claim_committed = session.get_transaction() is not claimed_in
             if not 200 <= response.status_code < 300:
                 raise _NotKept(response)
             if not response.is_json:
@@ -169,29 +175,27 @@ def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprin
     except _AlreadyClaimed:
         return _answer_duplicate(user_id, key, fingerprint)
     except _NotKept as refused:
-        _release_committed_claim(record, user_id, key)
+        if claim_committed:
+            _release_claim(user_id, key)
         return refused.response
     except IntegrityError:
         # The commit lost to a duplicate that committed first; anything else is the effect's own conflict
-        # (our claim is still held when the use case committed it before failing).
-        if inspect(record).persistent or _find(user_id, key) is None:
-            _release_committed_claim(record, user_id, key)
+        # (so is any conflict after the use case committed our claim).
+        if claim_committed:
+            _release_claim(user_id, key)
+            raise
+        if _find(user_id, key) is None:
             raise
         return _answer_duplicate(user_id, key, fingerprint)
     except BaseException:
-        _release_committed_claim(record, user_id, key)
+        if claim_committed:
+            _release_claim(user_id, key)
         raise
     return response
 
 
-def _release_committed_claim(record: IdempotencyRecord, user_id: int, key: str) -> None:
-    """Free a key that the use case committed before it failed, so that a retry with it runs again.
-
-    The rollback has already dropped a claim that was never committed (the usual case): only a claim still
-    persistent after it was committed by the use case itself, and it holds no answer yet.
-    """
-    if not inspect(record).persistent:
-        return
+def _release_claim(user_id: int, key: str) -> None:
+    """Free a key the use case committed before the request failed, so that a retry with it runs again."""
     db.session.execute(
         delete(IdempotencyRecord).where(
             IdempotencyRecord.user_id == user_id,
