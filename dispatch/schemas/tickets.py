@@ -12,7 +12,7 @@ from common.db import utcnow
 from common.images import MAX_PHOTOS
 from common.input_limits import MAX_ID
 from common.messages import N_
-from common.schemas import AwareDateTime, PhotoUploadSchema, within_calendar
+from common.schemas import AwareDateTime, photo_uploads, within_calendar
 from dispatch import rules
 from dispatch.enums import (
     Cause,
@@ -143,12 +143,7 @@ class TicketCreateSchema(ma.Schema):
         validate=validate.Range(min=10, max=600),
         metadata={"description": "Minutes on site; default by type."},
     )
-    photos = fields.List(
-        fields.Nested(PhotoUploadSchema),
-        load_default=list,
-        validate=validate.Length(max=MAX_PHOTOS),
-        metadata={"description": f"Photos of the problem from the customer (JPEG, PNG or WebP, at most {MAX_PHOTOS})."},
-    )
+    photos = photo_uploads(f"Photos of the problem from the customer (JPEG, PNG or WebP, at most {MAX_PHOTOS}).")
 
 
 class TicketQueryArgsSchema(ma.Schema):
