@@ -12,7 +12,11 @@ Without the header the view runs as usual. With it:
   `common.transaction.transaction()`, so the use case's own block only flushes, and the effect and the record
   commit together. A concurrent duplicate therefore fails on the (user_id, key) unique constraint, rolls back
   and answers with the stored response, or with 409 "still being processed" when the first request has not
-  finished yet. Use cases under ``@idempotent`` must end their work with `transaction()`, never a bare commit.
+  finished yet. Use cases under ``@idempotent`` end their work with `transaction()`, not a bare commit.
+- a use case that must commit before an outside effect (a solve job is committed before it is queued, because
+  the worker reads it from the database) commits the claimed key with it: until the answer is stored, a
+  duplicate is told the request is still being processed (409), and if the request then fails, the key is
+  released so that a retry with it runs again.
 
 Records are kept IDEMPOTENCY_KEEP_HOURS; `flask --app app purge-idempotency-keys` (from cron) deletes older ones.
 """
@@ -38,6 +42,9 @@ from common.transaction import transaction
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 128
+
+# The status of a claimed key whose answer is not stored yet.
+_IN_PROGRESS = 0
 
 # The header as an OpenAPI parameter, added to every decorated operation.
 _HEADER_DOC = {
@@ -139,9 +146,10 @@ def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprin
         method=request.method,
         path=request.path[:255],
         body_sha256=fingerprint,
-        status_code=0,
+        status_code=_IN_PROGRESS,
         response_body={},
     )
+    claim_committed = False  # set when the use case committed the claim with its effect (see the docstring)
     try:
         # The decorator owns the transaction: the use case's own `transaction()` only flushes inside it.
         with transaction() as session:
@@ -152,7 +160,12 @@ def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprin
                 session.flush()
             except (IntegrityError, OperationalError) as error:
                 raise _AlreadyClaimed from error
-            response = view(*args, **kwargs)
+            claimed_in = session.get_transaction()
+            try:
+                response = view(*args, **kwargs)
+            finally:
+                # A commit inside the view ends the transaction the claim was made in.
+                claim_committed = session.get_transaction() is not claimed_in
             if not 200 <= response.status_code < 300:
                 raise _NotKept(response)
             if not response.is_json:
@@ -162,13 +175,35 @@ def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprin
     except _AlreadyClaimed:
         return _answer_duplicate(user_id, key, fingerprint)
     except _NotKept as refused:
+        if claim_committed:
+            _release_claim(user_id, key)
         return refused.response
     except IntegrityError:
-        # The commit lost to a duplicate that committed first; anything else is the effect's own conflict.
+        # The commit lost to a duplicate that committed first; anything else is the effect's own conflict
+        # (so is any conflict after the use case committed our claim).
+        if claim_committed:
+            _release_claim(user_id, key)
+            raise
         if _find(user_id, key) is None:
             raise
         return _answer_duplicate(user_id, key, fingerprint)
+    except BaseException:
+        if claim_committed:
+            _release_claim(user_id, key)
+        raise
     return response
+
+
+def _release_claim(user_id: int, key: str) -> None:
+    """Free a key the use case committed before the request failed, so that a retry with it runs again."""
+    db.session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.status_code == _IN_PROGRESS,
+        )
+    )
+    db.session.commit()
 
 
 class _AlreadyClaimed(Exception):
@@ -185,6 +220,6 @@ class _NotKept(Exception):
 
 def _answer_duplicate(user_id: int, key: str, fingerprint: str) -> Response:
     stored = _find(user_id, key)
-    if stored is None:
+    if stored is None or stored.status_code == _IN_PROGRESS:
         raise Conflict("idempotency_key_in_progress", params={"header": HEADER})
     return _replay(stored, fingerprint)

@@ -7,7 +7,7 @@ from datetime import UTC, date
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from common.images import MAX_PHOTO_BASE64_CHARS, PHOTO_TYPES
+from common.images import MAX_PHOTO_BASE64_CHARS, MAX_PHOTOS, PHOTO_TYPES
 
 
 class AwareDateTime(fields.AwareDateTime):
@@ -45,6 +45,16 @@ class PhotoUploadSchema(ma.Schema):
         required=True,
         validate=validate.Length(min=1, max=MAX_PHOTO_BASE64_CHARS + 100),
         metadata={"description": "The file, base64-encoded (a data URL is accepted too)."},
+    )
+
+
+def photo_uploads(description: str) -> fields.List:
+    """A list of up to MAX_PHOTOS photos sent in with a request (none by default)."""
+    return fields.List(
+        fields.Nested(PhotoUploadSchema),
+        load_default=list,
+        validate=validate.Length(max=MAX_PHOTOS),
+        metadata={"description": description},
     )
 
 

@@ -14,6 +14,7 @@ from common.auth import role_required
 from common.db import utcnow
 from common.errors import DomainError
 from common.field_errors import translate_field_errors
+from common.forms import run_flashed
 from common.input_limits import query_int
 from common.models import Role
 from dispatch import rules
@@ -112,19 +113,17 @@ def record_attempt(follow_up_id: int):
     if reached and form.get("kind") != "rebook" and resolved not in ("yes", "no"):
         flash(_("Say whether the problem is resolved."), "error")
         return redirect(url_for(".follow_up_queue"))
-    try:
-        follow_ups.record_call_attempt(
+    run_flashed(
+        lambda: follow_ups.record_call_attempt(
             follow_up_id,
             outcome=CallOutcome(outcome),
             satisfaction=int(satisfaction) if reached and satisfaction in {"1", "2", "3", "4", "5"} else None,
             resolved=(resolved == "yes") if reached else None,
             note=(form.get("note") or "").strip()[:1000] or None,
             by=current_user,
-        )
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Call recorded."), "success")
+        ),
+        _("Call recorded."),
+    )
     return redirect(url_for(".follow_up_queue"))
 
 

@@ -29,11 +29,14 @@ class Plans(MethodView):
         return service.list_plans(day=args.get("date"), region=args.get("region"))
 
     @role_required("dispatcher")
+    @idempotent
     @blp.arguments(PlanCreateSchema)
     @blp.response(202, PlanSchema)
     @blp.alt_response(503, description="The job queue cannot be reached; the job is marked failed.")
     def post(self, data: dict):
-        """Plan a region's day: a draft plan and its solve job (follow it with GET /plans/<id>)."""
+        """Plan a region's day: a draft plan and its solve job (follow it with GET /plans/<id>).
+
+        A retry with the same Idempotency-Key gets the first answer and queues no second job."""
         return service.start_day_plan(data["date"], data["region"], time_limit_s=data["time_limit_s"], by=current_user)
 
 

@@ -11,7 +11,7 @@ from marshmallow import fields, validate
 
 from common.images import MAX_PHOTOS, MAX_SIGNATURE_BASE64_CHARS
 from common.messages import N_
-from common.schemas import AwareDateTime, PhotoUploadSchema
+from common.schemas import AwareDateTime, photo_uploads
 from technicians.enums import FailureReason, ServiceResult
 from technicians.rules import TECHNICIAN_EVENTS
 
@@ -241,12 +241,7 @@ class ServiceReportCreateSchema(ma.Schema):
         validate=validate.Range(0, 100000),
         metadata={"description": "Fees charged to the customer, yuan, >= 0."},
     )
-    photos = fields.List(
-        fields.Nested(PhotoUploadSchema),
-        load_default=list,
-        validate=validate.Length(max=MAX_PHOTOS),
-        metadata={"description": f"At most {MAX_PHOTOS}; JPEG, PNG or WebP up to 5 MB each."},
-    )
+    photos = photo_uploads(f"At most {MAX_PHOTOS}; JPEG, PNG or WebP up to 5 MB each.")
     signature = fields.String(
         allow_none=True,
         load_default=None,

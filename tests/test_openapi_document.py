@@ -44,7 +44,12 @@ def test_money_bounds_are_numbers_and_money_answers_are_decimal_strings(document
     assert (order_value["minimum"], order_value["maximum"]) == (0, 10_000_000)
     fees_in = schemas["ServiceReportCreate"]["properties"]["fees_yuan"]
     assert (fees_in["type"], fees_in["default"], fees_in["maximum"]) == ("number", 0, 100_000)
-    for schema, name in (("Part", "price_yuan"), ("ServiceReport", "fees_yuan"), ("ServiceReport", "parts_total_yuan")):
+    for schema, name in (
+        ("Part", "price_yuan"),
+        ("ServiceReport", "fees_yuan"),
+        ("ServiceReport", "parts_total_yuan"),
+        ("Order", "order_value"),
+    ):
         answered = schemas[schema]["properties"][name]
         assert (answered["type"], answered["format"]) == ("string", "decimal"), (schema, name)
 
@@ -54,6 +59,16 @@ def test_a_part_price_is_answered_as_the_document_says(app, login_as, contract):
     response = login_as("technician").get("/api/v1/parts")
     assert response.json[0]["price_yuan"] == "45.50"
     contract["/api/v1/parts"]["GET"].validate_response(response)
+
+
+def test_a_ticket_answers_its_order_value_as_the_document_says(app, login_as, contract):
+    cs = login_as("cs")
+    created = cs.post("/api/v1/tickets", json=factories.ticket_payload())
+    assert created.json["order"]["order_value"] == "4599.00"
+    contract["/api/v1/tickets"]["POST"].validate_response(created)
+    shown = cs.get(f"/api/v1/tickets/{created.json['id']}")
+    assert shown.json["order"]["order_value"] == "4599.00"
+    contract["/api/v1/tickets/{ticket_id}"]["GET"].validate_response(shown)
 
 
 def test_every_operation_documents_its_login_role_and_not_found_answers(document):

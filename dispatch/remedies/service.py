@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from common.db import db, utcnow
@@ -30,6 +30,7 @@ from dispatch.remedies.models import ReceiptCheck, Remedy, ReturnOrder
 from dispatch.service.outbound import announce
 from dispatch.service.tickets import set_ticket_status
 from dispatch.service.timeline import record_event
+from dispatch.service.visits import add_unscheduled_visit
 
 # Ticket states in which no remedy is recorded any more.
 FINISHED = frozenset({TicketStatus.CANCELLED})
@@ -272,18 +273,13 @@ def _add_pickup_visit(ticket: Ticket, *, kind: ReturnKind, by: User) -> Visit:
     job = TicketType.EXCHANGE if kind is ReturnKind.EXCHANGE else TicketType.RETURN_PICKUP
     standing = ticket_rules.quota_standing(ticket.visits, ticket.visit_quota)
     beyond = standing.used >= ticket.visit_quota
-    next_no = (db.session.scalar(select(func.max(Visit.sequence_no)).where(Visit.ticket_id == ticket.id)) or 0) + 1
-    visit = Visit(
-        ticket=ticket,
-        sequence_no=next_no,
+    visit = add_unscheduled_visit(
+        ticket,
         required_skills=ticket_rules.default_skills(job, ticket.product.category),
         duration_s=ticket_rules.default_duration_min(job) * 60,
-        status=VisitStatus.UNSCHEDULED,
         counts_against_quota=True,
         approved_by_id=by.id if beyond and by.has_role(Role.MANAGER) else None,
     )
-    db.session.add(visit)
-    db.session.flush()
     # A ticket whose last visit is done (waiting for its follow-up, or closed) opens again for the pickup;
     # the pending follow-up call is superseded: the next one follows the pickup.
     if ticket.status in (TicketStatus.AWAITING_FOLLOW_UP, TicketStatus.CLOSED):

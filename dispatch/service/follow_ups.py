@@ -188,30 +188,15 @@ def record_call_attempt(
     ticket = follow_up.ticket
     if follow_up.kind == FollowUpKind.REBOOK.value:
         return _record_rebook_call(follow_up, outcome=outcome, note=note, by=by, now=now, policy=policy)
-    attempt = CallAttempt(
-        follow_up=follow_up,
-        at=now,
-        by_id=by.id,
-        outcome=outcome,
-        satisfaction=satisfaction,
-        resolved=resolved,
-        note=note,
-    )
-    db.session.add(attempt)
-    db.session.flush()
-    number = len(follow_up.attempts)
-    record_event(
-        ticket,
+    number = _add_attempt(
+        follow_up,
         "follow_up_attempt",
-        by=by,
-        at=now,
-        visit=follow_up.visit,
-        follow_up_id=follow_up.id,
-        attempt=number,
         outcome=outcome,
+        note=note,
+        by=by,
+        now=now,
         satisfaction=satisfaction,
         resolved=resolved,
-        note=note,
     )
     announce(
         ticket,
@@ -254,25 +239,34 @@ def _record_rebook_call(
 ) -> FollowUp:
     """A rebook call: reached, the task is done (CS books the new slot on the intake page); after the last
     unanswered call it is given up as unreachable. The ticket stays open either way: its visit still waits."""
-    db.session.add(CallAttempt(follow_up=task, at=now, by_id=by.id, outcome=outcome, note=note))
-    db.session.flush()
-    number = len(task.attempts)
-    record_event(
-        task.ticket,
-        "rebook_call",
-        by=by,
-        at=now,
-        visit=task.visit,
-        follow_up_id=task.id,
-        attempt=number,
-        outcome=outcome,
-        note=note,
-    )
+    number = _add_attempt(task, "rebook_call", outcome=outcome, note=note, by=by, now=now)
     if outcome is CallOutcome.REACHED:
         task.status, task.closed_at = FollowUpStatus.DONE, now
     elif number >= policy.max_attempts:
         task.status, task.closed_at = FollowUpStatus.UNREACHABLE, now
     return task
+
+
+def _add_attempt(
+    follow_up: FollowUp, action: str, *, outcome: CallOutcome, note: str | None, by: User, now: datetime, **answers
+) -> int:
+    """Store one call on `follow_up` and put it on the ticket's timeline as `action`; its number (1 for the first)."""
+    db.session.add(CallAttempt(follow_up=follow_up, at=now, by_id=by.id, outcome=outcome, note=note, **answers))
+    db.session.flush()
+    number = len(follow_up.attempts)
+    record_event(
+        follow_up.ticket,
+        action,
+        by=by,
+        at=now,
+        visit=follow_up.visit,
+        follow_up_id=follow_up.id,
+        attempt=number,
+        outcome=outcome,
+        **answers,
+        note=note,
+    )
+    return number
 
 
 def next_call_at(follow_up: FollowUp, *, now: datetime | None = None) -> datetime | None:

@@ -269,7 +269,7 @@ def _find_or_add_order(data: dict, customer_data: dict, *, region: str, district
         if order.order_value_yuan != value or order.purchase_date != data["purchase_date"]:
             raise Conflict(
                 "order_differs",
-                order_value=float(order.order_value_yuan),
+                order_value=str(order.order_value_yuan),
                 purchase_date=order.purchase_date.isoformat(),
                 params={
                     "order_no": data["order_no"],

@@ -67,20 +67,39 @@ def place_visit(
         )
 
 
+def add_unscheduled_visit(
+    ticket: Ticket,
+    *,
+    required_skills: list[str],
+    duration_s: int,
+    counts_against_quota: bool,
+    approved_by_id: int | None = None,
+) -> Visit:
+    """A new visit on `ticket`, not planned yet, numbered after its last one (flushes only)."""
+    next_no = (db.session.scalar(select(func.max(Visit.sequence_no)).where(Visit.ticket_id == ticket.id)) or 0) + 1
+    visit = Visit(
+        ticket=ticket,
+        sequence_no=next_no,
+        required_skills=list(required_skills),
+        duration_s=duration_s,
+        status=VisitStatus.UNSCHEDULED,
+        counts_against_quota=counts_against_quota,
+        approved_by_id=approved_by_id,
+    )
+    db.session.add(visit)
+    db.session.flush()
+    return visit
+
+
 def return_for_rebooking(visit: Visit, *, reason: str, note: str | None, by: User | None) -> Visit:
     """After a failed visit, send the ticket back to its CS owner with a new unscheduled visit (flushes only)."""
     ticket = visit.ticket
-    next_no = (db.session.scalar(select(func.max(Visit.sequence_no)).where(Visit.ticket_id == ticket.id)) or 0) + 1
-    new_visit = Visit(
-        ticket=ticket,
-        sequence_no=next_no,
-        required_skills=list(visit.required_skills),
+    new_visit = add_unscheduled_visit(
+        ticket,
+        required_skills=visit.required_skills,
         duration_s=visit.duration_s,
-        status=VisitStatus.UNSCHEDULED,
         counts_against_quota=visit.counts_against_quota,
     )
-    db.session.add(new_visit)
-    db.session.flush()
     set_ticket_status(ticket, TicketStatus.OPEN, by=by, reason=reason)
     record_event(ticket, "rebooking_needed", by=by, visit=new_visit, failed_visit_id=visit.id, reason=reason, note=note)
     announce(ticket, OutboundEvent.REBOOK_NEEDED, visit=new_visit, failed_visit_id=visit.id, reason=reason, note=note)
@@ -96,18 +115,13 @@ def add_follow_on_visit(ticket: Ticket, *, by: User, reason: str) -> Visit:
     used = rules.quota_standing(ticket.visits, ticket.visit_quota).used
     beyond = used >= ticket.visit_quota
     last = ticket.visits[-1]
-    next_no = (db.session.scalar(select(func.max(Visit.sequence_no)).where(Visit.ticket_id == ticket.id)) or 0) + 1
-    visit = Visit(
-        ticket=ticket,
-        sequence_no=next_no,
-        required_skills=list(last.required_skills),
+    visit = add_unscheduled_visit(
+        ticket,
+        required_skills=last.required_skills,
         duration_s=last.duration_s,
-        status=VisitStatus.UNSCHEDULED,
         counts_against_quota=True,
         approved_by_id=by.id if beyond and by.has_role(Role.MANAGER) else None,
     )
-    db.session.add(visit)
-    db.session.flush()
     record_event(
         ticket,
         "visit_added",

@@ -199,41 +199,38 @@ def _who(visit: Visit) -> dict:
     return {"visit_id": visit.id, "ticket_id": visit.ticket_id, "customer_name": customer.name}
 
 
-def _block(visit: Visit, day: date, entry: dict | None) -> dict:
+def _card(visit: Visit, day: date, entry: dict | None) -> dict:
+    """What the board shows of any visit, on a technician's row or among the unassigned."""
     customer = visit.ticket.customer
     return {
         **_who(visit),
         "status": visit.status.value,
-        "technician_id": visit.technician_id,
-        "start": visit.planned_start.astimezone(local_zone()),
-        "end": (visit.planned_end or visit.planned_start).astimezone(local_zone()),
+        "duration_s": visit.duration_s,
+        "skills": list(visit.required_skills or []),
         "windows": _windows(visit, day, entry),
         "promised": visit.promised_start is not None,
         "address": customer.address,
         "district": customer.district,
         "lat": customer.lat,
         "lon": customer.lon,
-        "skills": list(visit.required_skills or []),
-        "duration_s": visit.duration_s,
+    }
+
+
+def _block(visit: Visit, day: date, entry: dict | None) -> dict:
+    return {
+        **_card(visit, day, entry),
+        "technician_id": visit.technician_id,
+        "start": visit.planned_start.astimezone(local_zone()),
+        "end": (visit.planned_end or visit.planned_start).astimezone(local_zone()),
         # A technician on the way or done owns the visit now: the board does not let it be dragged.
         "movable": visit.status not in VISIT_STARTED,
     }
 
 
 def _unassigned(visit: Visit, day: date, entry: dict | None, reason: dict | None) -> dict:
-    customer = visit.ticket.customer
     worded = reason_text.describe_item(reason, day=day) if reason else str(NOT_PLANNED_YET)
     return {
-        **_who(visit),
-        "status": visit.status.value,
-        "duration_s": visit.duration_s,
-        "skills": list(visit.required_skills or []),
-        "windows": _windows(visit, day, entry),
-        "promised": visit.promised_start is not None,
-        "address": customer.address,
-        "district": customer.district,
-        "lat": customer.lat,
-        "lon": customer.lon,
+        **_card(visit, day, entry),
         "reason": worded,
         "reason_code": reason.get("reason_code") if reason else None,
         "reason_params": reason.get("reason_params") if reason else None,

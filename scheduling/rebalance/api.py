@@ -23,6 +23,7 @@ blp = Blueprint(
 @blp.route("/preview")
 class RebalancePreview(MethodView):
     @role_required("dispatcher")
+    @idempotent
     @blp.arguments(RebalancePreviewSchema)
     @blp.response(200, RebalanceSchema)
     @blp.alt_response(422, description="The event does not fit the day; the message names the field.")

@@ -68,6 +68,7 @@ def test_an_existing_order_sent_with_another_value_is_a_conflict(cs, new_ticket)
     response = cs.post("/api/v1/tickets", json=changed)
     assert response.status_code == 409
     assert "stored with value 4599.00" in response.json["message"]
+    assert response.json["order_value"] == "4599.00"  # money as a decimal string, like every answer
     assert count(Ticket) == 1
 
 
