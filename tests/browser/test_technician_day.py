@@ -264,6 +264,8 @@ def test_a_confirmed_report_needs_the_signature_and_the_error_goes_once_it_is_dr
     page.click("text=Accept")
     page.click("text=On my way")
     page.click("text=Arrived: check in here")
+    # The check-in is sent behind the technician's back; the refusal below must not race it.
+    expect(page.locator("#action-message")).to_have_text("Sent.")
     page.fill("textarea[name=work_done]", "Mounted the indoor unit.")
     page.check("input[name=customer_confirmed]")
 
