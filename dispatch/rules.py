@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 import dispatch.message_codes  # noqa: F401 - the words of the codes raised here
 from common.errors import Conflict, RuleViolation
 from common.messages import Message
-from dispatch.assignment_rules import BusySpan, CrewMember, check_assignment  # noqa: F401 - long used as rules.*
 from dispatch.enums import Cause, ProductCategory, Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus
 
 T, V = TicketStatus, VisitStatus

@@ -16,7 +16,7 @@ from common.errors import NotFound, RuleViolation
 from common.i18n import local_zone, to_local
 from common.models import User
 from common.transaction import begin_write, transactional
-from dispatch import rules
+from dispatch import assignment_rules, rules
 from dispatch.enums import VisitStatus
 from dispatch.models import Visit
 from dispatch.rules import check_visit_transition
@@ -53,7 +53,7 @@ def assign_visit(visit_id: int, *, technician_id: int, start: datetime, by: User
             Visit.planned_end > start,
         )
     ).all()
-    crew = rules.CrewMember(
+    crew = assignment_rules.CrewMember(
         name=technician.name,
         active=technician.active,
         skills=frozenset(technician.skill_codes),
@@ -62,14 +62,14 @@ def assign_visit(visit_id: int, *, technician_id: int, start: datetime, by: User
         shift_end=technician.shift_end,
     )
     promised = (visit.promised_start, visit.promised_end) if visit.promised_start and visit.promised_end else None
-    rules.check_assignment(
+    assignment_rules.check_assignment(
         start=start,
         end=end,
         required_skills=list(visit.required_skills or ()),
         crew=crew,
         zone=local_zone(),
         promised=promised,
-        busy=[rules.BusySpan(row.id, row.planned_start, row.planned_end) for row in busy],
+        busy=[assignment_rules.BusySpan(row.id, row.planned_start, row.planned_end) for row in busy],
     )
     place_visit(visit, technician=technician, start=start, end=end, by=by, source="manual")
     day.version += 1

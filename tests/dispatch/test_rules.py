@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from common.errors import Conflict, RuleViolation
-from dispatch import rules
+from dispatch import assignment_rules, rules
 from dispatch.enums import Cause, ProductCategory, Responsibility, TicketStatus, TicketType, WarrantyStatus
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -200,7 +200,7 @@ def test_call_window_and_spacing_are_configurable():
 
 # --- manual assignment feasibility ---
 
-CREW = rules.CrewMember(
+CREW = assignment_rules.CrewMember(
     name="Li Wei",
     active=True,
     skills=frozenset({"large_appliance_install"}),
@@ -212,7 +212,7 @@ MONDAY_9 = shanghai(2026, 11, 23, 9, 0)  # 2026-11-23 is a Monday
 
 
 def _check(start=MONDAY_9, minutes=90, crew=CREW, **kw):
-    rules.check_assignment(
+    assignment_rules.check_assignment(
         start=start,
         end=start + timedelta(minutes=minutes),
         required_skills=kw.pop("skills", ["large_appliance_install"]),
@@ -263,14 +263,14 @@ def test_promised_slot_is_a_start_window_as_booking_reads_it():
 
 
 def test_assignment_overlapping_another_visit_is_a_conflict():
-    busy = [rules.BusySpan(7, shanghai(2026, 11, 23, 10, 0), shanghai(2026, 11, 23, 11, 0))]
+    busy = [assignment_rules.BusySpan(7, shanghai(2026, 11, 23, 10, 0), shanghai(2026, 11, 23, 11, 0))]
     _check(start=shanghai(2026, 11, 23, 8, 30), busy=busy)  # 08:30-10:00 touches but does not overlap
     with pytest.raises(Conflict, match="already has visit 7 at 10:00-11:00"):
         _check(busy=busy)
 
 
 def test_inactive_technician_cannot_be_assigned():
-    crew = rules.CrewMember(**{**CREW.__dict__, "active": False})
+    crew = assignment_rules.CrewMember(**{**CREW.__dict__, "active": False})
     with pytest.raises(RuleViolation, match="not active"):
         _check(crew=crew)
 
