@@ -112,7 +112,10 @@ class ComplaintRowSchema(ma.Schema):
     responsibility = fields.Enum(Responsibility, by_value=True, metadata=_describe("Who pays."))
     tickets = fields.Integer()
     compensations = fields.Integer(
-        metadata=_describe("Compensations given on the ladder to those tickets (accepted; approved above 30 yuan).")
+        metadata=_describe(
+            "Compensations given in the period on the ladder to tickets of this cause, counted on the day given "
+            "(accepted; approved above 30 yuan), whenever the ticket was registered."
+        )
     )
     compensation_yuan = fields.Decimal(as_string=True, metadata=_describe("Their sum in yuan, as a string."))
 
