@@ -250,3 +250,17 @@ def test_remedy_webhook_and_dashboard_refusals_answer_in_the_readers_language(ap
         assert not re.search(r"[A-Za-z]{4,} [a-z]{2,} [a-z]{2,}", text), text  # no English sentence left
     period = manager.get("/api/v1/kpis?from=2026-11-20&to=2026-11-01", headers=zh).json
     assert period["errors"]["query"]["to"] == ["结束日期早于开始日期；请让“至”不早于“从”。"]
+
+
+def test_the_demo_is_typed_in_chinese_only_so_an_english_label_stands_out():
+    from demo import seed
+
+    texts = [
+        *seed.SKILL_NAMES.values(),
+        *(text for problems in seed.PROBLEMS.values() for text in problems),
+        *(name for _sku, name, _price in seed.PARTS),
+        *(brand for products in seed.PRODUCTS.values() for brand, _sku, _price in products),
+        *(work for work, _sku in seed.MORNING_REPORTS),
+    ]
+    english = [text for text in texts if re.search(r"[A-Za-z]{2,}", text)]
+    assert not english, english
