@@ -148,6 +148,7 @@ DETAIL_KEYS: dict[str, Any] = {
     "promise_broken": _l("promise broken"),
     "at": _l("at"),
     "unanswered_calls": _l("unanswered calls"),
+    "attempt": _l("call no."),
 }
 # Ids and coordinates help support staff, not the reader of the timeline.
 HIDDEN_DETAIL_KEYS = frozenset(
