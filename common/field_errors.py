@@ -76,6 +76,11 @@ PATTERNS = [
     (re.compile(r"Must be less than or equal to (?P<max>\S+)\."), _l("Must be at most %(max)s.")),
     (re.compile(r"Must be less than (?P<max>\S+)\."), _l("Must be less than %(max)s.")),
     (re.compile(r"Must be equal to (?P<other>.*)\."), _l("Must be %(other)s.")),
+    # common.schemas.within_calendar
+    (
+        re.compile(r"Give a day between (?P<first>\S+) and (?P<last>\S+)\."),
+        _l("Give a day between %(first)s and %(last)s."),
+    ),
     (re.compile(r"\"(?P<input>.*)\" cannot be formatted as a datetime\."), _l("%(input)s is not a date and time.")),
     (re.compile(r"\"(?P<input>.*)\" cannot be formatted as a date\."), _l("%(input)s is not a date.")),
     (re.compile(r"\"(?P<input>.*)\" cannot be formatted as a time\."), _l("%(input)s is not a time of day.")),

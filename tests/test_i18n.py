@@ -264,3 +264,16 @@ def test_the_demo_is_typed_in_chinese_only_so_an_english_label_stands_out():
     ]
     english = [text for text in texts if re.search(r"[A-Za-z]{2,}", text)]
     assert not english, english
+
+
+def test_remedy_and_dashboard_field_errors_read_in_chinese(app, login_as):
+    zh = {"Accept-Language": "zh-CN"}
+    manager = login_as("manager")
+
+    decision = manager.post("/api/v1/remedies/424242/approval", headers=zh, json={"decision": "maybe"})
+    long_ago = manager.get("/api/v1/kpis?from=1999-01-01&to=1999-01-31", headers=zh)
+
+    assert decision.status_code == 422
+    assert decision.json["errors"]["json"]["decision"] == ["必须是以下之一：批准 (approve)、拒绝 (refuse)。"]
+    assert long_ago.status_code == 422
+    assert long_ago.json["errors"]["query"]["from"] == ["请填写 2000-01-01 至 2099-12-31 之间的日期。"]

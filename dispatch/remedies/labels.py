@@ -67,6 +67,9 @@ CODES: dict[str, Any] = {
     **WAREHOUSE_LABELS,
     "answer_accepted": _l("accepted"),
     "answer_declined": _l("declined"),
+    # a manager's decision on a compensation (RemedyDecisionSchema)
+    "approve": _l("approve"),
+    "refuse": _l("refuse"),
 }
 
 
