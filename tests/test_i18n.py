@@ -277,3 +277,14 @@ def test_remedy_and_dashboard_field_errors_read_in_chinese(app, login_as):
     assert decision.json["errors"]["json"]["decision"] == ["必须是以下之一：批准 (approve)、拒绝 (refuse)。"]
     assert long_ago.status_code == 422
     assert long_ago.json["errors"]["query"]["from"] == ["请填写 2000-01-01 至 2099-12-31 之间的日期。"]
+
+
+def test_a_dashboard_filter_that_cannot_be_read_is_named_by_its_chinese_label(app, client, page_login):
+    from tests.visible_text import english_left, visible_text
+
+    page_login(factories.make_user("manager"))
+    html = client.get("/dashboard?from=1999-01-01&lang=zh_CN").get_data(as_text=True)
+
+    text = visible_text(html)
+    assert "从: 请填写 2000-01-01 至 2099-12-31 之间的日期。" in text
+    assert english_left(text) == []
