@@ -86,11 +86,14 @@ def _register_labels() -> None:
     import scheduling.message_codes
     import technicians.labels
     import technicians.message_codes
+    import webhooks.labels
+    import webhooks.message_codes
 
     dispatch.labels.register()
     dispatch.remedies.labels.register()
     technicians.labels.register()
     scheduling.labels.register()
+    webhooks.labels.register()
 
 
 def _register_api(app: Flask, api) -> None:

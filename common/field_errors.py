@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import has_request_context
+from flask import has_request_context, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+
+from common.labels import label
 
 EXACT = {
     "Missing data for required field.": _l("Missing data for required field."),
@@ -73,12 +75,21 @@ PATTERNS = [
     (re.compile(r"Must be greater than (?P<min>\S+)\."), _l("Must be greater than %(min)s.")),
     (re.compile(r"Must be less than or equal to (?P<max>\S+)\."), _l("Must be at most %(max)s.")),
     (re.compile(r"Must be less than (?P<max>\S+)\."), _l("Must be less than %(max)s.")),
-    (re.compile(r"Must be one of: (?P<choices>.*)\."), _l("Must be one of: %(choices)s.")),
     (re.compile(r"Must be equal to (?P<other>.*)\."), _l("Must be %(other)s.")),
+    # common.schemas.within_calendar
+    (
+        re.compile(r"Give a day between (?P<first>\S+) and (?P<last>\S+)\."),
+        _l("Give a day between %(first)s and %(last)s."),
+    ),
     (re.compile(r"\"(?P<input>.*)\" cannot be formatted as a datetime\."), _l("%(input)s is not a date and time.")),
     (re.compile(r"\"(?P<input>.*)\" cannot be formatted as a date\."), _l("%(input)s is not a date.")),
     (re.compile(r"\"(?P<input>.*)\" cannot be formatted as a time\."), _l("%(input)s is not a time of day.")),
 ]
+
+
+ONE_OF = re.compile(r"Must be one of: (?P<choices>.*)\.")
+ONE_OF_TEMPLATE = _l("Must be one of: %(choices)s.")
+LIST_SEPARATOR = _l(", ")
 
 
 def translate_message(message: str) -> str:
@@ -88,11 +99,24 @@ def translate_message(message: str) -> str:
     known = EXACT.get(message)
     if known is not None:
         return str(known)
+    one_of = ONE_OF.fullmatch(message)
+    if one_of:
+        return str(ONE_OF_TEMPLATE) % {"choices": _choices(one_of["choices"].split(", "))}
     for pattern, template in PATTERNS:
         found = pattern.fullmatch(message)
         if found:
             return str(template) % found.groupdict()
     return gettext(message) if message else message
+
+
+def _choices(codes: list[str]) -> str:
+    """The allowed values by their labels in the reader's language; an API client also gets the code to send."""
+    for_api = request.path.startswith("/api/")
+    words = []
+    for code in codes:
+        word = str(label(code))
+        words.append(f"{word} ({code})" if for_api and word != code else word)
+    return str(LIST_SEPARATOR).join(words)
 
 
 def translate_field_errors(errors: Any) -> Any:

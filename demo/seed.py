@@ -34,13 +34,15 @@ from technicians.models import Part, ServiceReport, Technician
 DEMO_PASSWORD = "demo-pass"
 REGION = "shanghai"
 
+# The demo is typed as a Shanghai team would type it: people, products, parts and notes in Chinese only, so
+# an English word on a Chinese page is the app's, and stands out. Codes and model numbers stay as they are.
 SKILL_NAMES = {
-    "large_appliance_install": "大家电安装 Large appliance installation",
-    "large_appliance_repair": "大家电维修 Large appliance repair",
-    "small_appliance_install": "小家电安装 Small appliance installation",
-    "small_appliance_repair": "小家电维修 Small appliance repair",
-    "furniture_assembly": "家具安装 Furniture assembly",
-    "furniture_repair": "家具维修 Furniture repair",
+    "large_appliance_install": "大家电安装",
+    "large_appliance_repair": "大家电维修",
+    "small_appliance_install": "小家电安装",
+    "small_appliance_repair": "小家电维修",
+    "furniture_assembly": "家具安装",
+    "furniture_repair": "家具维修",
 }
 
 # Crews specialise: appliance people, furniture people, and a few all-rounders.
@@ -86,44 +88,44 @@ GIVEN_NAMES = (
 
 PRODUCTS = {
     ProductCategory.LARGE_APPLIANCE: (
-        ("Haier", "BCD-470WDPG", 4599),
-        ("Midea", "KFR-35GW/N8", 3299),
-        ("Gree", "KFR-72LW", 8999),
-        ("Siemens", "WM14U561HW", 6499),
-        ("Little Swan", "TG100V88", 2899),
-        ("Haier", "EC6002-MC3", 1899),
-        ("Casarte", "BCD-635WGCTU1", 28999),
-        ("Bosch", "SMS6ECI07C", 5999),
+        ("海尔", "BCD-470WDPG", 4599),
+        ("美的", "KFR-35GW/N8", 3299),
+        ("格力", "KFR-72LW", 8999),
+        ("西门子", "WM14U561HW", 6499),
+        ("小天鹅", "TG100V88", 2899),
+        ("海尔", "EC6002-MC3", 1899),
+        ("卡萨帝", "BCD-635WGCTU1", 28999),
+        ("博世", "SMS6ECI07C", 5999),
     ),
     ProductCategory.SMALL_APPLIANCE: (
-        ("Midea", "MG38CB", 599),
-        ("Philips", "AC3858", 2699),
-        ("Xiaomi", "MJSCJ01", 1999),
-        ("Joyoung", "DJ13R-P10", 499),
+        ("美的", "MG38CB", 599),
+        ("飞利浦", "AC3858", 2699),
+        ("小米", "MJSCJ01", 1999),
+        ("九阳", "DJ13R-P10", 499),
     ),
     ProductCategory.FURNITURE: (
-        ("IKEA", "PAX-236", 3580),
-        ("Kuka", "KUKA-2058", 12999),
-        ("Quanu", "QW-1803", 6980),
-        ("Markor", "MK-BED-18", 45800),
-        ("Natuzzi", "NZ-SOFA-3", 86000),
+        ("宜家", "PAX-236", 3580),
+        ("顾家家居", "KUKA-2058", 12999),
+        ("全友", "QW-1803", 6980),
+        ("美克美家", "MK-BED-18", 45800),
+        ("纳图兹", "NZ-SOFA-3", 86000),
     ),
 }
 
 PROBLEMS = {
-    TicketType.INSTALLATION: ("新购商品送货后需要上门安装。 New purchase delivered, needs installation.",),
+    TicketType.INSTALLATION: ("新购商品送货后需要上门安装。",),
     TicketType.REPAIR: (
-        "不制冷，压缩机有异响。 Not cooling, compressor noise.",
-        "通电后不工作，显示E4故障码。 Shows error E4 and will not start.",
-        "漏水，地面有积水。 Leaking water onto the floor.",
-        "柜门松动，关不严。 Door loose, does not close.",
+        "不制冷，压缩机有异响。",
+        "通电后不工作，显示E4故障码。",
+        "漏水，地面有积水。",
+        "柜门松动，关不严。",
     ),
     TicketType.INSPECTION: (
-        "安装前上门测量尺寸。 Measure the space before installation.",
-        "客户反映有异味，需上门检测。 Customer reports a smell; inspect on site.",
+        "安装前上门测量尺寸。",
+        "客户反映有异味，需上门检测。",
     ),
-    TicketType.RETURN_PICKUP: ("七天无理由退货，上门取件。 7-day no-reason return, pick up the unit.",),
-    TicketType.EXCHANGE: ("外观破损，换新。 Damaged in transport, exchange for a new unit.",),
+    TicketType.RETURN_PICKUP: ("七天无理由退货，上门取件。",),
+    TicketType.EXCHANGE: ("运输途中外观破损，换新。",),
 }
 TYPE_WEIGHTS = {
     TicketType.INSTALLATION: 45,
@@ -139,16 +141,16 @@ CAUSE_BY_TYPE = {
 }
 
 PARTS = (
-    ("P-CAP-35", "压缩机启动电容 Compressor start capacitor", "45.00"),
-    ("P-VALVE-IN", "进水阀 Water inlet valve", "68.00"),
-    ("P-PUMP-DR", "排水泵 Drain pump", "120.00"),
-    ("P-BELT-01", "洗衣机皮带 Washer drive belt", "35.00"),
-    ("P-SEAL-DR", "门封条 Door seal", "88.00"),
-    ("P-HINGE-01", "铰链 Hinge", "25.00"),
-    ("P-BRKT-AC", "空调支架 AC wall bracket", "150.00"),
-    ("P-PIPE-3M", "铜管延长 3m Copper pipe extension 3 m", "210.00"),
-    ("P-SENSOR-T", "温度传感器 Temperature sensor", "56.00"),
-    ("P-SLIDE-01", "抽屉滑轨 Drawer slide", "40.00"),
+    ("P-CAP-35", "压缩机启动电容", "45.00"),
+    ("P-VALVE-IN", "进水阀", "68.00"),
+    ("P-PUMP-DR", "排水泵", "120.00"),
+    ("P-BELT-01", "洗衣机皮带", "35.00"),
+    ("P-SEAL-DR", "门封条", "88.00"),
+    ("P-HINGE-01", "铰链", "25.00"),
+    ("P-BRKT-AC", "空调支架", "150.00"),
+    ("P-PIPE-3M", "铜管延长3米", "210.00"),
+    ("P-SENSOR-T", "温度传感器", "56.00"),
+    ("P-SLIDE-01", "抽屉滑轨", "40.00"),
 )
 
 EVENING = (time(19, 30), time(21, 30))
@@ -219,11 +221,11 @@ def seed_demo(*, today: date | None = None, tickets: int = 150, plan_days: int =
 
 def _add_staff(password_hash: str) -> dict[str, User]:
     people = {
-        "admin": ("系统管理员 Admin", Role.ADMIN),
-        "manager": ("李经理 Manager Li", Role.MANAGER),
-        "dispatcher": ("周调度 Dispatcher Zhou", Role.DISPATCHER),
-        "cs": ("陈客服 CS Chen", Role.CS),
-        "cs2": ("吴客服 CS Wu", Role.CS),
+        "admin": ("系统管理员", Role.ADMIN),
+        "manager": ("李经理", Role.MANAGER),
+        "dispatcher": ("周调度", Role.DISPATCHER),
+        "cs": ("陈客服", Role.CS),
+        "cs2": ("吴客服", Role.CS),
     }
     users = {}
     for username, (name, role) in people.items():
@@ -236,7 +238,7 @@ def _add_staff(password_hash: str) -> dict[str, User]:
 def _add_skills() -> None:
     codes = sorted({code for skills in DEFAULT_SKILLS.values() for code in skills})
     for code in codes:
-        db.session.add(Skill(code=code, name=SKILL_NAMES.get(code, code.replace("_", " "))))
+        db.session.add(Skill(code=code, name=SKILL_NAMES[code]))
     db.session.flush()
 
 
@@ -248,7 +250,7 @@ def _add_technicians(rng: random.Random, password_hash: str) -> list[Technician]
         name = SURNAMES[n % len(SURNAMES)] + GIVEN_NAMES[n % len(GIVEN_NAMES)]
         user = User(
             username=f"tech{n:02d}",
-            display_name=f"{name} (tech{n:02d})",
+            display_name=name,
             password_hash=password_hash,
             role=Role.TECHNICIAN,
         )
@@ -291,8 +293,7 @@ def _neighbour_districts(home: District) -> list[str]:
 
 def _add_parts() -> None:
     for sku, name, price in PARTS:
-        # The team works in Chinese: the English half of each name is there for readers of this file.
-        db.session.add(Part(sku=sku, name=name.split(" ", 1)[0], price_yuan=Decimal(price)))
+        db.session.add(Part(sku=sku, name=name, price_yuan=Decimal(price)))
 
 
 def _near(rng: random.Random, district: District, *, spread_km: float) -> tuple[float, float]:

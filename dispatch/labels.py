@@ -8,6 +8,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from common.labels import register_labels
+from common.message_text import word
+from dispatch import rules
 from dispatch.enums import (
     CallOutcome,
     Cause,
@@ -145,6 +147,8 @@ DETAIL_KEYS: dict[str, Any] = {
     "customer_confirmed": _l("customer confirmed"),
     "promise_broken": _l("promise broken"),
     "at": _l("at"),
+    "unanswered_calls": _l("unanswered calls"),
+    "attempt": _l("call no."),
 }
 # Ids and coordinates help support staff, not the reader of the timeline.
 HIDDEN_DETAIL_KEYS = frozenset(
@@ -215,3 +219,12 @@ def register() -> None:
         codes={**SKILL_LABELS, **REGION_LABELS, **SOURCE_LABELS, **STORED_REASONS},
         value_patterns=SOURCE_PATTERNS,
     )
+
+
+def close_note(ticket) -> str | None:
+    """The ticket's close note in the reader's language: why it closed as unreachable, then what CS typed."""
+    summary = rules.close_summary(ticket)
+    if summary is None:
+        return ticket.close_note
+    words = word(summary.code, summary.params)
+    return f"{words} {ticket.close_note}" if ticket.close_note else words

@@ -38,6 +38,7 @@ MESSAGES = register_messages(
         ),
         "quota_refusal_needs_reason": N_("Say why the visit is refused; CS tells the customer."),
         # follow-up calls
+        "ticket_closed_unreachable": N_("No answer to %(count)s follow-up calls (%(times)s local time)."),
         "clock_today": N_("%(time)s"),
         "clock_tomorrow": N_("%(time)s tomorrow"),
         "clock_on_day": N_("%(time)s on %(day)s"),

@@ -18,7 +18,18 @@ from zoneinfo import ZoneInfo
 import dispatch.message_codes  # noqa: F401 - the words of the codes raised here
 from common.errors import Conflict, RuleViolation
 from common.messages import Message
-from dispatch.enums import Cause, ProductCategory, Responsibility, TicketStatus, TicketType, VisitStatus, WarrantyStatus
+from dispatch.enums import (
+    Cause,
+    CloseReason,
+    FollowUpKind,
+    FollowUpStatus,
+    ProductCategory,
+    Responsibility,
+    TicketStatus,
+    TicketType,
+    VisitStatus,
+    WarrantyStatus,
+)
 
 T, V = TicketStatus, VisitStatus
 
@@ -371,3 +382,17 @@ def is_mainland_phone(text: str) -> bool:
     compact = re.sub(r"[\s\-()]", "", text or "")
     compact = re.sub(r"(?:ext\.?|转)(\d+)$", r"#\1", compact, flags=re.IGNORECASE)
     return bool(_MOBILE.match(compact) or _LANDLINE.match(compact) or _SERVICE.match(compact))
+
+
+def close_summary(ticket) -> Message | None:
+    """Why a ticket closed as unreachable, as data worded when read: the unanswered calls of the follow-up
+    given up (the note CS typed is kept apart, in `close_note`); None for any other close."""
+    if ticket.close_reason is not CloseReason.UNREACHABLE:
+        return None
+    given_up = [
+        f for f in ticket.follow_ups if f.kind == FollowUpKind.FOLLOW_UP and f.status is FollowUpStatus.UNREACHABLE
+    ]
+    if not given_up:
+        return None
+    times = [attempt.at for attempt in given_up[-1].attempts]
+    return Message("ticket_closed_unreachable", {"count": len(times), "times": times})

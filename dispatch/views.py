@@ -17,7 +17,7 @@ from common.field_errors import translate_field_errors
 from common.forms import run_flashed
 from common.input_limits import query_int
 from common.models import Role
-from dispatch import rules
+from dispatch import labels, rules
 from dispatch.enums import CallOutcome, Platform, TicketStatus
 from dispatch.remedies import rules as remedy_rules
 from dispatch.remedies import service as remedies
@@ -72,6 +72,7 @@ def ticket_detail(ticket_id: int):
     return render_template(
         "dispatch/ticket_detail.html",
         ticket=ticket,
+        close_note=labels.close_note(ticket),
         visits_used=tickets.visits_used(ticket),
         quota=rules.quota_standing(ticket.visits, ticket.visit_quota),
         open_statuses=rules.VISIT_OPEN,

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from common.errors import RuleViolation
+from reporting import message_codes  # noqa: F401 - the words of the codes raised here
+
 SECONDS_PER_DAY = 86_400
 # A unit serviced again this soon after its ticket closed counts as a repeat visit.
 REPEAT_WINDOW_DAYS = 30
@@ -23,6 +26,14 @@ LATE_BANDS: tuple[tuple[str, int | None], ...] = (
     ("late_over_120", None),
 )
 ARRIVAL_BANDS: tuple[str, ...] = ("on_time", "early", *(code for code, _ in LATE_BANDS))
+
+
+def check_period(first: date, last: date, *, location: str = "query") -> None:
+    """Refuse a period that ends before it starts or is longer than one query may cover (422 on the field)."""
+    if last < first:
+        raise RuleViolation("report_period_reversed", field="to", location=location)
+    if (last - first).days + 1 > MAX_PERIOD_DAYS:
+        raise RuleViolation("report_period_too_long", field="from", location=location, params={"days": MAX_PERIOD_DAYS})
 
 
 def rate(part: int, whole: int) -> float | None:

@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
+from common.errors import RuleViolation
 from common.i18n import local_zone
 from common.schemas import within_calendar
 from dispatch.enums import Cause, ProductCategory, Responsibility, TicketType
@@ -56,14 +57,10 @@ class KpiQueryArgsSchema(ma.Schema):
         today = datetime.now(local_zone()).date()
         data.setdefault("last", data["first"] + timedelta(days=DEFAULT_PERIOD_DAYS - 1) if "first" in data else today)
         data.setdefault("first", data["last"] - timedelta(days=DEFAULT_PERIOD_DAYS - 1))
-        if data["last"] < data["first"]:
-            raise ma.ValidationError(
-                _l("The period ends before it starts; give a 'to' date on or after 'from'."), field_name="to"
-            )
-        if (data["last"] - data["first"]).days + 1 > rules.MAX_PERIOD_DAYS:
-            raise ma.ValidationError(
-                _l("Choose a period of at most %(days)d days.", days=rules.MAX_PERIOD_DAYS), field_name="from"
-            )
+        try:
+            rules.check_period(data["first"], data["last"])
+        except RuleViolation as refusal:  # the rule words it in the reader's language
+            raise ma.ValidationError(refusal.message, field_name=refusal.field or "_schema") from refusal
         return data
 
 
@@ -115,7 +112,10 @@ class ComplaintRowSchema(ma.Schema):
     responsibility = fields.Enum(Responsibility, by_value=True, metadata=_describe("Who pays."))
     tickets = fields.Integer()
     compensations = fields.Integer(
-        metadata=_describe("Compensations given on the ladder to those tickets (accepted; approved above 30 yuan).")
+        metadata=_describe(
+            "Compensations given in the period on the ladder to tickets of this cause, counted on the day given "
+            "(accepted; approved above 30 yuan), whenever the ticket was registered."
+        )
     )
     compensation_yuan = fields.Decimal(as_string=True, metadata=_describe("Their sum in yuan, as a string."))
 

@@ -126,7 +126,7 @@ def dashboard_tables(dashboard: Dashboard) -> dict[str, Table]:
             [
                 [
                     r.name,
-                    r.region,
+                    label(r.region),
                     r.visits,
                     r.on_site_h,
                     r.shift_h,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
 from common.auth import role_required
@@ -21,6 +23,18 @@ bp = Blueprint(
 )
 
 
+# The filters' names as the page labels them, so a message says which field in the reader's words.
+FILTER_LABELS = {
+    "from": _l("From"),
+    "to": _l("To"),
+    "bucket": _l("Trend by"),
+    "region": _l("Region"),
+    "technician": _l("Technician"),
+    "category": _l("Product category"),
+    "brand": _l("Brand"),
+}
+
+
 def _filters() -> dict:
     """The filters of the query string; what cannot be read is said in a message and left at its default."""
     schema = KpiQueryArgsSchema()
@@ -29,7 +43,7 @@ def _filters() -> dict:
     except ValidationError as error:
         for field, messages in translate_field_errors(error.normalized_messages()).items():
             for message in messages if isinstance(messages, list) else [messages]:
-                flash(f"{field}: {message}", "error")
+                flash(f"{FILTER_LABELS.get(field, field)}: {message}", "error")
         return schema.load({})
 
 
@@ -54,7 +68,7 @@ def table_download(table: str):
     result = service.summarise_kpis(args.pop("first"), **args)
     tables = dashboard_tables(result)
     if table not in tables:
-        abort(404, description=f"No table {table!r}; the dashboard has {', '.join(tables)}.")
+        abort(404, description=_("The dashboard has no table %(table)s.", table=table))
     name = f"{table}_{result.scope.first.isoformat()}_{result.scope.last.isoformat()}.csv"
     return Response(
         table_csv(tables[table]),

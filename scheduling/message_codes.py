@@ -21,7 +21,20 @@ MESSAGES = register_messages(
         # manual moves on the board
         "start_in_past": N_("The start is in the past; pick a time from now on."),
         # rebalance
-        "rebalance_event_refused": N_("The event does not fit the day: %(detail)s"),
+        # the core's EventError codes, as `rebalance_<code>` (ids are the API's visit and technician ids)
+        "rebalance_event_not_object": N_("The event must be a JSON object with a kind."),
+        "rebalance_event_kind_unknown": N_("The kind of event must be one of %(kinds)s, not %(value)s."),
+        "rebalance_event_technician_unknown": N_("Technician %(technician)s does not work this day."),
+        "rebalance_event_shift_shape": N_("Give the spare shift as a start and an end."),
+        "rebalance_event_shift_reversed": N_("The shift must end after it starts."),
+        "rebalance_event_visit_unknown": N_("Visit %(visit)s is not a visit of this day."),
+        "rebalance_event_minutes_invalid": N_("Give the overrun as a whole number of minutes other than 0."),
+        "rebalance_event_seconds_invalid": N_("Give a local time of day as HH:MM, e.g. 11:00."),
+        "rebalance_event_visit_started": N_("Visit %(visit)s has already started; it cannot be cancelled now."),
+        "rebalance_event_visit_planned": N_(
+            "Visit %(visit)s is already planned; an urgent visit is one not yet on a route."
+        ),
+        "rebalance_event_overrun_too_short": N_("A visit cannot run shorter than no time at all."),
         "rebalance_not_found_preview": N_(
             "There is no rebalance %(rebalance_id)s; preview one with POST /api/v1/rebalance/preview."
         ),

@@ -224,3 +224,67 @@ def test_an_unknown_address_is_answered_in_the_readers_language(client):
     assert answer.status_code == 404 and answer.json["message"] == "There is nothing at this address."
     page = client.get("/no-such-page?lang=zh_CN")
     assert page.status_code == 404 and "此地址没有内容。" in page.get_data(as_text=True)
+
+
+def test_remedy_webhook_and_dashboard_refusals_answer_in_the_readers_language(app, login_as):
+    zh = {"Accept-Language": "zh-CN"}
+    manager, admin = login_as("manager"), login_as("admin")
+    asked = [
+        (manager.get("/api/v1/remedies/returns/424242", headers=zh), "退货单 424242 不存在。"),
+        (
+            manager.post("/api/v1/remedies/returns/424242/receipt-check", headers=zh, json={}),
+            None,  # the body is checked first: every field named, in Chinese
+        ),
+        (admin.post("/api/v1/webhook-deliveries/424242/replay", headers=zh), "没有编号为 424242 的 Webhook 推送。"),
+        (
+            admin.post("/api/v1/webhook-endpoints", headers=zh, json={"url": "ftp://crm.example.com", "events": []}),
+            None,
+        ),
+        (manager.get("/api/v1/kpis?from=2026-11-20&to=2026-11-01", headers=zh), None),
+    ]
+    for response, message in asked:
+        assert response.status_code in (404, 409, 422), response.json
+        if message is not None:  # worded from a code a client can act on
+            assert response.json["message"] == message and response.json["message_code"]
+        text = str(response.json.get("errors") or response.json["message"])
+        assert not re.search(r"[A-Za-z]{4,} [a-z]{2,} [a-z]{2,}", text), text  # no English sentence left
+    period = manager.get("/api/v1/kpis?from=2026-11-20&to=2026-11-01", headers=zh).json
+    assert period["errors"]["query"]["to"] == ["结束日期早于开始日期；请让“至”不早于“从”。"]
+
+
+def test_the_demo_is_typed_in_chinese_only_so_an_english_label_stands_out():
+    from demo import seed
+
+    texts = [
+        *seed.SKILL_NAMES.values(),
+        *(text for problems in seed.PROBLEMS.values() for text in problems),
+        *(name for _sku, name, _price in seed.PARTS),
+        *(brand for products in seed.PRODUCTS.values() for brand, _sku, _price in products),
+        *(work for work, _sku in seed.MORNING_REPORTS),
+    ]
+    english = [text for text in texts if re.search(r"[A-Za-z]{2,}", text)]
+    assert not english, english
+
+
+def test_remedy_and_dashboard_field_errors_read_in_chinese(app, login_as):
+    zh = {"Accept-Language": "zh-CN"}
+    manager = login_as("manager")
+
+    decision = manager.post("/api/v1/remedies/424242/approval", headers=zh, json={"decision": "maybe"})
+    long_ago = manager.get("/api/v1/kpis?from=1999-01-01&to=1999-01-31", headers=zh)
+
+    assert decision.status_code == 422
+    assert decision.json["errors"]["json"]["decision"] == ["必须是以下之一：批准 (approve)、拒绝 (refuse)。"]
+    assert long_ago.status_code == 422
+    assert long_ago.json["errors"]["query"]["from"] == ["请填写 2000-01-01 至 2099-12-31 之间的日期。"]
+
+
+def test_a_dashboard_filter_that_cannot_be_read_is_named_by_its_chinese_label(app, client, page_login):
+    from tests.visible_text import english_left, visible_text
+
+    page_login(factories.make_user("manager"))
+    html = client.get("/dashboard?from=1999-01-01&lang=zh_CN").get_data(as_text=True)
+
+    text = visible_text(html)
+    assert "从: 请填写 2000-01-01 至 2099-12-31 之间的日期。" in text
+    assert english_left(text) == []

@@ -12,6 +12,7 @@ from common.auth import role_required
 from common.errors import DomainError
 from common.models import Role
 from webhooks.enums import DeliveryStatus, OutboundEvent
+from webhooks.labels import STATUS_LABELS
 from webhooks.schemas import WebhookEndpointCreateSchema
 from webhooks.service import deliveries, endpoints
 from webhooks.service.overview import show_webhooks
@@ -33,11 +34,6 @@ EVENT_LABELS = {
     OutboundEvent.REMEDY_RECORDED: _l("Remedy recorded"),
     OutboundEvent.REMEDY_DECIDED: _l("Compensation decided by a manager"),
     OutboundEvent.RETURN_RECEIPT_CHECKED: _l("Returned unit checked in by the warehouse"),
-}
-STATUS_LABELS = {
-    DeliveryStatus.PENDING: _l("Pending"),
-    DeliveryStatus.DELIVERED: _l("Delivered"),
-    DeliveryStatus.DEAD: _l("Dead"),
 }
 
 

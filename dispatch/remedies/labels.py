@@ -46,6 +46,7 @@ TIMELINE_ACTIONS: dict[str, Any] = {
     "remedy_refused": _l("Manager refused the compensation"),
     "return_order_created": _l("Return order created"),
     "pickup_visit_added": _l("Pickup visit added"),
+    "pickup_visit_rebooked": _l("The return order's pickup moved to the rebooked visit"),
     "receipt_checked": _l("Warehouse receipt check"),
 }
 
@@ -66,6 +67,9 @@ CODES: dict[str, Any] = {
     **WAREHOUSE_LABELS,
     "answer_accepted": _l("accepted"),
     "answer_declined": _l("declined"),
+    # a manager's decision on a compensation (RemedyDecisionSchema)
+    "approve": _l("approve"),
+    "refuse": _l("refuse"),
 }
 
 
@@ -74,4 +78,10 @@ def warehouse_label(code: str) -> Any:
 
 
 def register() -> None:
-    register_labels(enums=ENUM_LABELS, timeline_actions=TIMELINE_ACTIONS, detail_keys=DETAIL_KEYS, codes=CODES)
+    register_labels(
+        enums=ENUM_LABELS,
+        timeline_actions=TIMELINE_ACTIONS,
+        detail_keys=DETAIL_KEYS,
+        hidden_detail_keys=("return_order_id",),
+        codes=CODES,
+    )

@@ -23,5 +23,16 @@ MESSAGES = register_messages(
         ),
         "remedy_not_pending": N_("This remedy is not waiting for an approval (it is “%(status)s”)."),
         "remedy_refusal_needs_reason": N_("Say why the compensation is refused; CS tells the customer."),
+        "remedy_not_found": N_("There is no remedy %(remedy_id)s."),
+        "remedy_ticket_cancelled": N_("Ticket %(ticket_id)s is cancelled; no remedy is recorded on it."),
+        "remedy_pickup_waits_for_visit": N_(
+            "Visit %(no)s of this ticket is still to be done; cancel it or let it be done before the pickup "
+            "for the exchange or return is arranged."
+        ),
+        "return_order_not_found": N_("There is no return order %(return_id)s."),
+        "receipt_check_recorded_already": N_("The receipt check of return order %(return_id)s is already recorded."),
+        "receipt_check_before_pickup": N_(
+            "The unit of return order %(return_id)s has not been picked up yet; record the check when it arrives."
+        ),
     }
 )

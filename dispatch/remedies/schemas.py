@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from common.messages import N_
 from common.schemas import AwareDateTime
 from dispatch.enums import ProductCategory, Responsibility, VisitStatus
 from dispatch.remedies.enums import CustomerAnswer, RemedyStatus, RemedyStep, ReturnKind, ReturnStatus
@@ -58,7 +59,9 @@ class RemedyDecisionSchema(ma.Schema):
     @ma.validates_schema
     def _refusal_says_why(self, data, **kwargs):
         if data.get("decision") == "refuse" and not (data.get("reason") or "").strip():
-            raise ma.ValidationError("Say why the compensation is refused.", field_name="reason")
+            raise ma.ValidationError(
+                N_("Say why the compensation is refused; CS tells the customer."), field_name="reason"
+            )
 
 
 class ReceiptCheckCreateSchema(ma.Schema):

@@ -12,7 +12,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -71,7 +70,7 @@ class TicketRemedies:
 def _ticket_or_404(ticket_id: int) -> Ticket:
     ticket = db.session.get(Ticket, ticket_id)
     if ticket is None:
-        raise NotFound(_("There is no ticket %(id)d.", id=ticket_id))
+        raise NotFound("ticket_not_found", params={"ticket_id": ticket_id})
     return ticket
 
 
@@ -112,7 +111,7 @@ def _locked_ticket(ticket_id: int) -> Ticket:
         select(Ticket).where(Ticket.id == ticket_id).with_for_update().execution_options(populate_existing=True)
     )
     if ticket is None:
-        raise NotFound(_("There is no ticket %(id)d.", id=ticket_id))
+        raise NotFound("ticket_not_found", params={"ticket_id": ticket_id})
     return ticket
 
 
@@ -145,9 +144,7 @@ def offer_remedy(
         amount_yuan = amount_yuan.quantize(Decimal("0.01"))  # as stored and as every reader shows it
     ticket = _locked_ticket(ticket_id)
     if ticket.status in FINISHED:
-        raise Conflict(
-            _("Ticket %(id)d is cancelled; no remedy is recorded on it.", id=ticket.id), current=ticket.status.value
-        )
+        raise Conflict("remedy_ticket_cancelled", params={"ticket_id": ticket.id}, current=ticket.status.value)
     remedies = _remedies_of(ticket.id)
     _refuse(rules.check_ladder(_prior(remedies), step))
     accepted = answer is CustomerAnswer.ACCEPTED
@@ -222,14 +219,7 @@ def _visit_for_pickup(ticket: Ticket, step: RemedyStep) -> Visit | None:
     job = TicketType.EXCHANGE if step is RemedyStep.EXCHANGE else TicketType.RETURN_PICKUP
     if ticket.type is job and pending.status in ticket_rules.VISIT_OPEN:
         return pending
-    raise Conflict(
-        _(
-            "Visit %(no)d of this ticket is still to be done; cancel it or let it be done before the pickup "
-            "for the exchange or return is arranged.",
-            no=pending.sequence_no,
-        ),
-        visit_id=pending.id,
-    )
+    raise Conflict("remedy_pickup_waits_for_visit", params={"no": pending.sequence_no}, visit_id=pending.id)
 
 
 def _create_return(
@@ -314,7 +304,7 @@ def _locked_remedy(remedy_id: int) -> Remedy:
         select(Remedy).where(Remedy.id == remedy_id).with_for_update().execution_options(populate_existing=True)
     )
     if remedy is None:
-        raise NotFound(_("There is no remedy %(id)d.", id=remedy_id))
+        raise NotFound("remedy_not_found", params={"remedy_id": remedy_id})
     return remedy
 
 
@@ -352,7 +342,7 @@ def _locked_return(return_id: int) -> ReturnOrder:
         .execution_options(populate_existing=True)
     )
     if order is None:
-        raise NotFound(_("There is no return order %(id)d.", id=return_id))
+        raise NotFound("return_order_not_found", params={"return_id": return_id})
     return order
 
 
@@ -371,19 +361,10 @@ def record_receipt_check(
     now = now or utcnow()
     order = _locked_return(return_id)
     if order.receipt is not None or order.status is not ReturnStatus.AWAITING_PICKUP:
-        raise Conflict(
-            _("The receipt check of return order %(id)d is already recorded.", id=order.id),
-            current=order.status.value,
-        )
+        raise Conflict("receipt_check_recorded_already", params={"return_id": order.id}, current=order.status.value)
     pickup = order.pickup_visit
     if not order.picked_up:
-        raise Conflict(
-            _(
-                "The unit of return order %(id)d has not been picked up yet; record the check when it arrives.",
-                id=order.id,
-            ),
-            visit_id=pickup.id,
-        )
+        raise Conflict("receipt_check_before_pickup", params={"return_id": order.id}, visit_id=pickup.id)
     outcome = rules.receipt_outcome(packaging_ok=packaging_ok, appearance_ok=appearance_ok, quantity_ok=quantity_ok)
     check = ReceiptCheck(
         return_order=order,
@@ -428,5 +409,5 @@ def record_receipt_check(
 def get_return(return_id: int) -> ReturnOrder:
     order = db.session.get(ReturnOrder, return_id)
     if order is None:
-        raise NotFound(_("There is no return order %(id)d.", id=return_id))
+        raise NotFound("return_order_not_found", params={"return_id": return_id})
     return order

@@ -13,7 +13,7 @@ from common.images import MAX_PHOTOS
 from common.input_limits import MAX_ID
 from common.messages import N_
 from common.schemas import AwareDateTime, photo_uploads, within_calendar
-from dispatch import rules
+from dispatch import labels, rules
 from dispatch.enums import (
     Cause,
     CloseReason,
@@ -268,7 +268,10 @@ class TicketSchema(TicketSummarySchema):
     availability = fields.List(fields.Nested(AvailabilityOutSchema))
     visits = fields.List(fields.Nested(VisitSchema))
     close_reason = enum_field(CloseReason, allow_none=True, description="resolved, unreachable or cancelled.")
-    close_note = fields.String(allow_none=True)
+    close_note = fields.Method(
+        "_close_note",
+        metadata={"type": "string", "nullable": True, "description": "Why it closed, in the reader's language."},
+    )
     closed_at = AwareDateTime(allow_none=True)
 
     def _warranty(self, ticket) -> dict:
@@ -276,6 +279,9 @@ class TicketSchema(TicketSummarySchema):
 
     def _visits_used(self, ticket) -> int:
         return rules.quota_standing(ticket.visits, ticket.visit_quota).used
+
+    def _close_note(self, ticket) -> str | None:
+        return labels.close_note(ticket)
 
 
 class TicketDetailSchema(TicketSchema):

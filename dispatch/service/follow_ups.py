@@ -226,11 +226,9 @@ def record_call_attempt(
             announce(ticket, OutboundEvent.TICKET_REOPENED, visit=visit, at=now, note=note)
     elif number >= policy.max_attempts:
         follow_up.status, follow_up.closed_at = FollowUpStatus.UNREACHABLE, now
-        times = ", ".join(a.at.astimezone(policy.zone).strftime("%m-%d %H:%M") for a in follow_up.attempts)
-        close_note = f"No answer to {number} follow-up calls ({times} local time)."
-        if note:
-            close_note += f" {note}"
-        close_ticket(ticket, reason=CloseReason.UNREACHABLE, note=close_note, by=by, now=now)
+        # Only CS's own words are stored; the unanswered calls are worded from the attempts when read
+        # (rules.close_summary), in the reader's language.
+        close_ticket(ticket, reason=CloseReason.UNREACHABLE, note=note, by=by, now=now, unanswered_calls=number)
     return follow_up
 
 

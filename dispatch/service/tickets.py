@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, or_, select
@@ -245,13 +246,19 @@ def cancel_ticket(ticket_id: int, *, reason: str, by: User, now: datetime | None
 
 
 def close_ticket(
-    ticket: Ticket, *, reason: CloseReason, note: str | None, by: User | None, now: datetime | None = None
+    ticket: Ticket,
+    *,
+    reason: CloseReason,
+    note: str | None,
+    by: User | None,
+    now: datetime | None = None,
+    **detail: Any,
 ) -> None:
-    """Close a ticket after its follow-up (resolved or unreachable) and log it (flushes only)."""
+    """Close a ticket after its follow-up (resolved or unreachable) and log it, with `detail` (flushes only)."""
     now = now or utcnow()
     set_ticket_status(ticket, TicketStatus.CLOSED, by=by, reason=reason.value)
     ticket.close_reason, ticket.close_note, ticket.closed_at = reason, note, now
-    record_event(ticket, "closed", by=by, reason=reason, note=note)
+    record_event(ticket, "closed", by=by, reason=reason, note=note, **detail)
     announce(ticket, OutboundEvent.TICKET_CLOSED, at=now, note=note)
 
 

@@ -18,6 +18,7 @@ from common.transaction import transactional
 from dispatch import rules
 from dispatch.enums import TicketStatus, VisitStatus
 from dispatch.models import Ticket, Visit
+from dispatch.remedies.models import ReturnOrder
 from dispatch.rules import check_visit_transition
 from dispatch.schemas import VisitForTechnicianSchema, VisitSchema
 from dispatch.service.outbound import announce
@@ -102,8 +103,27 @@ def return_for_rebooking(visit: Visit, *, reason: str, note: str | None, by: Use
     )
     set_ticket_status(ticket, TicketStatus.OPEN, by=by, reason=reason)
     record_event(ticket, "rebooking_needed", by=by, visit=new_visit, failed_visit_id=visit.id, reason=reason, note=note)
+    _move_pickup(visit, new_visit, by=by)
     announce(ticket, OutboundEvent.REBOOK_NEEDED, visit=new_visit, failed_visit_id=visit.id, reason=reason, note=note)
     return new_visit
+
+
+def _move_pickup(failed: Visit, rebooked: Visit, *, by: User | None) -> None:
+    """A failed pickup left the unit with the customer: its return order waits on the rebooked visit now, so
+    the order shows that visit's status and the warehouse expects the unit from it."""
+    order = db.session.scalar(select(ReturnOrder).where(ReturnOrder.pickup_visit_id == failed.id))
+    if order is None:
+        return
+    order.pickup_visit = rebooked
+    db.session.flush()
+    record_event(
+        failed.ticket,
+        "pickup_visit_rebooked",
+        by=by,
+        visit=rebooked,
+        return_order_id=order.id,
+        failed_visit_id=failed.id,
+    )
 
 
 def add_follow_on_visit(ticket: Ticket, *, by: User, reason: str) -> Visit:

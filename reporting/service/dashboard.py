@@ -6,11 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select, text
 
 from common.db import db, utcnow
-from common.errors import RuleViolation
 from common.i18n import local_zone
 from dispatch.enums import ProductCategory
 from dispatch.models import Customer, Product
@@ -90,14 +88,7 @@ def summarise_kpis(
 ) -> Dashboard:
     """Every measure of the dashboard for the local days [first, last] and the filters given (and, for the
     page, the choices its filters offer)."""
-    if last < first:
-        raise RuleViolation(
-            _("The period ends before it starts; give a 'to' date on or after 'from'."), field="to", location="query"
-        )
-    if (last - first).days + 1 > rules.MAX_PERIOD_DAYS:
-        raise RuleViolation(
-            _("Choose a period of at most %(days)d days.", days=rules.MAX_PERIOD_DAYS), field="from", location="query"
-        )
+    rules.check_period(first, last)
     scope = make_scope(
         first=first,
         last=last,

@@ -48,8 +48,8 @@ class ComplaintRow:
     cause: Cause
     responsibility: Responsibility
     tickets: int
-    # Compensation given on the ladder to those tickets: accepted by the customer (approved by a manager above
-    # CS's limit); declined, pending and refused ones are not given.
+    # Compensation given in the period on the ladder to tickets of this cause, registered whenever: accepted by
+    # the customer (approved by a manager above CS's limit); declined, pending and refused ones are not given.
     compensations: int = 0
     compensation_yuan: Decimal = Decimal("0.00")
 
@@ -164,40 +164,43 @@ def measure_time_limits(scope: KpiScope, *, limit_days: dict[str, int]) -> list[
 
 def measure_complaints(scope: KpiScope) -> list[ComplaintRow]:
     """Tickets registered in the period with a recorded cause, by cause and by who pays for it, with the
-    compensation given on the ladder to those tickets (count and yuan)."""
-    given = (
-        select(
-            Remedy.ticket_id.label("ticket_id"),
-            func.count().label("count"),
-            func.sum(Remedy.amount_yuan).label("yuan"),
-        )
-        .where(Remedy.step == RemedyStep.COMPENSATION, Remedy.status.in_(IN_EFFECT))
-        .group_by(Remedy.ticket_id)
-        .subquery()
-    )
-    query = (
-        _tickets_in_scope(
-            select(
-                KpiTicket.cause,
-                KpiTicket.responsibility,
-                func.count(),
-                func.coalesce(func.sum(given.c.count), 0),
-                func.coalesce(func.sum(given.c.yuan), 0),
-            ).where(scope.in_period_s(KpiTicket.created_s), KpiTicket.cause.is_not(None)),
-            scope,
-        )
-        .outerjoin(given, given.c.ticket_id == KpiTicket.ticket_id)
-        .group_by(KpiTicket.cause, KpiTicket.responsibility)
-    )
+    compensation given in the period on the ladder (count and yuan), whenever its ticket was registered.
+
+    A compensation counts on the day it was given: the day the customer accepted it, or, above CS's limit,
+    the day a manager approved it; the money goes out then, not when the ticket came in."""
+    registered = _tickets_in_scope(
+        select(KpiTicket.cause, KpiTicket.responsibility, func.count()).where(
+            scope.in_period_s(KpiTicket.created_s), KpiTicket.cause.is_not(None)
+        ),
+        scope,
+    ).group_by(KpiTicket.cause, KpiTicket.responsibility)
+    given_at = func.coalesce(Remedy.decided_at, Remedy.offered_at)
+    given = _tickets_in_scope(
+        select(KpiTicket.cause, KpiTicket.responsibility, func.count(), func.coalesce(func.sum(Remedy.amount_yuan), 0))
+        .join(Remedy, Remedy.ticket_id == KpiTicket.ticket_id)
+        .where(
+            Remedy.step == RemedyStep.COMPENSATION,
+            Remedy.status.in_(IN_EFFECT),
+            given_at >= scope.start,
+            given_at < scope.end,
+            KpiTicket.cause.is_not(None),
+        ),
+        scope,
+    ).group_by(KpiTicket.cause, KpiTicket.responsibility)
+    tickets = {(cause, responsibility): count for cause, responsibility, count in db.session.execute(registered)}
+    money = {
+        (cause, responsibility): (int(count), Decimal(str(yuan)).quantize(Decimal("0.01")))
+        for cause, responsibility, count, yuan in db.session.execute(given)
+    }
     rows = [
         ComplaintRow(
             cause=cause,
             responsibility=responsibility,
-            tickets=count,
-            compensations=int(compensations),
-            compensation_yuan=Decimal(str(yuan)).quantize(Decimal("0.01")),
+            tickets=tickets.get((cause, responsibility), 0),
+            compensations=money.get((cause, responsibility), (0, Decimal("0.00")))[0],
+            compensation_yuan=money.get((cause, responsibility), (0, Decimal("0.00")))[1],
         )
-        for cause, responsibility, count, compensations, yuan in db.session.execute(query)
+        for cause, responsibility in tickets.keys() | money.keys()
     ]
     return sorted(rows, key=lambda r: (-r.tickets, r.cause.value, r.responsibility.value))
 

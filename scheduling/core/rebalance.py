@@ -199,13 +199,11 @@ def _check_event_fits(event: Event, plan: dict, now_s: int, under_way: set[str])
     stops = {s["visit"]: s for r in plan.get("routes", []) for s in r["stops"]}
     stop = stops.get(event.visit) if event.visit else None
     if event.kind == CANCEL and stop is not None and (stop["start"] < now_s or event.visit in under_way):
-        raise EventError(f"visit {event.visit} has already started; it cannot be cancelled now", field="visit")
+        raise EventError("event_visit_started", field="visit", visit=event.visit)
     if event.kind == URGENT and stop is not None:
-        raise EventError(
-            f"visit {event.visit} is already planned; an urgent visit is one not yet on a route", field="visit"
-        )
+        raise EventError("event_visit_planned", field="visit", visit=event.visit)
     if event.kind == OVERRUN and stop is not None and stop["end"] - stop["start"] + 60 * event.minutes < 0:
-        raise EventError("a visit cannot run shorter than no time at all", field="minutes")
+        raise EventError("event_overrun_too_short", field="minutes")
 
 
 def _reason_before(plan: dict, vid: str) -> dict:

@@ -14,12 +14,32 @@ EVENT_KINDS = (TECHNICIAN_OUT, OVERRUN, URGENT, CANCEL, TECHNICIAN_ADDED)
 URGENT_PRIORITY = 5
 
 
-class EventError(ValueError):
-    """event.json does not fit the day; `field` names the part of the event that is wrong."""
+# The refusals' codes and their English words (the command line's); the app words each code in the reader's
+# language from its own catalogue (a `rebalance_<code>` message), so this library stays free of the app.
+EVENT_ERRORS = {
+    "event_not_object": "the event must be a JSON object with a kind",
+    "event_kind_unknown": "kind must be one of %(kinds)s, not %(value)r",
+    "event_technician_unknown": "technician %(technician)r is not a technician of this day",
+    "event_shift_shape": "shift must be [start_s, end_s]",
+    "event_shift_reversed": "the shift must end after it starts",
+    "event_visit_unknown": "visit %(visit)r is not a visit of this day",
+    "event_minutes_invalid": "minutes must be a whole number of minutes other than 0",
+    "event_seconds_invalid": "%(field)s must be seconds from midnight (0 to 86400), not %(value)r",
+    "event_visit_started": "visit %(visit)s has already started; it cannot be cancelled now",
+    "event_visit_planned": "visit %(visit)s is already planned; an urgent visit is one not yet on a route",
+    "event_overrun_too_short": "a visit cannot run shorter than no time at all",
+}
 
-    def __init__(self, message: str, *, field: str):
-        super().__init__(message)
+
+class EventError(ValueError):
+    """event.json does not fit the day: `code` (a key of EVENT_ERRORS) and its `params` say why, `field` names
+    the part of the event that is wrong; str() is the English words."""
+
+    def __init__(self, code: str, *, field: str, **params: Any):
+        super().__init__(EVENT_ERRORS[code] % {"field": field, **params})
+        self.code = code
         self.field = field
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -38,33 +58,33 @@ class Event:
 def parse_event(data: Any, problem: dict) -> Event:
     """Read event.json (a dict) and check every id and time against problem.json; raises EventError."""
     if not isinstance(data, dict):
-        raise EventError("the event must be a JSON object with a kind", field="kind")
+        raise EventError("event_not_object", field="kind")
     kind = data.get("kind")
     if kind not in EVENT_KINDS:
-        raise EventError(f"kind must be one of {', '.join(EVENT_KINDS)}, not {kind!r}", field="kind")
+        raise EventError("event_kind_unknown", field="kind", kinds=", ".join(EVENT_KINDS), value=kind)
     technicians = {t.get("id") for t in problem.get("technicians") or []}
     visits = {v.get("id") for v in problem.get("visits") or []}
     if kind in (TECHNICIAN_OUT, TECHNICIAN_ADDED):
         technician = data.get("technician")
         if technician not in technicians:
-            raise EventError(f"technician {technician!r} is not a technician of this day", field="technician")
+            raise EventError("event_technician_unknown", field="technician", technician=technician)
         if kind == TECHNICIAN_OUT:
             return Event(kind, technician=technician, from_s=_seconds(data.get("from_s"), "from_s"))
         shift = data.get("shift")
         if shift is not None:
             if not isinstance(shift, (list, tuple)) or len(shift) != 2:
-                raise EventError("shift must be [start_s, end_s]", field="shift")
+                raise EventError("event_shift_shape", field="shift")
             shift = (_seconds(shift[0], "shift"), _seconds(shift[1], "shift"))
             if shift[1] <= shift[0]:
-                raise EventError("the shift must end after it starts", field="shift")
+                raise EventError("event_shift_reversed", field="shift")
         return Event(kind, technician=technician, shift=shift)
     visit = data.get("visit")
     if visit not in visits:
-        raise EventError(f"visit {visit!r} is not a visit of this day", field="visit")
+        raise EventError("event_visit_unknown", field="visit", visit=visit)
     if kind == OVERRUN:
         minutes = data.get("minutes")
         if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes == 0:
-            raise EventError("minutes must be a whole number of minutes other than 0", field="minutes")
+            raise EventError("event_minutes_invalid", field="minutes")
         return Event(kind, visit=visit, minutes=minutes)
     if kind == CANCEL:
         reason = data.get("reason")
@@ -74,7 +94,7 @@ def parse_event(data: Any, problem: dict) -> Event:
 
 def _seconds(value: Any, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 86400:
-        raise EventError(f"{field} must be seconds from midnight (0 to 86400), not {value!r}", field=field)
+        raise EventError("event_seconds_invalid", field=field, value=value)
     return value
 
 

@@ -62,9 +62,9 @@ def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: dat
         )
     except EventError as error:
         raise RuleViolation(
-            "rebalance_event_refused",
+            f"rebalance_{error.code}",
             field=f"event.{API_FIELD.get(error.field, error.field)}",
-            params={"detail": str(error)},
+            params=_api_ids(error.params),
         ) from error
     row = Rebalance(
         date=day,
@@ -260,6 +260,16 @@ def _queue_rebook(visit: Visit, item: dict, *, broken: bool, day: date, by: User
         "date": day.isoformat(),
     }
     queue_rebook(visit.ticket, visit=visit, reason=reason, offered_slots=slots, by=by, source=why)
+
+
+def _api_ids(params: dict) -> dict:
+    """An EventError's parameters with the core's problem ids ("v12", "t3") as the API's ids (12, 3)."""
+    words = dict(params)
+    for key, prefix in (("visit", "v"), ("technician", "t")):
+        value = words.get(key)
+        if isinstance(value, str) and value.startswith(prefix) and value[1:].isdigit():
+            words[key] = value[1:]
+    return words
 
 
 def _core_event(event: dict, day: date, problem: dict) -> dict:

@@ -217,6 +217,20 @@ def test_cs_reads_the_technicians_report_on_the_follow_up_card_and_records_the_c
     assert fresh(Ticket, ticket_id).status is TicketStatus.CLOSED
 
 
+def closed_unreachable(owner) -> int:
+    """A reported visit whose follow-up rang out three times: the ticket is closed as unreachable."""
+    from dispatch.enums import CallOutcome
+    from dispatch.service.follow_ups import record_call_attempt
+
+    ticket_id, follow_up_id = visited_ticket_with_report(owner)
+    first_call = datetime.now(UTC) - timedelta(hours=5)
+    for n in range(3):
+        at = first_call + timedelta(hours=2, minutes=10) * n
+        record_call_attempt(follow_up_id, outcome=CallOutcome.NO_ANSWER, note="客户电话关机", by=owner, now=at)
+    assert fresh(Ticket, ticket_id).status is TicketStatus.CLOSED
+    return ticket_id
+
+
 def english_words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z]{3,}", DATA_WORDS.sub("", text))
 
@@ -227,11 +241,13 @@ def test_the_chinese_cs_pages_show_no_english_message_or_raw_code(live, desk, sc
     manager = factories.make_user("manager")
     cs = factories.make_user("cs")
     visited_ticket_with_report(cs)
+    closed_id = closed_unreachable(cs)
     pages = {
         "ticket": f"/tickets/{ticket_id}",
         "list": "/tickets",
         "followups": "/followups",
         "slots": f"/intake/{ticket_id}/slots",
+        "closed": f"/tickets/{closed_id}",  # its close note is worded when read, not stored in English
     }
     for lang, locale in (("zh_CN", "zh-CN"), ("en", "en-US")):
         for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
@@ -244,6 +260,10 @@ def test_the_chinese_cs_pages_show_no_english_message_or_raw_code(live, desk, sc
                     if lang == "zh_CN":
                         text = page.locator("main").inner_text()
                         assert english_words(text) == [], (name, who, english_words(text))
+                    if name == "closed":
+                        expect(page.locator("main")).to_contain_text(
+                            "回访 3 次均无人接听" if lang == "zh_CN" else "No answer to 3 follow-up calls"
+                        )
 
 
 def test_cs_sees_the_days_of_slots_the_customer_is_home_for_shows_all_and_books_one_from_the_grid(

@@ -15,7 +15,7 @@ from dispatch.remedies.models import Remedy, ReturnOrder
 from dispatch.schemas import TicketCreateSchema
 from dispatch.service.tickets import register_ticket
 from tests import factories
-from tests.browser.test_cs_day import PHONE, desk, fresh, sign_in  # noqa: F401  (desk is a fixture)
+from tests.browser.test_cs_day import PHONE, desk, english_words, fresh, sign_in  # noqa: F401  (desk is a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def registered(by, **overrides) -> Ticket:
 
 def served(by, *, category: str) -> Ticket:
     """A ticket whose installation visit is done: the follow-up call is where the customer asks for a return."""
-    payload = factories.ticket_payload(type="installation", cause="quality")
+    payload = factories.ticket_payload(type="installation", cause="quality", description="新买的家电，上门安装")
     payload["order"]["order_value"] = 12000
     payload["product"]["category"] = category
     ticket = register_ticket(TicketCreateSchema().load(payload), by=by)
@@ -101,6 +101,8 @@ def test_a_return_gets_its_pickup_and_warehouse_by_category_and_the_receipt_chec
         # The pickup is a visit of the ticket like any other, booked from the visits table.
         expect(page.locator("table.visits tbody tr")).to_have_count(2)
         expect(page.locator("ol.timeline")).to_contain_text("已添加上门取件")
+        # The remedies, the return order and its timeline read in Chinese: no English message, no raw code.
+        assert english_words(page.locator("main").inner_text()) == []
     screenshot(page, "remedies_return_zh_phone")
 
     order = fresh(ReturnOrder, int(page.locator(".return-order").get_attribute("data-return")))

@@ -94,7 +94,9 @@ def test_a_manager_reopening_beyond_the_quota_approves_the_visit(cs, manager, di
     assert detail["visits"][-1]["approved_by_id"] == manager.user.id
 
 
-def test_third_missed_call_closes_the_ticket_as_unreachable(cs, login_as, dispatcher, new_ticket, installer, clock):
+def test_third_missed_call_closes_the_ticket_as_unreachable(
+    cs, login_as, dispatcher, new_ticket, installer, clock, client, page_login
+):
     ticket, follow_up = _visited_ticket(new_ticket, dispatcher, installer)
     assert call(cs, follow_up, outcome="no_answer").status_code == 201  # 10:00 local
     clock.tick(timedelta(hours=2))
@@ -106,8 +108,15 @@ def test_third_missed_call_closes_the_ticket_as_unreachable(cs, login_as, dispat
     detail = cs.get(f"/api/v1/tickets/{ticket['id']}").json
     assert detail["close_reason"] == "unreachable"
     assert detail["close_note"] == (
-        "No answer to 3 follow-up calls (11-23 10:00, 11-23 12:00, 11-23 14:00 local time). voicemail full"
+        "No answer to 3 follow-up calls (Nov 23 10:00, Nov 23 12:00, Nov 23 14:00 local time). voicemail full"
     )
+    chinese = cs.get(f"/api/v1/tickets/{ticket['id']}", headers={"Accept-Language": "zh-CN"}).json
+    assert chinese["close_note"] == (
+        "回访 3 次均无人接听（当地时间 11月23日 10:00、11月23日 12:00、11月23日 14:00）。 voicemail full"
+    )
+    page_login(cs.user)
+    page = client.get(f"/tickets/{ticket['id']}?lang=zh_CN").get_data(as_text=True)
+    assert "回访 3 次均无人接听" in page and "No answer" not in page
     again = call(cs, follow_up, outcome="no_answer")
     assert again.status_code == 409 and again.json["current"] == "unreachable"
 

@@ -128,6 +128,18 @@ def test_the_chinese_intake_form_marks_the_fields_to_fix_in_chinese(clock, page_
     assert english_left(text) == []
 
 
+def test_a_choice_not_on_the_list_names_the_choices_by_their_chinese_labels(clock, page_login):
+    browser = page_login(factories.make_user("cs"))
+    browser.get("/intake?lang=zh_CN")
+
+    response = browser.post("/intake", data={**FORM, "type": "teleport", "description": "卧室挂机空调新装。"})
+    text = visible_text(response.get_data(as_text=True))
+
+    assert response.status_code == 422
+    assert "必须是以下之一：安装、维修、检测/测量、退货取件、换货。" in text
+    assert english_left(text) == []
+
+
 def test_a_chinese_board_page_has_no_english_left_in_its_markup(dispatcher, page_login):
     html = page_login(dispatcher.user).get("/board?lang=zh_CN").get_data(as_text=True)
 

@@ -120,7 +120,14 @@ def test_a_schema_error_has_the_pinned_422_shape(cs):
         "code": 422,
         "status": "Unprocessable Entity",
         "message": "Fix these fields: json.type",
-        "errors": {"json": {"type": ["Must be one of: installation, repair, inspection, return_pickup, exchange."]}},
+        "errors": {
+            "json": {
+                "type": [
+                    "Must be one of: Installation (installation), Repair (repair), Inspection (inspection), "
+                    "Return pickup (return_pickup), Exchange (exchange)."
+                ]
+            }
+        },
     }
 
 
@@ -188,7 +195,15 @@ def test_unknown_cause_lists_the_allowed_causes(cs):
     response = cs.post("/api/v1/tickets", json=factories.ticket_payload(cause="bad_luck"))
     assert response.status_code == 422
     assert response.json["errors"]["json"]["cause"] == [
-        "Must be one of: quality, wrong_item, missing_item, change_of_mind, transport_damage."
+        "Must be one of: Quality problem (quality), Wrong item (wrong_item), Missing item (missing_item), "
+        "Change of mind (change_of_mind), Transport damage (transport_damage)."
+    ]
+    chinese = cs.post(
+        "/api/v1/tickets", json=factories.ticket_payload(cause="bad_luck"), headers={"Accept-Language": "zh-CN"}
+    )
+    assert chinese.json["errors"]["json"]["cause"] == [
+        "必须是以下之一：质量问题 (quality)、发错货 (wrong_item)、少件 (missing_item)、不想要了 (change_of_mind)、"
+        "运输损坏 (transport_damage)。"
     ]
 
 

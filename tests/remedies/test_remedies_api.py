@@ -308,3 +308,29 @@ def test_remedies_decisions_and_receipt_checks_go_to_the_webhook_outbox(cs, mana
     assert decided["remedy"]["status"] == "refused"
     assert returned["remedy"]["return_order"]["warehouse"] == "beijing_factory"
     assert checked["receipt"]["outcome"] == "to_stock" and checked["remedy"]["return_order"]["status"] == "to_stock"
+
+
+def test_a_failed_pickup_rebooked_moves_the_return_order_to_the_new_visit(cs, dispatcher, served_ticket):
+    from dispatch.enums import VisitStatus
+    from dispatch.service.visits import return_for_rebooking
+
+    ticket = served_ticket(category="small_appliance", order_value=35000.0)  # quota 3: room for the rebooking
+    order = offer(cs, ticket["id"], "return").json["return_order"]
+    collector = factories.make_technician(skills=())
+    assert assign(dispatcher, order["pickup_visit_id"], collector.id).status_code == 200
+    failed = db.session.get(Visit, order["pickup_visit_id"])
+    failed.status = VisitStatus.FAILED  # nobody was home to hand the unit over
+    rebooked = return_for_rebooking(failed, reason="customer_absent", note="敲门无人应答", by=None)
+    db.session.commit()
+
+    moved = cs.get(f"/api/v1/remedies/returns/{order['id']}").json
+    assert moved["pickup_visit_id"] == rebooked.id != failed.id
+    assert (moved["status"], moved["pickup_visit_status"]) == ("awaiting_pickup", "unscheduled")
+    assert actions(ticket["id"])[-1] == "pickup_visit_rebooked"
+    booked = assign(dispatcher, rebooked.id, collector.id)
+    assert booked.status_code == 200, booked.json
+    assert cs.get(f"/api/v1/remedies/returns/{order['id']}").json["pickup_visit_status"] == "scheduled"
+    finish_visit(rebooked.id)
+    check = {"packaging_ok": True, "appearance_ok": True, "quantity_ok": True}
+    received = dispatcher.post(f"/api/v1/remedies/returns/{order['id']}/receipt-check", json=check)
+    assert received.status_code == 201 and received.json["status"] == "to_stock"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -147,6 +148,7 @@ def test_complaint_causes_show_the_compensation_given_on_the_ladder(manager):
         (quality[1], "50", RemedyStatus.APPROVED),
         (mind, "40", RemedyStatus.PENDING_APPROVAL),
     ]
+    in_the_week = datetime(2026, 11, 5, 10, 0, tzinfo=UTC)
     for ticket, yuan, status in given:
         db.session.add(
             Remedy(
@@ -156,6 +158,7 @@ def test_complaint_causes_show_the_compensation_given_on_the_ladder(manager):
                 amount_yuan=Decimal(yuan),
                 payer=ticket.responsibility,
                 offered_by_id=manager.user.id,
+                offered_at=in_the_week,
             )
         )
     # A coupon is not compensation.
@@ -167,12 +170,47 @@ def test_complaint_causes_show_the_compensation_given_on_the_ladder(manager):
             amount_yuan=Decimal("15"),
             payer=quality[0].responsibility,
             offered_by_id=manager.user.id,
+            offered_at=in_the_week,
         )
     )
     db.session.commit()
 
     rows = {r["cause"]: (r["tickets"], r["compensations"], r["compensation_yuan"]) for r in kpis(manager)["complaints"]}
     assert rows == {"quality": (2, 2, "70.00"), "change_of_mind": (1, 0, "0.00")}
+
+
+def test_a_compensation_counts_in_the_period_it_was_given_not_when_its_ticket_came_in(manager):
+    # T1 (quality, registered 11-02) is offered 50 yuan on 11-06; a manager approves it on 11-12. The money
+    # went out in the week after: that week shows it under quality although no quality ticket came in then.
+    from common.db import db
+    from dispatch.models import Product, Ticket
+    from dispatch.remedies.enums import RemedyStatus, RemedyStep
+    from dispatch.remedies.models import Remedy
+
+    t1 = db.session.scalars(select(Ticket).join(Product).where(Product.serial_no == "S1").order_by(Ticket.id)).first()
+    db.session.add(
+        Remedy(
+            ticket_id=t1.id,
+            step=RemedyStep.COMPENSATION,
+            status=RemedyStatus.APPROVED,
+            amount_yuan=Decimal("50"),
+            payer=t1.responsibility,
+            offered_by_id=manager.user.id,
+            offered_at=datetime(2026, 11, 6, 2, 0, tzinfo=UTC),
+            decided_by_id=manager.user.id,
+            decided_at=datetime(2026, 11, 12, 3, 0, tzinfo=UTC),
+        )
+    )
+    db.session.commit()
+
+    def quality_row(period: str) -> tuple | None:
+        response = manager.get(f"/api/v1/kpis?{period}")
+        assert response.status_code == 200, response.get_json()
+        rows = [r for r in response.get_json()["complaints"] if r["cause"] == "quality"]
+        return (rows[0]["tickets"], rows[0]["compensations"], rows[0]["compensation_yuan"]) if rows else None
+
+    assert quality_row(PERIOD) == (2, 0, "0.00")
+    assert quality_row("from=2026-11-09&to=2026-11-15&bucket=day") == (0, 1, "50.00")
 
 
 def test_repeat_visits_count_units_back_within_30_days_of_a_closed_ticket(manager):

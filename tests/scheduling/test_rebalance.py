@@ -184,6 +184,8 @@ def test_an_event_that_does_not_fit_the_day_names_its_field():
     with pytest.raises(EventError) as unknown:
         rebalance(problem, plan, engine=ENGINE, now_s=NINE_THIRTY, event={"kind": "cancel", "visit": "zz"})
     assert unknown.value.field == "visit"
+    assert (unknown.value.code, unknown.value.params) == ("event_visit_unknown", {"visit": "zz"})
+    assert str(unknown.value) == "visit 'zz' is not a visit of this day"  # the command line's words
     with pytest.raises(EventError, match="already started"):
         rebalance(problem, plan, engine=ENGINE, now_s=NINE_THIRTY, event={"kind": "cancel", "visit": "a"})
     with pytest.raises(EventError) as minutes:

@@ -153,6 +153,17 @@ def test_an_event_that_does_not_fit_the_day_is_refused_naming_the_field(app, pub
     assert db.session.scalar(select(func.count()).select_from(Rebalance)) == 0
 
 
+def test_an_event_that_does_not_fit_the_day_is_refused_in_the_readers_language(app, published_day, dispatcher):
+    event = {"date": DAY.isoformat(), "region": "shanghai", "event": {"kind": "urgent", "visit_id": 999999}}
+    chinese = dispatcher.post("/api/v1/rebalance/preview", json=event, headers={"Accept-Language": "zh-CN"})
+    english = dispatcher.post("/api/v1/rebalance/preview", json=event, headers={"Accept-Language": "en"})
+
+    assert chinese.status_code == english.status_code == 422
+    assert chinese.json["message_code"] == "rebalance_event_visit_unknown"
+    assert chinese.json["errors"]["json"]["event.visit_id"] == ["上门 999999 不在当天的安排中。"]
+    assert english.json["message"] == "Visit 999999 is not a visit of this day."
+
+
 def test_an_event_missing_its_time_is_refused_naming_the_field(app, published_day, dispatcher):
     response = _preview(dispatcher, {"kind": "technician_out", "technician_id": 1})
     assert response.status_code == 422

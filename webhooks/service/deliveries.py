@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
@@ -13,6 +12,7 @@ from common.db import db, utcnow
 from common.errors import Conflict, NotFound
 from common.outbox import SESSION_FLAG, OutboxEvent
 from common.transaction import transactional
+from webhooks import message_codes  # noqa: F401 - the words of the codes raised here
 from webhooks.enums import DeliveryStatus
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -156,14 +156,11 @@ def replay_delivery(delivery_id: int, *, now: datetime | None = None) -> Webhook
     now = now or utcnow()
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None:
-        raise NotFound(_("There is no webhook delivery %(id)d.", id=delivery_id))
+        raise NotFound("webhook_delivery_not_found", params={"delivery_id": delivery_id})
     if delivery.status is not DeliveryStatus.DEAD:
         raise Conflict(
-            _(
-                "Delivery %(id)d is %(status)s; only dead deliveries are replayed.",
-                id=delivery.id,
-                status=delivery.status.value,
-            ),
+            "webhook_delivery_not_dead",
+            params={"delivery_id": delivery.id, "status": delivery.status},
             current=delivery.status.value,
         )
     delivery.status = DeliveryStatus.PENDING

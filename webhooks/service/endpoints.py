@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from common.db import db, utcnow
 from common.errors import NotFound, RuleViolation
 from common.models import User
 from common.transaction import transactional
-from webhooks import rules
+from webhooks import message_codes, rules  # noqa: F401 - the words of the codes raised here
 from webhooks.enums import DeliveryStatus
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -53,24 +52,7 @@ def check_endpoint_url(url: str, *, own: frozenset[tuple[str, int]]) -> None:
     )
     if problem is None:
         return
-    messages = {
-        "scheme": _("Give an http:// or https:// address; other kinds of address cannot receive webhooks."),
-        "host": _(
-            "The address has no host name; give the receiver's full address, e.g. https://crm.example.com/hooks."
-        ),
-        "port": _("The port in the address is not a number from 1 to 65535."),
-        "own_host": _("%(host)s is this application itself; give the outside system's address.", host=problem.host),
-        "loopback": _(
-            "%(host)s is this machine's loopback address, which receivers may not use here; give the "
-            "outside system's address.",
-            host=problem.host,
-        ),
-        "link_local": _(
-            "%(host)s is a link-local address (such as a cloud metadata service); give the outside system's address.",
-            host=problem.host,
-        ),
-    }
-    raise RuleViolation(messages[problem.code], field="url")
+    raise RuleViolation(f"webhook_url_{problem.code}", field="url", params={"host": problem.host})
 
 
 @transactional
@@ -119,7 +101,7 @@ def get_endpoint(endpoint_id: int) -> WebhookEndpoint:
     """One endpoint (404 when there is none)."""
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
-        raise NotFound(_("There is no webhook endpoint %(id)d.", id=endpoint_id))
+        raise NotFound("webhook_endpoint_not_found", params={"endpoint_id": endpoint_id})
     return endpoint
 
 
