@@ -8,7 +8,7 @@ from common.db import db
 from dispatch.models import Visit
 from tests import factories
 from tests.clock import MONDAY_10_LOCAL, TUESDAY_9_LOCAL
-from tests.dispatch.conftest import assign
+from tests.steps import assign
 
 
 def test_dispatcher_assigns_a_visit_and_the_ticket_is_scheduled(cs, dispatcher, new_ticket, installer):

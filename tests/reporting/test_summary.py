@@ -18,9 +18,9 @@ from dispatch.enums import TicketStatus
 from dispatch.models import Ticket
 from reporting.models import SUMMARY_MODELS, KpiTicket
 from reporting.summary import call_rows, ticket_rows, visit_rows
-from tests import factories
+from tests import factories, steps
 from tests.clock import MONDAY_10_LOCAL
-from tests.test_ticket_flow import crew, do_visit  # noqa: F401  (crew is a fixture)
+from tests.steps import do_visit
 
 DAY = MONDAY_10_LOCAL.date().isoformat()
 
@@ -55,19 +55,14 @@ def kpis(manager, **query) -> dict:
 
 
 def book(dispatcher, visit_id: int, technician_id: int, hours_from_now: int = 3):
-    start = MONDAY_10_LOCAL + timedelta(hours=hours_from_now)
-    response = dispatcher.post(
-        f"/api/v1/visits/{visit_id}/assignment", json={"technician_id": technician_id, "start": start.isoformat()}
-    )
-    assert response.status_code == 200, response.json
-    return start
+    return steps.book(dispatcher, visit_id, technician_id, MONDAY_10_LOCAL + timedelta(hours=hours_from_now))
 
 
 def handling(figures: dict, ticket_type: str = "installation") -> dict:
     return next(r for r in figures["handling"] if r["type"] == ticket_type)
 
 
-def test_the_summary_follows_a_ticket_from_registration_to_closure_and_reopening(crew, clock, login_as):  # noqa: F811
+def test_the_summary_follows_a_ticket_from_registration_to_closure_and_reopening(crew, clock, login_as):
     cs, dispatcher, technician = crew
     manager = login_as("manager")
     tech_id = technician.user.technician.id
@@ -134,7 +129,7 @@ def test_the_summary_follows_a_ticket_from_registration_to_closure_and_reopening
     assert figures["first_time_fix"] == {"tickets": 1, "fixed": 0, "rate_pct": 0.0}
 
 
-def test_a_failed_first_visit_is_a_first_visit_that_did_not_fix(crew, clock, login_as):  # noqa: F811
+def test_a_failed_first_visit_is_a_first_visit_that_did_not_fix(crew, clock, login_as):
     cs, dispatcher, technician = crew
     manager = login_as("manager")
     ticket = cs.post("/api/v1/tickets", json=factories.ticket_payload()).json
