@@ -53,3 +53,27 @@ def redis_connection():
     except redis.exceptions.ConnectionError as error:
         service_missing("Redis at " + REDIS_URL, error)
     return client
+
+
+def remove_queue(connection, name: str, job_ids=()) -> None:
+    """Delete a queue, its registries and its jobs from the test Redis."""
+    for pattern in [f"rq:*{name}*", *(f"rq:*{job_id}*" for job_id in job_ids)]:
+        for key in connection.scan_iter(pattern):
+            connection.delete(key)
+
+
+def private_queue(app, monkeypatch, setting: str, prefix: str, job_ids=tuple):
+    """For a fixture to `yield from`: an RQ queue of its own on the test Redis, named in `app.config[setting]`,
+    with jobs queued instead of run inline; afterwards it and its jobs (and those `job_ids()` names) are gone."""
+    from rq import Queue
+
+    connection = redis_connection()
+    name = f"{prefix}-test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setitem(app.config, "JOBS_EAGER", False)
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    monkeypatch.setitem(app.config, setting, name)
+    queue = Queue(name, connection=connection)
+    yield queue
+    ids = list(job_ids())
+    queue.delete(delete_jobs=True)
+    remove_queue(connection, name, ids)
