@@ -16,6 +16,19 @@ from tests import factories
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 24)  # a Tuesday (ISO weekday 2)
 _seq = itertools.count(1)
+# Ten customers' places in central Shanghai (lat, lon), a few kilometres apart.
+CENTRAL_SHANGHAI = [
+    (31.2397, 121.4998),
+    (31.2243, 121.4690),
+    (31.2050, 121.4400),
+    (31.2600, 121.5200),
+    (31.1950, 121.5100),
+    (31.2800, 121.4700),
+    (31.2150, 121.4100),
+    (31.2450, 121.5400),
+    (31.1800, 121.4600),
+    (31.2700, 121.4300),
+]
 
 
 def local(day: date, hh: int, mm: int = 0) -> datetime:

@@ -13,20 +13,11 @@ from dispatch.enums import FollowUpStatus, VisitStatus
 from dispatch.models import FollowUp, TimelineEvent, Visit
 from scheduling.models import Rebalance
 from tests import factories
-from tests.scheduling_app.builders import DAY, SHANGHAI, local, make_visit
+from tests.scheduling_app.builders import CENTRAL_SHANGHAI, DAY, SHANGHAI, local, make_visit
 
 # Tuesday 11:00 in Shanghai (03:00 UTC), when the technician calls in sick.
 ELEVEN_LOCAL = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
-PLACES = [
-    (31.2397, 121.4998),
-    (31.2243, 121.4690),
-    (31.2050, 121.4400),
-    (31.2600, 121.5200),
-    (31.1950, 121.5100),
-    (31.2800, 121.4700),
-    (31.2150, 121.4100),
-    (31.2450, 121.5400),
-]
+PLACES = CENTRAL_SHANGHAI[:8]
 
 
 @pytest.fixture
