@@ -84,9 +84,9 @@ def phone(chromium, live):
     """A fresh phone-sized browser (own storage, location in Shanghai); `phone()` opens another one."""
     contexts = []
 
-    def open_phone(locale: str = "en-US"):
+    def open_phone(locale: str = "en-US", viewport: dict = PHONE):
         context = chromium.new_context(
-            viewport=PHONE,
+            viewport=viewport,
             device_scale_factor=2,
             is_mobile=True,
             has_touch=True,
