@@ -71,6 +71,21 @@ def day_problem(
     }
 
 
+def new_request(rng: random.Random, n: int) -> dict:
+    """The n-th customer's request: a visit somewhere in the city needing one skill, not yet on any day."""
+    place = {"id": f"C{n}", "lat": round(rng.uniform(*LAT_RANGE), 6), "lon": round(rng.uniform(*LON_RANGE), 6)}
+    return {
+        "id": f"v{n}",
+        "location": place["id"],
+        "place": place,
+        "skills": [rng.choice(SKILLS)],
+        "duration_s": 60 * rng.choices(DURATIONS_MIN, DURATION_WEIGHTS)[0],
+        "windows": [],
+        "must_serve": False,
+        "day": None,
+    }
+
+
 def run(technicians: int, visits: int, days: int, seed: int, *, time_limit_s: float, echo=print) -> dict:
     """Book `visits` visits through the offers, re-plan each day, print and return the figures."""
     from scheduling.core import parse_problem, plan_to_dict, solve
@@ -84,17 +99,7 @@ def run(technicians: int, visits: int, days: int, seed: int, *, time_limit_s: fl
     booked: dict[str, dict] = {}
     timings_ms, offered, refused = [], [], 0
     for n in range(1, visits + 1):
-        place = {"id": f"C{n}", "lat": round(rng.uniform(*LAT_RANGE), 6), "lon": round(rng.uniform(*LON_RANGE), 6)}
-        new = {
-            "id": f"v{n}",
-            "location": place["id"],
-            "place": place,
-            "skills": [rng.choice(SKILLS)],
-            "duration_s": 60 * rng.choices(DURATIONS_MIN, DURATION_WEIGHTS)[0],
-            "windows": [],
-            "must_serve": False,
-            "day": None,
-        }
+        new = new_request(rng, n)
         started = time.perf_counter()
         offers = []
         for day in range(days):

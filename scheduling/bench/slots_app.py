@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from common.scratch_database import create_scratch_database
 from scheduling.bench.field import LAT_RANGE, LON_RANGE, SKILLS
-from scheduling.bench.slots import DURATION_WEIGHTS, DURATIONS_MIN, GRID, build_crew, day_problem
+from scheduling.bench.slots import DURATIONS_MIN, GRID, build_crew, day_problem, new_request
 
 PASSWORD = "bench-pass"
 REGION = "shanghai"
@@ -45,17 +45,7 @@ def book_week(technicians: int, visits: int, days: int, seed: int) -> tuple[list
     not_before: list[dict[str, int]] = [{} for _ in range(days)]
     booked: dict[str, dict] = {}
     for n in range(1, visits + 1):
-        place = {"id": f"C{n}", "lat": round(rng.uniform(*LAT_RANGE), 6), "lon": round(rng.uniform(*LON_RANGE), 6)}
-        new = {
-            "id": f"v{n}",
-            "location": place["id"],
-            "place": place,
-            "skills": [rng.choice(SKILLS)],
-            "duration_s": 60 * rng.choices(DURATIONS_MIN, DURATION_WEIGHTS)[0],
-            "windows": [],
-            "must_serve": False,
-            "day": None,
-        }
+        new = new_request(rng, n)
         day = rng.randrange(days)
         problem = parse_problem(day_problem(day, crew, homes, booked, extra=new))
         offers = offer_slots(problem, new["id"], routes=routes[day], slots=grid, not_before=not_before[day]).offers
