@@ -16,7 +16,7 @@ from decimal import Decimal
 from common.db import db
 from common.i18n import local_zone
 from common.models import Role, User
-from demo.seed import PRODUCTS, SHIFTS
+from demo.catalogue import PRODUCTS, SHIFTS
 from demo.shanghai import DISTRICTS
 from dispatch.enums import (
     Cause,
