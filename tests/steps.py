@@ -45,12 +45,17 @@ def register_and_book(cs, dispatcher, technician_id: int, start: datetime = MOND
     return registered, visit_id
 
 
-def do_visit(technician, visit_id: int, clock, *, result: str = "resolved") -> int:
-    """The technician's part: accept, drive, arrive, file the report, complete. Returns the follow-up id."""
+def arrive(technician, visit_id: int, clock, *, drive: timedelta = timedelta(0)) -> None:
+    """The technician accepts the visit, sets off, drives for `drive` and arrives."""
     for kind in ("accepted", "en_route"):
         assert technician.post(f"/api/v1/visits/{visit_id}/events", json={"type": kind}).status_code == 201
-    clock.tick(timedelta(minutes=40))
+    clock.tick(drive)
     assert technician.post(f"/api/v1/visits/{visit_id}/events", json={"type": "arrived"}).status_code == 201
+
+
+def do_visit(technician, visit_id: int, clock, *, result: str = "resolved") -> int:
+    """The technician's part: accept, drive, arrive, file the report, complete. Returns the follow-up id."""
+    arrive(technician, visit_id, clock, drive=timedelta(minutes=40))
     clock.tick(timedelta(minutes=80))
     report = technician.post(
         f"/api/v1/visits/{visit_id}/report",

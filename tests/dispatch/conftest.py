@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests import factories
+from tests.steps import register_ticket
 
 
 @pytest.fixture
@@ -14,9 +15,7 @@ def new_ticket(cs):
     """`new_ticket(**overrides)`: POST a valid ticket as the `cs` client; returns the JSON body."""
 
     def _create(api=None, **overrides) -> dict:
-        response = (api or cs).post("/api/v1/tickets", json=factories.ticket_payload(**overrides))
-        assert response.status_code == 201, response.json
-        return response.json
+        return register_ticket(api or cs, **overrides)
 
     return _create
 

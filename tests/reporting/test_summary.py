@@ -116,10 +116,7 @@ def test_the_summary_follows_a_ticket_from_registration_to_closure_and_reopening
     second = next(v["id"] for v in reopened.json["visits"] if v["id"] != visit_id)
     later = book(dispatcher, second, tech_id, hours_from_now=6)
     clock.move_to(later - timedelta(minutes=20))
-    for kind in ("accepted", "en_route"):
-        assert technician.post(f"/api/v1/visits/{second}/events", json={"type": kind}).status_code == 201
-    clock.tick(timedelta(minutes=20))
-    assert technician.post(f"/api/v1/visits/{second}/events", json={"type": "arrived"}).status_code == 201
+    steps.arrive(technician, second, clock, drive=timedelta(minutes=20))
     clock.tick(timedelta(minutes=10))
     failed = technician.post(f"/api/v1/visits/{second}/events", json={"type": "failed", "reason": "needs_parts"})
     assert failed.status_code == 201, failed.json
@@ -136,8 +133,7 @@ def test_a_failed_first_visit_is_a_first_visit_that_did_not_fix(crew, clock, log
     visit_id = ticket["visits"][0]["id"]
     start = book(dispatcher, visit_id, technician.user.technician.id)
     clock.move_to(start - timedelta(minutes=10))
-    for kind in ("accepted", "en_route", "arrived"):
-        assert technician.post(f"/api/v1/visits/{visit_id}/events", json={"type": kind}).status_code == 201
+    steps.arrive(technician, visit_id, clock)
     clock.tick(timedelta(minutes=15))
     failed = technician.post(f"/api/v1/visits/{visit_id}/events", json={"type": "failed", "reason": "customer_absent"})
     assert failed.status_code == 201, failed.json

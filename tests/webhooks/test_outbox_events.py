@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from common.db import db
 from common.outbox import OutboxEvent
 from tests import factories
-from tests.steps import MONDAY_13_LOCAL, do_visit, register_and_book
+from tests.steps import MONDAY_13_LOCAL, arrive, do_visit, register_and_book
 
 
 def outbox(ticket_id: int | None = None) -> list[OutboxEvent]:
@@ -71,8 +71,7 @@ def test_a_failed_visit_tells_the_failure_and_that_a_rebooking_is_needed(crew, c
     ticket, visit_id = register_and_book(cs, dispatcher, technician.user.technician.id)
     start = MONDAY_13_LOCAL
     clock.move_to(start)
-    for kind in ("accepted", "en_route", "arrived"):
-        technician.post(f"/api/v1/visits/{visit_id}/events", json={"type": kind})
+    arrive(technician, visit_id, clock)
     failed = technician.post(
         f"/api/v1/visits/{visit_id}/events", json={"type": "failed", "reason": "needs_parts", "note": "compressor"}
     )
