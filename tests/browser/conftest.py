@@ -17,6 +17,8 @@ from tests.services import service_missing
 
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1366, "height": 900}
+LARGE_PHONE = {"width": 390, "height": 844}
 SHANGHAI = {"latitude": 31.2304, "longitude": 121.4737, "accuracy": 20}
 PASSWORD = "secret-pass"
 
@@ -116,10 +118,43 @@ def screenshot():
     return take
 
 
-def log_in(page, username: str, password: str = PASSWORD) -> None:
-    """Log in through the login page, as a technician does on the phone."""
-    page.goto("/login")
+@pytest.fixture
+def desk(chromium, live):
+    """A fresh desktop browser's page; `desk(locale, viewport, mobile=...)` opens another (a phone-sized one too)."""
+    contexts = []
+
+    def open_desk(locale: str = "en-US", viewport: dict = DESKTOP, *, mobile: bool = False):
+        context = chromium.new_context(
+            viewport=viewport, locale=locale, base_url=live.config["BASE_URL"], is_mobile=mobile, has_touch=mobile
+        )
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_desk
+    for context in contexts:
+        context.close()
+
+
+def fresh(model, id_):
+    """A row as the database has it now (the server wrote it from another thread)."""
+    from common.db import db
+
+    db.session.rollback()
+    db.session.expire_all()
+    return db.session.get(model, id_)
+
+
+def log_in(page, username: str, password: str = PASSWORD, *, lang: str | None = None, landing: str = "**/m/today"):
+    """Log in through the login page (in `lang` when given) and wait for the page it leads to: by default the
+    technician's day, as on the phone."""
+    page.goto(f"/login?lang={lang}" if lang else "/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url("**/m/today")
+    page.wait_for_url(landing)
+
+
+def sign_in(page, user, lang: str | None = "en") -> None:
+    """An office user (CS, dispatcher, manager, admin) logs in and lands on the ticket list."""
+    log_in(page, user.username, lang=lang, landing="**/tickets**")
