@@ -80,3 +80,8 @@ def finish_visit(visit_id: int):
     follow_up = queue_follow_up(visit.ticket, visit=visit, by=None)
     db.session.commit()
     return follow_up.id
+
+
+def submit_form(browser, url: str, data: dict) -> str:
+    """Send a page's form as the user's browser does and follow it to the page it leads to; that page's HTML."""
+    return browser.post(url, data=data, follow_redirects=True).get_data(as_text=True)
