@@ -17,34 +17,12 @@ from common.transaction import transaction
 from dispatch.enums import TicketStatus
 from dispatch.models import Ticket
 from reporting.models import SUMMARY_MODELS, KpiTicket
-from reporting.summary import call_rows, ticket_rows, visit_rows
 from tests import factories, steps
 from tests.clock import MONDAY_10_LOCAL
+from tests.reporting.summary_check import assert_summary_is_right, stored
 from tests.steps import do_visit
 
 DAY = MONDAY_10_LOCAL.date().isoformat()
-
-
-def stored() -> dict[str, set[tuple]]:
-    """What the summary tables hold now."""
-    return {
-        model.__tablename__: {tuple(r) for r in db.session.execute(select(model.__table__))} for model in SUMMARY_MODELS
-    }
-
-
-def worked_out_afresh() -> dict[str, set[tuple]]:
-    """The summary rows as the source tables give them now."""
-    return {
-        model.__tablename__: {tuple(r) for r in db.session.execute(rows()[1])}
-        for model, rows in zip(SUMMARY_MODELS, (ticket_rows, visit_rows, call_rows), strict=True)
-    }
-
-
-def assert_summary_is_right() -> dict[str, set[tuple]]:
-    db.session.expire_all()
-    now = stored()
-    assert now == worked_out_afresh()
-    return now
 
 
 def kpis(manager, **query) -> dict:
