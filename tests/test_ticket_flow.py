@@ -7,7 +7,7 @@ from datetime import timedelta
 from common.db import db
 from tests import factories
 from tests.clock import MONDAY_10_LOCAL
-from tests.steps import MONDAY_13_LOCAL, do_visit, register_and_book
+from tests.steps import MONDAY_13_LOCAL, book, do_visit, register_and_book
 
 
 def test_a_ticket_goes_from_registration_to_resolved_closure(crew, clock):
@@ -74,13 +74,7 @@ def test_an_unresolved_ticket_reopens_and_closes_after_a_second_visit(crew, cloc
 
     start = MONDAY_10_LOCAL + timedelta(hours=1)  # 11:00 local
     tech_id = technician.user.technician.id
-    assert (
-        dispatcher.post(
-            f"/api/v1/visits/{ticket['visits'][0]['id']}/assignment",
-            json={"technician_id": tech_id, "start": start.isoformat()},
-        ).status_code
-        == 200
-    )
+    book(dispatcher, ticket["visits"][0]["id"], tech_id, start)
     clock.move_to(start - timedelta(minutes=40))
     first_follow_up = do_visit(technician, ticket["visits"][0]["id"], clock, result="not_resolved")
     reopened = cs.post(
@@ -96,13 +90,7 @@ def test_an_unresolved_ticket_reopens_and_closes_after_a_second_visit(crew, cloc
     clock.move_to(MONDAY_10_LOCAL + timedelta(days=1) - timedelta(hours=1))  # Tuesday 09:00 local
     cs, dispatcher, technician = login_as(cs.user), login_as(dispatcher.user), login_as(technician.user)
     tuesday_start = MONDAY_10_LOCAL + timedelta(days=1)
-    assert (
-        dispatcher.post(
-            f"/api/v1/visits/{second_visit}/assignment",
-            json={"technician_id": tech_id, "start": tuesday_start.isoformat()},
-        ).status_code
-        == 200
-    )
+    book(dispatcher, second_visit, tech_id, tuesday_start)
     clock.move_to(tuesday_start - timedelta(minutes=40))
     second_follow_up = do_visit(technician, second_visit, clock)
     closed = cs.post(
