@@ -11,71 +11,7 @@ from collections import Counter
 from numbers import Real
 from typing import Any, TypeGuard
 
-EARTH_RADIUS_KM = 6371.009  # geopy.distance.EARTH_RADIUS (mean radius), the design's geodesic basis
-DEFAULT_SPEED_KMH = 30.0
-DEFAULT_DETOUR_FACTOR = 1.3
-# Travel from lat/lon is float maths rounded up; the solver may use another formula (e.g. atan2 instead
-# of asin), so ceil() may land one unit apart per leg. Matrix travel is compared exactly.
-GEO_TOLERANCE = 1
-
-
-class Travel:
-    """Leg durations and distances between location ids: the matrix when given, else great-circle distance."""
-
-    def __init__(self, problem: dict):
-        self.locations = list(problem.get("locations") or [])
-        self.index = {loc.get("id"): i for i, loc in enumerate(self.locations)}
-        matrix = problem.get("matrix") or None
-        self.durations = matrix.get("durations_s") if matrix else None
-        self.distances = matrix.get("distances_m") if matrix else None
-        travel = problem.get("travel") or {}
-        self.speed_ms = float(travel.get("speed_kmh") or DEFAULT_SPEED_KMH) / 3.6
-        self.detour = float(travel.get("detour_factor") or DEFAULT_DETOUR_FACTOR)
-        self.tolerance = 0 if matrix else GEO_TOLERANCE
-        self.source = "matrix" if matrix else "lat/lon"
-        self._legs: dict[tuple[str, str], tuple[int, int]] = {}
-
-    def knows(self, location: Any) -> bool:
-        return location is None or location in self.index
-
-    def leg(self, origin: str | None, destination: str | None) -> tuple[int, int]:
-        """(duration_s, distance_m) from origin to destination; (0, 0) when either end is open (None)."""
-        if origin is None or destination is None:
-            return 0, 0
-        key = (origin, destination)
-        if key not in self._legs:
-            i, j = self.index[origin], self.index[destination]
-            if self.durations is not None and self.distances is not None:
-                self._legs[key] = (int(self.durations[i][j]), int(self.distances[i][j]))
-            elif i == j:
-                self._legs[key] = (0, 0)
-            else:
-                road_m = _haversine_m(self.locations[i], self.locations[j]) * self.detour
-                self._legs[key] = (math.ceil(road_m / self.speed_ms), math.ceil(road_m))
-        return self._legs[key]
-
-
-def _haversine_m(a: dict, b: dict) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * 1000 * math.asin(min(1.0, math.sqrt(h)))
-
-
-def route_legs(problem: dict, plan_route: dict, travel: Travel | None = None) -> list[tuple[int, int]]:
-    """(duration_s, distance_m) of every leg of a route: start -> each stop -> end; [] for an empty route."""
-    travel = travel or Travel(problem)
-    technician = _by_id(problem.get("technicians"))[plan_route["technician"]]
-    visits = _by_id(problem.get("visits"))
-    places = [visits[stop["visit"]]["location"] for stop in plan_route.get("stops") or []]
-    if not places:
-        return []
-    places = [technician.get("start")] + places + [technician.get("end")]
-    return [travel.leg(a, b) for a, b in zip(places, places[1:])]
-
-
-def route_distance_m(problem: dict, plan_route: dict) -> int:
-    """Recomputed road distance of a route in metres (start -> stops -> end; 0 for an empty route)."""
-    return sum(distance for _, distance in route_legs(problem, plan_route))
+from scheduling.check_travel import Travel, by_id, route_legs
 
 
 def check_plan(problem: dict, plan: dict) -> list[str]:
@@ -88,7 +24,7 @@ def check_plan(problem: dict, plan: dict) -> list[str]:
 
 def plan_warnings(problem: dict, plan: dict) -> list[str]:
     """Soft findings a dispatcher should see: must_serve or pinned visits left unassigned (with their reason)."""
-    visits = _by_id(problem.get("visits"))
+    visits = by_id(problem.get("visits"))
     warnings = []
     for item in (plan.get("unassigned") or []) if isinstance(plan, dict) else []:
         visit = visits.get(item.get("visit")) if isinstance(item, dict) else None
@@ -105,10 +41,6 @@ def plan_warnings(problem: dict, plan: dict) -> list[str]:
     return warnings
 
 
-def _by_id(items: Any) -> dict:
-    return {item["id"]: item for item in items or []}
-
-
 def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -123,8 +55,8 @@ class _PlanCheck:
     def __init__(self, problem: dict, plan: dict):
         self.problem = problem
         self.plan = plan
-        self.technicians = _by_id(problem.get("technicians"))
-        self.visits = _by_id(problem.get("visits"))
+        self.technicians = by_id(problem.get("technicians"))
+        self.visits = by_id(problem.get("visits"))
         self.travel = Travel(problem)
         self.found: list[str] = []
         self.seen: dict[str, list[str]] = {visit_id: [] for visit_id in self.visits}

@@ -180,3 +180,27 @@ def clock(app):
 def cs(clock, login_as):
     """A CS agent's API client, on the frozen clock."""
     return login_as("cs")
+
+
+@pytest.fixture
+def dispatcher(clock, login_as):
+    """A dispatcher's API client, on the frozen clock."""
+    return login_as("dispatcher")
+
+
+@pytest.fixture
+def manager(clock, login_as):
+    """A manager's API client, on the frozen clock."""
+    return login_as("manager")
+
+
+@pytest.fixture
+def crew(clock, login_as):
+    """CS, dispatcher and a technician who installs large appliances, each with an API client."""
+    from common.db import db
+    from tests import factories
+
+    technician = factories.make_user("technician")
+    technician.technician.skills = [factories.make_skill("large_appliance_install")]
+    db.session.commit()
+    return login_as("cs"), login_as("dispatcher"), login_as(technician)

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_scheduling_core_cli_and_checker_load_without_flask_or_sqlalchemy():
     code = (
-        "import sys, scheduling.core, scheduling.command_line, scheduling.check, scheduling.__main__\n"
+        "import sys, scheduling.core, scheduling.command_line, scheduling.check, scheduling.check_travel, scheduling.__main__\n"
         "leaked = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'flask_sqlalchemy'))\n"
         "print(','.join(leaked))\n"
     )

@@ -4,56 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from common.db import db
 from tests import factories
 from tests.clock import MONDAY_10_LOCAL
-from tests.technicians.conftest import signature_url
-
-
-@pytest.fixture
-def crew(clock, login_as):
-    """CS, dispatcher and a technician who installs large appliances, each with an API client."""
-    technician = factories.make_user("technician")
-    technician.technician.skills = [factories.make_skill("large_appliance_install")]
-    db.session.commit()
-    return login_as("cs"), login_as("dispatcher"), login_as(technician)
-
-
-def do_visit(technician, visit_id: int, clock, *, result: str = "resolved") -> int:
-    """The technician's part: accept, drive, arrive, file the report, complete. Returns the follow-up id."""
-    for kind in ("accepted", "en_route"):
-        assert technician.post(f"/api/v1/visits/{visit_id}/events", json={"type": kind}).status_code == 201
-    clock.tick(timedelta(minutes=40))
-    assert technician.post(f"/api/v1/visits/{visit_id}/events", json={"type": "arrived"}).status_code == 201
-    clock.tick(timedelta(minutes=80))
-    report = technician.post(
-        f"/api/v1/visits/{visit_id}/report",
-        json={
-            "work_done": "Mounted and tested the unit.",
-            "result": result,
-            "customer_confirmed": True,
-            "signature": signature_url(),
-        },
-    )
-    assert report.status_code == 201, report.json
-    done = technician.post(f"/api/v1/visits/{visit_id}/events", json={"type": "completed"})
-    assert done.status_code == 201, done.json
-    return done.json["follow_up_id"]
+from tests.steps import MONDAY_13_LOCAL, book, do_visit, register_and_book
 
 
 def test_a_ticket_goes_from_registration_to_resolved_closure(crew, clock):
     cs, dispatcher, technician = crew
-    ticket = cs.post("/api/v1/tickets", json=factories.ticket_payload()).json
-    visit_id = ticket["visits"][0]["id"]
-
-    start = MONDAY_10_LOCAL + timedelta(hours=3)  # 13:00 local today
-    assignment = dispatcher.post(
-        f"/api/v1/visits/{visit_id}/assignment",
-        json={"technician_id": technician.user.technician.id, "start": start.isoformat()},
-    )
-    assert assignment.status_code == 200, assignment.json
+    ticket, visit_id = register_and_book(cs, dispatcher, technician.user.technician.id)
+    start = MONDAY_13_LOCAL
     # The technician sees today's visit with the phone to call the customer.
     [mine] = technician.get("/api/v1/visits").json
     assert mine["id"] == visit_id and mine["customer_phone"] == "13812345678"
@@ -114,13 +74,7 @@ def test_an_unresolved_ticket_reopens_and_closes_after_a_second_visit(crew, cloc
 
     start = MONDAY_10_LOCAL + timedelta(hours=1)  # 11:00 local
     tech_id = technician.user.technician.id
-    assert (
-        dispatcher.post(
-            f"/api/v1/visits/{ticket['visits'][0]['id']}/assignment",
-            json={"technician_id": tech_id, "start": start.isoformat()},
-        ).status_code
-        == 200
-    )
+    book(dispatcher, ticket["visits"][0]["id"], tech_id, start)
     clock.move_to(start - timedelta(minutes=40))
     first_follow_up = do_visit(technician, ticket["visits"][0]["id"], clock, result="not_resolved")
     reopened = cs.post(
@@ -136,13 +90,7 @@ def test_an_unresolved_ticket_reopens_and_closes_after_a_second_visit(crew, cloc
     clock.move_to(MONDAY_10_LOCAL + timedelta(days=1) - timedelta(hours=1))  # Tuesday 09:00 local
     cs, dispatcher, technician = login_as(cs.user), login_as(dispatcher.user), login_as(technician.user)
     tuesday_start = MONDAY_10_LOCAL + timedelta(days=1)
-    assert (
-        dispatcher.post(
-            f"/api/v1/visits/{second_visit}/assignment",
-            json={"technician_id": tech_id, "start": tuesday_start.isoformat()},
-        ).status_code
-        == 200
-    )
+    book(dispatcher, second_visit, tech_id, tuesday_start)
     clock.move_to(tuesday_start - timedelta(minutes=40))
     second_follow_up = do_visit(technician, second_visit, clock)
     closed = cs.post(

@@ -8,7 +8,8 @@ import resource
 from collections import Counter
 
 from scheduling.bench import timed_solve
-from scheduling.check import Travel, check_plan, route_distance_m
+from scheduling.check import check_plan
+from scheduling.check_travel import Travel, route_distance_m
 
 # Shanghai inside the outer ring roads, roughly Jiading/Minhang to Pudong.
 LAT_RANGE = (31.05, 31.40)

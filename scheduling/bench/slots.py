@@ -71,49 +71,74 @@ def day_problem(
     }
 
 
+def new_request(rng: random.Random, n: int) -> dict:
+    """The n-th customer's request: a visit somewhere in the city needing one skill, not yet on any day."""
+    place = {"id": f"C{n}", "lat": round(rng.uniform(*LAT_RANGE), 6), "lon": round(rng.uniform(*LON_RANGE), 6)}
+    return {
+        "id": f"v{n}",
+        "location": place["id"],
+        "place": place,
+        "skills": [rng.choice(SKILLS)],
+        "duration_s": 60 * rng.choices(DURATIONS_MIN, DURATION_WEIGHTS)[0],
+        "windows": [],
+        "must_serve": False,
+        "day": None,
+    }
+
+
+class Week:
+    """A week booked one request at a time, as CS books it: each day's routes so far and, for every booked
+    visit, the start it may not move before (the offers keep the promises already made)."""
+
+    def __init__(self, technicians: int, days: int, rng: random.Random):
+        from scheduling.core.slots import slot_grid
+
+        self.crew, self.homes = build_crew(technicians, days, rng)
+        self.grid = slot_grid(*GRID)
+        self.routes: list[dict[str, list[str]]] = [{} for _ in range(days)]
+        self.not_before: list[dict[str, int]] = [{} for _ in range(days)]
+        self.booked: dict[str, dict] = {}
+
+    def offers(self, day: int, new: dict) -> list:
+        """The slots `day` can offer the request `new`, cheapest first."""
+        from scheduling.core import parse_problem
+        from scheduling.core.slots import offer_slots
+
+        problem = parse_problem(day_problem(day, self.crew, self.homes, self.booked, extra=new))
+        return offer_slots(
+            problem, new["id"], routes=self.routes[day], slots=self.grid, not_before=self.not_before[day]
+        ).offers
+
+    def book(self, day: int, new: dict, offer) -> None:
+        """Book `new` into `offer`: its route becomes the technician's route of the day."""
+        new.update(
+            day=day, windows=[list(offer.slot)], must_serve=True, technician=offer.technician, planned=offer.start
+        )
+        self.booked[new["id"]] = new
+        self.routes[day][offer.technician] = [s.visit for s in offer.route.stops]
+        for stop in offer.route.stops:
+            self.not_before[day][stop.visit] = stop.start
+
+
 def run(technicians: int, visits: int, days: int, seed: int, *, time_limit_s: float, echo=print) -> dict:
     """Book `visits` visits through the offers, re-plan each day, print and return the figures."""
     from scheduling.core import parse_problem, plan_to_dict, solve
-    from scheduling.core.slots import offer_slots, slot_grid
 
     rng = random.Random(seed)
-    crew, homes = build_crew(technicians, days, rng)
-    grid = slot_grid(*GRID)
-    routes: list[dict[str, list[str]]] = [{} for _ in range(days)]
-    not_before: list[dict[str, int]] = [{} for _ in range(days)]
-    booked: dict[str, dict] = {}
+    week = Week(technicians, days, rng)
+    crew, homes, booked = week.crew, week.homes, week.booked
     timings_ms, offered, refused = [], [], 0
     for n in range(1, visits + 1):
-        place = {"id": f"C{n}", "lat": round(rng.uniform(*LAT_RANGE), 6), "lon": round(rng.uniform(*LON_RANGE), 6)}
-        new = {
-            "id": f"v{n}",
-            "location": place["id"],
-            "place": place,
-            "skills": [rng.choice(SKILLS)],
-            "duration_s": 60 * rng.choices(DURATIONS_MIN, DURATION_WEIGHTS)[0],
-            "windows": [],
-            "must_serve": False,
-            "day": None,
-        }
+        new = new_request(rng, n)
         started = time.perf_counter()
-        offers = []
-        for day in range(days):
-            problem = parse_problem(day_problem(day, crew, homes, booked, extra=new))
-            result = offer_slots(problem, new["id"], routes=routes[day], slots=grid, not_before=not_before[day])
-            offers += [(day, offer) for offer in result.offers]
+        offers = [(day, offer) for day in range(days) for offer in week.offers(day, new)]
         timings_ms.append((time.perf_counter() - started) * 1000)
         offered.append(len(offers))
         if not offers:
             refused += 1
             continue
         day, offer = rng.choice(offers)
-        new.update(
-            day=day, windows=[list(offer.slot)], must_serve=True, technician=offer.technician, planned=offer.start
-        )
-        booked[new["id"]] = new
-        routes[day][offer.technician] = [s.visit for s in offer.route.stops]
-        for stop in offer.route.stops:
-            not_before[day][stop.visit] = stop.start
+        week.book(day, new, offer)
 
     kept, violations, solve_s = 0, [], 0.0
     for day in range(days):
@@ -133,7 +158,7 @@ def run(technicians: int, visits: int, days: int, seed: int, *, time_limit_s: fl
     share = kept / len(booked) if booked else 1.0
     echo(f"slot offers: {technicians} technicians, {visits} visits booked over {days} days, seed {seed}")
     echo(
-        f"offer request ({days} days x {len(grid)} slots): median {statistics.median(timings_ms):.1f} ms, "
+        f"offer request ({days} days x {len(week.grid)} slots): median {statistics.median(timings_ms):.1f} ms, "
         f"p95 {p95:.1f} ms, max {ordered[-1]:.1f} ms; offers per request: median "
         f"{statistics.median(offered):.0f}; requests with no offer: {refused}"
     )

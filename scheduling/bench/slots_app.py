@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from common.scratch_database import create_scratch_database
 from scheduling.bench.field import LAT_RANGE, LON_RANGE, SKILLS
-from scheduling.bench.slots import DURATION_WEIGHTS, DURATIONS_MIN, GRID, build_crew, day_problem
+from scheduling.bench.slots import DURATIONS_MIN, GRID, Week, new_request
 
 PASSWORD = "bench-pass"
 REGION = "shanghai"
@@ -35,40 +35,19 @@ REGION = "shanghai"
 
 def book_week(technicians: int, visits: int, days: int, seed: int) -> tuple[list[dict], list[dict], dict]:
     """The crew, their homes and the booked visits: each one booked into a random offer of a random day."""
-    from scheduling.core import parse_problem
-    from scheduling.core.slots import offer_slots, slot_grid
-
     rng = random.Random(seed)
-    crew, homes = build_crew(technicians, days, rng)
-    grid = slot_grid(*GRID)
-    routes: list[dict[str, list[str]]] = [{} for _ in range(days)]
-    not_before: list[dict[str, int]] = [{} for _ in range(days)]
-    booked: dict[str, dict] = {}
+    week = Week(technicians, days, rng)
     for n in range(1, visits + 1):
-        place = {"id": f"C{n}", "lat": round(rng.uniform(*LAT_RANGE), 6), "lon": round(rng.uniform(*LON_RANGE), 6)}
-        new = {
-            "id": f"v{n}",
-            "location": place["id"],
-            "place": place,
-            "skills": [rng.choice(SKILLS)],
-            "duration_s": 60 * rng.choices(DURATIONS_MIN, DURATION_WEIGHTS)[0],
-            "windows": [],
-            "must_serve": False,
-            "day": None,
-        }
+        new = new_request(rng, n)
         day = rng.randrange(days)
-        problem = parse_problem(day_problem(day, crew, homes, booked, extra=new))
-        offers = offer_slots(problem, new["id"], routes=routes[day], slots=grid, not_before=not_before[day]).offers
+        offers = week.offers(day, new)
         if not offers:
             continue
         offer = rng.choice(offers)
-        new.update(day=day, windows=[list(offer.slot)], must_serve=True, technician=offer.technician)
-        booked[new["id"]] = new
-        routes[day][offer.technician] = [s.visit for s in offer.route.stops]
+        week.book(day, new, offer)
         for stop in offer.route.stops:
-            not_before[day][stop.visit] = stop.start
-            booked[stop.visit]["planned"] = stop.start  # a booking may move others later inside their slot
-    return crew, homes, booked
+            week.booked[stop.visit]["planned"] = stop.start  # a booking may move others later inside their slot
+    return week.crew, week.homes, week.booked
 
 
 def _seconds_clock(seconds: int) -> clock:

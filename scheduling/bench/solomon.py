@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scheduling.bench import timed_solve
-from scheduling.check import check_plan, route_distance_m
+from scheduling.check import check_plan
+from scheduling.check_travel import route_distance_m
 
 # DIMACS convention (as bks.csv `dimacs_distance`): Euclidean distance truncated to one decimal.
 # The core works in whole numbers, so every length, time and window is scaled by ten.

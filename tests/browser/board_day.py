@@ -10,10 +10,8 @@ from common.i18n import local_zone
 from common.models import Role
 from dispatch.enums import VisitStatus
 from tests import factories
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import DESKTOP, PASSWORD
 from tests.scheduling_app.builders import local, make_visit
-
-DESKTOP = {"width": 1366, "height": 900}
 
 
 @dataclass

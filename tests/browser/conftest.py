@@ -7,6 +7,7 @@ Set BROWSER_SCREENSHOTS=/some/dir to keep screenshots of the pages at phone size
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from tests.services import service_missing
 
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1366, "height": 900}
+LARGE_PHONE = {"width": 390, "height": 844}
 SHANGHAI = {"latitude": 31.2304, "longitude": 121.4737, "accuracy": 20}
 PASSWORD = "secret-pass"
 
@@ -84,9 +87,9 @@ def phone(chromium, live):
     """A fresh phone-sized browser (own storage, location in Shanghai); `phone()` opens another one."""
     contexts = []
 
-    def open_phone(locale: str = "en-US"):
+    def open_phone(locale: str = "en-US", viewport: dict = PHONE):
         context = chromium.new_context(
-            viewport=PHONE,
+            viewport=viewport,
             device_scale_factor=2,
             is_mobile=True,
             has_touch=True,
@@ -116,10 +119,52 @@ def screenshot():
     return take
 
 
-def log_in(page, username: str, password: str = PASSWORD) -> None:
-    """Log in through the login page, as a technician does on the phone."""
-    page.goto("/login")
+@pytest.fixture
+def desk(chromium, live):
+    """A fresh desktop browser's page; `desk(locale, viewport, mobile=...)` opens another (a phone-sized one too)."""
+    contexts = []
+
+    def open_desk(locale: str = "en-US", viewport: dict = DESKTOP, *, mobile: bool = False):
+        context = chromium.new_context(
+            viewport=viewport, locale=locale, base_url=live.config["BASE_URL"], is_mobile=mobile, has_touch=mobile
+        )
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_desk
+    for context in contexts:
+        context.close()
+
+
+def fresh(model, id_):
+    """A row as the database has it now (the server wrote it from another thread)."""
+    from common.db import db
+
+    db.session.rollback()
+    db.session.expire_all()
+    return db.session.get(model, id_)
+
+
+def log_in(page, username: str, password: str = PASSWORD, *, lang: str | None = None, landing: str = "**/m/today"):
+    """Log in through the login page (in `lang` when given) and wait for the page it leads to: by default the
+    technician's day, as on the phone."""
+    page.goto(f"/login?lang={lang}" if lang else "/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url("**/m/today")
+    page.wait_for_url(landing)
+
+
+def sign_in(page, user, lang: str | None = "en") -> None:
+    """An office user (CS, dispatcher, manager, admin) logs in and lands on the ticket list."""
+    log_in(page, user.username, lang=lang, landing="**/tickets**")
+
+
+# Latin letters a Chinese page may show because they are the demo's data: brands, model, serial and order numbers, usernames.
+DATA_WORDS = re.compile(r"\b(?:Haier|KFR-35GW|SN\w+|TM\w+|JD\w+|PLAN\w+|PSN\w+|cs\d+|manager\d+)\b")
+
+
+def english_words(text: str) -> list[str]:
+    """Words of three or more Latin letters left in a page's text once its data is taken out."""
+    return re.findall(r"[A-Za-z]{3,}", DATA_WORDS.sub("", text))

@@ -13,7 +13,7 @@ from dispatch.models import Visit
 from scheduling.enums import PlanStatus
 from scheduling.models import Plan
 from tests.browser.board_day import drag, make_board_day, open_board, row_of
-from tests.browser.test_technician_day import fresh
+from tests.browser.conftest import fresh
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from dispatch.models import Visit
 from technicians.models import Technician
 from tests import factories
 from tests.browser.board_day import make_board_day, open_board
-from tests.browser.test_technician_day import fresh
+from tests.browser.conftest import fresh
 from tests.scheduling_app.builders import local
 
 pytestmark = pytest.mark.browser

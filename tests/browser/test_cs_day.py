@@ -13,44 +13,11 @@ from common.db import db
 from dispatch.enums import FollowUpStatus, TicketStatus, VisitStatus
 from dispatch.models import Customer, FollowUp, Ticket, Visit
 from tests import factories
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import DESKTOP, LARGE_PHONE, english_words, fresh, sign_in
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 # Words the data itself brings onto a page (brand, model, serial and order numbers are what the customer has).
-DATA_WORDS = re.compile(r"\b(?:Haier|KFR-35GW|SN\w+|TM\w+|JD\w+|PLAN\w+|PSN\w+|cs\d+|manager\d+)\b")
-
-
-def fresh(model, id_):
-    db.session.rollback()
-    db.session.expire_all()
-    return db.session.get(model, id_)
-
-
-@pytest.fixture
-def desk(chromium, live):
-    """A fresh desktop browser; `desk(locale, viewport)` opens another."""
-    contexts = []
-
-    def open_desk(locale: str = "en-US", viewport: dict = DESKTOP):
-        context = chromium.new_context(viewport=viewport, locale=locale, base_url=live.config["BASE_URL"])
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_desk
-    for context in contexts:
-        context.close()
-
-
-def sign_in(page, user, lang: str = "en") -> None:
-    page.goto(f"/login?lang={lang}")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/tickets")
 
 
 def crew():
@@ -231,10 +198,6 @@ def closed_unreachable(owner) -> int:
     return ticket_id
 
 
-def english_words(text: str) -> list[str]:
-    return re.findall(r"[A-Za-z]{3,}", DATA_WORDS.sub("", text))
-
-
 def test_the_chinese_cs_pages_show_no_english_message_or_raw_code(live, desk, screenshot, calls_any_time):
     crew()
     ticket_id, _ = failed_visit_awaiting_approval()
@@ -250,7 +213,7 @@ def test_the_chinese_cs_pages_show_no_english_message_or_raw_code(live, desk, sc
         "closed": f"/tickets/{closed_id}",  # its close note is worded when read, not stored in English
     }
     for lang, locale in (("zh_CN", "zh-CN"), ("en", "en-US")):
-        for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        for size, viewport in (("desktop", DESKTOP), ("phone", LARGE_PHONE)):
             for who, user in (("cs", cs), ("manager", manager)):
                 page = desk(locale, viewport)
                 sign_in(page, user, lang)

@@ -5,42 +5,25 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import DESKTOP, LARGE_PHONE, sign_in
 from tests.reporting.history import build_week
 
 PERIOD = "from=2026-11-02&to=2026-11-08"
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def manager_browser(chromium, live):
+def manager_browser(desk):
     build_week()
     manager = factories.make_user("manager")
-    contexts = []
 
     def open_page(viewport: dict, lang: str):
-        context = chromium.new_context(
-            viewport=viewport,
-            base_url=live.config["BASE_URL"],
-            is_mobile=viewport is PHONE,
-            has_touch=viewport is PHONE,
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"/login?lang={lang}")
-        page.fill("input[name=username]", manager.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/tickets**")
+        page = desk(viewport=viewport, mobile=viewport is LARGE_PHONE)
+        sign_in(page, manager, lang)
         page.goto(f"/dashboard?{PERIOD}&lang={lang}")
         page.wait_for_selector(".chart[data-drawn='1']")
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def _painted(page, canvas_id: str) -> bool:
@@ -68,7 +51,7 @@ def test_manager_sees_the_figures_and_the_charts_in_english(manager_browser, scr
 
 
 def test_manager_reads_the_dashboard_in_chinese_on_a_phone(manager_browser, screenshot):
-    page = manager_browser(PHONE, "zh_CN")
+    page = manager_browser(LARGE_PHONE, "zh_CN")
     assert "一次修复率" in page.inner_text("[data-kpi=first_time_fix]")
     assert _painted(page, "chart-utilisation")
     # Nothing wider than the phone: the page never scrolls sideways.
@@ -77,7 +60,7 @@ def test_manager_reads_the_dashboard_in_chinese_on_a_phone(manager_browser, scre
 
 
 def test_every_chart_is_drawn_at_both_sizes_and_in_both_languages(manager_browser, screenshot):
-    for viewport, lang, name in ((DESKTOP, "zh_CN", "desktop-zh"), (PHONE, "en", "phone-en")):
+    for viewport, lang, name in ((DESKTOP, "zh_CN", "desktop-zh"), (LARGE_PHONE, "en", "phone-en")):
         page = manager_browser(viewport, lang)
         canvases = page.eval_on_selector_all("canvas", "nodes => nodes.map(n => n.id)")
         assert len(canvases) == 9

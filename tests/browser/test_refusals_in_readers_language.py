@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.board_day import drag, make_board_day, open_board, row_of
+from tests.browser.conftest import LARGE_PHONE
 
 pytestmark = pytest.mark.browser
-PHONE_WIDE = {"width": 390, "height": 844}
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ def test_a_refused_drag_says_why_in_the_boards_language(chromium, live, screensh
     refusal = page.locator("#board-error")
     expect(refusal).to_contain_text(words)
     screenshot(page, f"board-refusal-{lang}-desktop")
-    page.set_viewport_size(PHONE_WIDE)
+    page.set_viewport_size(LARGE_PHONE)
     expect(refusal).to_be_visible()
     screenshot(page, f"board-refusal-{lang}-phone")
     if lang == "zh_CN":

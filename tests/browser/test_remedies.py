@@ -15,7 +15,7 @@ from dispatch.remedies.models import Remedy, ReturnOrder
 from dispatch.schemas import TicketCreateSchema
 from dispatch.service.tickets import register_ticket
 from tests import factories
-from tests.browser.test_cs_day import PHONE, desk, english_words, fresh, sign_in  # noqa: F401  (desk is a fixture)
+from tests.browser.conftest import LARGE_PHONE, english_words, fresh, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def served(by, *, category: str) -> Ticket:
     return ticket
 
 
-def test_cs_offers_50_yuan_which_waits_for_the_manager_who_approves_it(live, desk, screenshot):  # noqa: F811
+def test_cs_offers_50_yuan_which_waits_for_the_manager_who_approves_it(live, desk, screenshot):
     cs, manager = factories.make_user("cs"), factories.make_user("manager")
     ticket = registered(cs, cause="quality", type="repair", description="空调外机噪音大")
 
@@ -78,14 +78,14 @@ def test_cs_offers_50_yuan_which_waits_for_the_manager_who_approves_it(live, des
 
 def test_a_return_gets_its_pickup_and_warehouse_by_category_and_the_receipt_check_goes_on_the_timeline(
     live,
-    desk,  # noqa: F811
+    desk,
     screenshot,
 ):
     cs, dispatcher = factories.make_user("cs"), factories.make_user("dispatcher")
     small = served(cs, category="small_appliance")
     large = served(cs, category="large_appliance")
 
-    page = desk("zh-CN", PHONE)
+    page = desk("zh-CN", LARGE_PHONE)
     sign_in(page, cs, lang="zh_CN")
     for ticket, warehouse, step in ((small, "北京工厂", "return"), (large, "中山工厂", "exchange")):
         page.goto(f"/tickets/{ticket.id}")

@@ -17,27 +17,12 @@ from dispatch.models import Visit
 from scheduling.rebalance.service import apply_rebalance, preview_rebalance
 from technicians.service.route import local_today
 from tests import factories
-from tests.browser.conftest import SHANGHAI, log_in
+from tests.browser.conftest import log_in
 from tests.technician_pages.day import plan_visit
 
 pytestmark = pytest.mark.browser
 
 PHONE_390 = {"width": 390, "height": 740}
-
-
-def open_phone(chromium, live, *, locale: str = "en-US"):
-    context = chromium.new_context(
-        viewport=PHONE_390,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale=locale,
-        geolocation=SHANGHAI,
-        permissions=["geolocation"],
-        base_url=live.config["BASE_URL"],
-    )
-    context.set_default_timeout(15_000)
-    return context
 
 
 def out_at_nine_hands_the_day_to_the_colleague():
@@ -80,10 +65,10 @@ def shown_order(page) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-def test_the_moved_technicians_phone_shows_the_new_route_with_a_banner(chromium, live, lang, screenshot):
+def test_the_moved_technicians_phone_shows_the_new_route_with_a_banner(phone, lang, screenshot):
     username, colleague_id, rebalance = out_at_nine_hands_the_day_to_the_colleague()
     rebalance()
-    context = open_phone(chromium, live, locale="zh-CN" if lang == "zh_CN" else "en-US")
+    context = phone("zh-CN" if lang == "zh_CN" else "en-US", viewport=PHONE_390)
     page = context.new_page()
     log_in(page, username)
 
@@ -96,12 +81,11 @@ def test_the_moved_technicians_phone_shows_the_new_route_with_a_banner(chromium,
     assert shown_order(page) == new_order(colleague_id)
     assert len(shown_order(page)) == 3
     screenshot(page, f"m_route_changed_{lang}")
-    context.close()
 
 
-def test_a_phone_offline_during_the_rebalance_shows_the_new_route_once_it_syncs(chromium, live):
+def test_a_phone_offline_during_the_rebalance_shows_the_new_route_once_it_syncs(phone):
     username, colleague_id, rebalance = out_at_nine_hands_the_day_to_the_colleague()
-    context = open_phone(chromium, live)
+    context = phone(viewport=PHONE_390)
     page = context.new_page()
     log_in(page, username)
     page.goto("/m/today")
@@ -120,4 +104,3 @@ def test_a_phone_offline_during_the_rebalance_shows_the_new_route_once_it_syncs(
     expect(page.locator("[data-route-changed]")).to_contain_text("Your route changed at 08:00")
     expect(page.locator("#route [data-visit-id]")).to_have_count(3)
     assert shown_order(page) == new_order(colleague_id)
-    context.close()

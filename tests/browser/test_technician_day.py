@@ -16,7 +16,7 @@ from dispatch.models import FollowUp, Ticket, TimelineEvent, Visit
 from technicians.models import ServiceReport
 from technicians.service.route import local_today
 from tests import factories
-from tests.browser.conftest import SHANGHAI, log_in
+from tests.browser.conftest import SHANGHAI, fresh, log_in
 from tests.technician_pages.day import plan_visit
 
 pytestmark = pytest.mark.browser
@@ -26,13 +26,6 @@ PNG_1PX = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
 STEPS = ("visit_accepted", "visit_en_route", "visit_arrived", "service_report_submitted", "visit_completed")
-
-
-def fresh(model, id_):
-    """A row as the database has it now (the server wrote it from another thread)."""
-    db.session.rollback()
-    db.session.expire_all()
-    return db.session.get(model, id_)
 
 
 def timeline_actions(visit_id: int) -> list[str]:

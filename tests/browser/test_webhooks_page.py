@@ -11,14 +11,11 @@ from standardwebhooks.webhooks import Webhook
 from dispatch.schemas import TicketCreateSchema
 from dispatch.service.tickets import register_ticket
 from tests import factories
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import DESKTOP, LARGE_PHONE, sign_in
 from tests.webhooks.receiver import start_receiver
 from webhooks.service.sending import send_due_webhooks
 
 pytestmark = pytest.mark.browser
-
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -32,25 +29,15 @@ def receiver(live, monkeypatch):
 
 
 @pytest.fixture
-def admin_page(chromium, live):
-    contexts = []
+def admin_page(desk):
+    admin = factories.make_user("admin", username="webadmin", display_name="Admin Li")
 
     def open_page(viewport=DESKTOP, locale="en-US"):
-        context = chromium.new_context(viewport=viewport, locale=locale, base_url=live.config["BASE_URL"])
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.goto("/login")
-        page.fill("input[name=username]", "webadmin")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url("**/tickets")
+        page = desk(locale, viewport)
+        sign_in(page, admin, lang=None)  # the page's language follows the browser's
         return page
 
-    factories.make_user("admin", username="webadmin", display_name="Admin Li")
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def a_ticket_is_registered() -> int:
@@ -111,7 +98,7 @@ def test_the_admin_registers_an_endpoint_and_sees_its_signed_delivery(
 
 
 def test_the_page_reads_in_chinese_on_a_phone(live, receiver, admin_page, screenshot):
-    page = admin_page(viewport=PHONE, locale="zh-CN")
+    page = admin_page(viewport=LARGE_PHONE, locale="zh-CN")
     page.goto("/webhooks?lang=zh_CN")
     page.fill("input[name=url]", receiver.url)
     page.click("#register-endpoint button[type=submit]")
@@ -121,6 +108,6 @@ def test_the_page_reads_in_chinese_on_a_phone(live, receiver, admin_page, screen
     page.goto("/webhooks")
     expect(page.locator("#recent-deliveries")).to_contain_text("已送达")
     # Nothing wider than the phone's screen but the tables, which scroll in their own box.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= LARGE_PHONE["width"]
     screenshot(page, "webhooks-phone-zh")
     assert json.loads(receiver.received[0].body)["type"] == "ticket.registered"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests import factories
-from tests.dispatch.conftest import assign, finish_visit
+from tests.steps import assign, finish_visit
 
 
 def visited(new_ticket, dispatcher, installer) -> tuple[dict, int]:

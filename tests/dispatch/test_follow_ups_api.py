@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from common.db import db
 from dispatch.models import CallAttempt, Visit
 from tests.clock import MONDAY_10_LOCAL
-from tests.dispatch.conftest import assign, finish_visit
+from tests.steps import assign, finish_visit
 
 
 def _visited_ticket(new_ticket, dispatcher, installer, **overrides) -> tuple[dict, int]:

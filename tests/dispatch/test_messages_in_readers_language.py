@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from tests import factories
 from tests.clock import TUESDAY_9_LOCAL
-from tests.dispatch.conftest import assign
-from tests.slots.test_intake_pages import FORM
+from tests.slots.intake_form import FORM
+from tests.steps import assign
 from tests.visible_text import english_left, visible_text
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}

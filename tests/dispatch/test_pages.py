@@ -8,7 +8,7 @@ from common.db import db
 from dispatch.enums import TicketStatus
 from dispatch.models import Ticket
 from tests import factories
-from tests.dispatch.conftest import assign, finish_visit
+from tests.steps import assign, finish_visit
 
 
 def test_cs_user_sees_the_ticket_list(cs, new_ticket, page_login):

@@ -10,7 +10,7 @@ from common.db import db
 from dispatch.models import Customer, Order, Product, Ticket
 from tests import factories
 from tests.clock import MONDAY_10_LOCAL
-from tests.dispatch.conftest import assign
+from tests.steps import assign
 
 
 def count(model) -> int:

@@ -8,7 +8,7 @@ from common.db import db
 from dispatch.models import Visit
 from tests import factories
 from tests.clock import MONDAY_10_LOCAL, TUESDAY_9_LOCAL
-from tests.dispatch.conftest import assign
+from tests.steps import assign
 
 
 def test_dispatcher_assigns_a_visit_and_the_ticket_is_scheduled(cs, dispatcher, new_ticket, installer):
@@ -52,23 +52,23 @@ def test_assignment_refuses_a_technicians_day_off(dispatcher, new_ticket, clock)
     assert "does not work on Tuesday" in response.json["message"]
 
 
-def test_assignment_keeps_the_promised_window(dispatcher, new_ticket, installer):
-    visit_id = new_ticket()["visits"][0]["id"]
-    visit = db.session.get(Visit, visit_id)
-    visit.promised_start = TUESDAY_9_LOCAL + timedelta(hours=2)
-    visit.promised_end = TUESDAY_9_LOCAL + timedelta(hours=4)
+def promised(ticket: dict, *, hours_after_nine: tuple[int, int]) -> int:
+    """The ticket's first visit, promised to the customer for hours after Tuesday 09:00 local; its id."""
+    visit = db.session.get(Visit, ticket["visits"][0]["id"])
+    visit.promised_start, visit.promised_end = (TUESDAY_9_LOCAL + timedelta(hours=h) for h in hours_after_nine)
     db.session.commit()
+    return visit.id
+
+
+def test_assignment_keeps_the_promised_window(dispatcher, new_ticket, installer):
+    visit_id = promised(new_ticket(), hours_after_nine=(2, 4))  # 11:00-13:00
     assert assign(dispatcher, visit_id, installer.id).status_code == 422
     assert assign(dispatcher, visit_id, installer.id, start=TUESDAY_9_LOCAL + timedelta(hours=2)).status_code == 200
 
 
 def test_visit_booked_late_in_its_slot_can_be_moved_to_its_own_time(dispatcher, new_ticket, installer):
     # Booking promises 14:00-16:00 and lets the visit start at 15:30; it then ends after 16:00.
-    visit_id = new_ticket()["visits"][0]["id"]
-    visit = db.session.get(Visit, visit_id)
-    visit.promised_start = TUESDAY_9_LOCAL + timedelta(hours=5)
-    visit.promised_end = TUESDAY_9_LOCAL + timedelta(hours=7)
-    db.session.commit()
+    visit_id = promised(new_ticket(), hours_after_nine=(5, 7))
     response = assign(dispatcher, visit_id, installer.id, start=TUESDAY_9_LOCAL + timedelta(hours=6, minutes=30))
     assert response.status_code == 200, response.json
 

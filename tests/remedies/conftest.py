@@ -5,21 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.dispatch.conftest import (
-    assign,
-    finish_visit,
-    new_ticket,  # noqa: F401  (the same fixture as the CS-side tests)
-)
-
-
-@pytest.fixture
-def manager(clock, login_as):
-    return login_as("manager")
-
-
-@pytest.fixture
-def dispatcher(clock, login_as):
-    return login_as("dispatcher")
+from tests.dispatch.conftest import new_ticket  # noqa: F401  (the same fixture as the CS-side tests)
+from tests.steps import assign, finish_visit
 
 
 @pytest.fixture

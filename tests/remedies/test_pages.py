@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from common.db import db
 from dispatch.models import TimelineEvent
 from dispatch.remedies.models import Remedy
+from tests.steps import submit_form
 
 
 def count(model) -> int:
@@ -33,11 +34,11 @@ def test_a_bad_amount_on_the_form_names_the_amount_field_and_writes_nothing(cs, 
 def test_a_bad_amount_on_the_chinese_form_is_said_in_chinese(cs, new_ticket, page_login):
     ticket = new_ticket()
     browser = page_login(cs.user)
-    html = browser.post(
+    html = submit_form(
+        browser,
         f"/tickets/{ticket['id']}/remedies?lang=zh_CN",
-        data={"step": "compensation", "answer": "accepted", "amount_yuan": "abc"},
-        follow_redirects=True,
-    ).get_data(as_text=True)
+        {"step": "compensation", "answer": "accepted", "amount_yuan": "abc"},
+    )
     assert "金额（元）：不是有效的数字。" in html
     assert count(Remedy) == 0
 
@@ -47,11 +48,11 @@ def test_cs_records_a_compensation_on_the_page_and_only_a_manager_sees_the_appro
 ):
     ticket = new_ticket(cause="quality")
     browser = page_login(cs.user)
-    html = browser.post(
+    html = submit_form(
+        browser,
         f"/tickets/{ticket['id']}/remedies?lang=en",
-        data={"step": "compensation", "answer": "accepted", "amount_yuan": "50", "note": ""},
-        follow_redirects=True,
-    ).get_data(as_text=True)
+        {"step": "compensation", "answer": "accepted", "amount_yuan": "50", "note": ""},
+    )
     assert "Compensation recorded: it waits for a manager&#39;s approval." in html
     assert "Approve the compensation" not in html
     remedy = db.session.scalars(select(Remedy)).one()
@@ -63,28 +64,24 @@ def test_cs_records_a_compensation_on_the_page_and_only_a_manager_sees_the_appro
     browser.post("/logout")
     boss = page_login(manager.user)
     assert "Approve the compensation" in boss.get(f"/tickets/{ticket['id']}?lang=en").get_data(as_text=True)
-    refused = boss.post(
-        f"/tickets/{ticket['id']}/remedies/{remedy.id}/approval?lang=en",
-        data={"decision": "refuse", "reason": ""},
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    refused = submit_form(
+        boss, f"/tickets/{ticket['id']}/remedies/{remedy.id}/approval?lang=en", {"decision": "refuse", "reason": ""}
+    )
     assert "Reason:" in refused
-    approved = boss.post(
-        f"/tickets/{ticket['id']}/remedies/{remedy.id}/approval?lang=en",
-        data={"decision": "approve"},
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    approved = submit_form(
+        boss, f"/tickets/{ticket['id']}/remedies/{remedy.id}/approval?lang=en", {"decision": "approve"}
+    )
     assert "Compensation approved." in approved and "Approved by a manager" in approved
 
 
 def test_the_chinese_ticket_page_words_the_remedies_in_chinese(cs, new_ticket, page_login):
     ticket = new_ticket(cause="quality")
     browser = page_login(cs.user)
-    html = browser.post(
+    html = submit_form(
+        browser,
         f"/tickets/{ticket['id']}/remedies?lang=zh_CN",
-        data={"step": "coupon", "answer": "declined", "amount_yuan": "10"},
-        follow_redirects=True,
-    ).get_data(as_text=True)
+        {"step": "coupon", "answer": "declined", "amount_yuan": "10"},
+    )
     card = html[html.index('id="remedies"') : html.index("</section>", html.index('id="remedies"'))]
     assert "优惠券" in card and "客户已拒绝" in card and "商家承担" in card
     for raw in ("coupon<", "declined<", "seller<", "Remedies"):

@@ -10,7 +10,7 @@ from dispatch.models import TimelineEvent, Visit
 from dispatch.remedies.models import ReceiptCheck, Remedy, ReturnOrder
 from tests import factories
 from tests.concurrency import at_once, statuses
-from tests.dispatch.conftest import assign, finish_visit
+from tests.steps import assign, finish_visit
 
 
 def offer(api, ticket_id: int, step: str, answer: str = "accepted", **kw):

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from common.db import db
 from dispatch.enums import Cause, CloseReason, ProductCategory, TicketStatus, TicketType, VisitStatus
 from dispatch.models import Visit
-from reporting.history import HistoryRows, Unit
+from reporting.history_rows import HistoryRows, Unit
 from technicians.enums import ServiceResult
 from tests import factories
 
@@ -26,7 +26,7 @@ def local(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
 
 
 class HistoryBuilder:
-    """The week's things as they happened, written with the generator's own rows (reporting.history)."""
+    """The week's things as they happened, written with the generator's own rows (reporting.history_rows)."""
 
     def __init__(self):
         self.owner = factories.make_user("cs")

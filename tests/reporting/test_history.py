@@ -35,7 +35,7 @@ def test_the_app_registers_new_tickets_after_a_generated_history(app):
 
 
 def test_a_generated_history_comes_with_its_dashboard_summary(app):
-    from tests.reporting.test_summary import assert_summary_is_right
+    from tests.reporting.summary_check import assert_summary_is_right
 
     summary = generate_history(tickets=200, days=20, technicians=4, now=NOW)
     rows = assert_summary_is_right()

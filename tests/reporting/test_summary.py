@@ -17,34 +17,12 @@ from common.transaction import transaction
 from dispatch.enums import TicketStatus
 from dispatch.models import Ticket
 from reporting.models import SUMMARY_MODELS, KpiTicket
-from reporting.summary import call_rows, ticket_rows, visit_rows
-from tests import factories
+from tests import factories, steps
 from tests.clock import MONDAY_10_LOCAL
-from tests.test_ticket_flow import crew, do_visit  # noqa: F401  (crew is a fixture)
+from tests.reporting.summary_check import assert_summary_is_right, stored
+from tests.steps import do_visit
 
 DAY = MONDAY_10_LOCAL.date().isoformat()
-
-
-def stored() -> dict[str, set[tuple]]:
-    """What the summary tables hold now."""
-    return {
-        model.__tablename__: {tuple(r) for r in db.session.execute(select(model.__table__))} for model in SUMMARY_MODELS
-    }
-
-
-def worked_out_afresh() -> dict[str, set[tuple]]:
-    """The summary rows as the source tables give them now."""
-    return {
-        model.__tablename__: {tuple(r) for r in db.session.execute(rows()[1])}
-        for model, rows in zip(SUMMARY_MODELS, (ticket_rows, visit_rows, call_rows), strict=True)
-    }
-
-
-def assert_summary_is_right() -> dict[str, set[tuple]]:
-    db.session.expire_all()
-    now = stored()
-    assert now == worked_out_afresh()
-    return now
 
 
 def kpis(manager, **query) -> dict:
@@ -55,19 +33,14 @@ def kpis(manager, **query) -> dict:
 
 
 def book(dispatcher, visit_id: int, technician_id: int, hours_from_now: int = 3):
-    start = MONDAY_10_LOCAL + timedelta(hours=hours_from_now)
-    response = dispatcher.post(
-        f"/api/v1/visits/{visit_id}/assignment", json={"technician_id": technician_id, "start": start.isoformat()}
-    )
-    assert response.status_code == 200, response.json
-    return start
+    return steps.book(dispatcher, visit_id, technician_id, MONDAY_10_LOCAL + timedelta(hours=hours_from_now))
 
 
 def handling(figures: dict, ticket_type: str = "installation") -> dict:
     return next(r for r in figures["handling"] if r["type"] == ticket_type)
 
 
-def test_the_summary_follows_a_ticket_from_registration_to_closure_and_reopening(crew, clock, login_as):  # noqa: F811
+def test_the_summary_follows_a_ticket_from_registration_to_closure_and_reopening(crew, clock, login_as):
     cs, dispatcher, technician = crew
     manager = login_as("manager")
     tech_id = technician.user.technician.id
@@ -121,10 +94,7 @@ def test_the_summary_follows_a_ticket_from_registration_to_closure_and_reopening
     second = next(v["id"] for v in reopened.json["visits"] if v["id"] != visit_id)
     later = book(dispatcher, second, tech_id, hours_from_now=6)
     clock.move_to(later - timedelta(minutes=20))
-    for kind in ("accepted", "en_route"):
-        assert technician.post(f"/api/v1/visits/{second}/events", json={"type": kind}).status_code == 201
-    clock.tick(timedelta(minutes=20))
-    assert technician.post(f"/api/v1/visits/{second}/events", json={"type": "arrived"}).status_code == 201
+    steps.arrive(technician, second, clock, drive=timedelta(minutes=20))
     clock.tick(timedelta(minutes=10))
     failed = technician.post(f"/api/v1/visits/{second}/events", json={"type": "failed", "reason": "needs_parts"})
     assert failed.status_code == 201, failed.json
@@ -134,15 +104,14 @@ def test_the_summary_follows_a_ticket_from_registration_to_closure_and_reopening
     assert figures["first_time_fix"] == {"tickets": 1, "fixed": 0, "rate_pct": 0.0}
 
 
-def test_a_failed_first_visit_is_a_first_visit_that_did_not_fix(crew, clock, login_as):  # noqa: F811
+def test_a_failed_first_visit_is_a_first_visit_that_did_not_fix(crew, clock, login_as):
     cs, dispatcher, technician = crew
     manager = login_as("manager")
     ticket = cs.post("/api/v1/tickets", json=factories.ticket_payload()).json
     visit_id = ticket["visits"][0]["id"]
     start = book(dispatcher, visit_id, technician.user.technician.id)
     clock.move_to(start - timedelta(minutes=10))
-    for kind in ("accepted", "en_route", "arrived"):
-        assert technician.post(f"/api/v1/visits/{visit_id}/events", json={"type": kind}).status_code == 201
+    steps.arrive(technician, visit_id, clock)
     clock.tick(timedelta(minutes=15))
     failed = technician.post(f"/api/v1/visits/{visit_id}/events", json={"type": "failed", "reason": "customer_absent"})
     assert failed.status_code == 201, failed.json

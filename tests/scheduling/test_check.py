@@ -7,7 +7,8 @@ import copy
 import pytest
 from geopy.distance import great_circle
 
-from scheduling.check import check_plan, plan_warnings, route_distance_m
+from scheduling.check import check_plan, plan_warnings
+from scheduling.check_travel import route_distance_m
 
 # Travel matrix worked out by hand (symmetric; distance_m = 10 * duration_s):
 #        L0    L1    L2    L3

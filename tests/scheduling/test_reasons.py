@@ -8,7 +8,7 @@ import pickle
 import pytest
 
 from scheduling.core.reasons import NO_PLAN_REASON, REASON_CODES, Reason
-from tests.scheduling.test_solver import solved, street
+from tests.scheduling.street import solved, street
 
 
 def unassigned(plan: dict) -> dict[str, dict]:

@@ -67,21 +67,20 @@ def small_day() -> tuple[dict, dict]:
     return problem, plan
 
 
+def rebalanced(problem: dict, plan: dict, event: dict, *, now_s: int = NINE_THIRTY, under_way: tuple[str, ...] = ()):
+    """Rebalance the day at `now_s` (09:30 unless said) and check the new plan against the event's day."""
+    result = rebalance(problem, plan, engine=ENGINE, now_s=now_s, event=event, under_way=under_way, search_time_s=0.3)
+    assert check_plan(result.problem, result.plan) == []
+    return result
+
+
 def stops_of(plan: dict, tech: str) -> list[tuple[str, int]]:
     return [(s["visit"], s["start"]) for r in plan["routes"] if r["technician"] == tech for s in r["stops"]]
 
 
 def test_an_out_technician_keeps_the_visit_under_way_and_hands_the_rest_to_a_colleague():
     problem, plan = small_day()
-    result = rebalance(
-        problem,
-        plan,
-        engine=ENGINE,
-        now_s=NINE_THIRTY,
-        event={"kind": "technician_out", "technician": "t1", "from_s": NINE_THIRTY},
-        search_time_s=0.3,
-    )
-    assert check_plan(result.problem, result.plan) == []
+    result = rebalanced(problem, plan, {"kind": "technician_out", "technician": "t1", "from_s": NINE_THIRTY})
     assert result.kpis["engine"] == ENGINE  # the engine the caller chose, said in the answer
     assert stops_of(result.plan, "t1") == [("a", NINE)]  # started at 09:00: it stays, then t1 goes home
     # b cannot go before d on t2 without pushing d 40 minutes: after d (ends 12:00, 10 min drive) it starts 12:10
@@ -96,15 +95,7 @@ def test_an_out_technicians_later_visit_goes_to_a_colleague_not_into_their_own_m
     problem, plan = small_day()
     # b (planned 11:00) may start from 09:00 here: t1 could do it at 10:10, right after a, and be home by 11:30
     problem["visits"][1]["windows"] = [[NINE, THIRTEEN]]
-    result = rebalance(
-        problem,
-        plan,
-        engine=ENGINE,
-        now_s=NINE_THIRTY,
-        event={"kind": "technician_out", "technician": "t1", "from_s": ELEVEN + 1800},
-        search_time_s=0.3,
-    )
-    assert check_plan(result.problem, result.plan) == []
+    result = rebalanced(problem, plan, {"kind": "technician_out", "technician": "t1", "from_s": ELEVEN + 1800})
     # "out from 11:30": t1 keeps a (09:00-10:00) and takes nothing new, b goes to t2
     assert stops_of(result.plan, "t1") == [("a", NINE)]
     assert [(m["visit"], m["to"]["technician"]) for m in result.changes["moved"]] == [("b", "t2")]
@@ -113,10 +104,7 @@ def test_an_out_technicians_later_visit_goes_to_a_colleague_not_into_their_own_m
 def test_a_kept_visit_is_not_pulled_much_earlier_than_planned():
     problem, plan = small_day()
     problem["visits"][3]["windows"] = [[NINE, THIRTEEN]]  # d could start right after c, at 10:10
-    result = rebalance(
-        problem, plan, engine=ENGINE, now_s=NINE_THIRTY, event={"kind": "cancel", "visit": "b"}, search_time_s=0.3
-    )
-    assert check_plan(result.problem, result.plan) == []
+    result = rebalanced(problem, plan, {"kind": "cancel", "visit": "b"})
     # d is kept on t2 and starts no more than half an hour before its planned 11:00
     (start,) = [start for vid, start in stops_of(result.plan, "t2") if vid == "d"]
     assert ELEVEN - 1800 <= start <= ELEVEN
@@ -125,15 +113,7 @@ def test_a_kept_visit_is_not_pulled_much_earlier_than_planned():
 
 def test_an_overrun_pushes_the_next_visit_and_says_whom_to_call():
     problem, plan = small_day()
-    result = rebalance(
-        problem,
-        plan,
-        engine=ENGINE,
-        now_s=NINE_THIRTY,
-        event={"kind": "overrun", "visit": "a", "minutes": 90},
-        search_time_s=0.3,
-    )
-    assert check_plan(result.problem, result.plan) == []
+    result = rebalanced(problem, plan, {"kind": "overrun", "visit": "a", "minutes": 90})
     # a now ends 11:30; b, still in its 11:00-13:00 slot, starts after the drive at 11:40: 40 minutes late
     assert stops_of(result.plan, "t1") == [("a", NINE), ("b", ELEVEN + 1800 + LEG_S)]
     assert [m["visit"] for m in result.changes["moved"]] == ["b"]
@@ -142,10 +122,7 @@ def test_an_overrun_pushes_the_next_visit_and_says_whom_to_call():
 
 def test_a_cancelled_visit_moves_nobody_and_makes_room_for_a_waiting_one():
     problem, plan = small_day()
-    result = rebalance(
-        problem, plan, engine=ENGINE, now_s=NINE_THIRTY, event={"kind": "cancel", "visit": "b"}, search_time_s=0.3
-    )
-    assert check_plan(result.problem, result.plan) == []
+    result = rebalanced(problem, plan, {"kind": "cancel", "visit": "b"})
     assert stops_of(result.plan, "t1") == [("a", NINE)]
     assert result.changes["cancelled"] == ["b"]
     # nothing planned moves; u, which waited unassigned, is taken up after c
@@ -156,26 +133,14 @@ def test_a_cancelled_visit_moves_nobody_and_makes_room_for_a_waiting_one():
 
 def test_an_urgent_visit_goes_in_as_early_as_possible():
     problem, plan = small_day()
-    result = rebalance(
-        problem, plan, engine=ENGINE, now_s=NINE_THIRTY, event={"kind": "urgent", "visit": "u"}, search_time_s=0.3
-    )
-    assert check_plan(result.problem, result.plan) == []
+    result = rebalanced(problem, plan, {"kind": "urgent", "visit": "u"})
     # only t2 has skill y: right after c (ends 10:00, 10 min drive), d still starts at 11:00
     assert stops_of(result.plan, "t2") == [("c", NINE), ("u", NINE + 3600 + LEG_S), ("d", ELEVEN)]
 
 
 def test_a_visit_the_technician_is_driving_to_stays_first():
     problem, plan = small_day()
-    result = rebalance(
-        problem,
-        plan,
-        engine=ENGINE,
-        now_s=NINE_THIRTY,
-        event={"kind": "urgent", "visit": "u"},
-        under_way=["d"],
-        search_time_s=0.3,
-    )
-    assert check_plan(result.problem, result.plan) == []
+    result = rebalanced(problem, plan, {"kind": "urgent", "visit": "u"}, under_way=("d",))
     assert stops_of(result.plan, "t2") == [("c", NINE), ("d", ELEVEN), ("u", ELEVEN + 3600 + LEG_S)]
 
 
@@ -198,8 +163,7 @@ def test_an_event_that_does_not_fit_the_day_names_its_field():
 @pytest.mark.parametrize("event", ["out", "overrun", "urgent", "cancel", "added"])
 def test_every_rebalanced_generated_day_passes_the_checker_and_keeps_history(event):
     problem, plan, event_json, _ = bench_day(15, 120, 4, event, ELEVEN)
-    result = rebalance(problem, plan, engine=ENGINE, now_s=ELEVEN, event=event_json, search_time_s=0.3)
-    assert check_plan(result.problem, result.plan) == []
+    result = rebalanced(problem, plan, event_json, now_s=ELEVEN)
     before = {
         s["visit"]: (r["technician"], s["start"]) for r in plan["routes"] for s in r["stops"] if s["start"] < ELEVEN
     }

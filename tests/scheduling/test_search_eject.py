@@ -18,7 +18,7 @@ from scheduling.core.ruin_and_recreate.encode import search_data
 from scheduling.core.ruin_and_recreate.routes import _start_from
 from scheduling.core.timing import timed_route
 
-from .test_solver import route_of, street
+from .street import route_of, street
 
 EIGHT_HOURS = 8 * 3600
 

@@ -1,51 +1,27 @@
 """The solver's plans keep every hard rule, and say why each left-out visit could not be planned.
 
-Most days here lie on a straight street: places at whole kilometres, 10 minutes (600 s) and
-1000 m per kilometre, so the expected numbers can be worked out by hand.
+Most days here lie on a straight street (street.py), so the expected numbers can be worked out by hand.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from scheduling.check import check_plan
-from scheduling.core import parse_problem, plan_to_dict, solve
+from scheduling.core import parse_problem, solve
 
-S_PER_KM, M_PER_KM = 600, 1000
-EIGHT, FIVE_PM = 28800, 61200  # 08:00 and 17:00 in seconds from midnight
-TIME_LIMIT_S = 1
-
-
-def street(places: dict[str, int], technicians: list[dict], visits: list[dict], **options) -> dict:
-    """problem.json for places at whole kilometres along one street."""
-    ids = list(places)
-    km = [[abs(places[a] - places[b]) for b in ids] for a in ids]
-    return {
-        "date": "2026-11-23",
-        "locations": [{"id": i} for i in ids],
-        "matrix": {
-            "durations_s": [[d * S_PER_KM for d in row] for row in km],
-            "distances_m": [[d * M_PER_KM for d in row] for row in km],
-        },
-        "technicians": [{"start": "D", "end": "D", "shift": [EIGHT, FIVE_PM], **t} for t in technicians],
-        "visits": [{"duration_s": 1800, **v} for v in visits],
-        "options": {"balance": False, **options},
-    }
-
-
-def solved(problem: dict, *, time_limit_s: float = TIME_LIMIT_S, **kwargs) -> dict:
-    """Solve and return plan.json, after the independent checker has passed it."""
-    plan = plan_to_dict(solve(parse_problem(problem), time_limit_s=time_limit_s, **kwargs))
-    assert check_plan(problem, plan) == []
-    return plan
-
-
-def route_of(plan: dict, technician: str) -> list[str]:
-    return [s["visit"] for s in next(r for r in plan["routes"] if r["technician"] == technician)["stops"]]
-
-
-def reasons(plan: dict) -> dict[str, str]:
-    return {u["visit"]: u["reason"] for u in plan["unassigned"]}
+from .street import (
+    EIGHT,
+    GOODS_3_3_2,
+    TIME_LIMIT_S,
+    checked,
+    four_jobs_next_door,
+    promised_against_three_urgent,
+    promised_first_at_the_far_end,
+    reasons,
+    route_of,
+    solved,
+    street,
+)
 
 
 def test_tiny_day_is_served_in_the_shortest_order_at_the_earliest_times():
@@ -152,15 +128,7 @@ def test_pinned_visit_stays_with_its_technician():
 
 def test_pinned_sequence_is_kept_even_when_another_order_is_shorter():
     # Going out D->A->B would be shortest, but the customer at B was promised to come first.
-    problem = street(
-        {"D": 0, "A": 1, "B": 2},
-        [{"id": "t1"}],
-        [
-            {"id": "a", "location": "A", "pinned": {"technician": "t1", "sequence": 2}},
-            {"id": "b", "location": "B", "pinned": {"technician": "t1", "sequence": 1}},
-        ],
-    )
-    assert route_of(solved(problem), "t1") == ["b", "a"]
+    assert route_of(solved(promised_first_at_the_far_end()), "t1") == ["b", "a"]
 
 
 def test_max_visits_leaves_the_rest_unassigned_with_the_reason():
@@ -174,15 +142,7 @@ def test_max_visits_leaves_the_rest_unassigned_with_the_reason():
 
 def test_capacity_limits_the_goods_a_technician_carries():
     # Capacity 5 with demands 3, 3, 2: at most 3+2 fit, so one 3 stays behind.
-    problem = street(
-        {"D": 0, "A": 1},
-        [{"id": "t1", "capacity": 5}],
-        [
-            {"id": "x", "location": "A", "demand": 3},
-            {"id": "y", "location": "A", "demand": 3},
-            {"id": "z", "location": "A", "demand": 2},
-        ],
-    )
+    problem = street({"D": 0, "A": 1}, [{"id": "t1", "capacity": 5}], GOODS_3_3_2)
     plan = solved(problem)
     assert "z" in route_of(plan, "t1") and len(route_of(plan, "t1")) == 2
     assert list(reasons(plan).values()) == ["no capacity left for its demand 3 with any suitable technician (t1)"]
@@ -235,30 +195,7 @@ def test_when_not_all_fit_the_more_urgent_visit_is_served():
 
 def test_must_serve_visit_beats_several_urgent_ones():
     # The must-serve job takes the whole morning slot that three urgent jobs would share.
-    problem = street(
-        {"D": 0, "A": 1},
-        [{"id": "t1"}],
-        [
-            {
-                "id": "promised",
-                "location": "A",
-                "priority": 1,
-                "must_serve": True,
-                "duration_s": 5400,
-                "windows": [[36000, 36000]],
-            }
-        ]
-        + [
-            {
-                "id": f"u{i}",
-                "location": "A",
-                "priority": 5,
-                "duration_s": 1800,
-                "windows": [[36000 + 1800 * i, 36000 + 1800 * i]],
-            }
-            for i in range(3)
-        ],
-    )
+    problem = promised_against_three_urgent()
     plan = solved(problem)
     assert route_of(plan, "t1") == ["promised"] and sorted(reasons(plan)) == ["u0", "u1", "u2"]
 
@@ -279,13 +216,7 @@ def test_balance_shares_nearby_visits_between_technicians():
     # Four jobs next door (0.5 km = 300 s away, modelled as km 1 on a 300 s/km street below).
     # One technician doing all four drives 600 s but is 2 visits over the fair share of 2 (2 x 600 s
     # of balance cost) = 1800; two technicians with two each drive 1200 s and pay nothing: they split.
-    problem = street(
-        {"D": 0, "A": 1},
-        [{"id": "t1"}, {"id": "t2"}],
-        [{"id": f"v{i}", "location": "A"} for i in range(4)],
-        balance=True,
-    )
-    problem["matrix"]["durations_s"] = [[0, 300], [300, 0]]
+    problem = four_jobs_next_door(balance=True)
     plan = solved(problem)
     assert len(route_of(plan, "t1")) == len(route_of(plan, "t2")) == 2
     problem["options"]["balance"] = False  # without it one technician takes all four (600 s < 1200 s)
@@ -382,6 +313,5 @@ def test_greedy_start_used_on_big_days_gives_a_checked_plan():
         ]
         + [{"id": "pinned", "location": "A", "pinned": {"technician": "t1", "sequence": 1}}],
     )
-    plan = plan_to_dict(solve_with(parse_problem(problem), SearchConfig(greedy_start=True), time_limit_s=1))
-    assert check_plan(problem, plan) == []
+    plan = checked(problem, solve_with(parse_problem(problem), SearchConfig(greedy_start=True), time_limit_s=1))
     assert plan["kpis"]["served"] == 13 and "pinned" in route_of(plan, "t1")

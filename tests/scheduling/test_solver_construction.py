@@ -9,25 +9,23 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from scheduling.check import check_plan
-from scheduling.core import ENGINES, ORTOOLS, RUIN_AND_RECREATE, parse_problem, plan_to_dict, ready_engine, solve
+from scheduling.core import ENGINES, ORTOOLS, RUIN_AND_RECREATE, parse_problem, ready_engine
 from scheduling.core.engine import MIN_SEARCH_S, searches_for, solve_with, suitable_technicians
 from scheduling.core.insertion import build_routes
 from scheduling.core.objective import objective_table, routes_cost
 from scheduling.core.ruin_and_recreate import driver as search_module
 from scheduling.core.solve_config import PORTFOLIO, RUIN_AND_RECREATE_PORTFOLIO
 
-from .test_random_plans_are_feasible import problems
-from .test_solver import EIGHT, route_of, street
+from .random_days import problems
+from .street import EIGHT, checked, route_of, street
+from .street import solved as street_solved
 
 TOO_SHORT_TO_SEARCH_S = 0.05
 assert TOO_SHORT_TO_SEARCH_S < MIN_SEARCH_S
 
 
 def solved(problem: dict, engine: str, time_limit_s: float) -> dict:
-    plan = plan_to_dict(solve(parse_problem(problem), engine=engine, time_limit_s=time_limit_s))
-    assert check_plan(problem, plan) == []
-    return plan
+    return street_solved(problem, engine=engine, time_limit_s=time_limit_s)
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -84,7 +82,7 @@ def test_no_engine_ends_worse_than_the_construction_plan(engine, problem):
     parsed = parse_problem(problem)
     visits, start = _construction(parsed)
     plan = solve_with(parsed, searches_for(engine, 1)[0], time_limit_s=0.3)
-    assert check_plan(problem, plan_to_dict(plan)) == []
+    checked(problem, plan)
     assert plan.cost <= routes_cost(parsed, visits, start)
 
 

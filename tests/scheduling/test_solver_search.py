@@ -1,6 +1,6 @@
 """The ruin-and-recreate search (the ruin_and_recreate package) keeps every rule the OR-Tools model keeps.
 
-Days on a straight street as in test_solver.py: 600 s and 1000 m per kilometre.
+Days on a straight street (street.py): 600 s and 1000 m per kilometre.
 """
 
 from __future__ import annotations
@@ -8,23 +8,28 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from scheduling.check import check_plan
-from scheduling.core import parse_problem, plan_to_dict
+from scheduling.core import parse_problem
 from scheduling.core.engine import solve_with
 from scheduling.core.solve_config import RUIN_AND_RECREATE, SearchConfig
 
-from .test_random_plans_are_feasible import problems
-from .test_solver import route_of, street
+from .random_days import problems
+from .street import (
+    GOODS_3_3_2,
+    checked,
+    four_jobs_next_door,
+    promised_against_three_urgent,
+    promised_first_at_the_far_end,
+    route_of,
+    street,
+)
 
 RUIN_AND_RECREATE_SEARCH = SearchConfig(engine=RUIN_AND_RECREATE)
 TIME_LIMIT_S = 0.5
 LUNCH = [{"window": [41400, 48600], "duration_s": 2700}]
 
 
-def searched(problem: dict) -> dict:
-    plan = plan_to_dict(solve_with(parse_problem(problem), RUIN_AND_RECREATE_SEARCH, time_limit_s=TIME_LIMIT_S))
-    assert check_plan(problem, plan) == []
-    return plan
+def searched(problem: dict, time_limit_s: float = TIME_LIMIT_S) -> dict:
+    return checked(problem, solve_with(parse_problem(problem), RUIN_AND_RECREATE_SEARCH, time_limit_s=time_limit_s))
 
 
 def test_lunch_is_placed_between_two_fixed_jobs():
@@ -43,15 +48,7 @@ def test_lunch_is_placed_between_two_fixed_jobs():
 
 def test_pinned_sequence_beats_the_shorter_order():
     # D->A->B would be shortest, but B was promised first.
-    problem = street(
-        {"D": 0, "A": 1, "B": 2},
-        [{"id": "t1"}],
-        [
-            {"id": "a", "location": "A", "pinned": {"technician": "t1", "sequence": 2}},
-            {"id": "b", "location": "B", "pinned": {"technician": "t1", "sequence": 1}},
-        ],
-    )
-    assert route_of(searched(problem), "t1") == ["b", "a"]
+    assert route_of(searched(promised_first_at_the_far_end()), "t1") == ["b", "a"]
 
 
 def test_the_later_window_is_used_when_the_first_cannot_be_reached():
@@ -68,12 +65,7 @@ def test_skills_max_visits_and_capacity_are_kept():
     problem = street(
         {"D": 0, "A": 1, "E": 10},
         [{"id": "t1", "capacity": 5, "max_visits": 2}, {"id": "t2", "start": "E", "end": "E", "skills": ["gas"]}],
-        [
-            {"id": "x", "location": "A", "demand": 3},
-            {"id": "y", "location": "A", "demand": 3},
-            {"id": "z", "location": "A", "demand": 2},
-            {"id": "gas", "location": "A", "skills": ["gas"]},
-        ],
+        [*GOODS_3_3_2, {"id": "gas", "location": "A", "skills": ["gas"]}],
     )
     plan = searched(problem)
     demand = {"x": 3, "y": 3, "z": 2}
@@ -84,42 +76,12 @@ def test_skills_max_visits_and_capacity_are_kept():
 def test_balance_splits_four_nearby_jobs():
     # One technician doing all four drives 600 s but is 2 over the fair share (2 x 600 s) = 1800 s;
     # two technicians with two each drive 1200 s: they split (see test_solver.py).
-    problem = street(
-        {"D": 0, "A": 1},
-        [{"id": "t1"}, {"id": "t2"}],
-        [{"id": f"v{i}", "location": "A"} for i in range(4)],
-        balance=True,
-    )
-    problem["matrix"]["durations_s"] = [[0, 300], [300, 0]]
-    plan = searched(problem)
+    plan = searched(four_jobs_next_door(balance=True))
     assert len(route_of(plan, "t1")) == len(route_of(plan, "t2")) == 2
 
 
 def test_must_serve_visit_is_kept_over_urgent_ones():
-    problem = street(
-        {"D": 0, "A": 1},
-        [{"id": "t1"}],
-        [
-            {
-                "id": "promised",
-                "location": "A",
-                "priority": 1,
-                "must_serve": True,
-                "duration_s": 5400,
-                "windows": [[36000, 36000]],
-            }
-        ]
-        + [
-            {
-                "id": f"u{i}",
-                "location": "A",
-                "priority": 5,
-                "duration_s": 1800,
-                "windows": [[36000 + 1800 * i, 36000 + 1800 * i]],
-            }
-            for i in range(3)
-        ],
-    )
+    problem = promised_against_three_urgent()
     assert route_of(searched(problem), "t1") == ["promised"]
 
 
@@ -127,6 +89,5 @@ def test_must_serve_visit_is_kept_over_urgent_ones():
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(problem=problems())
 def test_every_random_day_searched_passes_the_checker(problem):
-    plan = plan_to_dict(solve_with(parse_problem(problem), RUIN_AND_RECREATE_SEARCH, time_limit_s=0.3))
-    assert check_plan(problem, plan) == []
+    plan = searched(problem, time_limit_s=0.3)
     assert plan["kpis"]["served"] + plan["kpis"]["unassigned"] == len(problem["visits"])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
 
 from common.db import db
 from common.models import Role, User
@@ -16,6 +18,21 @@ from tests import factories
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = date(2026, 11, 24)  # a Tuesday (ISO weekday 2)
 _seq = itertools.count(1)
+# Tuesday 11:00 in Shanghai (03:00 UTC), when the technician calls in sick.
+ELEVEN_LOCAL = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+# Ten customers' places in central Shanghai (lat, lon), a few kilometres apart.
+CENTRAL_SHANGHAI = [
+    (31.2397, 121.4998),
+    (31.2243, 121.4690),
+    (31.2050, 121.4400),
+    (31.2600, 121.5200),
+    (31.1950, 121.5100),
+    (31.2800, 121.4700),
+    (31.2150, 121.4100),
+    (31.2450, 121.5400),
+    (31.1800, 121.4600),
+    (31.2700, 121.4300),
+]
 
 
 def local(day: date, hh: int, mm: int = 0) -> datetime:
@@ -108,3 +125,13 @@ def make_crew(count: int = 3, **overrides) -> list:
         values.update(overrides)
         crew.append(factories.make_technician(**values))
     return crew
+
+
+def busiest_after_eleven() -> tuple[int, list[int]]:
+    """The technician with the most visits from 11:00 on (ELEVEN_LOCAL), and those visits."""
+    visits = db.session.scalars(select(Visit).where(Visit.planned_start >= ELEVEN_LOCAL)).all()
+    by_tech: dict[int, list[int]] = {}
+    for visit in visits:
+        by_tech.setdefault(visit.technician_id, []).append(visit.id)
+    tech = max(by_tech, key=lambda t: len(by_tech[t]))
+    return tech, sorted(by_tech[tech])

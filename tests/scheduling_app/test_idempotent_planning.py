@@ -10,13 +10,7 @@ from common.db import db
 from common.idempotency import request_fingerprint
 from common.models import IdempotencyRecord
 from scheduling.models import Plan, Rebalance, SolveJob
-from tests.scheduling_app.builders import DAY, make_crew, make_visit
-from tests.scheduling_app.test_rebalance_api import (  # noqa: F401  (fixtures)
-    _busiest_after_eleven,
-    crew,
-    dispatcher,
-    published_day,
-)
+from tests.scheduling_app.builders import DAY, busiest_after_eleven, make_crew, make_visit
 
 PLAN_DAY = {"date": DAY.isoformat(), "region": "shanghai", "time_limit_s": 1}
 
@@ -121,8 +115,8 @@ def _preview(client, event: dict, key: str):
     )
 
 
-def test_a_retried_rebalance_preview_stores_one_preview_and_answers_the_same(app, published_day, dispatcher):  # noqa: F811
-    tech, _ = _busiest_after_eleven()
+def test_a_retried_rebalance_preview_stores_one_preview_and_answers_the_same(app, published_day, dispatcher):
+    tech, _ = busiest_after_eleven()
     event = {"kind": "technician_out", "technician_id": tech, "from": "11:00"}
 
     first = _preview(dispatcher, event, "preview-out-1")
@@ -133,8 +127,8 @@ def test_a_retried_rebalance_preview_stores_one_preview_and_answers_the_same(app
     assert _count(Rebalance) == 1
 
 
-def test_the_same_preview_key_with_another_event_is_refused(app, published_day, dispatcher):  # noqa: F811
-    tech, _ = _busiest_after_eleven()
+def test_the_same_preview_key_with_another_event_is_refused(app, published_day, dispatcher):
+    tech, _ = busiest_after_eleven()
     assert (
         _preview(dispatcher, {"kind": "technician_out", "technician_id": tech, "from": "11:00"}, "p-2").status_code
         == 200

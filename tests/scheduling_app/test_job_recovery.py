@@ -14,8 +14,7 @@ from scheduling import jobs, service
 from scheduling.enums import JobState
 from scheduling.models import SolveJob
 from tests.scheduling_app.builders import DAY, make_crew, make_visit
-from tests.scheduling_app.conftest import remove_queue
-from tests.services import REDIS_URL, create_postgres_database, redis_connection
+from tests.services import REDIS_URL, create_postgres_database, redis_connection, remove_queue
 
 
 def _queued_job() -> SolveJob:

@@ -13,21 +13,10 @@ from dispatch.models import TimelineEvent, Visit
 from scheduling.check import check_plan
 from scheduling.models import Plan
 from scheduling.store import from_day_seconds
-from tests.scheduling_app.builders import DAY, local, make_crew, make_visit
+from tests.scheduling_app.builders import CENTRAL_SHANGHAI, DAY, local, make_crew, make_visit
 
 # Ten customers spread over central Shanghai, each at home in a two-hour window or all day.
-PLACES = [
-    (31.2397, 121.4998),
-    (31.2243, 121.4690),
-    (31.2050, 121.4400),
-    (31.2600, 121.5200),
-    (31.1950, 121.5100),
-    (31.2800, 121.4700),
-    (31.2150, 121.4100),
-    (31.2450, 121.5400),
-    (31.1800, 121.4600),
-    (31.2700, 121.4300),
-]
+PLACES = CENTRAL_SHANGHAI
 
 
 def _ten_visits() -> list[Visit]:

@@ -13,61 +13,7 @@ from dispatch.enums import FollowUpStatus, VisitStatus
 from dispatch.models import FollowUp, TimelineEvent, Visit
 from scheduling.models import Rebalance
 from tests import factories
-from tests.scheduling_app.builders import DAY, SHANGHAI, local, make_visit
-
-# Tuesday 11:00 in Shanghai (03:00 UTC), when the technician calls in sick.
-ELEVEN_LOCAL = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
-PLACES = [
-    (31.2397, 121.4998),
-    (31.2243, 121.4690),
-    (31.2050, 121.4400),
-    (31.2600, 121.5200),
-    (31.1950, 121.5100),
-    (31.2800, 121.4700),
-    (31.2150, 121.4100),
-    (31.2450, 121.5400),
-]
-
-
-@pytest.fixture
-def dispatcher(app, clock, login_as):
-    """A dispatcher on Tuesday morning, 08:00 in Shanghai."""
-    clock.move_to(datetime(2026, 11, 24, 0, 0, tzinfo=UTC))
-    return login_as("dispatcher")
-
-
-@pytest.fixture
-def crew(app):
-    """Two technicians with phones (users), both in Shanghai, 08:30-18:00 with lunch."""
-    return [factories.make_user("technician") for _ in range(2)]
-
-
-@pytest.fixture
-def published_day(app, clock, dispatcher, crew):
-    """Two technicians, eight visits between 09:00 and 17:00, planned and published at 08:00; now it is 11:00."""
-    for i, (lat, lon) in enumerate(PLACES):
-        start_h = 9 + (i % 4) * 2
-        make_visit(
-            lat=lat,
-            lon=lon,
-            skills=("ac_install",),
-            duration_min=45,
-            windows=[(local(DAY, start_h), local(DAY, start_h + 2))],
-        )
-    plan = dispatcher.post(
-        "/api/v1/plans", json={"date": DAY.isoformat(), "region": "shanghai", "time_limit_s": 1}
-    ).json
-    assert dispatcher.post(f"/api/v1/plans/{plan['id']}/publish").status_code == 200
-    clock.move_to(ELEVEN_LOCAL)
-
-
-def _busiest_after_eleven() -> tuple[int, list[int]]:
-    visits = db.session.scalars(select(Visit).where(Visit.planned_start >= ELEVEN_LOCAL)).all()
-    by_tech: dict[int, list[int]] = {}
-    for visit in visits:
-        by_tech.setdefault(visit.technician_id, []).append(visit.id)
-    tech = max(by_tech, key=lambda t: len(by_tech[t]))
-    return tech, sorted(by_tech[tech])
+from tests.scheduling_app.builders import DAY, SHANGHAI, busiest_after_eleven, local, make_visit
 
 
 def _preview(dispatcher, event: dict):
@@ -77,7 +23,7 @@ def _preview(dispatcher, event: dict):
 
 
 def test_technician_out_previews_a_change_set_and_applies_exactly_it(app, published_day, dispatcher):
-    tech, left = _busiest_after_eleven()
+    tech, left = busiest_after_eleven()
     before = {v.id: (v.technician_id, v.planned_start) for v in db.session.scalars(select(Visit))}
 
     preview = _preview(dispatcher, {"kind": "technician_out", "technician_id": tech, "from": "11:00"})
@@ -119,7 +65,7 @@ def test_technician_out_previews_a_change_set_and_applies_exactly_it(app, publis
 
 
 def test_apply_refuses_when_the_day_changed_since_the_preview(app, published_day, dispatcher):
-    tech, left = _busiest_after_eleven()
+    tech, left = busiest_after_eleven()
     shown = _preview(dispatcher, {"kind": "technician_out", "technician_id": tech, "from": "11:00"}).json
     assert dispatcher.delete(f"/api/v1/visits/{left[0]}/assignment").status_code == 200
 
@@ -130,7 +76,7 @@ def test_apply_refuses_when_the_day_changed_since_the_preview(app, published_day
 
 
 def test_a_retried_apply_with_the_same_key_gets_the_same_answer(app, published_day, dispatcher):
-    tech, _ = _busiest_after_eleven()
+    tech, _ = busiest_after_eleven()
     shown = _preview(dispatcher, {"kind": "technician_out", "technician_id": tech, "from": "11:00"}).json
     headers = {"Idempotency-Key": "rebalance-apply-1"}
     first = dispatcher.post(f"/api/v1/rebalance/{shown['id']}/apply", headers=headers)
@@ -180,7 +126,7 @@ def test_cs_cannot_rebalance(app, published_day, login_as):
 
 
 def test_a_technician_whose_route_changed_sees_it_on_the_phone(app, published_day, dispatcher, crew, page_login):
-    tech, _ = _busiest_after_eleven()
+    tech, _ = busiest_after_eleven()
     shown = _preview(dispatcher, {"kind": "technician_out", "technician_id": tech, "from": "11:00"}).json
     receivers = {m["to"]["technician_id"] for m in shown["moved"]}
     assert receivers, "the colleague takes at least one visit"

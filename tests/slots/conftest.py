@@ -18,7 +18,7 @@ TUESDAY = MONDAY + timedelta(days=1)
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 PEOPLES_SQUARE = (31.2304, 121.4737)
 
-# The backstop against double booking on PostgreSQL (the lead's migration carries the same DDL).
+# The backstop against double booking on PostgreSQL (the initial schema's migration carries the same DDL).
 EXCLUSION_DDL = (
     "CREATE EXTENSION IF NOT EXISTS btree_gist",
     "ALTER TABLE visits ADD CONSTRAINT ex_visits_technician_no_overlap EXCLUDE USING gist "

@@ -4,30 +4,7 @@ from __future__ import annotations
 
 from tests import factories
 from tests.slots.conftest import technician
-
-FORM = {
-    "platform": "tmall",
-    "order_no": "TM20261123",
-    "order_value": "4599",
-    "purchase_date": "2026-10-24",
-    "name": "王芳",
-    "phone": "13812345678",
-    "address": "上海市浦东新区世纪大道100号",
-    "district": "pudong",
-    "region": "shanghai",
-    "lat": "31.2397",
-    "lon": "121.4998",
-    "category": "large_appliance",
-    "brand": "Haier",
-    "sku": "KFR-35GW",
-    "serial_no": "SN0001",
-    "type": "installation",
-    "cause": "quality",
-    "description": "New air conditioner, wall mount in the bedroom.",
-    "priority": "3",
-    "available_from": "2026-11-24T08:00",
-    "available_until": "2026-11-26T18:00",
-}
+from tests.slots.intake_form import FORM
 
 
 def test_a_newcomer_registers_a_request_picks_a_slot_and_sees_it_on_the_ticket(clock, page_login):

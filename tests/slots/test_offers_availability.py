@@ -8,7 +8,7 @@ from common.db import db
 from dispatch.models import Customer, Ticket
 from tests import factories
 from tests.slots.conftest import MONDAY, TUESDAY, local, technician, visit_at
-from tests.slots.test_intake_pages import FORM as INTAKE_FORM
+from tests.slots.intake_form import FORM as INTAKE_FORM
 
 WEDNESDAY = TUESDAY + timedelta(days=1)
 

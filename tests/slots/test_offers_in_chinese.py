@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests import factories
 from tests.slots.conftest import technician, visit_at
-from tests.slots.test_intake_pages import FORM
+from tests.slots.intake_form import FORM
 
 
 def test_slot_reasons_come_in_the_agents_language_with_code_and_params(clock, login_as):

@@ -12,6 +12,7 @@ from dispatch.models import TimelineEvent, Visit
 from dispatch.service.visits import return_for_rebooking
 from tests import factories
 from tests.slots.conftest import technician, visit_at
+from tests.steps import submit_form
 
 
 def at(text: str) -> datetime:
@@ -54,11 +55,11 @@ def test_a_refusal_without_a_reason_is_refused_on_the_page_and_nothing_changes(c
     ticket, second = failed_visit_with_rebooking()
     browser = page_login(factories.make_user("manager"))
     before = events()
-    html = browser.post(
+    html = submit_form(
+        browser,
         f"/tickets/{ticket.id}/visits/{second.id}/quota-approval?lang=en",
-        data={"decision": "refuse", "reason": " "},
-        follow_redirects=True,
-    ).get_data(as_text=True)
+        {"decision": "refuse", "reason": " "},
+    )
     assert "Reason: Say why the visit is refused." in html
     assert events() == before
     db.session.expire_all()
@@ -74,11 +75,7 @@ def test_cs_books_the_rebooking_from_the_ticket_page_once_approved(cs, page_logi
     slots = browser.get(f"/intake/{ticket.id}/slots?visit={second.id}&lang=en").get_data(as_text=True)
     assert "Wang Lei" in slots
     offer = cs.get(f"/api/v1/visits/{second.id}/slots?days=1").json["offers"][0]
-    booked = browser.post(
-        f"/visits/{second.id}/booking",
-        data={"ticket_id": ticket.id, "slot": offer["slot_start"]},
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    booked = submit_form(browser, f"/visits/{second.id}/booking", {"ticket_id": ticket.id, "slot": offer["slot_start"]})
 
     assert "Slot promised" in booked and "Reschedule" in booked
     db.session.expire_all()
@@ -89,11 +86,9 @@ def test_cs_adds_cancels_and_reopens_from_the_ticket_page(cs, page_login):
     visit = visit_at(31.2397, 121.4998)
     browser = page_login(cs.user)
 
-    cancelled = browser.post(
-        f"/tickets/{visit.ticket_id}/visits/{visit.id}/cancel?lang=en",
-        data={"reason": "客户改期，另行预约"},
-        follow_redirects=True,
-    ).get_data(as_text=True)
+    cancelled = submit_form(
+        browser, f"/tickets/{visit.ticket_id}/visits/{visit.id}/cancel?lang=en", {"reason": "客户改期，另行预约"}
+    )
     assert "Visit cancelled." in cancelled and "Add visit" in cancelled
 
     added = browser.post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests import factories
+from tests.steps import register_ticket
 from tests.webhooks.receiver import start_receiver
 
 
@@ -52,9 +52,7 @@ def new_ticket(login_as):
     cs = login_as("cs")
 
     def _new(**overrides) -> dict:
-        response = cs.post("/api/v1/tickets", json=factories.ticket_payload(**overrides))
-        assert response.status_code == 201, response.json
-        return response.json
+        return register_ticket(cs, **overrides)
 
     _new.cs = cs
     return _new

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from common.db import db
-from tests.services import REDIS_URL, redis_connection
+from tests.services import private_queue
 from webhooks.enums import DeliveryStatus
 from webhooks.models import WebhookDelivery
 
@@ -16,18 +16,7 @@ from webhooks.models import WebhookDelivery
 @pytest.fixture
 def webhook_queue(app, monkeypatch):
     """Jobs go to a private queue on the test Redis instead of nowhere (JOBS_EAGER); removed afterwards."""
-    from rq import Queue
-
-    connection = redis_connection()
-    name = f"webhooks-test-{uuid.uuid4().hex[:12]}"
-    monkeypatch.setitem(app.config, "JOBS_EAGER", False)
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
-    monkeypatch.setitem(app.config, "WEBHOOK_QUEUE", name)
-    queue = Queue(name, connection=connection)
-    yield queue
-    queue.delete(delete_jobs=True)
-    for key in connection.scan_iter(f"rq:*{name}*"):
-        connection.delete(key)
+    yield from private_queue(app, monkeypatch, "WEBHOOK_QUEUE", "webhooks")
 
 
 def work(queue) -> None:

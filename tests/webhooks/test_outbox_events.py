@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from common.db import db
 from common.outbox import OutboxEvent
 from tests import factories
-from tests.clock import MONDAY_10_LOCAL
-from tests.test_ticket_flow import crew, do_visit  # noqa: F401 - crew is a fixture
+from tests.steps import MONDAY_13_LOCAL, arrive, do_visit, register_and_book
 
 
 def outbox(ticket_id: int | None = None) -> list[OutboxEvent]:
@@ -25,15 +24,10 @@ def types(ticket_id: int) -> list[str]:
     return [e.type for e in outbox(ticket_id)]
 
 
-def test_a_ticket_from_registration_to_closure_tells_each_step(crew, clock):  # noqa: F811
+def test_a_ticket_from_registration_to_closure_tells_each_step(crew, clock):
     cs, dispatcher, technician = crew
-    ticket = cs.post("/api/v1/tickets", json=factories.ticket_payload()).json
-    visit_id = ticket["visits"][0]["id"]
-    start = MONDAY_10_LOCAL + timedelta(hours=3)
-    dispatcher.post(
-        f"/api/v1/visits/{visit_id}/assignment",
-        json={"technician_id": technician.user.technician.id, "start": start.isoformat()},
-    )
+    ticket, visit_id = register_and_book(cs, dispatcher, technician.user.technician.id)
+    start = MONDAY_13_LOCAL
     clock.move_to(start - timedelta(minutes=40))
     follow_up_id = do_visit(technician, visit_id, clock)
     cs.post(
@@ -72,18 +66,12 @@ def test_a_ticket_from_registration_to_closure_tells_each_step(crew, clock):  # 
     assert "13812345678" not in str([e.payload for e in outbox()])
 
 
-def test_a_failed_visit_tells_the_failure_and_that_a_rebooking_is_needed(crew, clock):  # noqa: F811
+def test_a_failed_visit_tells_the_failure_and_that_a_rebooking_is_needed(crew, clock):
     cs, dispatcher, technician = crew
-    ticket = cs.post("/api/v1/tickets", json=factories.ticket_payload()).json
-    visit_id = ticket["visits"][0]["id"]
-    start = MONDAY_10_LOCAL + timedelta(hours=3)
-    dispatcher.post(
-        f"/api/v1/visits/{visit_id}/assignment",
-        json={"technician_id": technician.user.technician.id, "start": start.isoformat()},
-    )
+    ticket, visit_id = register_and_book(cs, dispatcher, technician.user.technician.id)
+    start = MONDAY_13_LOCAL
     clock.move_to(start)
-    for kind in ("accepted", "en_route", "arrived"):
-        technician.post(f"/api/v1/visits/{visit_id}/events", json={"type": kind})
+    arrive(technician, visit_id, clock)
     failed = technician.post(
         f"/api/v1/visits/{visit_id}/events", json={"type": "failed", "reason": "needs_parts", "note": "compressor"}
     )
@@ -95,18 +83,11 @@ def test_a_failed_visit_tells_the_failure_and_that_a_rebooking_is_needed(crew, c
     assert rebook["visit"]["id"] == failed.json["rebooking_visit_id"] and rebook["failed_visit_id"] == visit_id
 
 
-def test_an_unresolved_follow_up_reopens_the_ticket(crew, clock):  # noqa: F811
+def test_an_unresolved_follow_up_reopens_the_ticket(crew, clock):
     cs, dispatcher, technician = crew
-    payload = factories.ticket_payload(
-        order={"platform": "jd", "order_no": "JD-WH-1", "order_value": 15000, "purchase_date": "2026-09-01"}
-    )
-    ticket = cs.post("/api/v1/tickets", json=payload).json
-    visit_id = ticket["visits"][0]["id"]
-    start = MONDAY_10_LOCAL + timedelta(hours=3)
-    dispatcher.post(
-        f"/api/v1/visits/{visit_id}/assignment",
-        json={"technician_id": technician.user.technician.id, "start": start.isoformat()},
-    )
+    payload = {"order": {"platform": "jd", "order_no": "JD-WH-1", "order_value": 15000, "purchase_date": "2026-09-01"}}
+    ticket, visit_id = register_and_book(cs, dispatcher, technician.user.technician.id, **payload)
+    start = MONDAY_13_LOCAL
     clock.move_to(start - timedelta(minutes=40))
     follow_up_id = do_visit(technician, visit_id, clock, result="not_resolved")
     cs.post(
@@ -117,16 +98,11 @@ def test_an_unresolved_follow_up_reopens_the_ticket(crew, clock):  # noqa: F811
     assert reopened["ticket"]["status"] == "reopened" and reopened["visit"]["sequence_no"] == 2
 
 
-def test_moving_a_planned_visit_tells_it_was_rescheduled(crew, clock):  # noqa: F811
+def test_moving_a_planned_visit_tells_it_was_rescheduled(crew, clock):
     cs, dispatcher, technician = crew
-    ticket = cs.post("/api/v1/tickets", json=factories.ticket_payload()).json
-    visit_id = ticket["visits"][0]["id"]
     other = factories.make_technician(skills=("large_appliance_install",))
-    start = MONDAY_10_LOCAL + timedelta(hours=3)
-    dispatcher.post(
-        f"/api/v1/visits/{visit_id}/assignment",
-        json={"technician_id": technician.user.technician.id, "start": start.isoformat()},
-    )
+    ticket, visit_id = register_and_book(cs, dispatcher, technician.user.technician.id)
+    start = MONDAY_13_LOCAL
     moved = dispatcher.post(
         f"/api/v1/visits/{visit_id}/assignment",
         json={"technician_id": other.id, "start": (start + timedelta(hours=2)).isoformat()},
@@ -144,7 +120,7 @@ def test_a_cancelled_ticket_tells_its_visits_cancelled_and_the_ticket_closed(cs)
     assert closed["ticket"]["close_reason"] == "cancelled" and closed["reason"] == "bought elsewhere"
 
 
-def test_a_refused_change_leaves_no_event(crew, clock):  # noqa: F811
+def test_a_refused_change_leaves_no_event(crew, clock):
     cs, dispatcher, technician = crew
     ticket = cs.post("/api/v1/tickets", json=factories.ticket_payload()).json
     before = types(ticket["id"])

@@ -1,0 +1,25 @@
+"""The CS intake page's form, filled in as CS fills it for a Tmall order (strings, as a browser sends them)."""
+
+FORM = {
+    "platform": "tmall",
+    "order_no": "TM20261123",
+    "order_value": "4599",
+    "purchase_date": "2026-10-24",
+    "name": "王芳",
+    "phone": "13812345678",
+    "address": "上海市浦东新区世纪大道100号",
+    "district": "pudong",
+    "region": "shanghai",
+    "lat": "31.2397",
+    "lon": "121.4998",
+    "category": "large_appliance",
+    "brand": "Haier",
+    "sku": "KFR-35GW",
+    "serial_no": "SN0001",
+    "type": "installation",
+    "cause": "quality",
+    "description": "New air conditioner, wall mount in the bedroom.",
+    "priority": "3",
+    "available_from": "2026-11-24T08:00",
+    "available_until": "2026-11-26T18:00",
+}
