@@ -22,6 +22,10 @@ from dispatch.service.visits import BUSY_STATUSES, place_visit
 from scheduling import store
 from scheduling.core.rebalance import rebalance
 from scheduling.core.rebalance_events import EventError
+from scheduling.day.clock import from_day_seconds, to_day_seconds, to_local_time, wall_clock_seconds
+from scheduling.day.crew import technician_entry
+from scheduling.day.problem import load_day
+from scheduling.day.visits import DAY_STATE_CODES, VISIT_IN_PROGRESS
 from scheduling.enums import RebalanceStatus
 from scheduling.jobs import choose_engine
 from scheduling.models import Rebalance
@@ -47,7 +51,7 @@ API_FIELD = {
 def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: datetime | None = None) -> Rebalance:
     """Compute the change set of `event` on the region's day as it stands now, and store it unapplied."""
     now = now or utcnow()
-    load = store.load_day(day, region, time_limit_s=LOAD_TIME_LIMIT_S)
+    load = load_day(day, region, time_limit_s=LOAD_TIME_LIMIT_S)
     problem = load.problem
     core_event = _core_event(event, day, problem)
     plan, under_way = _current_plan(day, problem)
@@ -55,7 +59,7 @@ def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: dat
         result = rebalance(
             problem,
             plan,
-            now_s=max(0, round(store.to_day_seconds(now, day))),
+            now_s=max(0, round(to_day_seconds(now, day))),
             event=core_event,
             under_way=under_way,
             engine=choose_engine(),
@@ -126,8 +130,8 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
         place_visit(
             visit,
             technician=technicians[_int(to["technician"])],
-            start=store.from_day_seconds(to["start"], row.date),
-            end=store.from_day_seconds(to["end"], row.date),
+            start=from_day_seconds(to["start"], row.date),
+            end=from_day_seconds(to["end"], row.date),
             by=by,
             source=why,
         )
@@ -278,8 +282,8 @@ def _core_event(event: dict, day: date, problem: dict) -> dict:
                     field="event.technician_id",
                     params={"technician_id": event["technician_id"]},
                 )
-            entry = store.technician_entry(technician, day)
-            entry["shift"] = shift
+            # on the hours the spare shift will leave on their day (as the day plan reads it), with no lunch
+            entry = technician_entry(technician, day, shift_override=shift)
             entry["breaks"] = []
             problem["technicians"].append(entry)
             problem["locations"].append({"id": entry["start"], "lat": technician.home_lat, "lon": technician.home_lon})
@@ -294,7 +298,7 @@ def _core_event(event: dict, day: date, problem: dict) -> dict:
 
 def _seconds(clock: str, day: date) -> int:
     hours, minutes = clock.split(":")
-    return store.wall_clock_seconds(time(int(hours), int(minutes)), day)
+    return wall_clock_seconds(time(int(hours), int(minutes)), day)
 
 
 def _current_plan(day: date, problem: dict) -> tuple[dict, list[str]]:
@@ -308,10 +312,10 @@ def _current_plan(day: date, problem: dict) -> tuple[dict, list[str]]:
         tech = f"t{visit.technician_id}"
         if visit.status not in BUSY_STATUSES or visit.planned_start is None or tech not in on_shift:
             continue
-        start = round(store.to_day_seconds(visit.planned_start, day))
-        end = round(store.to_day_seconds(visit.planned_end, day)) if visit.planned_end else start + visit.duration_s
+        start = round(to_day_seconds(visit.planned_start, day))
+        end = round(to_day_seconds(visit.planned_end, day)) if visit.planned_end else start + visit.duration_s
         routes[tech].append({"visit": f"v{visit.id}", "arrival": start, "start": start, "end": end})
-        if visit.status in store.VISIT_IN_PROGRESS:
+        if visit.status in VISIT_IN_PROGRESS:
             under_way.append(f"v{visit.id}")
     planned = {s["visit"] for stops in routes.values() for s in stops}
     plan = {
@@ -320,7 +324,7 @@ def _current_plan(day: date, problem: dict) -> tuple[dict, list[str]]:
             {
                 "visit": v["id"],
                 "reason": "not planned yet",
-                "reason_code": store.DAY_STATE_CODES[0],
+                "reason_code": DAY_STATE_CODES[0],
                 "reason_params": {},
             }
             for v in problem["visits"]
@@ -366,8 +370,8 @@ def rebalance_view(row: Rebalance) -> dict:
         return {
             "technician_id": tech,
             "technician_name": names.get(tech, ""),
-            "start": store.to_local_time(p["start"], day),
-            "end": store.to_local_time(p["end"], day),
+            "start": to_local_time(p["start"], day),
+            "end": to_local_time(p["end"], day),
         }
 
     def who(vid: str) -> dict:
@@ -386,8 +390,8 @@ def rebalance_view(row: Rebalance) -> dict:
         "broken_promises": [
             {
                 **who(b["visit"]),
-                "slot_start": store.to_local_time(b["slot"][0], day),
-                "slot_end": store.to_local_time(b["slot"][1], day),
+                "slot_start": to_local_time(b["slot"][0], day),
+                "slot_end": to_local_time(b["slot"][1], day),
             }
             for b in result["broken_promises"]
         ],
