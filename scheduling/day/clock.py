@@ -49,15 +49,26 @@ def to_local_time(seconds: int, day: date) -> datetime:
 
 def wall_clock_seconds(clock: time, day: date) -> int:
     """A local wall-clock time on `day` (a shift start, a break end) as plan seconds."""
-    return round(to_day_seconds(datetime.combine(day, clock, tzinfo=local_zone()), day))
+    return wall_clocks_seconds([clock], day)[0]
 
 
-def clip_window(start: datetime, end: datetime, day: date) -> list[int] | None:
+def wall_clocks_seconds(clocks: list[time], day: date) -> list[int]:
+    """Several wall-clock times of one day as plan seconds (the zone and midnight looked up once: a week's
+    technicians are read for every offer request)."""
+    zone = local_zone()
+    midnight = _midnight(day, zone)
+    return [round((datetime.combine(day, clock, tzinfo=zone) - midnight).total_seconds()) for clock in clocks]
+
+
+def clip_window(
+    start: datetime, end: datetime, day: date, *, bounds: tuple[datetime, datetime] | None = None
+) -> list[int] | None:
     """[a, b] plan seconds of the part of a UTC window inside `day`, or None when it misses the day.
 
     Bounds round inwards (start up, end down) so a stop inside the seconds is inside the real window.
+    `bounds` is `day_bounds(day)` when the caller has it already.
     """
-    midnight, next_midnight = day_bounds(day)
+    midnight, next_midnight = bounds or day_bounds(day)
     a = max(0, math.ceil((start - midnight).total_seconds()))
     b = min(DAY_S, math.floor((end - midnight).total_seconds()))
     return [a, b] if a <= b and end > midnight and start < next_midnight else None

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from common.db import db
-from scheduling.day.clock import wall_clock_seconds
+from scheduling.day.clock import wall_clocks_seconds
 from technicians.models import Technician, TechnicianDay
 
 # The shift a rebalance left for a technician's day: [start_s, end_s] plan seconds of that day.
@@ -66,7 +66,7 @@ def on_shift(technicians: Iterable[Technician], day: date, overrides: Overrides)
 def day_shift(technician: Technician, day: date, override: list[int] | None) -> list[int]:
     """[start_s, end_s] the technician works on `day`: the usual hours, or the override instead."""
     if override is None:
-        return [wall_clock_seconds(technician.shift_start, day), wall_clock_seconds(technician.shift_end, day)]
+        return wall_clocks_seconds([technician.shift_start, technician.shift_end], day)
     if override[1] <= override[0]:  # out from before the day began: on the day's list, with no time to work
         return [override[0], override[0]]
     return list(override)
@@ -78,11 +78,9 @@ def technician_entry(technician: Technician, day: date, *, shift_override: list[
     shift = day_shift(technician, day, shift_override)
     breaks = []
     if technician.break_start is not None and technician.break_end is not None:
+        lunch = wall_clocks_seconds([technician.break_start, technician.break_end], day)
         # The lunch window is kept inside the shift; a break that no longer fits is not asked for.
-        window = [
-            max(shift[0], wall_clock_seconds(technician.break_start, day)),
-            min(shift[1], wall_clock_seconds(technician.break_end, day)),
-        ]
+        window = [max(shift[0], lunch[0]), min(shift[1], lunch[1])]
         duration_s = technician.break_duration_min * 60
         if duration_s > 0 and window[1] - window[0] >= duration_s:
             breaks.append({"window": window, "duration_s": duration_s})

@@ -25,6 +25,7 @@ from scheduling.day.visits import VISIT_IN_PROGRESS, LeftOut, candidate_visits, 
 from technicians.models import Technician
 
 NO_DISTRICT = "(none)"
+DISTRICT_SKILL = "district:"
 DEFAULT_SPEED_KMH = 30
 DEFAULT_DETOUR_FACTOR = 1.3
 
@@ -116,6 +117,25 @@ def load_day(day: date, region: str, *, time_limit_s: int) -> DayLoad:
     return DayLoad(problem=problem, left_out=left_out, snapshot=snapshot)
 
 
+def join_day(problem: dict, technician: Technician, day: date, *, shift: list[int]) -> dict:
+    """A technician brought in for a spare shift joins an already built day problem (a rebalance's event).
+
+    They work the spare shift's hours, as the day plan reads them once the rebalance is applied, without a lunch
+    break; when the day's visits carry district skills, so does their entry (see `add_district_skills`).
+    """
+    entry = crew.technician_entry(technician, day, shift_override=shift)
+    entry["breaks"] = []
+    day_districts = sorted(
+        {s.removeprefix(DISTRICT_SKILL) for v in problem["visits"] for s in v["skills"] if s.startswith(DISTRICT_SKILL)}
+    )
+    if day_districts:
+        allowed = technician.service_districts or day_districts
+        entry["skills"] = entry["skills"] + [f"{DISTRICT_SKILL}{d}" for d in sorted(set(allowed))]
+    problem["technicians"].append(entry)
+    problem["locations"].append({"id": entry["start"], "lat": technician.home_lat, "lon": technician.home_lon})
+    return entry
+
+
 def begin_at_started_visits(tech_entries: list[dict], under_way: dict[str, tuple[int, dict]]) -> None:
     """A technician on the way to (or at) a visit starts the day there, at its planned start, with it first.
 
@@ -145,6 +165,6 @@ def add_district_skills(
     day_districts = sorted(set(districts_of_visits.values()))
     for entry, tech in zip(tech_entries, technicians):
         allowed = tech.service_districts or day_districts
-        entry["skills"] = entry["skills"] + [f"district:{d}" for d in sorted(set(allowed))]
+        entry["skills"] = entry["skills"] + [f"{DISTRICT_SKILL}{d}" for d in sorted(set(allowed))]
     for visit in visits:
-        visit["skills"] = visit["skills"] + [f"district:{districts_of_visits[visit['id']]}"]
+        visit["skills"] = visit["skills"] + [f"{DISTRICT_SKILL}{districts_of_visits[visit['id']]}"]

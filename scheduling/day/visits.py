@@ -19,7 +19,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from common.db import db
-from common.i18n import to_local
+from common.i18n import local_zone
 from dispatch import rules
 from dispatch.enums import VisitStatus
 from dispatch.models import AvailabilityWindow, Customer, Ticket, Visit
@@ -104,14 +104,16 @@ def visit_entry(visit: Visit | RoutedVisit, day: date, tech_ids: set[int]) -> di
         # Under way: it stays with the technician who is there or on the way, whatever its window said.
         pinned = {"technician": f"t{visit.technician_id}", "sequence": 1}
     elif promised:
-        window = clip_window(visit.promised_start, visit.promised_end, day)
+        window = clip_window(visit.promised_start, visit.promised_end, day, bounds=(day_start, day_end))
         if window is None:
             return None
         windows = [window]
     else:
         if visit.planned_start is not None and not planned_on_day:
             return None  # scheduled for another day: that day's plan owns it
-        windows = [w for w in (clip_window(a.start, a.end, day) for a in ticket.availability) if w]
+        windows = [
+            w for w in (clip_window(a.start, a.end, day, bounds=(day_start, day_end)) for a in ticket.availability) if w
+        ]
         if not windows and not planned_on_day:
             return None
     if pinned is None and rules.quota_standing(ticket.visits, ticket.visit_quota).needs_approval(visit.id):
@@ -212,8 +214,9 @@ def routed_visits(technician_ids: list[int], days: list[date], *, as_orm_objects
     )
     visits = _routed_orm_objects(on_routes) if as_orm_objects else _routed_rows(on_routes)
     by_day: dict[date, list] = {}
+    zone = local_zone()
     for routed in visits:
-        by_day.setdefault(to_local(routed.planned_start).date(), []).append(routed)
+        by_day.setdefault(routed.planned_start.astimezone(zone).date(), []).append(routed)
     return by_day
 
 

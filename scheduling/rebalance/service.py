@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,14 +22,13 @@ from dispatch.service.visits import BUSY_STATUSES, place_visit
 from scheduling import store
 from scheduling.core.rebalance import rebalance
 from scheduling.core.rebalance_events import EventError
-from scheduling.day.clock import from_day_seconds, to_day_seconds, to_local_time, wall_clock_seconds
-from scheduling.day.crew import technician_entry
+from scheduling.day.clock import from_day_seconds, to_day_seconds, to_local_time
 from scheduling.day.problem import load_day
-from scheduling.day.visits import DAY_STATE_CODES, VISIT_IN_PROGRESS
 from scheduling.enums import RebalanceStatus
 from scheduling.jobs import choose_engine
 from scheduling.models import Rebalance
 from scheduling.offers import service as offers
+from scheduling.rebalance.day_state import core_event, current_plan, event_seconds
 from scheduling.rebalance.schemas import EventSchema
 from technicians.models import Technician
 from technicians.service.days import lock_technician_day
@@ -53,14 +52,14 @@ def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: dat
     now = now or utcnow()
     load = load_day(day, region, time_limit_s=LOAD_TIME_LIMIT_S)
     problem = load.problem
-    core_event = _core_event(event, day, problem)
-    plan, under_way = _current_plan(day, problem)
+    in_core_terms = core_event(event, day, problem)
+    plan, under_way = current_plan(day, problem)
     try:
         result = rebalance(
             problem,
             plan,
             now_s=max(0, round(to_day_seconds(now, day))),
-            event=core_event,
+            event=in_core_terms,
             under_way=under_way,
             engine=choose_engine(),
         )
@@ -161,12 +160,12 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
             record_event(visit.ticket, "visit_overrun", by=by, visit=visit, minutes=row.event["minutes"])
     if row.event["kind"] == "technician_added":
         spare = next(d for d in days if d.technician_id == row.event["technician_id"])
-        spare.shift_override = [_seconds(clock, row.date) for clock in row.event["shift"]]
+        spare.shift_override = [event_seconds(clock, row.date) for clock in row.event["shift"]]
     if row.event["kind"] == "technician_out":
         # the day stays cut at "out from": an Optimize later, or the board, does not hand them work again
         out = next(d for d in days if d.technician_id == row.event["technician_id"])
         usual = next(t for t in row.problem["technicians"] if t["id"] == f"t{out.technician_id}")["shift"]
-        out.shift_override = [usual[0], max(usual[0], _seconds(row.event["from"], row.date))]
+        out.shift_override = [usual[0], max(usual[0], event_seconds(row.event["from"], row.date))]
     now = now or utcnow()
     db.session.flush()  # the slots offered below see the day as this change set leaves it
     for visit, item in sent_back:
@@ -264,74 +263,6 @@ def _queue_rebook(visit: Visit, item: dict, *, broken: bool, day: date, by: User
         "date": day.isoformat(),
     }
     queue_rebook(visit.ticket, visit=visit, reason=reason, offered_slots=slots, by=by, source=why)
-
-
-def _core_event(event: dict, day: date, problem: dict) -> dict:
-    """The API's event (ids, local HH:MM) as the core's (problem ids, seconds); a spare technician joins the day."""
-    kind = event["kind"]
-    if kind == "technician_out":
-        return {"kind": kind, "technician": f"t{event['technician_id']}", "from_s": _seconds(event["from_"], day)}
-    if kind == "technician_added":
-        tech_id = f"t{event['technician_id']}"
-        shift = [_seconds(s, day) for s in event["shift"]]
-        if not any(t["id"] == tech_id for t in problem["technicians"]):
-            technician = db.session.get(Technician, event["technician_id"])
-            if technician is None or not technician.active:
-                raise RuleViolation(
-                    "no_active_technician",
-                    field="event.technician_id",
-                    params={"technician_id": event["technician_id"]},
-                )
-            # on the hours the spare shift will leave on their day (as the day plan reads it), with no lunch
-            entry = technician_entry(technician, day, shift_override=shift)
-            entry["breaks"] = []
-            problem["technicians"].append(entry)
-            problem["locations"].append({"id": entry["start"], "lat": technician.home_lat, "lon": technician.home_lon})
-        return {"kind": kind, "technician": tech_id, "shift": shift}
-    core = {"kind": kind, "visit": f"v{event['visit_id']}"}
-    if kind == "overrun":
-        core["minutes"] = event["minutes"]
-    if kind == "cancel":
-        core["reason"] = event.get("reason")
-    return core
-
-
-def _seconds(clock: str, day: date) -> int:
-    hours, minutes = clock.split(":")
-    return wall_clock_seconds(time(int(hours), int(minutes)), day)
-
-
-def _current_plan(day: date, problem: dict) -> tuple[dict, list[str]]:
-    """The day as the visits stand (plan.json from their planned times), and the visits under way."""
-    ids = [int(v["id"][1:]) for v in problem["visits"]]
-    visits = list(db.session.scalars(select(Visit).where(Visit.id.in_(ids)).order_by(Visit.planned_start)))
-    on_shift = {t["id"] for t in problem["technicians"]}
-    routes: dict[str, list[dict]] = {t["id"]: [] for t in problem["technicians"]}
-    under_way = []
-    for visit in visits:
-        tech = f"t{visit.technician_id}"
-        if visit.status not in BUSY_STATUSES or visit.planned_start is None or tech not in on_shift:
-            continue
-        start = round(to_day_seconds(visit.planned_start, day))
-        end = round(to_day_seconds(visit.planned_end, day)) if visit.planned_end else start + visit.duration_s
-        routes[tech].append({"visit": f"v{visit.id}", "arrival": start, "start": start, "end": end})
-        if visit.status in VISIT_IN_PROGRESS:
-            under_way.append(f"v{visit.id}")
-    planned = {s["visit"] for stops in routes.values() for s in stops}
-    plan = {
-        "routes": [{"technician": t, "stops": stops, "break": None, "breaks": []} for t, stops in routes.items()],
-        "unassigned": [
-            {
-                "visit": v["id"],
-                "reason": "not planned yet",
-                "reason_code": DAY_STATE_CODES[0],
-                "reason_params": {},
-            }
-            for v in problem["visits"]
-            if v["id"] not in planned
-        ],
-    }
-    return plan, under_way
 
 
 def _int(prefixed: str) -> int:
