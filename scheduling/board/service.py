@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,8 +21,8 @@ from dispatch.rules import VISIT_STARTED
 from scheduling import reason_text, store
 from scheduling.core.travel import great_circle_m
 from scheduling.day.clock import day_bounds, to_local_time
-from scheduling.day.crew import on_shift, shift_overrides, technician_entry
-from scheduling.day.problem import DEFAULT_DETOUR_FACTOR, DEFAULT_SPEED_KMH, load_day
+from scheduling.day.crew import on_shift, region_technicians, shift_overrides, technician_entry
+from scheduling.day.problem import load_day, travel_settings
 from scheduling.enums import PlanStatus
 from scheduling.models import Plan
 from technicians.models import Technician
@@ -48,7 +47,7 @@ def get_board(day: date, region: str, *, now: datetime | None = None) -> dict:
     load = load_day(day, region, time_limit_s=1)
     entries = {v["id"]: v for v in load.problem["visits"]}
     spares = shift_overrides(day)
-    everyone = _technicians(region)
+    everyone = region_technicians(region)
     technicians = on_shift(everyone, day, spares)
     rows = [_technician_row(t, day, shift_override=spares.get(t.id)) for t in technicians]
     # who could come in for a spare shift: the region's technicians off on this day
@@ -142,14 +141,6 @@ def compare_plan(plan_id: int) -> dict:
         "dropped": dropped,
         "unchanged": len(planned) - len(added) - len(moved),
     }
-
-
-def _technicians(region: str) -> list[Technician]:
-    return list(
-        db.session.scalars(
-            select(Technician).where(Technician.region == region, Technician.active.is_(True)).order_by(Technician.id)
-        )
-    )
 
 
 def _technician_row(tech: Technician, day: date, *, shift_override: list[int] | None = None) -> dict:
@@ -260,9 +251,9 @@ def _latest_reasons(day: date, region: str) -> dict[str, dict]:
 
 def _routes(rows: list[dict], blocks: list[dict]) -> list[dict]:
     """Each technician's day as a line home -> visits by start -> home, with the driving time before each visit."""
-    config = current_app.config
-    speed_m_s = config.get("TRAVEL_SPEED_KMH", DEFAULT_SPEED_KMH) / 3.6
-    detour = config.get("TRAVEL_DETOUR_FACTOR", DEFAULT_DETOUR_FACTOR)
+    travel = travel_settings()  # the day plan's travel model, so the board's driving times agree with it
+    speed_m_s = travel["speed_kmh"] / 3.6
+    detour = travel["detour_factor"]
     routes = []
     for row in rows:
         stops = [b for b in blocks if b["technician_id"] == row["id"] and b["lat"] is not None]
