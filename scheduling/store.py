@@ -11,13 +11,12 @@ from datetime import date
 from sqlalchemy import select
 
 from common.db import db
-from common.i18n import local_day_bounds
 from common.models import User
 from dispatch.enums import VisitStatus
 from dispatch.models import Visit
 from dispatch.service.visits import BUSY_STATUSES as VISIT_HOLDING_TIME
 from dispatch.service.visits import place_visit
-from scheduling.day.clock import from_day_seconds, to_local_time
+from scheduling.day.clock import day_bounds, from_day_seconds, to_local_time
 from scheduling.day.visits import VISIT_IN_PROGRESS, visit_state
 from scheduling.models import Plan
 from technicians.models import Technician
@@ -97,7 +96,7 @@ def _visits_added_to_day(day: date, technician_ids: list[int], *, known: set[int
     """Visits holding time on the technicians' day which the load never saw (a booking, a manual move)."""
     if not technician_ids:
         return []
-    start, end = local_day_bounds(day)
+    start, end = day_bounds(day)
     query = (
         select(Visit)
         .where(
