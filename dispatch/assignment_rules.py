@@ -24,6 +24,9 @@ class CrewMember:
     working_days: frozenset[int]  # ISO weekdays, 1 = Monday
     shift_start: time
     shift_end: time
+    # The day's hours when a rebalance changed them (a spare shift on a day off, or sent home early): then they
+    # work that day on these hours, whatever their weekdays and usual shift say.
+    shift_override: tuple[time, time] | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ def check_assignment(
             "technician_lacks_skills", field="technician_id", missing_skills=missing, params={"name": crew.name}
         )
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-    if local_start.isoweekday() not in crew.working_days:
+    shift_start, shift_end = crew.shift_override or (crew.shift_start, crew.shift_end)
+    if crew.shift_override is None and local_start.isoweekday() not in crew.working_days:
         raise RuleViolation(
             "technician_day_off" if crew.working_days else "technician_works_no_days",
             field="start",
@@ -67,8 +71,8 @@ def check_assignment(
                 "days": [Weekday(d) for d in sorted(crew.working_days)],
             },
         )
-    shift_from = datetime.combine(local_start.date(), crew.shift_start, tzinfo=zone)
-    shift_to = datetime.combine(local_start.date(), crew.shift_end, tzinfo=zone)
+    shift_from = datetime.combine(local_start.date(), shift_start, tzinfo=zone)
+    shift_to = datetime.combine(local_start.date(), shift_end, tzinfo=zone)
     if local_start < shift_from or local_end > shift_to:
         raise RuleViolation(
             "visit_outside_shift",
@@ -77,8 +81,8 @@ def check_assignment(
                 "start": local_start.time(),
                 "end": local_end.time(),
                 "name": crew.name,
-                "shift_start": crew.shift_start,
-                "shift_end": crew.shift_end,
+                "shift_start": shift_start,
+                "shift_end": shift_end,
             },
         )
     # A promised slot is the window in which the technician arrives and starts, as booking and the

@@ -1,7 +1,7 @@
 """Reasons in the reader's language: the core's code and parameters, worded by a translated template.
 
 The core says why with a code (`scheduling/core/reasons.py`), the loader with its own two codes
-(`store.LEFT_OUT_CODES`). Here each code has a template with named placeholders, filled with the
+(`LEFT_OUT_CODES`). Here each code has a template with named placeholders, filled with the
 parameters made readable: windows and slots as local times of day, days with their weekday, travel in
 minutes, technician ids and names as given. A code without a template, or a plan stored before reasons had
 codes, shows the English sentence stored with it.
@@ -20,8 +20,8 @@ from flask_babel import lazy_gettext as _l
 
 from common.labels import label
 from dispatch.enums import VisitStatus
-from scheduling import store
 from scheduling.core.reasons import Reason
+from scheduling.day.clock import DAY_S, to_local_time
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ TEMPLATES: dict[str, LazyString] = {
     "day_outside_availability": _l("the customer is not at home for a whole slot on %(day)s"),
     # a rebalance during the day
     "windows_passed": _l("its windows %(windows)s are over by now (%(now)s)"),
-    # the loader's (scheduling/store.py)
+    # the loader's (scheduling/day/visits.py)
     "started_off_shift": _l(
         "visit %(visit_id)d is already under way (%(status)s) with technician "
         "%(technician_id)d, who is not on shift in this region on %(day)s"
@@ -158,7 +158,7 @@ LIST_SEPARATOR = _l(", ")
 MORE_TECHNICIANS = _l("%(technicians)s and %(more)d more")
 ANY_TIME = _l("(any time)")
 THIS_DAY = _l("this day")
-DISTRICT_PREFIX = "district:"  # the loader's synthetic skill, scheduling/store.py add_district_skills
+DISTRICT_PREFIX = "district:"  # the loader's synthetic skill, scheduling/day/problem.py add_district_skills
 DISTRICT_SKILL = _l("service district %(district)s")
 DAY_FORMAT = "EEEE yyyy-MM-dd"  # Tuesday 2026-11-24, 星期二 2026-11-24
 
@@ -258,6 +258,6 @@ def _technicians(ids: list[str], count: int | None) -> str:
 
 def _clock(seconds: int, day: date | None) -> str:
     """Plan seconds as the local time of day (exact on a day with a clock change when `day` is known)."""
-    if day is not None and 0 <= seconds < store.DAY_S:
-        return store.to_local_time(seconds, day).strftime("%H:%M")
+    if day is not None and 0 <= seconds < DAY_S:
+        return to_local_time(seconds, day).strftime("%H:%M")
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"

@@ -14,6 +14,7 @@ from common.errors import Conflict, NotFound, RuleViolation
 from common.models import User
 from common.transaction import begin_write, transactional
 from scheduling import store
+from scheduling.day.problem import load_day
 from scheduling.enums import JobState, PlanStatus
 from scheduling.models import Plan, SolveJob
 from technicians.service.days import lock_technician_days, lock_visits
@@ -28,7 +29,7 @@ SOLVE_JOB = "scheduling.jobs.run_solve_job"
 
 def start_day_plan(day: date, region: str, *, time_limit_s: int, by: User | None, eager: bool | None = None) -> Plan:
     """Load the region's day, store it as a draft plan and queue its solve job (inline when eager)."""
-    load = store.load_day(day, region, time_limit_s=time_limit_s)
+    load = load_day(day, region, time_limit_s=time_limit_s)
     if not load.problem["visits"] and not load.left_out:
         raise RuleViolation("no_open_visit_on_day", field="date", params={"region": region, "day": day})
     plan = Plan(

@@ -7,7 +7,7 @@ one after the other, so the second one's overlap check sees the first one's visi
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -21,6 +21,8 @@ from dispatch.enums import VisitStatus
 from dispatch.models import Visit
 from dispatch.rules import check_visit_transition
 from dispatch.service.visits import BUSY_STATUSES, place_visit
+from scheduling.day.clock import to_local_time
+from scheduling.day.crew import day_shift
 from technicians.models import Technician
 from technicians.service.days import lock_technician_day
 
@@ -53,6 +55,8 @@ def assign_visit(visit_id: int, *, technician_id: int, start: datetime, by: User
             Visit.planned_end > start,
         )
     ).all()
+    # the locked day row carries the hours a rebalance left for it: plans and offers read the same ones
+    override = list(day.shift_override) if day.shift_override else None
     crew = assignment_rules.CrewMember(
         name=technician.name,
         active=technician.active,
@@ -60,6 +64,7 @@ def assign_visit(visit_id: int, *, technician_id: int, start: datetime, by: User
         working_days=frozenset(technician.working_days or ()),
         shift_start=technician.shift_start,
         shift_end=technician.shift_end,
+        shift_override=_local_hours(day_shift(technician, day.day, override), day.day) if override else None,
     )
     promised = (visit.promised_start, visit.promised_end) if visit.promised_start and visit.promised_end else None
     assignment_rules.check_assignment(
@@ -74,3 +79,8 @@ def assign_visit(visit_id: int, *, technician_id: int, start: datetime, by: User
     place_visit(visit, technician=technician, start=start, end=end, by=by, source="manual")
     day.version += 1
     return visit
+
+
+def _local_hours(shift: list[int], day: date) -> tuple[time, time]:
+    """A day's shift in plan seconds as the local wall-clock times the assignment rule compares."""
+    return to_local_time(shift[0], day).time(), to_local_time(shift[1], day).time()

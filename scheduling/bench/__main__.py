@@ -54,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         "--compare", action="store_true", help="time the previous (ORM) loader, then the row loader, in one run"
     )
     slots.add_argument("--profile", action="store_true", help="print the cProfile top functions of the last pass")
+    slots.add_argument(
+        "--offers-out",
+        help="write every asked visit's offers (JSON, with each loader) to this file, to compare two versions",
+    )
     slots.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     rebalance = commands.add_parser("rebalance", help="an event during a generated day: answer time, moves, promises")
     rebalance.add_argument("--technicians", type=int, default=50)
@@ -131,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             requests=args.requests,
             compare=args.compare,
             profile=args.profile,
+            offers_out=args.offers_out,
             pg_admin_url=args.pg_admin_url,
         )
         return 0

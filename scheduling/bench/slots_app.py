@@ -10,6 +10,8 @@ and the bench prints the median and p95 of the answer time.
 `--compare` times the same requests with the previous loader first ("before": ORM objects, each ticket's
 visits loaded one at a time) and then the row loader ("after"), in one run on the same database.
 `--profile` prints where the time of the last measured pass goes (cProfile, the top functions by own time).
+`--offers-out FILE` writes the offers of every visit asked about, with each loader, as JSON: the same seed on
+the same day builds the same week, so two versions of the code can be checked to offer exactly the same slots.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def load_week(crew: list[dict], homes: list[dict], booked: dict, *, first_day: d
     from common.models import Role, User
     from dispatch.enums import Platform, ProductCategory, TicketStatus, TicketType, VisitStatus, WarrantyStatus
     from dispatch.models import AvailabilityWindow, Customer, Order, Product, Skill, Ticket, Visit
-    from scheduling import store
+    from scheduling.day.clock import from_day_seconds, local_midnight
     from technicians.models import Technician
 
     rng = random.Random(seed + 1)
@@ -127,7 +129,7 @@ def load_week(crew: list[dict], homes: list[dict], booked: dict, *, first_day: d
             warranty=WarrantyStatus.IN_WARRANTY,
             warranty_until=first_day + timedelta(days=1000),
             visit_quota=1,
-            due_at=store.local_midnight(first_day + timedelta(days=5)),
+            due_at=local_midnight(first_day + timedelta(days=5)),
         )
         visit = Visit(
             ticket=ticket,
@@ -146,12 +148,12 @@ def load_week(crew: list[dict], homes: list[dict], booked: dict, *, first_day: d
         a, b = entry["windows"][0]
         ticket.status = TicketStatus.SCHEDULED
         ticket.availability = [
-            AvailabilityWindow(start=store.from_day_seconds(GRID[0], day), end=store.from_day_seconds(GRID[1], day))
+            AvailabilityWindow(start=from_day_seconds(GRID[0], day), end=from_day_seconds(GRID[1], day))
         ]
         visit.status = VisitStatus.SCHEDULED
         visit.technician_id = technicians[entry["technician"]].id
-        visit.promised_start, visit.promised_end = store.from_day_seconds(a, day), store.from_day_seconds(b, day)
-        visit.planned_start = store.from_day_seconds(entry["planned"], day)
+        visit.promised_start, visit.promised_end = from_day_seconds(a, day), from_day_seconds(b, day)
+        visit.planned_start = from_day_seconds(entry["planned"], day)
         visit.planned_end = visit.planned_start + timedelta(seconds=entry["duration_s"])
     target_ids = []
     for k in range(targets):
@@ -172,6 +174,25 @@ def load_week(crew: list[dict], homes: list[dict], booked: dict, *, first_day: d
     return target_ids
 
 
+def _write_offers(client, headers: dict, target_ids: list[int], days: int, path: str, *, echo=print) -> None:
+    """Each asked visit's offers by each loader, keyed by the visit's place in the week (ids differ per database)."""
+    import json
+
+    answers: dict[str, dict] = {}
+    for loader in ("orm", "rows"):
+        client.application.config["SLOT_OFFER_LOADER"] = loader
+        for n, visit_id in enumerate(target_ids):
+            answer = client.get(f"/api/v1/visits/{visit_id}/slots?days={days}", headers=headers).json
+            for offer in answer.get("offers", []):
+                offer.pop("technician_id", None)  # named by "Technician t3" already, and ids are per database
+            answer.pop("visit_id", None)
+            answers[f"{loader} {n}"] = answer
+    with open(path, "w") as out:
+        json.dump(answers, out, indent=1, sort_keys=True, default=str)
+    same = all(answers[f"orm {n}"] == answers[f"rows {n}"] for n in range(len(target_ids)))
+    echo(f"offers of {len(target_ids)} visits written to {path}; both loaders offer the same: {same}")
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[max(0, round(share * len(ordered)) - 1)]
@@ -188,6 +209,7 @@ def run(
     targets: int = 20,
     compare: bool = False,
     profile: bool = False,
+    offers_out: str | None = None,
     pg_admin_url: str = "postgresql://postgres@127.0.0.1:5432/postgres",
     echo=print,
 ) -> dict:
@@ -256,6 +278,8 @@ def run(
                 echo(out.getvalue())
             return timings
 
+        if offers_out:
+            _write_offers(client, headers, target_ids, days, offers_out, echo=echo)
         results = {}
         passes = [("before (ORM loader)", False), ("after (row loader)", True)] if compare else [("", True)]
         for name, rows in passes:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -21,6 +20,9 @@ from dispatch.models import Ticket, Visit
 from dispatch.rules import VISIT_STARTED
 from scheduling import reason_text, store
 from scheduling.core.travel import great_circle_m
+from scheduling.day.clock import day_bounds, to_local_time
+from scheduling.day.crew import on_shift, region_technicians, shift_overrides, technician_entry
+from scheduling.day.problem import load_day, travel_settings
 from scheduling.enums import PlanStatus
 from scheduling.models import Plan
 from technicians.models import Technician
@@ -42,11 +44,11 @@ def list_regions() -> list[str]:
 def get_board(day: date, region: str, *, now: datetime | None = None) -> dict:
     """The region's day as the board shows it: rows, blocks with windows, routes, unassigned with reasons."""
     now = now or utcnow()
-    load = store.load_day(day, region, time_limit_s=1)
+    load = load_day(day, region, time_limit_s=1)
     entries = {v["id"]: v for v in load.problem["visits"]}
-    spares = store.shift_overrides(day)
-    everyone = _technicians(region)
-    technicians = [t for t in everyone if day.isoweekday() in (t.working_days or []) or t.id in spares]
+    spares = shift_overrides(day)
+    everyone = region_technicians(region)
+    technicians = on_shift(everyone, day, spares)
     rows = [_technician_row(t, day, shift_override=spares.get(t.id)) for t in technicians]
     # who could come in for a spare shift: the region's technicians off on this day
     off_today = [{"id": t.id, "name": t.name, "skills": list(t.skill_codes)} for t in everyone if t not in technicians]
@@ -141,17 +143,9 @@ def compare_plan(plan_id: int) -> dict:
     }
 
 
-def _technicians(region: str) -> list[Technician]:
-    return list(
-        db.session.scalars(
-            select(Technician).where(Technician.region == region, Technician.active.is_(True)).order_by(Technician.id)
-        )
-    )
-
-
 def _technician_row(tech: Technician, day: date, *, shift_override: list[int] | None = None) -> dict:
-    entry = store.technician_entry(tech, day, shift_override=shift_override)
-    local = lambda s: store.to_local_time(s, day)  # noqa: E731
+    entry = technician_entry(tech, day, shift_override=shift_override)
+    local = lambda s: to_local_time(s, day)  # noqa: E731
     return {
         "id": tech.id,
         "name": tech.name,
@@ -168,7 +162,7 @@ def _technician_row(tech: Technician, day: date, *, shift_override: list[int] | 
 
 
 def _visits_on_rows(day: date, tech_ids: set[int]) -> list[Visit]:
-    start, end = store.day_bounds(day)
+    start, end = day_bounds(day)
     return list(
         db.session.scalars(
             select(Visit)
@@ -186,7 +180,7 @@ def _visits_on_rows(day: date, tech_ids: set[int]) -> list[Visit]:
 
 def _windows(visit: Visit, day: date, entry: dict | None) -> list[dict]:
     if entry is not None and entry["windows"]:
-        return [{"start": store.to_local_time(a, day), "end": store.to_local_time(b, day)} for a, b in entry["windows"]]
+        return [{"start": to_local_time(a, day), "end": to_local_time(b, day)} for a, b in entry["windows"]]
     if visit.promised_start and visit.promised_end:
         return [
             {"start": visit.promised_start.astimezone(local_zone()), "end": visit.promised_end.astimezone(local_zone())}
@@ -257,9 +251,9 @@ def _latest_reasons(day: date, region: str) -> dict[str, dict]:
 
 def _routes(rows: list[dict], blocks: list[dict]) -> list[dict]:
     """Each technician's day as a line home -> visits by start -> home, with the driving time before each visit."""
-    config = current_app.config
-    speed_m_s = config.get("TRAVEL_SPEED_KMH", store.DEFAULT_SPEED_KMH) / 3.6
-    detour = config.get("TRAVEL_DETOUR_FACTOR", store.DEFAULT_DETOUR_FACTOR)
+    travel = travel_settings()  # the day plan's travel model, so the board's driving times agree with it
+    speed_m_s = travel["speed_kmh"] / 3.6
+    detour = travel["detour_factor"]
     routes = []
     for row in rows:
         stops = [b for b in blocks if b["technician_id"] == row["id"] and b["lat"] is not None]
@@ -278,7 +272,7 @@ def _routes(rows: list[dict], blocks: list[dict]) -> list[dict]:
 
 
 def _scheduled_on(visit: Visit, day: date) -> bool:
-    start, end = store.day_bounds(day)
+    start, end = day_bounds(day)
     return visit.technician_id is not None and visit.planned_start is not None and start <= visit.planned_start < end
 
 

@@ -25,7 +25,7 @@ from scheduling.core.problem import Problem, Technician, Visit
 from scheduling.core.reasons import Reason
 from scheduling.core.timing import RouteTimer, TimerState
 
-DISTRICT_SKILL_PREFIX = "district:"  # service districts arrive encoded as skills (see scheduling/store.py)
+DISTRICT_SKILL_PREFIX = "district:"  # service districts arrive encoded as skills (see scheduling/day/problem.py)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from dispatch import rules
 from dispatch.service import tickets
 from scheduling import reason_text
 from scheduling.offers import service as offers
+from scheduling.offers.rules import DEFAULT_DAYS
+from scheduling.offers.search import SlotOffer, SlotOffers
 
 bp = Blueprint("offer_pages", __name__, template_folder="templates")
 
@@ -32,7 +34,7 @@ class GridCell:
 
     start: datetime
     end: datetime
-    offer: offers.SlotOffer | None
+    offer: SlotOffer | None
     why_not: str | None
     cheapest_of_day: bool = False
     outside_availability: bool = False
@@ -61,7 +63,7 @@ def window_words(window) -> str:
     return f"{day_label(start.date())} {start:%H:%M}-{day_label(end.date())} {end:%H:%M}"
 
 
-def cost_words(offer: offers.SlotOffer) -> str:
+def cost_words(offer: SlotOffer) -> str:
     """What an offer costs the route, in few words (the reason says it in full)."""
     minutes = max(1, math.ceil(offer.added_travel_s / 60))
     if offer.reason.code == "slot_empty_route":
@@ -71,10 +73,10 @@ def cost_words(offer: offers.SlotOffer) -> str:
     return _("+%(minutes)d min driving", minutes=minutes)
 
 
-def offer_grid(slot_offers: offers.SlotOffers) -> list[GridDay]:
+def offer_grid(slot_offers: SlotOffers) -> list[GridDay]:
     """The offers as days of slot windows (the day's slots in time order), the cheapest of each day marked."""
     by_day: dict[date, list[GridCell]] = {d.date: [] for d in slot_offers.days}
-    cheapest: dict[date, offers.SlotOffer] = {}
+    cheapest: dict[date, SlotOffer] = {}
     for offer in slot_offers.offers:  # cheapest first: the first seen of a day is its cheapest
         day = offer.slot_start.date()
         cheapest.setdefault(day, offer)
@@ -141,7 +143,7 @@ def intake_slots(ticket_id: int):
         )
     elif visit is not None:
         try:
-            slot_offers = offers.offer_slots(visit.id, days=query_int("days") or offers.DEFAULT_DAYS, show_all=show_all)
+            slot_offers = offers.offer_slots(visit.id, days=query_int("days") or DEFAULT_DAYS, show_all=show_all)
         except DomainError as error:
             refusal = error.message
     return render_template(
@@ -152,7 +154,7 @@ def intake_slots(ticket_id: int):
         grid=offer_grid(slot_offers) if slot_offers else [],
         best=slot_offers.offers[:BEST_FEW] if slot_offers else [],
         show_all=show_all,
-        days=query_int("days") or offers.DEFAULT_DAYS,
+        days=query_int("days") or DEFAULT_DAYS,
         day_label=day_label,
         cost_words=cost_words,
         window_words=window_words,

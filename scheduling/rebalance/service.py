@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,10 +22,13 @@ from dispatch.service.visits import BUSY_STATUSES, place_visit
 from scheduling import store
 from scheduling.core.rebalance import rebalance
 from scheduling.core.rebalance_events import EventError
+from scheduling.day.clock import from_day_seconds, to_day_seconds, to_local_time
+from scheduling.day.problem import load_day
 from scheduling.enums import RebalanceStatus
 from scheduling.jobs import choose_engine
 from scheduling.models import Rebalance
 from scheduling.offers import service as offers
+from scheduling.rebalance.day_state import core_event, current_plan, event_seconds
 from scheduling.rebalance.schemas import EventSchema
 from technicians.models import Technician
 from technicians.service.days import lock_technician_day
@@ -47,16 +50,16 @@ API_FIELD = {
 def preview_rebalance(day: date, region: str, *, event: dict, by: User, now: datetime | None = None) -> Rebalance:
     """Compute the change set of `event` on the region's day as it stands now, and store it unapplied."""
     now = now or utcnow()
-    load = store.load_day(day, region, time_limit_s=LOAD_TIME_LIMIT_S)
+    load = load_day(day, region, time_limit_s=LOAD_TIME_LIMIT_S)
     problem = load.problem
-    core_event = _core_event(event, day, problem)
-    plan, under_way = _current_plan(day, problem)
+    in_core_terms = core_event(event, day, problem)
+    plan, under_way = current_plan(day, problem)
     try:
         result = rebalance(
             problem,
             plan,
-            now_s=max(0, round(store.to_day_seconds(now, day))),
-            event=core_event,
+            now_s=max(0, round(to_day_seconds(now, day))),
+            event=in_core_terms,
             under_way=under_way,
             engine=choose_engine(),
         )
@@ -126,8 +129,8 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
         place_visit(
             visit,
             technician=technicians[_int(to["technician"])],
-            start=store.from_day_seconds(to["start"], row.date),
-            end=store.from_day_seconds(to["end"], row.date),
+            start=from_day_seconds(to["start"], row.date),
+            end=from_day_seconds(to["end"], row.date),
             by=by,
             source=why,
         )
@@ -157,12 +160,12 @@ def apply_rebalance(rebalance_id: int, *, by: User, now: datetime | None = None)
             record_event(visit.ticket, "visit_overrun", by=by, visit=visit, minutes=row.event["minutes"])
     if row.event["kind"] == "technician_added":
         spare = next(d for d in days if d.technician_id == row.event["technician_id"])
-        spare.shift_override = [_seconds(clock, row.date) for clock in row.event["shift"]]
+        spare.shift_override = [event_seconds(clock, row.date) for clock in row.event["shift"]]
     if row.event["kind"] == "technician_out":
         # the day stays cut at "out from": an Optimize later, or the board, does not hand them work again
         out = next(d for d in days if d.technician_id == row.event["technician_id"])
         usual = next(t for t in row.problem["technicians"] if t["id"] == f"t{out.technician_id}")["shift"]
-        out.shift_override = [usual[0], max(usual[0], _seconds(row.event["from"], row.date))]
+        out.shift_override = [usual[0], max(usual[0], event_seconds(row.event["from"], row.date))]
     now = now or utcnow()
     db.session.flush()  # the slots offered below see the day as this change set leaves it
     for visit, item in sent_back:
@@ -272,74 +275,6 @@ def _api_ids(params: dict) -> dict:
     return words
 
 
-def _core_event(event: dict, day: date, problem: dict) -> dict:
-    """The API's event (ids, local HH:MM) as the core's (problem ids, seconds); a spare technician joins the day."""
-    kind = event["kind"]
-    if kind == "technician_out":
-        return {"kind": kind, "technician": f"t{event['technician_id']}", "from_s": _seconds(event["from_"], day)}
-    if kind == "technician_added":
-        tech_id = f"t{event['technician_id']}"
-        shift = [_seconds(s, day) for s in event["shift"]]
-        if not any(t["id"] == tech_id for t in problem["technicians"]):
-            technician = db.session.get(Technician, event["technician_id"])
-            if technician is None or not technician.active:
-                raise RuleViolation(
-                    "no_active_technician",
-                    field="event.technician_id",
-                    params={"technician_id": event["technician_id"]},
-                )
-            entry = store.technician_entry(technician, day)
-            entry["shift"] = shift
-            entry["breaks"] = []
-            problem["technicians"].append(entry)
-            problem["locations"].append({"id": entry["start"], "lat": technician.home_lat, "lon": technician.home_lon})
-        return {"kind": kind, "technician": tech_id, "shift": shift}
-    core = {"kind": kind, "visit": f"v{event['visit_id']}"}
-    if kind == "overrun":
-        core["minutes"] = event["minutes"]
-    if kind == "cancel":
-        core["reason"] = event.get("reason")
-    return core
-
-
-def _seconds(clock: str, day: date) -> int:
-    hours, minutes = clock.split(":")
-    return store.wall_clock_seconds(time(int(hours), int(minutes)), day)
-
-
-def _current_plan(day: date, problem: dict) -> tuple[dict, list[str]]:
-    """The day as the visits stand (plan.json from their planned times), and the visits under way."""
-    ids = [int(v["id"][1:]) for v in problem["visits"]]
-    visits = list(db.session.scalars(select(Visit).where(Visit.id.in_(ids)).order_by(Visit.planned_start)))
-    on_shift = {t["id"] for t in problem["technicians"]}
-    routes: dict[str, list[dict]] = {t["id"]: [] for t in problem["technicians"]}
-    under_way = []
-    for visit in visits:
-        tech = f"t{visit.technician_id}"
-        if visit.status not in BUSY_STATUSES or visit.planned_start is None or tech not in on_shift:
-            continue
-        start = round(store.to_day_seconds(visit.planned_start, day))
-        end = round(store.to_day_seconds(visit.planned_end, day)) if visit.planned_end else start + visit.duration_s
-        routes[tech].append({"visit": f"v{visit.id}", "arrival": start, "start": start, "end": end})
-        if visit.status in store.VISIT_IN_PROGRESS:
-            under_way.append(f"v{visit.id}")
-    planned = {s["visit"] for stops in routes.values() for s in stops}
-    plan = {
-        "routes": [{"technician": t, "stops": stops, "break": None, "breaks": []} for t, stops in routes.items()],
-        "unassigned": [
-            {
-                "visit": v["id"],
-                "reason": "not planned yet",
-                "reason_code": store.DAY_STATE_CODES[0],
-                "reason_params": {},
-            }
-            for v in problem["visits"]
-            if v["id"] not in planned
-        ],
-    }
-    return plan, under_way
-
-
 def _int(prefixed: str) -> int:
     return int(prefixed[1:])
 
@@ -376,8 +311,8 @@ def rebalance_view(row: Rebalance) -> dict:
         return {
             "technician_id": tech,
             "technician_name": names.get(tech, ""),
-            "start": store.to_local_time(p["start"], day),
-            "end": store.to_local_time(p["end"], day),
+            "start": to_local_time(p["start"], day),
+            "end": to_local_time(p["end"], day),
         }
 
     def who(vid: str) -> dict:
@@ -396,8 +331,8 @@ def rebalance_view(row: Rebalance) -> dict:
         "broken_promises": [
             {
                 **who(b["visit"]),
-                "slot_start": store.to_local_time(b["slot"][0], day),
-                "slot_end": store.to_local_time(b["slot"][1], day),
+                "slot_start": to_local_time(b["slot"][0], day),
+                "slot_end": to_local_time(b["slot"][1], day),
             }
             for b in result["broken_promises"]
         ],

@@ -244,6 +244,13 @@ def test_assignment_on_a_day_off_is_refused():
         _check(start=shanghai(2026, 11, 29, 9, 0))
 
 
+def test_assignment_on_a_days_changed_hours_follows_them_not_the_usual_week():
+    spare_sunday = assignment_rules.CrewMember(**{**CREW.__dict__, "shift_override": (time(13, 0), time(18, 0))})
+    _check(start=shanghai(2026, 11, 29, 14, 0), crew=spare_sunday)  # a day off, but a spare shift that day
+    with pytest.raises(RuleViolation, match="outside Li Wei's shift 13:00-18:00"):
+        _check(start=shanghai(2026, 11, 29, 9, 0), crew=spare_sunday)
+
+
 def test_assignment_must_keep_the_promised_window():
     promised = (shanghai(2026, 11, 23, 10, 0), shanghai(2026, 11, 23, 12, 0))
     _check(start=shanghai(2026, 11, 23, 10, 30), promised=promised)

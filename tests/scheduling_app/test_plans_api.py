@@ -11,8 +11,8 @@ from common.db import db
 from dispatch.enums import TicketStatus, VisitStatus
 from dispatch.models import TimelineEvent, Visit
 from scheduling.check import check_plan
+from scheduling.day.clock import from_day_seconds
 from scheduling.models import Plan
-from scheduling.store import from_day_seconds
 from tests.scheduling_app.builders import CENTRAL_SHANGHAI, DAY, local, make_crew, make_visit
 
 # Ten customers spread over central Shanghai, each at home in a two-hour window or all day.

@@ -12,8 +12,8 @@ from common.db import db
 from dispatch.enums import VisitStatus
 from scheduling import reason_text
 from scheduling.core.reasons import REASON_CODES, Reason
+from scheduling.day.visits import DAY_STATE_CODES, LEFT_OUT_CODES
 from scheduling.models import Plan
-from scheduling.store import DAY_STATE_CODES, LEFT_OUT_CODES
 from tests.scheduling_app.builders import DAY, local, make_crew, make_visit
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

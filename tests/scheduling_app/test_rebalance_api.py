@@ -247,6 +247,17 @@ def test_a_spare_shift_takes_a_waiting_visit_and_the_day_keeps_the_spare(app, cl
     assert waiting.id in [v["visit_id"] for v in board["visits"]]
 
 
+def test_a_spare_technician_serves_any_district_on_a_day_where_districts_restrict_others(app, clock, dispatcher):
+    # one technician is kept to Xuhui, so the day's visits carry their district; the spare one goes anywhere
+    factories.make_technician(skills=("ac_install",), service_districts=["xuhui"])
+    spare = factories.make_technician(skills=("ac_install",), working_days=[6, 7])  # off on Tuesdays
+    waiting = make_visit(district="huangpu")
+
+    shown = _preview(dispatcher, {"kind": "technician_added", "technician_id": spare.id, "shift": ["13:00", "18:00"]})
+    assert shown.status_code == 200, shown.json
+    assert [(m["visit_id"], m["to"]["technician_id"]) for m in shown.json["moved"]] == [(waiting.id, spare.id)]
+
+
 def test_an_applied_technician_out_keeps_their_day_cut_for_the_next_plan(app, clock, dispatcher):
     visit, shown = _nobody_else_can_take_the_afternoon(dispatcher)
     installer_id = visit.technician_id

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from dispatch.enums import VisitStatus
-from scheduling import store
 from scheduling.core.parse import parse_problem
+from scheduling.day.clock import from_day_seconds, to_local_time
+from scheduling.day.problem import load_day, load_day_problem
 from tests.scheduling_app.builders import DAY, local, make_crew, make_visit
 
 UTC = UTC
@@ -22,11 +23,11 @@ def test_a_local_window_0900_1100_is_stored_0100_0300_utc_and_planned_as_32400_3
 
     stored = visit.ticket.availability[0]
     assert (stored.start, stored.end) == (datetime(2026, 11, 24, 1, tzinfo=UTC), datetime(2026, 11, 24, 3, tzinfo=UTC))
-    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    problem = load_day_problem(DAY, "shanghai", time_limit_s=1)
     assert _visit(problem, visit)["windows"] == [[9 * 3600, 11 * 3600]]
     # and back: 32400 s after local midnight of the 24th is 01:00 UTC that day
-    assert store.from_day_seconds(32400, DAY) == datetime(2026, 11, 24, 1, tzinfo=UTC)
-    assert store.to_local_time(32400, DAY).isoformat() == "2026-11-24T09:00:00+08:00"
+    assert from_day_seconds(32400, DAY) == datetime(2026, 11, 24, 1, tzinfo=UTC)
+    assert to_local_time(32400, DAY).isoformat() == "2026-11-24T09:00:00+08:00"
 
 
 def test_windows_reaching_into_other_days_are_clipped_to_the_day(app):
@@ -39,7 +40,7 @@ def test_windows_reaching_into_other_days_are_clipped_to_the_day(app):
         ]
     )
 
-    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    problem = load_day_problem(DAY, "shanghai", time_limit_s=1)
     assert _visit(problem, visit)["windows"] == [[0, 10 * 3600], [20 * 3600, 24 * 3600]]
 
 
@@ -47,7 +48,7 @@ def test_shift_and_lunch_are_local_wall_clock_seconds_with_home_as_start_and_end
     (tech,) = make_crew(1)
     make_visit()
 
-    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    problem = load_day_problem(DAY, "shanghai", time_limit_s=1)
     (entry,) = problem["technicians"]
     # 08:30 = 30600 s, 18:00 = 64800 s; lunch 45 min somewhere in 11:30-13:30 = [41400, 48600]
     assert entry == {
@@ -71,7 +72,7 @@ def test_a_technician_who_does_not_work_that_weekday_is_not_planned(app):
     make_crew(1, region="beijing")
     make_visit()
 
-    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    problem = load_day_problem(DAY, "shanghai", time_limit_s=1)
     assert [t["id"] for t in problem["technicians"]] == [f"t{works.id}"]
 
 
@@ -83,7 +84,7 @@ def test_only_open_visits_of_the_region_available_that_day_are_planned(app):
     make_visit(status=VisitStatus.COMPLETED)
     make_visit(windows=[(local(DAY + timedelta(days=1), 9), local(DAY + timedelta(days=1), 11))])
 
-    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    problem = load_day_problem(DAY, "shanghai", time_limit_s=1)
     assert problem["visits"] == [
         {
             "id": f"v{wanted.id}",
@@ -105,7 +106,7 @@ def test_a_promised_window_replaces_availability_and_must_be_served(app):
     visit = make_visit(promised=(local(DAY, 14), local(DAY, 16)))
     elsewhere = make_visit(promised=(local(DAY + timedelta(days=1), 14), local(DAY + timedelta(days=1), 16)))
 
-    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    problem = load_day_problem(DAY, "shanghai", time_limit_s=1)
     entry = _visit(problem, visit)
     assert entry["windows"] == [[14 * 3600, 16 * 3600]]
     assert entry["must_serve"] is True
@@ -119,7 +120,7 @@ def test_a_visit_scheduled_for_another_day_is_left_to_that_days_plan(app):
     )
     today = make_visit(status=VisitStatus.SCHEDULED, technician=tech, planned_start=local(DAY, 10), windows=[])
 
-    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    problem = load_day_problem(DAY, "shanghai", time_limit_s=1)
     ids = {v["id"] for v in problem["visits"]}
     assert f"v{other_day.id}" not in ids
     # scheduled for today without a window today: re-planned freely, anywhere in the shift, no pin
@@ -131,7 +132,7 @@ def test_a_started_visit_is_pinned_first_on_its_technicians_route(app):
     started = make_visit(status=VisitStatus.EN_ROUTE, technician=tech, planned_start=local(DAY, 9))
     finished = make_visit(status=VisitStatus.COMPLETED, technician=tech, planned_start=local(DAY, 8))
 
-    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    problem = load_day_problem(DAY, "shanghai", time_limit_s=1)
     entry = _visit(problem, started)
     assert entry["pinned"] == {"technician": f"t{tech.id}", "sequence": 1}
     assert entry["must_serve"] is True
@@ -150,7 +151,7 @@ def test_a_lunch_window_that_has_passed_is_dropped_for_a_technician_started_late
     (tech,) = make_crew(1)
     make_visit(status=VisitStatus.ARRIVED, technician=tech, planned_start=local(DAY, 13))
 
-    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    problem = load_day_problem(DAY, "shanghai", time_limit_s=1)
     day_of_tech = problem["technicians"][0]
     assert day_of_tech["shift"][0] == 13 * 3600
     assert day_of_tech["breaks"] == []  # 11:30-13:30 cannot hold 45 minutes from 13:00 on
@@ -161,7 +162,7 @@ def test_a_customer_without_coordinates_is_left_out_with_a_reason(app):
     located = make_visit()
     lost = make_visit(lat=None, lon=None)
 
-    load = store.load_day(DAY, "shanghai", time_limit_s=1)
+    load = load_day(DAY, "shanghai", time_limit_s=1)
     assert [v["id"] for v in load.problem["visits"]] == [f"v{located.id}"]
     assert load.left_out == [
         {
@@ -187,7 +188,7 @@ def test_service_districts_become_district_skills_on_both_sides(app):
     in_xuhui = make_visit(district="xuhui")
     no_district = make_visit(district=None)
 
-    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    problem = load_day_problem(DAY, "shanghai", time_limit_s=1)
     skills = {t["id"]: t["skills"] for t in problem["technicians"]}
     assert skills[f"t{pudong_only.id}"] == ["ac_install", "washer_repair", "district:pudong"]
     assert skills[f"t{anywhere.id}"] == [
@@ -206,7 +207,7 @@ def test_without_restricted_technicians_no_district_skills_are_added(app):
     make_crew(2)
     visit = make_visit(district="pudong")
 
-    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    problem = load_day_problem(DAY, "shanghai", time_limit_s=1)
     assert _visit(problem, visit)["skills"] == ["ac_install"]
     assert all(not any(s.startswith("district:") for s in t["skills"]) for t in problem["technicians"])
 
@@ -216,7 +217,7 @@ def test_an_overdue_ticket_says_how_late_it_will_be_at_the_end_of_the_day(app):
     # due at 18:00 local on the planned day: at midnight it is 6 h late
     visit = make_visit(due_at=local(DAY, 18))
 
-    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    problem = load_day_problem(DAY, "shanghai", time_limit_s=1)
     assert _visit(problem, visit)["overdue_s"] == 6 * 3600
 
 
@@ -224,6 +225,6 @@ def test_a_lunch_window_outside_the_shift_is_kept_inside_it(app):
     make_crew(1, shift_start=time(12, 0), break_start=time(11, 30), break_end=time(13, 0))
     make_visit()
 
-    problem = store.load_day_problem(DAY, "shanghai", time_limit_s=1)
+    problem = load_day_problem(DAY, "shanghai", time_limit_s=1)
     assert problem["technicians"][0]["breaks"] == [{"window": [43200, 46800], "duration_s": 2700}]
     parse_problem(problem)

@@ -62,7 +62,7 @@ def test_a_hundred_random_bookings_are_all_served_in_their_slots_by_the_day_plan
             for stop in route["stops"]:
                 served[int(stop["visit"][1:])] = plan.date, stop["start"]
 
-    from scheduling.store import from_day_seconds
+    from scheduling.day.clock import from_day_seconds
 
     assert set(served) == set(booked)
     for visit_id, (day, start_s) in served.items():
