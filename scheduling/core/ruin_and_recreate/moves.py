@@ -25,6 +25,7 @@ from scheduling.core.ruin_and_recreate.layout import (
     ROUTE_OF,
     SETTINGS,
 )
+from scheduling.core.ruin_and_recreate.local_search import _local_search
 from scheduling.core.ruin_and_recreate.routes import (
     NONE,
     _copy_route,
@@ -280,6 +281,11 @@ def _iterate(iterations, t_from, t_to, problem, current, work, best, costs, sear
         for u in range(n):
             if work[ROUTE_OF][u] == NONE:
                 judged += search_penalty[u]
+        if ok and new_cost < costs[BEST_COST]:
+            # a new best plan is polished by the route moves first (local_search.py says why)
+            saved = _local_search(problem, work, touched)
+            new_cost -= saved
+            judged -= saved
         # a new best plan (by the true cost) is always taken
         accept = ok and (
             new_cost < costs[BEST_COST]
