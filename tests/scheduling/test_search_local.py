@@ -46,7 +46,7 @@ def polished(problem: dict, routes: dict[str, list[str]] | None = None) -> tuple
     _start_from(arrays, *states)
     state = states[0]
     before = int(state[ROUTE_COST].sum())
-    touched = np.zeros(len(parsed.technicians), np.bool_)
+    touched = np.ones(len(parsed.technicians), np.bool_)  # every route is open to the moves
     saved = _local_search(arrays, state, touched)
     after = int(state[ROUTE_COST].sum())
     assert saved == before - after
