@@ -8,7 +8,8 @@ time slack). It knows every rule of the solver: time windows (one or several per
 and end places, skills and pins (as allowed technicians), pinned order, max visits, capacity, drop costs,
 the balance goal (each visit above the fair share costs `balance_cost`), and breaks (routes.py).
 
-This module drives the search; moves.py holds the moves and routes.py the route arrays.
+This module drives the search; moves.py holds the moves, local_search.py the route moves that polish a new
+best plan, and routes.py the route arrays.
 """
 
 from __future__ import annotations
