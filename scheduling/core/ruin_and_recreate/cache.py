@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ("driver.py", "eject.py", "layout.py", "moves.py", "routes.py")
+SOURCES = ("driver.py", "eject.py", "layout.py", "local_search.py", "moves.py", "routes.py")
 STAMP = "search_sources.sha256"
 
 

@@ -8,7 +8,8 @@ time slack). It knows every rule of the solver: time windows (one or several per
 and end places, skills and pins (as allowed technicians), pinned order, max visits, capacity, drop costs,
 the balance goal (each visit above the fair share costs `balance_cost`), and breaks (routes.py).
 
-This module drives the search; moves.py holds the moves and routes.py the route arrays.
+This module drives the search; moves.py holds the moves, local_search.py the route moves that polish a new
+best plan, and routes.py the route arrays.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from scheduling.core.ruin_and_recreate.layout import (
     ROUTE_OF,
     ROUTES,
 )
+from scheduling.core.ruin_and_recreate.local_search import _local_search
 from scheduling.core.ruin_and_recreate.moves import _iterate
 from scheduling.core.ruin_and_recreate.routes import NONE, _break_gaps, _copy_route, _copy_visits, _start_from
 
@@ -302,7 +304,7 @@ def is_compiled() -> bool:
     try:
         return all(
             f._cache._cache_file._load_index()  # type: ignore[union-attr]  # numba's private cache
-            for f in (_iterate, _start_from, _break_gaps, _seed, _eject_search)
+            for f in (_iterate, _start_from, _break_gaps, _seed, _eject_search, _local_search)
         )
     except Exception:  # numba's cache layout is private; when in doubt assume it is there
         return True

@@ -25,6 +25,7 @@ from scheduling.core.ruin_and_recreate.layout import (
     ROUTE_OF,
     SETTINGS,
 )
+from scheduling.core.ruin_and_recreate.local_search import _local_search
 from scheduling.core.ruin_and_recreate.routes import (
     NONE,
     _copy_route,
@@ -248,6 +249,7 @@ def _iterate(iterations, t_from, t_to, problem, current, work, best, costs, sear
     removed = np.empty(n, np.int64)
     touched = np.zeros(k, np.bool_)
     left_before = np.zeros(n, np.bool_)
+    polished = False
     for it in range(iterations):
         temperature = t_from * (t_to / t_from) ** (it / iterations)
         touched[:] = False
@@ -280,6 +282,13 @@ def _iterate(iterations, t_from, t_to, problem, current, work, best, costs, sear
         for u in range(n):
             if work[ROUTE_OF][u] == NONE:
                 judged += search_penalty[u]
+        if ok and new_cost < costs[BEST_COST] and not polished:
+            # a new best plan is polished by the route moves first (local_search.py says why), once a chunk:
+            # on GH400 R2_4_1 polishing every new best left 1,745 steps in 10 s instead of 48,665
+            polished = True
+            saved = _local_search(problem, work, touched)
+            new_cost -= saved
+            judged -= saved
         # a new best plan (by the true cost) is always taken
         accept = ok and (
             new_cost < costs[BEST_COST]
