@@ -22,8 +22,8 @@ from scheduling.core.ruin_and_recreate.local_search import _local_search
 from scheduling.core.ruin_and_recreate.routes import _break_gaps, _start_from
 from scheduling.core.timing import timed_route
 
-from .test_random_plans_are_feasible import problems
-from .test_solver import route_of, street
+from .random_days import problems
+from .street import route_of, street
 
 
 def polished(problem: dict, routes: dict[str, list[str]] | None = None) -> tuple[dict, int, int]:
