@@ -1,4 +1,4 @@
-"""The scheduling core, its command line and the checker run without Flask or a database."""
+"""The layers hold: the scheduling core, its command line and the checker run without Flask or a database; tests share helpers, not test modules."""
 
 from __future__ import annotations
 
@@ -68,3 +68,20 @@ def test_every_table_has_the_one_model_base():
             if isinstance(node, ast.ClassDef) and any(ast.unparse(base) == "db.Model" for base in node.bases):
                 spelled.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name}")
     assert spelled == []
+
+
+def test_no_test_module_imports_another():
+    # Shared builders and flows live in modules not named test_*; importing a test module runs its tests' imports
+    # and fixtures twice and hides where a helper belongs.
+    imports = []
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(name.rsplit(".", 1)[-1].startswith("test_") for name in names):
+                imports.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert imports == []
