@@ -360,16 +360,16 @@ def _touched_tickets(session: Session) -> dict[str, set[int]]:
                 products.add(values.get("id"))
         elif isinstance(obj, Customer) and dirty and _changed(obj, ("region",)):
             customers.add(values.get("id"))
-    connection = session.connection()
+    # Built only when wanted: most flushes need none of these look-ups, and building a SELECT costs CPU.
     lookups = (
-        (visits, (_VISITS,), select(Visit.ticket_id).where(Visit.id.in_(visits - {None}))),
-        (follow_ups, (_CALLS,), select(FollowUp.ticket_id).where(FollowUp.id.in_(follow_ups - {None}))),
-        (products, _ALL, select(Ticket.id).where(Ticket.product_id.in_(products - {None}))),
-        (customers, _ALL, select(Ticket.id).where(Ticket.customer_id.in_(customers - {None}))),
+        (visits, (_VISITS,), lambda ids: select(Visit.ticket_id).where(Visit.id.in_(ids))),
+        (follow_ups, (_CALLS,), lambda ids: select(FollowUp.ticket_id).where(FollowUp.id.in_(ids))),
+        (products, _ALL, lambda ids: select(Ticket.id).where(Ticket.product_id.in_(ids))),
+        (customers, _ALL, lambda ids: select(Ticket.id).where(Ticket.customer_id.in_(ids))),
     )
     for wanted, tables, query in lookups:
         if wanted - {None}:
-            for ticket_id in connection.execute(query).scalars():
+            for ticket_id in session.connection().execute(query(wanted - {None})).scalars():
                 _add(touched, tables, ticket_id)
     return {name: {i for i in ids if i is not None} for name, ids in touched.items() if ids - {None}}
 
