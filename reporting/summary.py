@@ -234,6 +234,12 @@ _SOURCES = (
 )
 _TICKETS, _VISITS, _CALLS = (model.__tablename__ for model, _rows, _ticket_id in _SOURCES)
 _ALL = frozenset((_TICKETS, _VISITS, _CALLS))
+# Not a table: tickets whose unit's other tickets need their ticket rows refreshed too. Whether a closed
+# ticket came back reads the other tickets' registration time and serial number, so only a ticket added,
+# deleted, re-dated or moved to another unit (or a unit's new serial number) changes it for the others;
+# a ticket's own status or closure changes only its own row.
+_UNITS = "units"
+_UNIT_INPUTS = ("created_at", "product_id")
 
 
 class _Statements:
@@ -284,14 +290,15 @@ def refresh_tickets(connection: Connection, ticket_ids: Iterable[int] | Mapping[
     """Work the summary rows of these tickets, and of the other tickets of their units, out again from the
     source tables (a ticket gone loses them).
 
-    `ticket_ids` may instead map summary table names to the tickets whose rows in that table a write changed
-    (see `_touched_tickets`); the other tables' rows of those tickets are left as they are."""
+    `ticket_ids` may instead map summary table names to the tickets whose rows in that table a write changed,
+    and `_UNITS` to those whose unit's other tickets need their ticket rows refreshed too (see
+    `_touched_tickets`); the other rows of those tickets are left as they are."""
     if isinstance(ticket_ids, Mapping):
         by_table = {name: set(ids) for name, ids in ticket_ids.items() if ids}
     else:
-        by_table = dict.fromkeys(_ALL, set(ticket_ids))
-    if _TICKETS in by_table:  # only a ticket's own row says whether its unit came back
-        by_table[_TICKETS] = _same_units(connection, by_table[_TICKETS])
+        by_table = dict.fromkeys((*_ALL, _UNITS), set(ticket_ids))
+    if _UNITS in by_table:  # only a ticket's own row says whether its unit came back
+        by_table[_TICKETS] = by_table.get(_TICKETS, set()) | _same_units(connection, by_table.pop(_UNITS))
     statements = _statements()
     # Lock the tickets (PostgreSQL; SQLite writers hold the database lock already), all in id order first,
     # so two transactions writing the same tickets refresh them one after the other and never deadlock.
@@ -326,8 +333,9 @@ def _touched_tickets(session: Session) -> dict[str, set[int]]:
 
     A ticket's row reads its ticket, customer and product; a visit's row also its visit, its ticket's other
     visits, its report and its "on the way" event; a call's row its follow-up and the followed-up visit's
-    technician. A write reaches only the tables that read it (a visit's new status leaves the ticket rows)."""
-    touched: dict[str, set[int | None]] = {name: set() for name in _ALL}
+    technician. A write reaches only the tables that read it (a visit's new status leaves the ticket rows);
+    under `_UNITS`, the tickets whose change reaches the ticket rows of their unit's other tickets."""
+    touched: dict[str, set[int | None]] = {name: set() for name in (*_ALL, _UNITS)}
     visits: set[int] = set()  # by visit id: service reports
     follow_ups: set[int] = set()
     products: set[int] = set()
@@ -338,7 +346,9 @@ def _touched_tickets(session: Session) -> dict[str, set[int]]:
         values = inspect(obj).dict
         if isinstance(obj, Ticket):
             if not dirty or _changed(obj, _TICKET_JOINS):
-                _add(touched, _ALL, values.get("id"))
+                _add(touched, (*_ALL, _UNITS), values.get("id"))
+            elif _changed(obj, _UNIT_INPUTS):
+                _add(touched, (_TICKETS, _UNITS), values.get("id"))
             elif _changed(obj, _TICKET_INPUTS):
                 touched[_TICKETS].add(values.get("id"))
         elif isinstance(obj, Visit):
@@ -364,7 +374,7 @@ def _touched_tickets(session: Session) -> dict[str, set[int]]:
     lookups = (
         (visits, (_VISITS,), lambda ids: select(Visit.ticket_id).where(Visit.id.in_(ids))),
         (follow_ups, (_CALLS,), lambda ids: select(FollowUp.ticket_id).where(FollowUp.id.in_(ids))),
-        (products, _ALL, lambda ids: select(Ticket.id).where(Ticket.product_id.in_(ids))),
+        (products, (*_ALL, _UNITS), lambda ids: select(Ticket.id).where(Ticket.product_id.in_(ids))),
         (customers, _ALL, lambda ids: select(Ticket.id).where(Ticket.customer_id.in_(ids))),
     )
     for wanted, tables, query in lookups:
