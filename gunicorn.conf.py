@@ -21,7 +21,7 @@ errorlog = "-"
 def on_starting(server) -> None:
     """With solve jobs run in the web process, load the numba search before forking, so no worker compiles it."""
     if preload_app and os.environ.get("JOBS_EAGER", "1") == "1":
-        from scheduling.core import search
+        from scheduling.core.ruin_and_recreate import driver as search
 
         if search.is_compiled():
             search.warm_up()

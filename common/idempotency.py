@@ -10,9 +10,9 @@ Without the header the view runs as usual. With it:
   retry it with the same key (a phone's offline queue resends what the technician queued);
 - the record is written in the same transaction as the effect: the decorator opens the outermost
   `common.transaction.transaction()`, so the use case's own block only flushes, and the effect and the record
-  commit together. A concurrent duplicate therefore fails on the (user_id, key) unique constraint, rolls back
-  and answers with the stored response, or with 409 "still being processed" when the first request has not
-  finished yet. Use cases under ``@idempotent`` end their work with `transaction()`, not a bare commit.
+  commit together. A concurrent duplicate therefore waits on the (user_id, key) unique constraint, finds the
+  key taken, rolls back and answers with the stored response, or with 409 "still being processed" when the
+  first request has not finished yet. Use cases under ``@idempotent`` end their work with `transaction()`, not a bare commit.
 - a use case that must commit before an outside effect (a solve job is committed before it is queued, because
   the worker reads it from the database) commits the claimed key with it: until the answer is stored, a
   duplicate is told the request is still being processed (409), and if the request then fails, the key is
@@ -28,12 +28,14 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import cast
+from typing import Any, cast
 
 from flask import Response, jsonify, request
 from flask_login import current_user
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, Table, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from common.db import db, utcnow
 from common.errors import Conflict, RuleViolation
@@ -45,6 +47,9 @@ MAX_KEY_LENGTH = 128
 
 # The status of a claimed key whose answer is not stored yet.
 _IN_PROGRESS = 0
+# Claims and answers are written as plain rows: the ORM's unit of work for them cost more than the SQL.
+_TABLE = cast(Table, IdempotencyRecord.__table__)
+_INSERTS: dict[str, Callable[[Table], Any]] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 # The header as an OpenAPI parameter, added to every decorated operation.
 _HEADER_DOC = {
@@ -140,26 +145,27 @@ def _replay(stored: IdempotencyRecord, fingerprint: str) -> Response:
 def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprint: str) -> Response:
     """Claim the key, run the view, store its answer, and commit the effect and the record together."""
     user_id = current_user.id
-    record = IdempotencyRecord(
-        user_id=user_id,
-        key=key,
-        method=request.method,
-        path=request.path[:255],
-        body_sha256=fingerprint,
-        status_code=_IN_PROGRESS,
-        response_body={},
-    )
+    claim = {
+        "user_id": user_id,
+        "key": key,
+        "method": request.method,
+        "path": request.path[:255],
+        "body_sha256": fingerprint,
+        "status_code": _IN_PROGRESS,
+        "response_body": {},
+    }
     claim_committed = False  # set when the use case committed the claim with its effect (see the docstring)
     try:
         # The decorator owns the transaction: the use case's own `transaction()` only flushes inside it.
         with transaction() as session:
-            session.add(record)
             try:
                 # Claiming first makes a concurrent duplicate wait here (PostgreSQL; SQLite's write lock)
-                # and then fail on the unique constraint, before either request has applied anything.
-                session.flush()
+                # and then find the key taken, before either request has applied anything.
+                claimed = _claim(session, claim)
             except (IntegrityError, OperationalError) as error:
                 raise _AlreadyClaimed from error
+            if not claimed:
+                raise _AlreadyClaimed
             claimed_in = session.get_transaction()
             try:
                 response = view(*args, **kwargs)
@@ -170,8 +176,11 @@ def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprin
                 raise _NotKept(response)
             if not response.is_json:
                 raise TypeError("@idempotent stores JSON answers; put it on a view that answers JSON")
-            record.status_code = response.status_code
-            record.response_body = response.get_json()
+            session.execute(
+                update(_TABLE)
+                .where(_TABLE.c.user_id == user_id, _TABLE.c.key == key)
+                .values(status_code=response.status_code, response_body=response.get_json())
+            )
     except _AlreadyClaimed:
         return _answer_duplicate(user_id, key, fingerprint)
     except _NotKept as refused:
@@ -192,6 +201,21 @@ def _run_once(view: Callable, args: tuple, kwargs: dict, *, key: str, fingerprin
             _release_claim(user_id, key)
         raise
     return response
+
+
+def _claim(session: Session, claim: dict) -> bool:
+    """Insert the claim; False when the key was taken already (by a request that has committed it).
+
+    One statement whatever happens: on a taken key, INSERT ... ON CONFLICT DO NOTHING waits for the
+    transaction holding it and then inserts nothing, where a plain INSERT would fail and need a rollback.
+    """
+    dialect_insert = _INSERTS.get(session.get_bind().dialect.name)
+    if dialect_insert is None:  # another database: the unique constraint refuses it (IntegrityError)
+        session.execute(insert(_TABLE).values(claim))
+        return True
+    statement = dialect_insert(_TABLE).values(claim).on_conflict_do_nothing(index_elements=["user_id", "key"])
+    # The new row's id, or no row when nothing was inserted (rowcount is not reliable with RETURNING).
+    return session.execute(statement.returning(_TABLE.c.id)).first() is not None
 
 
 def _release_claim(user_id: int, key: str) -> None:

@@ -64,7 +64,7 @@ class OutboxEvent(Model):
 def record_outbound_event(
     event: OutboundEvent, *, ticket_id: int | None, data: dict[str, Any], at: datetime | None = None
 ) -> OutboxEvent:
-    """Add `event` to the outbox in the caller's transaction (flushes only; the use case commits).
+    """Add `event` to the outbox in the caller's transaction (the next flush writes it; the use case commits).
 
     `data` must be JSON-ready; it becomes the message's `data` beside its `type` and `timestamp`.
     """
@@ -78,6 +78,5 @@ def record_outbound_event(
         payload={"type": kind, "timestamp": at.astimezone(UTC).isoformat(), "data": data},
     )
     db.session.add(row)
-    db.session.flush()
     db.session.info[SESSION_FLAG] = True
     return row

@@ -13,9 +13,24 @@ rows one after the other (the second reads what the first committed). Bulk inser
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 
-from sqlalchemy import Connection, and_, case, delete, event, exists, false, func, insert, inspect, select, true
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    case,
+    delete,
+    event,
+    exists,
+    false,
+    func,
+    insert,
+    inspect,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, aliased
 
 from dispatch.enums import FollowUpKind, VisitStatus
@@ -54,6 +69,9 @@ _VISIT_INPUTS = (
     "finished_at",
 )
 _PRODUCT_INPUTS = ("category", "brand", "sku", "serial_no")
+# Of those, what the visit and call rows read too (the region and product through the ticket).
+_TICKET_JOINS = ("customer_id", "product_id")
+_VISIT_OF_CALL = ("ticket_id", "technician_id")
 
 
 def ticket_rows():
@@ -214,35 +232,83 @@ _SOURCES = (
     (KpiVisit, visit_rows, Visit.ticket_id),
     (KpiCall, call_rows, FollowUp.ticket_id),
 )
+_TICKETS, _VISITS, _CALLS = (model.__tablename__ for model, _rows, _ticket_id in _SOURCES)
+_ALL = frozenset((_TICKETS, _VISITS, _CALLS))
+# Not a table: tickets whose unit's other tickets need their ticket rows refreshed too. Whether a closed
+# ticket came back reads the other tickets' registration time and serial number, so only a ticket added,
+# deleted, re-dated or moved to another unit (or a unit's new serial number) changes it for the others;
+# a ticket's own status or closure changes only its own row.
+_UNITS = "units"
+_UNIT_INPUTS = ("created_at", "product_id")
+
+
+class _Statements:
+    """The refresh's statements, built once: building these SELECTs costs more CPU than running them, and
+    a write refreshes the summary at every flush. The ticket ids are an expanding parameter `ids`."""
+
+    def __init__(self) -> None:
+        ids = bindparam("ids", expanding=True)
+        self.lock = select(Ticket.id).where(Ticket.id.in_(ids)).order_by(Ticket.id).with_for_update()
+        serials = select(Product.serial_no).join(Ticket, Ticket.product_id == Product.id).where(Ticket.id.in_(ids))
+        self.units_now = (
+            select(Ticket.id).join(Product, Product.id == Ticket.product_id).where(Product.serial_no.in_(serials))
+        )
+        seen = select(KpiTicket.serial_no).where(KpiTicket.ticket_id.in_(ids))
+        self.units_seen = select(KpiTicket.ticket_id).where(KpiTicket.serial_no.in_(seen))
+        self.refresh: dict[str, tuple] = {}
+        for model, rows, ticket_id in _SOURCES:
+            table = model.__table__
+            columns, query = rows()
+            self.refresh[model.__tablename__] = (
+                delete(table).where(table.c.ticket_id.in_(ids)),
+                insert(table).from_select(columns, query.where(ticket_id.in_(ids))),
+            )
+
+
+@lru_cache(maxsize=1)
+def _statements() -> _Statements:
+    return _Statements()
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
 
 
 def _same_units(connection: Connection, ticket_ids: set[int]) -> set[int]:
     """The tickets of the same units (serial numbers) as these, now and as the summary last saw them."""
-    ids = sorted(ticket_ids)
+    statements = _statements()
     found = set(ticket_ids)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        serials = select(Product.serial_no).join(Ticket, Ticket.product_id == Product.id).where(Ticket.id.in_(chunk))
-        units = select(Ticket.id).join(Product, Product.id == Ticket.product_id).where(Product.serial_no.in_(serials))
-        found.update(connection.execute(units).scalars())
-        seen = select(KpiTicket.serial_no).where(KpiTicket.ticket_id.in_(chunk))
-        found.update(connection.execute(select(KpiTicket.ticket_id).where(KpiTicket.serial_no.in_(seen))).scalars())
+    for chunk in _chunks(ticket_ids):
+        found.update(connection.execute(statements.units_now, {"ids": chunk}).scalars())
+        found.update(connection.execute(statements.units_seen, {"ids": chunk}).scalars())
     return found
 
 
-def refresh_tickets(connection: Connection, ticket_ids: Iterable[int]) -> None:
+def refresh_tickets(connection: Connection, ticket_ids: Iterable[int] | Mapping[str, set[int]]) -> None:
     """Work the summary rows of these tickets, and of the other tickets of their units, out again from the
-    source tables (a ticket gone loses them)."""
-    ids = sorted(_same_units(connection, set(ticket_ids)))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        # Lock the tickets (PostgreSQL; SQLite writers hold the database lock already).
-        connection.execute(select(Ticket.id).where(Ticket.id.in_(chunk)).order_by(Ticket.id).with_for_update())
-        for model, rows, ticket_id in _SOURCES:
-            table = model.__table__
-            connection.execute(delete(table).where(table.c.ticket_id.in_(chunk)))
-            columns, query = rows()
-            connection.execute(insert(table).from_select(columns, query.where(ticket_id.in_(chunk))))
+    source tables (a ticket gone loses them).
+
+    `ticket_ids` may instead map summary table names to the tickets whose rows in that table a write changed,
+    and `_UNITS` to those whose unit's other tickets need their ticket rows refreshed too (see
+    `_touched_tickets`); the other rows of those tickets are left as they are."""
+    if isinstance(ticket_ids, Mapping):
+        by_table = {name: set(ids) for name, ids in ticket_ids.items() if ids}
+    else:
+        by_table = dict.fromkeys((*_ALL, _UNITS), set(ticket_ids))
+    if _UNITS in by_table:  # only a ticket's own row says whether its unit came back
+        by_table[_TICKETS] = by_table.get(_TICKETS, set()) | _same_units(connection, by_table.pop(_UNITS))
+    statements = _statements()
+    # Lock the tickets (PostgreSQL; SQLite writers hold the database lock already), all in id order first,
+    # so two transactions writing the same tickets refresh them one after the other and never deadlock.
+    every = set().union(*by_table.values())
+    for chunk in _chunks(every):
+        connection.execute(statements.lock, {"ids": chunk})
+    for name in (_TICKETS, _VISITS, _CALLS):
+        for chunk in _chunks(by_table.get(name, ())):
+            for statement in statements.refresh[name]:
+                connection.execute(statement, {"ids": chunk})
 
 
 def rebuild_summary(connection: Connection) -> dict[str, int]:
@@ -262,9 +328,15 @@ def _changed(obj, names: Iterable[str]) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-def _touched_tickets(session: Session) -> set[int]:
-    tickets: set[int] = set()
-    visits: set[int] = set()
+def _touched_tickets(session: Session) -> dict[str, set[int]]:
+    """The tickets whose summary rows this flush may have changed, by summary table.
+
+    A ticket's row reads its ticket, customer and product; a visit's row also its visit, its ticket's other
+    visits, its report and its "on the way" event; a call's row its follow-up and the followed-up visit's
+    technician. A write reaches only the tables that read it (a visit's new status leaves the ticket rows);
+    under `_UNITS`, the tickets whose change reaches the ticket rows of their unit's other tickets."""
+    touched: dict[str, set[int | None]] = {name: set() for name in (*_ALL, _UNITS)}
+    visits: set[int] = set()  # by visit id: service reports
     follow_ups: set[int] = set()
     products: set[int] = set()
     customers: set[int] = set()
@@ -273,36 +345,48 @@ def _touched_tickets(session: Session) -> set[int]:
     for obj, dirty in written:
         values = inspect(obj).dict
         if isinstance(obj, Ticket):
-            if not dirty or _changed(obj, _TICKET_INPUTS):
-                tickets.add(values.get("id"))
+            if not dirty or _changed(obj, _TICKET_JOINS):
+                _add(touched, (*_ALL, _UNITS), values.get("id"))
+            elif _changed(obj, _UNIT_INPUTS):
+                _add(touched, (_TICKETS, _UNITS), values.get("id"))
+            elif _changed(obj, _TICKET_INPUTS):
+                touched[_TICKETS].add(values.get("id"))
         elif isinstance(obj, Visit):
-            if not dirty or _changed(obj, _VISIT_INPUTS):
-                tickets.add(values.get("ticket_id"))
+            if not dirty or _changed(obj, _VISIT_OF_CALL):
+                _add(touched, (_VISITS, _CALLS), values.get("ticket_id"))
+            elif _changed(obj, _VISIT_INPUTS):
+                touched[_VISITS].add(values.get("ticket_id"))
         elif isinstance(obj, ServiceReport):
             visits.add(values.get("visit_id"))
         elif isinstance(obj, FollowUp):
-            tickets.add(values.get("ticket_id"))
+            touched[_CALLS].add(values.get("ticket_id"))
         elif isinstance(obj, CallAttempt):
             follow_ups.add(values.get("follow_up_id"))
         elif isinstance(obj, TimelineEvent):
             if values.get("action") == EN_ROUTE:
-                tickets.add(values.get("ticket_id"))
+                touched[_VISITS].add(values.get("ticket_id"))
         elif isinstance(obj, Product):
             if dirty and _changed(obj, _PRODUCT_INPUTS):
                 products.add(values.get("id"))
         elif isinstance(obj, Customer) and dirty and _changed(obj, ("region",)):
             customers.add(values.get("id"))
-    connection = session.connection()
+    # Built only when wanted: most flushes need none of these look-ups, and building a SELECT costs CPU.
     lookups = (
-        (visits, select(Visit.ticket_id).where(Visit.id.in_(visits - {None}))),
-        (follow_ups, select(FollowUp.ticket_id).where(FollowUp.id.in_(follow_ups - {None}))),
-        (products, select(Ticket.id).where(Ticket.product_id.in_(products - {None}))),
-        (customers, select(Ticket.id).where(Ticket.customer_id.in_(customers - {None}))),
+        (visits, (_VISITS,), lambda ids: select(Visit.ticket_id).where(Visit.id.in_(ids))),
+        (follow_ups, (_CALLS,), lambda ids: select(FollowUp.ticket_id).where(FollowUp.id.in_(ids))),
+        (products, (*_ALL, _UNITS), lambda ids: select(Ticket.id).where(Ticket.product_id.in_(ids))),
+        (customers, _ALL, lambda ids: select(Ticket.id).where(Ticket.customer_id.in_(ids))),
     )
-    for wanted, query in lookups:
+    for wanted, tables, query in lookups:
         if wanted - {None}:
-            tickets.update(connection.execute(query).scalars())
-    return tickets - {None}
+            for ticket_id in session.connection().execute(query(wanted - {None})).scalars():
+                _add(touched, tables, ticket_id)
+    return {name: {i for i in ids if i is not None} for name, ids in touched.items() if ids - {None}}
+
+
+def _add(touched: dict[str, set[int | None]], tables: Iterable[str], ticket_id: int | None) -> None:
+    for name in tables:
+        touched[name].add(ticket_id)
 
 
 def install_summary_hooks() -> None:

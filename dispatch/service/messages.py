@@ -50,7 +50,7 @@ def log_message(message: CustomerMessage) -> None:
 
 
 def queue_customer_message(ticket: Ticket, *, visit: Visit | None, kind: MessageKind) -> CustomerMessage:
-    """Put a text for the ticket's customer in the outbox (flushes only; sent after the caller commits)."""
+    """Put a text for the ticket's customer in the outbox (the next flush writes it; sent after the caller commits)."""
     technician = visit.technician if visit is not None else None
     local_start = visit.promised_start or visit.planned_start if visit is not None else None
     local_end = visit.promised_end or visit.planned_end if visit is not None else None
@@ -75,7 +75,6 @@ def queue_customer_message(ticket: Ticket, *, visit: Visit | None, kind: Message
         status=MessageStatus.PENDING,
     )
     db.session.add(message)
-    db.session.flush()
     return message
 
 

@@ -19,7 +19,10 @@ def record_event(
     at: datetime | None = None,
     **detail: Any,
 ) -> TimelineEvent:
-    """Add `action` to the ticket's timeline (flushes only; the calling use case commits)."""
+    """Add `action` to the ticket's timeline (the next flush writes it; the calling use case commits).
+
+    No flush of its own: a use case logs several changes, and one flush for all of them writes the same rows
+    with fewer round trips (and one summary refresh, see reporting.summary)."""
     event = TimelineEvent(
         ticket_id=ticket.id,
         visit_id=visit.id if visit else None,
@@ -29,7 +32,6 @@ def record_event(
         at=at or utcnow(),
     )
     db.session.add(event)
-    db.session.flush()
     return event
 
 

@@ -15,7 +15,7 @@ from common.db import db, utcnow
 from common.errors import RuleViolation
 from common.transaction import transaction
 from dispatch.enums import TicketStatus
-from dispatch.models import Ticket
+from dispatch.models import Ticket, Visit
 from reporting.models import SUMMARY_MODELS, KpiTicket
 from tests import factories, steps
 from tests.clock import MONDAY_10_LOCAL
@@ -181,3 +181,26 @@ def test_a_ticket_registered_for_a_unit_closed_hours_ago_makes_it_a_repeat(cs, c
     assert kpis(manager)["repeats"] == [
         {"brand": "Haier", "model": "KFR-35GW", "units": 1, "repeated": 1, "repeat_pct": 100.0}
     ]
+
+
+def test_a_follow_up_call_moves_with_its_visit_to_another_technician(
+    crew,  # noqa: F811
+    clock,
+):
+    """A write refreshes only the summary tables that read what it changed: the call rows read the followed-up
+    visit's technician, so handing the visit over must reach them."""
+    cs, dispatcher, technician = crew
+    ticket = cs.post("/api/v1/tickets", json=factories.ticket_payload()).json
+    visit_id = ticket["visits"][0]["id"]
+    start = book(dispatcher, visit_id, technician.user.technician.id)
+    clock.move_to(start - timedelta(minutes=30))
+    follow_up_id = do_visit(technician, visit_id, clock)
+    call = cs.post(f"/api/v1/followups/{follow_up_id}/attempts", json={"outcome": "no_answer"})
+    assert call.status_code == 201, call.json
+    assert_summary_is_right()
+
+    other = factories.make_technician()
+    with transaction():
+        db.session.get(Visit, visit_id).technician_id = other.id
+    rows = assert_summary_is_right()
+    assert [row[2] for row in rows["kpi_calls"]] == [other.id]

@@ -290,7 +290,7 @@ def test_overlong_key_is_refused(technician):
 
 def test_a_retry_learns_of_the_first_answer_from_the_unique_constraint(technician, monkeypatch):
     """No look-up before the claim (it would cost every first request a query): the retry's claim fails on
-    the (user, key) constraint, rolls back, and only then looks up the stored answer."""
+    the (user, key) constraint (it inserts nothing), rolls back, and only then looks up the stored answer."""
     import common.idempotency as idempotency
 
     ticket, visit = own_visit(technician)
