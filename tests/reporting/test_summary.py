@@ -184,7 +184,7 @@ def test_a_ticket_registered_for_a_unit_closed_hours_ago_makes_it_a_repeat(cs, c
 
 
 def test_a_follow_up_call_moves_with_its_visit_to_another_technician(
-    crew,  # noqa: F811
+    crew,
     clock,
 ):
     """A write refreshes only the summary tables that read what it changed: the call rows read the followed-up
