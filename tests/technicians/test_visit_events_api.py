@@ -17,6 +17,10 @@ from technicians.models import ServiceReport
 from tests import factories
 from tests.technicians.conftest import event
 
+# Events sent "a few minutes ago" must fall on the visit's local day: on a real clock just after Shanghai's
+# midnight they would not, so the day is frozen at a Monday morning.
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 def own_visit(api, **kw):
     """A visit on the technician's list, planned for local noon today (events of today fall on its day)."""
