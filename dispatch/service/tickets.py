@@ -32,14 +32,16 @@ from dispatch.service.timeline import record_event
 TICKET_PHOTO_DIR = "tickets"
 
 
-def set_ticket_status(ticket: Ticket, target: TicketStatus, *, by: User | None, **detail) -> None:
-    """Move `ticket` to `target` if its lifecycle allows it, and log it (flushes only)."""
+def set_ticket_status(
+    ticket: Ticket, target: TicketStatus, *, by: User | None, at: datetime | None = None, **detail
+) -> None:
+    """Move `ticket` to `target` if its lifecycle allows it, and log it at `at` (default now; flushes only)."""
     if ticket.status == target:
         return
     check_ticket_transition(ticket.status, target)
     previous = ticket.status
     ticket.status = target
-    record_event(ticket, "status_changed", by=by, **{"from": previous.value, "to": target.value}, **detail)
+    record_event(ticket, "status_changed", by=by, at=at, **{"from": previous.value, "to": target.value}, **detail)
 
 
 @dataclass(frozen=True)
@@ -256,9 +258,10 @@ def close_ticket(
 ) -> None:
     """Close a ticket after its follow-up (resolved or unreachable) and log it, with `detail` (flushes only)."""
     now = now or utcnow()
-    set_ticket_status(ticket, TicketStatus.CLOSED, by=by, reason=reason.value)
+    # The timeline and closed_at tell one moment: the call that closed it, which may be recorded after the fact.
+    set_ticket_status(ticket, TicketStatus.CLOSED, by=by, at=now, reason=reason.value)
     ticket.close_reason, ticket.close_note, ticket.closed_at = reason, note, now
-    record_event(ticket, "closed", by=by, reason=reason, note=note, **detail)
+    record_event(ticket, "closed", by=by, at=now, reason=reason, note=note, **detail)
     announce(ticket, OutboundEvent.TICKET_CLOSED, at=now, note=note)
 
 

@@ -7,7 +7,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from common.db import db
-from dispatch.models import CallAttempt, Visit
+from dispatch.enums import CallOutcome
+from dispatch.models import CallAttempt, Ticket, TimelineEvent, Visit
+from dispatch.service.follow_ups import record_call_attempt
 from tests.clock import MONDAY_10_LOCAL
 from tests.steps import assign, finish_visit
 
@@ -172,3 +174,28 @@ def test_follow_up_queue_goes_to_a_colleague_when_the_owner_is_off(cs, login_as,
     assert [f["id"] for f in colleague.get("/api/v1/followups").json] == [follow_up]
     assert call(colleague, follow_up, outcome="reached", satisfaction=4, resolved=True).status_code == 201
     assert db.session.get(Visit, ticket["visits"][0]["id"]).ticket.status.value == "closed"
+
+
+def test_a_call_recorded_after_the_fact_closes_the_ticket_at_the_time_of_the_call(
+    cs, dispatcher, new_ticket, installer, clock
+):
+    ticket, follow_up = _visited_ticket(new_ticket, dispatcher, installer)
+    clock.tick(timedelta(hours=6))  # CS types in, at 16:00, the calls made at 10:00, 12:00 and 14:00
+    for hours in (0, 2, 4):
+        record_call_attempt(
+            follow_up,
+            outcome=CallOutcome.NO_ANSWER,
+            note=None,
+            by=cs.user,
+            now=MONDAY_10_LOCAL + timedelta(hours=hours),
+        )
+    db.session.commit()
+    closed = db.session.get(Ticket, ticket["id"])
+    entries = db.session.scalars(
+        select(TimelineEvent).where(
+            TimelineEvent.ticket_id == closed.id, TimelineEvent.action.in_(("closed", "status_changed"))
+        )
+    ).all()
+    closing = [e for e in entries if e.action == "closed" or e.detail.get("to") == "closed"]
+    assert closed.closed_at == MONDAY_10_LOCAL + timedelta(hours=4)
+    assert len(closing) == 2 and {e.at for e in closing} == {closed.closed_at}
