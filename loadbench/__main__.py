@@ -2,6 +2,8 @@
 
 It prints throughput and p50/p99 latency for technicians' status events, CS's slot offers and the
 ticket list. Everything runs on this machine (the server on 127.0.0.1), bounded in requests and time.
+By default each client sends as fast as it is answered (the server's saturation); `--rate 150` offers
+150 requests/s in all, spread over the clients, and counts each latency from when its request was due.
 """
 
 from __future__ import annotations
@@ -39,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", default="1,8,32", help="comma-separated client counts")
     parser.add_argument("--requests", type=int, default=600, help="at most this many requests per level")
     parser.add_argument("--seconds", type=float, default=20.0, help="at most this long per level")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="offer this many requests/s per level in all (an open loop) instead of sending as fast as answered",
+    )
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: scripts/serve's)")
     parser.add_argument("--threads", type=int, default=None, help="gunicorn threads per worker")
@@ -69,7 +77,13 @@ def main(argv: list[str] | None = None) -> int:
                     "ticket_list": lambda: _ticket_list_batches(data, tokens),
                 }[scenario]
                 result = run_level(
-                    base_url, scenario, clients, work, max_requests=args.requests, max_seconds=args.seconds
+                    base_url,
+                    scenario,
+                    clients,
+                    work,
+                    max_requests=args.requests,
+                    max_seconds=args.seconds,
+                    rate=args.rate,
                 )
                 print(result.line(), flush=True)
         if args.keep:

@@ -1,12 +1,20 @@
-"""A small threaded HTTP client: N clients, each on its own keep-alive connection, bounded in count and time."""
+"""A small threaded HTTP client: N clients, each on its own keep-alive connection, bounded in count and time.
+
+Closed loop by default (each client sends its next request as soon as the last is answered: the server's
+saturation). With a rate it is an open loop: requests are due at a fixed pace whatever the answers, and a
+request's latency runs from when it was due, so a server that falls behind shows it in its p99 (the queue
+the clients could not send is counted, not hidden: no coordinated omission).
+"""
 
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import statistics
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -25,6 +33,7 @@ class LevelResult:
     p50_ms: float
     p99_ms: float
     first_error: str | None
+    rate: float | None = None  # requests/s offered, None for a closed loop
 
     @property
     def per_second(self) -> float:
@@ -32,17 +41,22 @@ class LevelResult:
 
     def line(self) -> str:
         error = f"  first error: {self.first_error}" if self.first_error else ""
+        offered = f"  at {self.rate:5.0f}/s" if self.rate else "  closed  "
         return (
-            f"{self.scenario:<14} {self.clients:>3} clients  {self.requests:>5} requests in {self.seconds:5.1f} s"
+            f"{self.scenario:<14} {self.clients:>3} clients{offered}  {self.requests:>5} requests in {self.seconds:5.1f} s"
             f"  {self.per_second:7.1f}/s  p50 {self.p50_ms:6.1f} ms  p99 {self.p99_ms:7.1f} ms"
             f"  errors {self.errors}{error}"
         )
 
 
 def request(connection: http.client.HTTPConnection, step: Step) -> tuple[int, bytes]:
-    """Send one step on a kept-alive connection; its status and body."""
+    """Send one step on a kept-alive connection; its status and body.
+
+    A POST carries a fresh `Idempotency-Key`, as the technicians' phones send every event."""
     method, path, body, token = step
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    if method == "POST":
+        headers["Idempotency-Key"] = uuid.uuid4().hex
     payload = None
     if body is not None:
         payload = json.dumps(body).encode()
@@ -60,11 +74,14 @@ def run_level(
     *,
     max_requests: int,
     max_seconds: float,
+    rate: float | None = None,
 ) -> LevelResult:
     """Run `clients` threads that take batches of steps from `work` until `max_requests` or `max_seconds`.
 
     A batch (e.g. one visit's accepted, en_route, arrived) is sent in order by one client. The
     figures count every request sent, client time included, from the first start to the last answer.
+    With `rate`, request i is due at i / rate seconds from the start (whichever client is free sends it)
+    and its latency is counted from then.
     """
     parts = urlsplit(base_url)
     batches = work()
@@ -72,8 +89,18 @@ def run_level(
     latencies: list[float] = []
     errors: list[str] = []
     sent = [0]
+    due_count = itertools.count()
     started = time.perf_counter()
     deadline = started + max_seconds
+
+    def due_time() -> float:
+        # closed loop: a request is due when its client is ready to send it
+        if rate is None:
+            return time.perf_counter()
+        with lock:
+            due = started + next(due_count) / rate
+        time.sleep(max(0.0, due - time.perf_counter()))
+        return due
 
     def next_batch() -> list[Step] | None:
         with lock:
@@ -90,7 +117,7 @@ def run_level(
         try:
             while (batch := next_batch()) is not None:
                 for step in batch:
-                    t0 = time.perf_counter()
+                    t0 = due_time()
                     try:
                         status, body = request(connection, step)
                     except (OSError, http.client.HTTPException) as error:
@@ -123,4 +150,5 @@ def run_level(
         p50_ms=p50,
         p99_ms=p99,
         first_error=errors[0] if errors else None,
+        rate=rate,
     )
