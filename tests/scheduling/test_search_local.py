@@ -1,9 +1,11 @@
-"""The route moves (relocate, swap, 2-opt*) shorten a plan's routes and keep every rule.
+"""The route moves (relocate, swap, 2-opt*, Or-opt) shorten a plan's routes and keep every rule.
 
 Days on a straight street as in test_solver.py; every plan goes through the independent checker.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +20,7 @@ from scheduling.core.reasons import explain_dropped
 from scheduling.core.ruin_and_recreate.driver import _problem_tuple, fresh_state
 from scheduling.core.ruin_and_recreate.encode import search_data
 from scheduling.core.ruin_and_recreate.layout import LENGTHS, ROUTE_COST, ROUTES
-from scheduling.core.ruin_and_recreate.local_search import _local_search
+from scheduling.core.ruin_and_recreate.local_search import _local_search, _move_string
 from scheduling.core.ruin_and_recreate.routes import _break_gaps, _start_from
 from scheduling.core.timing import timed_route
 
@@ -26,9 +28,12 @@ from .random_days import problems
 from .street import route_of, street
 
 
-def polished(problem: dict, routes: dict[str, list[str]] | None = None) -> tuple[dict, int, int]:
-    """Start from `routes` (visit ids per technician; None = the construction plan) and run the route moves:
-    the plan (checked), and the routes' cost before and after."""
+def polished(
+    problem: dict, routes: dict[str, list[str]] | None = None, move: Callable[..., bool] | None = None
+) -> tuple[dict, int, int]:
+    """Start from `routes` (visit ids per technician; None = the construction plan) and run the route moves
+    (or, with `move`, that one move once, given the visits' numbers by id): the plan (checked), and the
+    routes' cost before and after."""
     parsed = parse_problem(problem)
     suitable, unassigned = suitable_technicians(parsed)
     visits = [v for v in parsed.visits if v.id in suitable]
@@ -47,7 +52,12 @@ def polished(problem: dict, routes: dict[str, list[str]] | None = None) -> tuple
     state = states[0]
     before = int(state[ROUTE_COST].sum())
     touched = np.ones(len(parsed.technicians), np.bool_)  # every route is open to the moves
-    saved = _local_search(arrays, state, touched)
+    if move is None:
+        saved = _local_search(arrays, state, touched)
+    else:
+        seq1, seq2 = np.empty(len(visits) + 1, np.int64), np.empty(len(visits) + 1, np.int64)
+        assert move(arrays, state, seq1, seq2, {v.id: u for u, v in enumerate(visits)})
+        saved = before - int(state[ROUTE_COST].sum())
     after = int(state[ROUTE_COST].sum())
     assert saved == before - after
     planned = []
@@ -101,6 +111,23 @@ def test_a_job_stays_where_its_window_can_be_kept():
     plan, _, _ = polished(two_ends_of_the_street(**windows), {"t1": ["a", "b"], "t2": ["z", "y"]})
 
     assert route_of(plan, "t2")[0] == "z"
+
+
+def test_a_string_of_two_moves_to_the_route_it_lies_on():
+    # t1's a-y-z drives out to km 9 and back; y and z belong after x on t2's way
+    problem = street(
+        {"W": 0, "A": 1, "X": 7, "Y": 8, "Z": 9, "E": 10},
+        [{"id": "t1", "start": "W", "end": "W"}, {"id": "t2", "start": "E", "end": "E"}],
+        [{"id": v, "location": v.upper()} for v in ("a", "x", "y", "z")],
+    )
+
+    def move(arrays, state, seq1, seq2, number):
+        return _move_string(number["y"], 2, number["x"], arrays, state, seq1, seq2)
+
+    plan, before, after = polished(problem, {"t1": ["a", "y", "z"], "t2": ["x"]}, move)
+
+    assert route_of(plan, "t1") == ["a"] and route_of(plan, "t2") == ["x", "y", "z"]
+    assert after < before
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -1,8 +1,9 @@
-"""Route-based local search for driver.py's plans, compiled with numba: relocate, swap and 2-opt*.
+"""Route-based local search for driver.py's plans, compiled with numba: relocate, swap, 2-opt* and Or-opt.
 
 Ruin and recreate moves a few visits at a time; on days with long routes (few technicians, wide windows) a
-better plan is often two routes exchanging their tails (2-opt*, Potvin and Rousseau 1995) or one visit
-trading places with a neighbour in another route, which one ruin step rarely finds. A new best plan of
+better plan is often two routes exchanging their tails (2-opt*, Potvin and Rousseau 1995), one visit
+trading places with a neighbour in another route, or a string of two or three stops moving next to a
+neighbour (Or-opt, in its route or another), which one ruin step rarely finds. A new best plan of
 the annealing is polished with these moves before it is kept (at most once a chunk, moves.py, and only from
 the routes that step changed).
 
@@ -215,6 +216,79 @@ def _relocate(u, v, after, problem, state, seq1, seq2):
 
 
 @njit(cache=True)
+def _move_string(u, size, v, problem, state, seq1, seq2):
+    """Or-opt: move the string of `size` stops starting at u to just after v (within v's route or from another)."""
+    cost, start_place, end_place = problem[COST], problem[START_PLACE], problem[END_PLACE]
+    routes, lengths, where, position = state[ROUTES], state[LENGTHS], state[ROUTE_OF], state[POSITION]
+    t1, i, t2, j = where[u], position[u], where[v], position[v]
+    if i + size > lengths[t1]:
+        return False
+    if t1 == t2 and j >= i - 1 and j < i + size:
+        return False  # v inside the string, or the string already follows v
+    last = routes[t1, i + size - 1]
+    prev_u = _place_before(t1, i, routes, start_place)
+    next_s = _place_after(t1, i + size - 1, routes, lengths, end_place)
+    following = _place_after(t2, j, routes, lengths, end_place)
+    gain = cost[prev_u, u] + cost[last, next_s] - cost[prev_u, next_s]
+    added = cost[v, u] + cost[last, following] - cost[v, following]
+    if t1 != t2:
+        added += _balance_extra(lengths[t2] + size, problem) - _balance_extra(lengths[t2], problem)
+        gain += _balance_extra(lengths[t1], problem) - _balance_extra(lengths[t1] - size, problem)
+    if added >= gain:
+        return False
+    if t1 != t2:
+        load = 0
+        for q in range(i, i + size):
+            w = routes[t1, q]
+            if problem[ALLOWED][w, t2] == 0:
+                return False
+            load += problem[DEMAND][w]
+        if state[LOAD][t2] + load > problem[CAPACITY][t2]:
+            return False
+        # the string's times from v on, and whether the rest of v's route keeps its own
+        place, ready = _ready_after(t2, j, problem, state)
+        for q in range(i, i + size):
+            w = routes[t1, q]
+            start = _earliest(
+                w,
+                ready + problem[DURATION][place, w],
+                problem[WINDOW_COUNT],
+                problem[WINDOW_START],
+                problem[WINDOW_END],
+            )
+            if start < 0:
+                return False
+            place, ready = w, start + problem[SERVICE][w]
+        if not _reaches(place, ready, t2, j + 1, problem, state):
+            return False
+        n1 = 0
+        for p in range(lengths[t1]):
+            if p < i or p >= i + size:
+                seq1[n1] = routes[t1, p]
+                n1 += 1
+        n2 = 0
+        for p in range(lengths[t2]):
+            seq2[n2] = routes[t2, p]
+            n2 += 1
+            if p == j:
+                for q in range(i, i + size):
+                    seq2[n2] = routes[t1, q]
+                    n2 += 1
+        return _take(t1, seq1, n1, t2, seq2, n2, problem, state)
+    n = 0
+    for p in range(lengths[t1]):
+        if p >= i and p < i + size:
+            continue
+        seq1[n] = routes[t1, p]
+        n += 1
+        if p == j:
+            for q in range(i, i + size):
+                seq1[n] = routes[t1, q]
+                n += 1
+    return _take(t1, seq1, n, t1, seq2, 0, problem, state)
+
+
+@njit(cache=True)
 def _swap(u, v, problem, state, seq1, seq2):
     """Exchange u and v between their (different) routes."""
     cost, start_place, end_place, allowed = problem[COST], problem[START_PLACE], problem[END_PLACE], problem[ALLOWED]
@@ -300,6 +374,8 @@ def _local_search(problem, state, touched):
                     or _swap(u, v, problem, state, seq1, seq2)
                     or _two_opt_star(u, v, problem, state, seq1, seq2)
                     or _two_opt_star(v, u, problem, state, seq1, seq2)
+                    or _move_string(u, 2, v, problem, state, seq1, seq2)
+                    or _move_string(u, 3, v, problem, state, seq1, seq2)
                 )
                 if moved:
                     touched[t1] = True
