@@ -239,15 +239,8 @@ def _serve_left_out(
     (and say so). The judged cost, costs[JUDGED_COST], is worked out again before the next annealing step."""
     _restore(best, work)
     left = _eject_search(problem, work, counters, EJECT_STEPS)
-    serves_more = left < int((best[ROUTE_OF] == NONE).sum())
-    if serves_more:
-        # the ejection search ignores travel, and the annealing, which may drop visits for a while, seldom
-        # shortens such a plan while it keeps them all: polishing every route here made the city day
-        # (150 x 1,500, 60 s) end 2-4 visits better served with 6 h less travel (1,484-1,485 served,
-        # 167-171 h, against 1,475-1,482 and 171-181 h)
-        _local_search(problem, work, np.ones(len(work[LENGTHS]), np.bool_))
     cost = int(work[ROUTE_COST].sum()) + int(problem[PENALTY][work[ROUTE_OF] == NONE].sum())
-    if serves_more and cost < costs[BEST_COST]:
+    if left < int((best[ROUTE_OF] == NONE).sum()) and cost < costs[BEST_COST]:
         costs[CURRENT_COST] = costs[BEST_COST] = cost
         _restore(work, best)
         _restore(work, current)
