@@ -18,7 +18,7 @@ class _SlowServer(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     seen_keys: list[str | None] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
         type(self).seen_keys.append(self.headers.get("Idempotency-Key"))
         time.sleep(ANSWER_S)
