@@ -164,6 +164,32 @@ def _take(t1, seq1, len1, t2, seq2, len2, problem, state):
 
 
 @njit(cache=True)
+def _moved_run(routes, lengths, t1, i, size, t2, at, seq1, seq2):
+    """The routes after moving t1's `size` stops from position i to before position `at` of t2 (as it stands):
+    t1's new stops in seq1 and, when t2 is another route, t2's in seq2; their lengths (0 for seq2 then)."""
+    n1 = 0
+    n2 = 0
+    for p in range(lengths[t1] + 1):
+        if t1 == t2 and p == at:
+            for q in range(i, i + size):
+                seq1[n1] = routes[t1, q]
+                n1 += 1
+        if p < lengths[t1] and (p < i or p >= i + size):
+            seq1[n1] = routes[t1, p]
+            n1 += 1
+    if t1 != t2:
+        for p in range(lengths[t2] + 1):
+            if p == at:
+                for q in range(i, i + size):
+                    seq2[n2] = routes[t1, q]
+                    n2 += 1
+            if p < lengths[t2]:
+                seq2[n2] = routes[t2, p]
+                n2 += 1
+    return n1, n2
+
+
+@njit(cache=True)
 def _relocate(u, v, after, problem, state, seq1, seq2):
     """Move u next to v (after it, or before it), within v's route or from another one."""
     cost, start_place, end_place = problem[COST], problem[START_PLACE], problem[END_PLACE]
@@ -189,29 +215,7 @@ def _relocate(u, v, after, problem, state, seq1, seq2):
         or not _goes_between(u, t2, at - 1, at, problem, state)
     ):
         return False
-    if t1 == t2:
-        n = 0
-        for p in range(lengths[t1] + 1):
-            if p == at:
-                seq1[n] = u
-                n += 1
-            if p < lengths[t1] and p != i:
-                seq1[n] = routes[t1, p]
-                n += 1
-        return _take(t1, seq1, n, t1, seq2, 0, problem, state)
-    n1 = 0
-    for p in range(lengths[t1]):
-        if p != i:
-            seq1[n1] = routes[t1, p]
-            n1 += 1
-    n2 = 0
-    for p in range(lengths[t2] + 1):
-        if p == at:
-            seq2[n2] = u
-            n2 += 1
-        if p < lengths[t2]:
-            seq2[n2] = routes[t2, p]
-            n2 += 1
+    n1, n2 = _moved_run(routes, lengths, t1, i, 1, t2, at, seq1, seq2)
     return _take(t1, seq1, n1, t2, seq2, n2, problem, state)
 
 
@@ -261,31 +265,8 @@ def _move_string(u, size, v, problem, state, seq1, seq2):
             place, ready = w, start + problem[SERVICE][w]
         if not _reaches(place, ready, t2, j + 1, problem, state):
             return False
-        n1 = 0
-        for p in range(lengths[t1]):
-            if p < i or p >= i + size:
-                seq1[n1] = routes[t1, p]
-                n1 += 1
-        n2 = 0
-        for p in range(lengths[t2]):
-            seq2[n2] = routes[t2, p]
-            n2 += 1
-            if p == j:
-                for q in range(i, i + size):
-                    seq2[n2] = routes[t1, q]
-                    n2 += 1
-        return _take(t1, seq1, n1, t2, seq2, n2, problem, state)
-    n = 0
-    for p in range(lengths[t1]):
-        if p >= i and p < i + size:
-            continue
-        seq1[n] = routes[t1, p]
-        n += 1
-        if p == j:
-            for q in range(i, i + size):
-                seq1[n] = routes[t1, q]
-                n += 1
-    return _take(t1, seq1, n, t1, seq2, 0, problem, state)
+    n1, n2 = _moved_run(routes, lengths, t1, i, size, t2, j + 1, seq1, seq2)
+    return _take(t1, seq1, n1, t2, seq2, n2, problem, state)
 
 
 @njit(cache=True)
