@@ -13,7 +13,7 @@ rows one after the other (the second reads what the first committed). Bulk inser
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import lru_cache
 
 from sqlalchemy import (
@@ -28,11 +28,13 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    literal,
     select,
     true,
 )
 from sqlalchemy.orm import Session, aliased
 
+from common import row_locks
 from dispatch.enums import FollowUpKind, VisitStatus
 from dispatch.models import CallAttempt, Customer, FollowUp, Product, Ticket, TimelineEvent, Visit
 from reporting import rules
@@ -256,12 +258,19 @@ class _Statements:
         seen = select(KpiTicket.serial_no).where(KpiTicket.ticket_id.in_(ids))
         self.units_seen = select(KpiTicket.ticket_id).where(KpiTicket.serial_no.in_(seen))
         self.refresh: dict[str, tuple] = {}
+        self.refresh_in_one: dict[str, tuple] = {}  # PostgreSQL
         for model, rows, ticket_id in _SOURCES:
             table = model.__table__
             columns, query = rows()
-            self.refresh[model.__tablename__] = (
-                delete(table).where(table.c.ticket_id.in_(ids)),
-                insert(table).from_select(columns, query.where(ticket_id.in_(ids))),
+            rows_now = query.where(ticket_id.in_(ids))
+            old_rows = delete(table).where(table.c.ticket_id.in_(ids))
+            self.refresh[model.__tablename__] = (old_rows, insert(table).from_select(columns, rows_now))
+            # One round trip instead of two. PostgreSQL runs an unreferenced DELETE in a WITH only after the
+            # INSERT, which then meets the old rows' keys; the count makes it run first.
+            gone = old_rows.returning(literal(1)).cte("gone")
+            deleted_first = select(func.count()).select_from(gone).scalar_subquery() >= 0
+            self.refresh_in_one[model.__tablename__] = (
+                insert(table).from_select(columns, rows_now.where(deleted_first)).add_cte(gone),
             )
 
 
@@ -286,13 +295,19 @@ def _same_units(connection: Connection, ticket_ids: set[int]) -> set[int]:
     return found
 
 
-def refresh_tickets(connection: Connection, ticket_ids: Iterable[int] | Mapping[str, set[int]]) -> None:
+def refresh_tickets(
+    connection: Connection,
+    ticket_ids: Iterable[int] | Mapping[str, set[int]],
+    *,
+    already_locked: Collection[int] = (),
+) -> set[int]:
     """Work the summary rows of these tickets, and of the other tickets of their units, out again from the
     source tables (a ticket gone loses them).
 
     `ticket_ids` may instead map summary table names to the tickets whose rows in that table a write changed,
     and `_UNITS` to those whose unit's other tickets need their ticket rows refreshed too (see
-    `_touched_tickets`); the other rows of those tickets are left as they are."""
+    `_touched_tickets`); the other rows of those tickets are left as they are. Tickets in `already_locked`
+    (this transaction holds their rows) are not locked again. Returns the tickets it locked."""
     if isinstance(ticket_ids, Mapping):
         by_table = {name: set(ids) for name, ids in ticket_ids.items() if ids}
     else:
@@ -302,13 +317,15 @@ def refresh_tickets(connection: Connection, ticket_ids: Iterable[int] | Mapping[
     statements = _statements()
     # Lock the tickets (PostgreSQL; SQLite writers hold the database lock already), all in id order first,
     # so two transactions writing the same tickets refresh them one after the other and never deadlock.
-    every = set().union(*by_table.values())
-    for chunk in _chunks(every):
+    to_lock = set().union(*by_table.values()) - set(already_locked)
+    for chunk in _chunks(to_lock):
         connection.execute(statements.lock, {"ids": chunk})
+    refresh = statements.refresh_in_one if connection.dialect.name == "postgresql" else statements.refresh
     for name in (_TICKETS, _VISITS, _CALLS):
         for chunk in _chunks(by_table.get(name, ())):
-            for statement in statements.refresh[name]:
+            for statement in refresh[name]:
                 connection.execute(statement, {"ids": chunk})
+    return to_lock
 
 
 def rebuild_summary(connection: Connection) -> dict[str, int]:
@@ -396,9 +413,19 @@ def install_summary_hooks() -> None:
 
 
 def _refresh_summary_after_flush(session: Session, flush_context) -> None:
+    # The tickets this flush updated are locked by the UPDATE itself until the transaction ends.
+    updated = [
+        obj.id
+        for obj in session.dirty
+        if isinstance(obj, Ticket) and session.is_modified(obj, include_collections=False)
+    ]
+    row_locks.note_locked(session, Ticket.__tablename__, updated)
     tickets = _touched_tickets(session)
     if tickets:
-        refresh_tickets(session.connection(), tickets)
+        locked = refresh_tickets(
+            session.connection(), tickets, already_locked=row_locks.held(session, Ticket.__tablename__)
+        )
+        row_locks.note_locked(session, Ticket.__tablename__, locked)
 
 
 __all__ = ["SUMMARY_MODELS", "install_summary_hooks", "rebuild_summary", "refresh_tickets"]
