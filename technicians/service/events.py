@@ -7,8 +7,9 @@ from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
+from common import row_locks
 from common.db import db, utcnow
 from common.errors import NotFound, RuleViolation
 from common.i18n import local_zone
@@ -141,6 +142,8 @@ def own_visit(visit_id: int, *, by: User, lock: bool = False, announcing: bool =
     )
     if visit is None:
         raise NotFound("visit_not_on_your_list", params={"visit_id": visit_id})
+    if lock:
+        row_locks.note_locked(db.session(), Ticket.__tablename__, [visit.ticket_id])
     return visit
 
 
@@ -148,18 +151,21 @@ def own_visit(visit_id: int, *, by: User, lock: bool = False, announcing: bool =
 def _own_visit_query(*, lock: bool, announcing: bool) -> Select:
     # Built once per variant: building the joined SELECT cost about as much CPU as running it.
     # The ticket (and its customer, texted on en_route) is needed by every event: one round trip for all.
-    ticket = joinedload(Visit.ticket, innerjoin=True)
+    ticket = contains_eager(Visit.ticket)
     options = [ticket.joinedload(Ticket.customer, innerjoin=True)]
     if announcing:  # in the same round trip, instead of three lazy loads
         options += [ticket.joinedload(rel, innerjoin=True) for rel in (Ticket.order, Ticket.product, Ticket.owner)]
     query = (
         select(Visit)
+        .join(Visit.ticket)
         .options(*options)
         .where(Visit.id == bindparam("visit_id"), Visit.technician_id == bindparam("technician_id"))
     )
     if lock:
         # Two status events for one visit (two phones, a retry with a new key) are applied one after the other.
-        query = query.with_for_update(of=Visit)
+        # The ticket is locked in the same round trip: the event's summary refresh would lock it next anyway
+        # (in the same order, visit first), and now finds it held (common.row_locks).
+        query = query.with_for_update(of=(Visit, Ticket))
     return query
 
 

@@ -363,3 +363,36 @@ def test_en_route_today_for_a_visit_planned_tomorrow_is_refused_and_the_customer
         )
         == 0
     )
+
+
+def test_a_status_event_waits_for_a_transaction_holding_its_ticket_before_it_refreshes_the_summary(app, technician):
+    """Summary rows of one ticket are refreshed by one transaction at a time (reporting.summary), here too."""
+    if app.config["BACKEND"] != "postgresql":
+        pytest.skip("SQLite serialises writers; row locks are PostgreSQL's")
+    from tests.reporting.summary_check import assert_summary_is_right
+
+    ticket, visit = own_visit(technician)
+    url = f"/api/v1/visits/{visit.id}/events"
+    answers: list[int] = []
+    with db.engine.connect() as other:
+        holding = other.begin()
+        # The lock an UPDATE of the ticket takes (CS editing it): it lets the event's inserts that refer to the
+        # ticket through (they take a key-share lock), so only the summary's own lock makes the event wait.
+        other.execute(select(Ticket.id).where(Ticket.id == ticket.id).with_for_update(key_share=True))
+
+        def send() -> None:
+            with app.app_context(), app.test_client() as client:
+                response = client.post(
+                    url, json={"type": "accepted"}, headers={"Authorization": f"Bearer {technician.token}"}
+                )
+                answers.append(response.status_code)
+
+        thread = threading.Thread(target=send)
+        thread.start()
+        thread.join(timeout=1.0)
+        assert answers == [], "the event went on while another transaction held its ticket"
+        holding.commit()
+    thread.join(timeout=60)
+    assert answers == [201]
+    db.session.expire_all()
+    assert_summary_is_right()
