@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from common.scratch_database import create_scratch_database
+from loadbench import cpu
 from loadbench.client import Step, run_level
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
                     "slot_offers": lambda: _offer_batches(data, tokens),
                     "ticket_list": lambda: _ticket_list_batches(data, tokens),
                 }[scenario]
+                cpu_before = cpu.snapshot(server.pid) if cpu.available() else None
                 result = run_level(
                     base_url,
                     scenario,
@@ -86,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
                     rate=args.rate,
                 )
                 print(result.line(), flush=True)
+                if cpu_before is not None:
+                    after = cpu.snapshot(server.pid)
+                    print(cpu.summary(cpu_before, after, requests=result.requests, seconds=result.seconds), flush=True)
         if args.keep:
             print(f"kept: {base_url} on {database_url}")
             return 0
@@ -137,6 +142,10 @@ def _build_data(database_url: str, event_visits: int) -> dict:
 class _Server:
     def __init__(self, process: subprocess.Popen, args_text: str):
         self.process, self.args_text = process, args_text
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
 
     def stop(self) -> None:
         self.process.terminate()
