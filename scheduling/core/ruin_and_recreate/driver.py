@@ -8,6 +8,8 @@ time slack). It knows every rule of the solver: time windows (one or several per
 and end places, skills and pins (as allowed technicians), pinned order, max visits, capacity, drop costs,
 the balance goal (each visit above the fair share costs `balance_cost`), and breaks (routes.py).
 
+It ends by polishing the best plan with the route moves over all its routes.
+
 This module drives the search; moves.py holds the moves, local_search.py the route moves that polish a new
 best plan, and routes.py the route arrays.
 """
@@ -63,6 +65,13 @@ SEARCH_PENALTY_LEGS = (10.0, 10.0)
 # best known against 0.95 % without restarts, 0.82 % restarting after 5 %; with Or-opt alone 0.57-0.70 %).
 RESTART_AFTER = 0.1
 NEAR_VISITS = 50  # on big days a visit is only tried in routes through this many of its nearest visits
+# The last share of the time goes to polishing the best plan with the route moves over all its routes
+# (local_search.py; during the search only the routes a step changed are polished). On the city day (150 x
+# 1,500, 60 s) it saved 1,032 and 1,218 s of travel in 0.22-0.24 s; on GH400 R2_4/RC2_4 at 10 s 0-23 (tenths
+# of a unit) in 0.03-0.06 s. A 2 % share left 0.9 s of the city day's 1.2 s unused, 0.5 % leaves 0.04 s.
+POLISH_SHARE = 0.005
+POLISH_BATCHES = 8  # the polish runs over this many groups of routes in turn, checking the clock in between
+POLISH_ROUNDS = 20  # rounds over all groups at most; a round that saves nothing ends it
 CHUNK_S = 0.05  # seconds between clock checks
 MAX_CHUNK_ITERATIONS = 2000
 # While the best plan leaves visits out, the ejection search (eject.py) gets this many steps this often.
@@ -159,6 +168,7 @@ def improve(
     _seed(seed)
     started = elapsed_clock_s()
     total = max(deadline - started, 1e-3)
+    search_until = deadline - POLISH_SHARE * total
     hot, cold = START_TEMPERATURE_LEGS * leg, END_TEMPERATURE_LEGS * leg
     reported = None
     budget, chunk, done = iterations, 1, 0
@@ -169,7 +179,7 @@ def improve(
         now = elapsed_clock_s()
         if budget is None:
             # the first step always runs: from an empty start it builds the first plan
-            if now + CHUNK_S / 2 >= deadline and done > 0:
+            if now + CHUNK_S / 2 >= search_until and done > 0:
                 break
             share = (now - started) / total
         else:
@@ -202,6 +212,10 @@ def improve(
         if on_improve is not None and (reported is None or costs[BEST_COST] < reported):
             reported = int(costs[BEST_COST])
             on_improve(reported)
+    saved = _polish(problem, best, deadline if budget is None else None)
+    costs[BEST_COST] -= saved
+    if on_improve is not None and saved > 0:
+        on_improve(int(costs[BEST_COST]))
     routes_array, lengths = best[ROUTES], best[LENGTHS]
     routes = [[int(v) for v in routes_array[t, : lengths[t]]] for t in range(k)]
     gaps = []
@@ -247,6 +261,29 @@ def _problem_tuple(data: SearchData) -> tuple:
     settings[layout.NEAR_VISITS] = NEAR_VISITS
     fields[layout.SETTINGS] = settings
     return tuple(fields)
+
+
+def _polish(problem: tuple, best: tuple, deadline: float | None) -> int:
+    """Run the route moves over every route of the best plan until they save nothing (or POLISH_ROUNDS), one
+    group of routes at a time while the slowest group so far still fits before `deadline` (None: no clock);
+    the cost saved."""
+    k = len(best[LENGTHS])
+    groups = min(POLISH_BATCHES, k)
+    touched = np.zeros(k, np.bool_)
+    saved, slowest = 0, 0.0
+    for _ in range(POLISH_ROUNDS):
+        saved_before = saved
+        for g in range(groups):
+            began = elapsed_clock_s()
+            if deadline is not None and began + slowest >= deadline:
+                return saved
+            touched[:] = False
+            touched[g::groups] = True
+            saved += int(_local_search(problem, best, touched, 1))
+            slowest = max(slowest, elapsed_clock_s() - began)
+        if saved == saved_before:
+            break
+    return saved
 
 
 def _serve_left_out(
@@ -316,6 +353,8 @@ def warm_up() -> None:
             balance_cost=0,
         )
         improve(data, deadline=elapsed_clock_s(), initial=[[0], [1]] if breaks else None)
+        # the closing polish calls the route moves with its own pass count, a signature of its own
+        _polish(_problem_tuple(data), fresh_state(2, size), None)
         # the ejection search runs only while a plan leaves visits out: compile it here too
         _eject_search(_problem_tuple(data), fresh_state(2, size), np.zeros(size, np.int64), 1)
 
