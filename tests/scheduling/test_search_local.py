@@ -17,10 +17,10 @@ from scheduling.core.insertion import build_routes
 from scheduling.core.objective import objective_table
 from scheduling.core.plan import Unassigned, make_plan
 from scheduling.core.reasons import explain_dropped
-from scheduling.core.ruin_and_recreate.driver import _problem_tuple, fresh_state
+from scheduling.core.ruin_and_recreate.driver import _open_routes, _problem_tuple, fresh_state
 from scheduling.core.ruin_and_recreate.encode import search_data
 from scheduling.core.ruin_and_recreate.layout import LENGTHS, ROUTE_COST, ROUTES
-from scheduling.core.ruin_and_recreate.local_search import _local_search, _move_string
+from scheduling.core.ruin_and_recreate.local_search import INFEASIBLE, _local_search, _move_string, _route_cost
 from scheduling.core.ruin_and_recreate.routes import _break_gaps, _start_from
 from scheduling.core.timing import timed_route
 
@@ -136,3 +136,34 @@ def test_random_plans_stay_feasible_and_never_cost_more(problem):
     _, before, after = polished(problem)
 
     assert after <= before
+
+
+def _arrays(problem: dict) -> tuple:
+    parsed = parse_problem(problem)
+    suitable, _ = suitable_technicians(parsed)
+    return _problem_tuple(search_data(parsed, [v for v in parsed.visits if v.id in suitable], suitable))
+
+
+def test_the_search_starts_with_long_routes_cut_for_free_technicians():
+    # Eight visits 1..8 km out on t1's route and t2, t3 free: OPEN_ROUTES = 2 cuts it once, in its middle half
+    # (after 2 to 6 stops), into two routes that keep every rule; t3 is left free.
+    problem = street(
+        {"D": 0, **{f"P{i}": i for i in range(1, 9)}},
+        [{"id": "t1"}, {"id": "t2"}, {"id": "t3"}],
+        [{"id": f"v{i}", "location": f"P{i}"} for i in range(1, 9)],
+    )
+    arrays = _arrays(problem)
+    routes = _open_routes(arrays, [list(range(8)), [], []])
+    assert sorted(routes[0] + routes[1]) == list(range(8)) and routes[2] == []
+    assert 2 <= len(routes[0]) <= 6
+    assert all(_route_cost(t, np.array(r, np.int64), len(r), arrays) != INFEASIBLE for t, r in enumerate(routes))
+
+
+def test_a_route_is_not_cut_for_a_technician_who_may_not_do_its_visits():
+    # The free technician t2 lacks the gas skill every visit needs: the route stays whole.
+    problem = street(
+        {"D": 0, **{f"P{i}": i for i in range(1, 9)}},
+        [{"id": "t1", "skills": ["gas"]}, {"id": "t2"}],
+        [{"id": f"v{i}", "location": f"P{i}", "skills": ["gas"]} for i in range(1, 9)],
+    )
+    assert _open_routes(_arrays(problem), [list(range(8)), []]) == [list(range(8)), []]

@@ -324,8 +324,8 @@ def _two_opt_star(u, v, problem, state, seq1, seq2):
 
 
 @njit(cache=True)
-def _local_search(problem, state, touched):
-    """Improve the routes marked in `touched` until no move helps (or MAX_PASSES); returns the cost it saved.
+def _local_search(problem, state, touched, passes=MAX_PASSES):
+    """Improve the routes marked in `touched` until no move helps (or `passes`); returns the cost it saved.
 
     Only visits on touched routes start a move (with any of their nearest visits), and the routes a move
     changes are marked touched too: the rest of a new best plan was polished when it was found, and on a
@@ -338,7 +338,7 @@ def _local_search(problem, state, touched):
     before = route_cost.sum()
     order = np.arange(n)
     tried = min(NEIGHBOURS_TRIED, n)
-    for _ in range(MAX_PASSES):
+    for _ in range(passes):
         np.random.shuffle(order)
         improved = False
         for u in order:
