@@ -7,6 +7,7 @@ else's benchmark shows it under "others". Read from /proc (Linux); elsewhere not
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,13 +29,12 @@ def available() -> bool:
 
 def snapshot(server_pid: int) -> CpuSnapshot:
     """CPU seconds used so far by the server's process tree, PostgreSQL's processes, this process, and the machine."""
-    server = database = 0.0
-    tree = _descendants(server_pid) | {server_pid}
-    for pid, name, used in _processes():
-        if pid in tree:
-            server += used
-        elif name in ("postgres", "postmaster"):
-            database += used
+    processes = list(_processes())
+    tree = _tree(server_pid, processes)
+    server = sum(used for pid, _parent, _name, used in processes if pid in tree)
+    database = sum(
+        used for pid, _parent, name, used in processes if pid not in tree and name in ("postgres", "postmaster")
+    )
     times = os.times()
     return CpuSnapshot(server, database, times.user + times.system, _machine_busy_s())
 
@@ -62,7 +62,8 @@ def summary(before: CpuSnapshot, after: CpuSnapshot, *, requests: int, seconds: 
     )
 
 
-def _processes():
+def _processes() -> Iterator[tuple[int, int, str, float]]:
+    """(pid, parent pid, name, CPU seconds used) of every process, from /proc/PID/stat."""
     for entry in _PROC.iterdir():
         if not entry.name.isdigit():
             continue
@@ -71,24 +72,17 @@ def _processes():
         except OSError:  # gone since the listing
             continue
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        # after the name: state, ppid, ...; utime and stime are fields 14 and 15, here at 11 and 12
         fields = stat[stat.rindex(")") + 2 :].split()
-        # utime and stime are fields 14 and 15 of /proc/PID/stat; `fields` starts at field 3
-        yield int(entry.name), name, (int(fields[11]) + int(fields[12])) / _TICKS
+        yield int(entry.name), int(fields[1]), name, (int(fields[11]) + int(fields[12])) / _TICKS
 
 
-def _descendants(pid: int) -> set[int]:
+def _tree(root: int, processes: list[tuple[int, int, str, float]]) -> set[int]:
+    """`root` and all its descendants."""
     children: dict[int, list[int]] = {}
-    for entry in _PROC.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    found: set[int] = set()
-    todo = [pid]
+    for pid, parent, _name, _used in processes:
+        children.setdefault(parent, []).append(pid)
+    found, todo = {root}, [root]
     while todo:
         for child in children.get(todo.pop(), []):
             if child not in found:
