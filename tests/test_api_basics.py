@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -72,6 +73,16 @@ def test_login_gives_a_token_that_logout_revokes(app, client):
     auth = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/tickets", headers=auth).status_code == 200
     assert client.delete("/api/v1/auth/token", headers=auth).status_code == 204
+    assert client.get("/api/v1/tickets", headers=auth).status_code == 401
+
+
+def test_a_token_stops_working_when_it_expires(app, client, clock):
+    factories.make_user("cs", username="li.na")
+    token = client.post("/api/v1/auth/token", json={"username": "li.na", "password": "secret-pass"}).get_json()["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    clock.tick(timedelta(hours=app.config["API_TOKEN_TTL_HOURS"]) - timedelta(minutes=1))
+    assert client.get("/api/v1/tickets", headers=auth).status_code == 200
+    clock.tick(timedelta(minutes=2))
     assert client.get("/api/v1/tickets", headers=auth).status_code == 401
 
 
